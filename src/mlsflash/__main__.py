@@ -1,0 +1,3 @@
+from mlsflash.cli import main
+
+main()

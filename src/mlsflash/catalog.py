@@ -1,0 +1,157 @@
+"""Read and curate the collection: decks, card search, export, suspend/unsuspend."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Sequence
+
+from mlsflash.errors import MlsflashError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.sql.elements import ColumnElement
+
+    from mlsflash.storage import Store
+
+STATUSES = ("new", "learning", "review", "suspended", "retired")
+
+
+def status_expression() -> ColumnElement[str]:
+    """The user-facing status of a card, as SQL."""
+    from sqlalchemy import case
+
+    from mlsflash.storage.schema import Card
+
+    return case(
+        (Card.status == "retired", "retired"),
+        (Card.status == "suspended", "suspended"),
+        (Card.due.is_(None), "new"),
+        (Card.repetitions < 2, "learning"),
+        else_="review",
+    )
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    name: str
+    total: int
+    new: int
+    due: int
+    suspended: int
+    retired: int
+
+
+def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
+    from sqlalchemy import func, select
+
+    from mlsflash.storage.schema import Card, Deck
+
+    active = Card.status == "active"
+    query = (
+        select(
+            Deck.name,
+            func.count(Card.id).filter(Card.status != "retired"),
+            func.count(Card.id).filter(active, Card.due.is_(None)),
+            func.count(Card.id).filter(active, Card.due <= today.isoformat()),
+            func.count(Card.id).filter(Card.status == "suspended"),
+            func.count(Card.id).filter(Card.status == "retired"),
+        )
+        .outerjoin(Card, Card.deck_id == Deck.id)
+        .group_by(Deck.id)
+        .order_by(Deck.name)
+    )
+    with store.read() as connection:
+        return [DeckSummary(*row) for row in connection.execute(query).tuples()]
+
+
+def require_deck(connection: Connection, name: str) -> int:
+    from sqlalchemy import select
+
+    from mlsflash.storage.schema import Deck
+
+    deck_id = connection.execute(select(Deck.id).where(Deck.name == name)).scalar()
+    if deck_id is None:
+        names = connection.execute(select(Deck.name).order_by(Deck.name)).scalars().all()
+        hint = f"decks: {', '.join(names)}" if names else "import some notes first: mlsflash import NOTES.md"
+        raise MlsflashError(f"no deck named {name!r}", hint=hint)
+    return deck_id
+
+
+def card_records(
+    store: Store,
+    *,
+    deck: str | None = None,
+    search: str | None = None,
+    status: str | None = None,
+    include_retired: bool = True,
+) -> list[dict[str, Any]]:
+    """Cards as the JSON export describes them, in deck and note order."""
+    from sqlalchemy import or_, select
+
+    from mlsflash.storage.schema import Card, Deck
+
+    if status is not None and status not in STATUSES:
+        raise MlsflashError(f"unknown status {status!r}", hint=f"statuses: {', '.join(STATUSES)}")
+    status_column = status_expression().label("user_status")
+    query = select(Card.__table__, Deck.name.label("deck_name"), status_column).join(Deck, Deck.id == Card.deck_id)
+    with store.read() as connection:
+        if deck is not None:
+            query = query.where(Card.deck_id == require_deck(connection, deck))
+        if search:
+            pattern = f"%{search}%"
+            query = query.where(
+                or_(Card.front_plain.ilike(pattern), Card.back_plain.ilike(pattern), Card.context.ilike(pattern))
+            )
+        if status is not None:
+            query = query.where(status_column == status)
+        elif not include_retired:
+            query = query.where(Card.status != "retired")
+        query = query.order_by(Deck.name, Card.source_file, Card.position)
+        rows = connection.execute(query).all()
+    return [_record(row) for row in rows]
+
+
+def _record(card: Any) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "deck": card.deck_name,
+        "context": json.loads(card.context),
+        "front": card.front_plain,
+        "back": card.back_plain,
+        "direction": card.direction,
+        "source": {"file": card.source_file, "line": card.source_line},
+        "status": card.user_status,
+        "repetitions": card.repetitions,
+        "easiness": round(card.easiness / 100, 2),
+        "interval": card.interval,
+        "due": card.due,
+        "lapses": card.lapses,
+        "leech": bool(card.leech),
+    }
+
+
+def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int:
+    """Suspend or unsuspend cards by id; every id must exist. Returns how many changed."""
+    from sqlalchemy import select, update
+
+    from mlsflash.storage.schema import Card
+
+    wanted = list(dict.fromkeys(card_ids))
+    with store.write() as connection:
+        rows = dict(connection.execute(select(Card.id, Card.status).where(Card.id.in_(wanted))).tuples().all())
+        missing = [card_id for card_id in wanted if card_id not in rows]
+        if missing:
+            raise MlsflashError(f"no card with id {', '.join(missing)}", hint="find ids with: mlsflash cards --search TEXT")
+        retired = [card_id for card_id in wanted if rows[card_id] == "retired"]
+        if retired:
+            raise MlsflashError(f"card {', '.join(retired)} is retired (its bullet left the notes)")
+        source, target = ("active", "suspended") if suspended else ("suspended", "active")
+        changing = [card_id for card_id in wanted if rows[card_id] == source]
+        if changing:
+            values: dict[str, Any] = {"status": target}
+            if not suspended:
+                values["leech"] = False
+            connection.execute(update(Card).where(Card.id.in_(changing)).values(**values))
+    return len(changing)

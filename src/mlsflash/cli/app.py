@@ -1,0 +1,126 @@
+"""The Typer app, its global options, and the guard that turns errors into `Error:` lines."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+
+import typer
+
+from mlsflash import __version__
+from mlsflash.errors import MlsflashError
+
+if TYPE_CHECKING:
+    from mlsflash.storage import Store
+
+app = typer.Typer(
+    name="mlsflash",
+    help="Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2).",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Globals:
+    db: Optional[str]
+    _store: Optional["Store"] = None
+
+    def store(self) -> "Store":
+        if self._store is None:
+            from mlsflash.storage import open_store
+            from mlsflash.storage.db import resolve_db_path
+
+            self._store = open_store(resolve_db_path(self.db))
+        return self._store
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlsflash {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Optional[str] = typer.Option(
+        None, "--db", envvar="MLSFLASH_DB", help="SQLite database file [default: the user data folder].",
+        show_envvar=True,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2)."""
+    ctx.obj = Globals(db=db)
+
+
+def store_of(ctx: typer.Context) -> "Store":
+    return ctx.find_root().obj.store()
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command whose expected failures print `Error: ...` / `Hint: ...` and exit 1."""
+
+    def register(function: F) -> F:
+        @functools.wraps(function)
+        def guarded(*args: Any, **kw: Any) -> Any:
+            try:
+                return function(*args, **kw)
+            except MlsflashError as error:
+                fail(error)
+            except Exception as error:
+                if not _is_storage_error(error) or os.environ.get("MLSFLASH_DEBUG"):
+                    raise
+                from mlsflash.storage.db import storage_error
+
+                fail(storage_error(None, error))
+            finally:
+                context = kw.get("ctx")
+                globals_ = context.find_root().obj if context is not None else None
+                if isinstance(globals_, Globals) and globals_._store is not None:
+                    globals_._store.close()
+                    globals_._store = None
+
+        app.command(name, **kwargs)(guarded)
+        return function
+
+    return register
+
+
+def _is_storage_error(error: BaseException) -> bool:
+    import sqlite3
+
+    return isinstance(error, sqlite3.Error) or type(error).__module__.startswith("sqlalchemy")
+
+
+def fail(error: MlsflashError) -> None:
+    if os.environ.get("MLSFLASH_DEBUG"):
+        raise error
+    typer.echo(f"Error: {error.message}", err=True)
+    if error.hint:
+        typer.echo(f"Hint: {error.hint}", err=True)
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app(prog_name="mlsflash")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+# Register the commands (each module imports its heavy libraries inside the command).
+from mlsflash.cli import import_cmd  # noqa: E402,F401,I001
+from mlsflash.cli import review_cmd  # noqa: E402,F401
+from mlsflash.cli import stats_cmd  # noqa: E402,F401
+from mlsflash.cli import cards_cmd  # noqa: E402,F401

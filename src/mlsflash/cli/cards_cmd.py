@@ -1,0 +1,82 @@
+"""Commands that read or curate the collection: export, decks, cards, suspend, unsuspend."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from mlsflash.cli.app import command, store_of
+from mlsflash.errors import MlsflashError
+
+
+@command("export")
+def export_command(
+    ctx: typer.Context,
+    format: str = typer.Option("json", "--format", "-f", help="json or csv."),
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write to FILE instead of standard output."),
+) -> None:
+    """Export every card with its schedule (JSON schema in README)."""
+    from mlsflash import catalog, exporter
+
+    if format not in ("json", "csv"):
+        raise MlsflashError(f"unknown format {format!r}", hint="use --format json or --format csv")
+    records = catalog.card_records(store_of(ctx), deck=deck)
+    text = exporter.to_json(records) if format == "json" else exporter.to_csv(records)
+    if output:
+        exporter.write_atomically(output, text)
+        typer.echo(f"Exported {len(records)} cards to {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
+@command("decks")
+def decks_command(ctx: typer.Context) -> None:
+    """List decks with their total, new, due, suspended and retired cards."""
+    from mlsflash import catalog, clock, settings
+    from mlsflash.cli import render
+
+    store = store_of(ctx)
+    with store.read() as connection:
+        rollover = settings.load(connection).rollover_hour
+    render.deck_table(render.console(), catalog.deck_summaries(store, clock.today(rollover)))
+
+
+@command("cards")
+def cards_command(
+    ctx: typer.Context,
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    search: Optional[str] = typer.Option(None, "--search", "-s", help="Text in the front, back or context."),
+    status: Optional[str] = typer.Option(
+        None, "--status", help="new, learning, review, suspended or retired [default: all but retired]."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (the export schema)."),
+) -> None:
+    """Find cards (and their ids, for suspend / unsuspend)."""
+    from mlsflash import catalog, exporter
+    from mlsflash.cli import render
+
+    records = catalog.card_records(store_of(ctx), deck=deck, search=search, status=status, include_retired=False)
+    if as_json:
+        typer.echo(exporter.to_json(records), nl=False)
+    else:
+        render.card_table(render.console(), records)
+
+
+@command("suspend")
+def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., help="Card ids.")) -> None:
+    """Take cards out of review until unsuspended."""
+    from mlsflash import catalog
+
+    changed = catalog.set_suspended(store_of(ctx), ids, True)
+    typer.echo(f"Suspended {changed} card(s).")
+
+
+@command("unsuspend")
+def unsuspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., help="Card ids.")) -> None:
+    """Put suspended cards (leeches included) back into review."""
+    from mlsflash import catalog
+
+    changed = catalog.set_suspended(store_of(ctx), ids, False)
+    typer.echo(f"Unsuspended {changed} card(s).")

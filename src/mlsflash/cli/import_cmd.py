@@ -1,0 +1,33 @@
+"""`mlsflash import`: notes files and folders, or the bundled decks."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from mlsflash.cli.app import command, store_of
+from mlsflash.errors import MlsflashError
+
+
+@command("import")
+def import_command(
+    ctx: typer.Context,
+    paths: Optional[List[str]] = typer.Argument(None, help="Notes files or folders (searched for *.md, *.markdown)."),
+    deck: Optional[str] = typer.Option(None, "--deck", help="Deck name [default: the file's first # heading]."),
+    reverse: Optional[bool] = typer.Option(
+        None, "--reverse/--no-reverse", help="Also make definition->term cards; remembered per deck."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    bundled: bool = typer.Option(False, "--bundled", help="Import the exam decks shipped with mlsflash."),
+) -> None:
+    """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
+    from mlsflash import importer
+    from mlsflash.cli import render
+
+    if not paths and not bundled:
+        raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
+    files = importer.bundled_files() if bundled else []
+    files += [importer.read_notes(path) for path in importer.collect_files(paths or [])]
+    report = importer.import_notes(store_of(ctx), files, deck=deck, reverse=reverse, dry_run=dry_run)
+    render.import_report(render.console(), report)

@@ -1,0 +1,1 @@
+"""`mlsflash review` and `mlsflash config` (filled in by the review issue)."""

@@ -1,0 +1,1 @@
+"""`mlsflash stats` (filled in by the stats issue)."""

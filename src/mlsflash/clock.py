@@ -1,0 +1,63 @@
+"""The only place that reads the wall clock. `MLSFLASH_NOW` replaces it everywhere.
+
+The study day is the local date shifted by the rollover hour: with the default of 4,
+a review at 01:30 belongs to the previous day, as in Anki.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timedelta
+
+from mlsflash.errors import MlsflashError
+
+DEFAULT_ROLLOVER_HOUR = 4
+NOW_VARIABLE = "MLSFLASH_NOW"
+
+
+def now() -> datetime:
+    """The current local time (naive), or the time `MLSFLASH_NOW` names."""
+    override = os.environ.get(NOW_VARIABLE)
+    if override is None or not override.strip():
+        return datetime.now()
+    return parse_now(override)
+
+
+def parse_now(value: str) -> datetime:
+    """ISO 8601 via dateutil; naive means local time; a date alone means 12:00 that day."""
+    from dateutil import parser as date_parser
+    from dateutil import tz
+
+    text = value.strip()
+    try:
+        parsed = date_parser.isoparse(text)
+    except (ValueError, OverflowError) as error:
+        raise MlsflashError(
+            f"{NOW_VARIABLE}={value!r} is not an ISO 8601 date-time ({error})",
+            hint="use a form like 2026-11-26 or 2026-11-26T01:30",
+        ) from None
+    if len(text) <= 10 and "T" not in text:
+        parsed = datetime.combine(parsed.date(), time(12, 0))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(tz.tzlocal()).replace(tzinfo=None)
+    return parsed
+
+
+def study_day(moment: datetime, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
+    """The day a review at `moment` counts for."""
+    return (moment - timedelta(hours=rollover_hour)).date()
+
+
+def today(rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
+    return study_day(now(), rollover_hour)
+
+
+def add_days(day: date, days: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    return day + relativedelta(days=days)
+
+
+def timestamp() -> str:
+    """Now as an ISO string, for created/updated/reviewed columns."""
+    return now().isoformat(timespec="seconds")

@@ -1,0 +1,379 @@
+"""Sync notes files into the store: identity, update, move/rename, retire, revive.
+
+Everything is read and parsed first; then one write transaction applies every file, so
+an error anywhere writes nothing. Matching works on (identity key, definition key) rows
+and Core statements, never on loaded ORM objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+
+from mlsflash import clock
+from mlsflash.errors import MlsflashError
+from mlsflash.model import CardDraft, Direction, ParsedNotes
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Row
+
+    from mlsflash.storage import Store
+
+MAX_NOTES_BYTES = 32 * 1024 * 1024
+NOTES_SUFFIXES = (".md", ".markdown")
+BUNDLED_PREFIX = "<bundled>/"
+PARSER_VERSION = "1"  # part of the unchanged-file hash: bump when parsing rules change
+
+
+@dataclass
+class FileReport:
+    path: str
+    deck: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    revived: int = 0
+    skipped: list[str] = field(default_factory=list)  # "file:line: reason"
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport]
+    dry_run: bool = False
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(report, attribute) for report in self.files)
+
+
+@dataclass(frozen=True)
+class NotesFile:
+    source: str  # what the store remembers: an absolute path, or <bundled>/name.md
+    display: str  # what the user is shown
+    text: str
+    digest: str
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Files named directly, plus `*.md` / `*.markdown` found recursively in folders."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = list(_notes_in_folder(path))
+            if not found:
+                raise MlsflashError(
+                    f"no Markdown notes (*.md, *.markdown) in folder {path}",
+                    hint="point import at a notes file or a folder that holds some",
+                )
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.is_symlink():
+            raise MlsflashError(f"{path} is a broken symbolic link")
+        else:
+            raise MlsflashError(f"no such file or folder: {path}", hint="check the path; nothing was imported")
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
+
+
+def _notes_in_folder(folder: Path) -> Iterator[Path]:
+    seen: set[str] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            raise MlsflashError(f"symbolic link loop under {folder} (at {root})", hint="remove the looping link")
+        seen.add(real)
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(names):
+            if name.lower().endswith(NOTES_SUFFIXES) and not name.startswith("."):
+                yield Path(root) / name
+
+
+def read_notes(path: Path, *, source: str | None = None, display: str | None = None) -> NotesFile:
+    shown = display or _display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTES_BYTES:
+            raise MlsflashError(
+                f"{shown} is {size / 1024 / 1024:.1f} MB, over the 32 MB limit for a notes file",
+                hint="split it into several files",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MlsflashError(f"{shown} disappeared while importing", hint="run the import again") from None
+    except IsADirectoryError:
+        raise MlsflashError(f"{shown} is a folder, expected a notes file") from None
+    except OSError as error:
+        raise MlsflashError(f"cannot read {shown}: {error.strerror}") from None
+    if b"\x00" in data[:8192]:
+        raise MlsflashError(f"{shown} is a binary file, not Markdown notes")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MlsflashError(
+            f"{shown} is not valid UTF-8 (byte offset {error.start}: {data[error.start:error.start + 1]!r})",
+            hint="save the file as UTF-8",
+        ) from None
+    return NotesFile(
+        source=source or str(path.resolve()),
+        display=shown,
+        text=text,
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def bundled_decks_dir() -> Path:
+    """`mlsflash/decks` inside an installed wheel, else `decks/` of the checkout."""
+    package_dir = Path(__file__).resolve().parent
+    for candidate in (package_dir / "decks", package_dir.parent.parent / "decks"):
+        if candidate.is_dir() and any(candidate.glob("*.md")):
+            return candidate
+    raise MlsflashError("the bundled decks are missing from this installation", hint="reinstall mlsflash")
+
+
+def bundled_files() -> list[NotesFile]:
+    return [
+        read_notes(path, source=BUNDLED_PREFIX + path.name, display=BUNDLED_PREFIX + path.name)
+        for path in sorted(bundled_decks_dir().glob("*.md"))
+    ]
+
+
+# --- syncing ---------------------------------------------------------------------------
+
+
+def import_notes(
+    store: Store,
+    notes: Sequence[NotesFile],
+    *,
+    deck: str | None = None,
+    reverse: bool | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    from mlsflash.parser import parse_notes
+
+    parsed = [(file, parse_notes(file.text, reverse=True)) for file in notes]
+    reports: list[FileReport] = []
+    with store.write() as connection:
+        for file, result in parsed:
+            reports.append(_sync_file(connection, file, result, deck_option=deck, reverse_option=reverse))
+        if dry_run:
+            connection.rollback()
+    return ImportReport(files=reports, dry_run=dry_run)
+
+
+def _sync_file(
+    connection: Connection,
+    file: NotesFile,
+    parsed: ParsedNotes,
+    *,
+    deck_option: str | None,
+    reverse_option: bool | None,
+) -> FileReport:
+    from sqlalchemy import func, select, update
+
+    from mlsflash.storage.schema import Card, SourceFile
+
+    deck_name = (deck_option or parsed.title or Path(file.display).stem).strip()
+    deck_id, reverse = _resolve_deck(connection, file.source, deck_name, reverse_option)
+    report = FileReport(path=file.display, deck=deck_name)
+    report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
+    content_hash = hashlib.sha256(f"{file.digest}|{deck_name}|{reverse}|{PARSER_VERSION}".encode()).hexdigest()
+    now = clock.timestamp()
+
+    known = connection.execute(select(SourceFile.content_hash).where(SourceFile.path == file.source)).scalar()
+    if known == content_hash:
+        report.unchanged = connection.execute(
+            select(func.count()).where(Card.source_file == file.source, Card.status != "retired")
+        ).scalar_one()
+        return report
+
+    drafts = [draft for draft in parsed.drafts if reverse or draft.direction is Direction.FORWARD]
+    existing = connection.execute(
+        select(
+            Card.id, Card.identity, Card.definition_key, Card.direction, Card.status, Card.position,
+            Card.deck_id, Card.context, Card.front, Card.back, Card.source_line,
+        ).where(Card.source_file == file.source)
+    ).all()
+    plan = _match(drafts, existing)
+
+    inserts = []
+    updates = []
+    for position, draft in enumerate(drafts):
+        row = plan.row_for.get(position)
+        values = _card_values(draft, position, deck_id)
+        if row is None:
+            report.added += 1
+            inserts.append({**values, "id": _new_id(), "source_file": file.source, "created_at": now, "updated_at": now})
+            continue
+        content_changed = _content_changed(row, values)
+        if row.status == "retired":
+            report.revived += 1
+            values["status"] = "active"
+        elif content_changed or row.identity != values["identity"]:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        if content_changed or row.status == "retired" or _place_changed(row, values):
+            updates.append({**values, "card_id": row.id, "updated_at": now if content_changed else None})
+    retire_ids = [row.id for row in plan.vanished]
+    report.retired = len(retire_ids)
+
+    if inserts:
+        connection.execute(Card.__table__.insert(), inserts)
+    for values in updates:
+        card_id, stamp = values.pop("card_id"), values.pop("updated_at")
+        if stamp:
+            values["updated_at"] = stamp
+        connection.execute(update(Card).where(Card.id == card_id).values(**values))
+    if retire_ids:
+        connection.execute(
+            update(Card).where(Card.id.in_(retire_ids)).values(status="retired", updated_at=now)
+        )
+    _remember_file(connection, file.source, deck_id, content_hash, now)
+    return report
+
+
+@dataclass
+class _Plan:
+    row_for: dict[int, Row]  # draft position -> existing card it continues
+    vanished: list[Row]  # active cards that no draft continues: to retire
+
+
+def _match(drafts: Sequence[CardDraft], existing: Sequence[Row]) -> _Plan:
+    """Same key: the same card. Then vanished/new pairs with the same definition are moves or
+    renames (nearest position first); then retired cards whose definition returns revive."""
+    by_identity = {row.identity: row for row in existing}
+    row_for: dict[int, Row] = {}
+    used: set[str] = set()
+    unmatched: list[int] = []
+    for position, draft in enumerate(drafts):
+        row = by_identity.get(draft.key)
+        if row is not None and row.id not in used:
+            row_for[position] = row
+            used.add(row.id)
+        else:
+            unmatched.append(position)
+    active_left = [row for row in existing if row.id not in used and row.status != "retired"]
+    retired_left = [row for row in existing if row.id not in used and row.status == "retired"]
+    for pool in (active_left, retired_left):
+        for position, row in _pair_by_definition(drafts, unmatched, pool):
+            row_for[position] = row
+            used.add(row.id)
+        unmatched = [position for position in unmatched if position not in row_for]
+    return _Plan(row_for=row_for, vanished=[row for row in active_left if row.id not in used])
+
+
+def _pair_by_definition(
+    drafts: Sequence[CardDraft], positions: Iterable[int], rows: Sequence[Row]
+) -> Iterator[tuple[int, Row]]:
+    candidates = sorted(
+        (abs(row.position - position), position, index)
+        for position in positions
+        for index, row in enumerate(rows)
+        if row.definition_key == drafts[position].definition_key
+        and row.direction == drafts[position].direction.value
+    )
+    taken_positions: set[int] = set()
+    taken_rows: set[int] = set()
+    for _, position, index in candidates:
+        if position in taken_positions or index in taken_rows:
+            continue
+        taken_positions.add(position)
+        taken_rows.add(index)
+        yield position, rows[index]
+
+
+def _card_values(draft: CardDraft, position: int, deck_id: int) -> dict[str, object]:
+    return {
+        "deck_id": deck_id,
+        "identity": draft.key,
+        "definition_key": draft.definition_key,
+        "direction": draft.direction.value,
+        "context": json.dumps(list(draft.context), ensure_ascii=False),
+        "front": draft.front,
+        "back": draft.back,
+        "front_plain": draft.front_plain,
+        "back_plain": draft.back_plain,
+        "source_line": draft.line,
+        "position": position,
+    }
+
+
+def _content_changed(row: Row, values: dict[str, object]) -> bool:
+    return (row.front, row.back, row.context) != (values["front"], values["back"], values["context"])
+
+
+def _place_changed(row: Row, values: dict[str, object]) -> bool:
+    return (row.identity, row.source_line, row.position, row.deck_id) != (
+        values["identity"], values["source_line"], values["position"], values["deck_id"],
+    )
+
+
+def _new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def _resolve_deck(
+    connection: Connection, source: str, name: str, reverse_option: bool | None
+) -> tuple[int, bool]:
+    """The deck a file feeds: remembered by path, renamed when its title (or --deck) changes."""
+    from sqlalchemy import func, select, update
+
+    from mlsflash.storage.schema import Card, Deck, SourceFile
+
+    by_name = connection.execute(select(Deck.id, Deck.reverse).where(Deck.name == name)).first()
+    remembered = connection.execute(
+        select(Deck.id, Deck.name).join(SourceFile, SourceFile.deck_id == Deck.id).where(SourceFile.path == source)
+    ).first()
+    if remembered is not None and remembered.name != name:
+        sharing = connection.execute(
+            select(func.count()).select_from(SourceFile).where(SourceFile.deck_id == remembered.id)
+        ).scalar_one()
+        if by_name is None and sharing == 1:
+            connection.execute(update(Deck).where(Deck.id == remembered.id).values(name=name))
+            by_name = connection.execute(select(Deck.id, Deck.reverse).where(Deck.id == remembered.id)).first()
+    if by_name is None:
+        deck_id = connection.execute(
+            Deck.__table__.insert().values(name=name, reverse=bool(reverse_option), created_at=clock.timestamp())
+        ).inserted_primary_key[0]
+        reverse = bool(reverse_option)
+    else:
+        deck_id, reverse = by_name.id, bool(by_name.reverse)
+        if reverse_option is not None and reverse_option != reverse:
+            connection.execute(update(Deck).where(Deck.id == deck_id).values(reverse=reverse_option))
+            reverse = reverse_option
+    if remembered is not None and remembered.id != deck_id:
+        connection.execute(update(Card).where(Card.source_file == source).values(deck_id=deck_id))
+    return deck_id, reverse
+
+
+def _remember_file(connection: Connection, source: str, deck_id: int, content_hash: str, now: str) -> None:
+    from sqlalchemy.dialects.sqlite import insert
+
+    from mlsflash.storage.schema import SourceFile
+
+    statement = insert(SourceFile).values(path=source, deck_id=deck_id, content_hash=content_hash, imported_at=now)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[SourceFile.path],
+            set_={"deck_id": deck_id, "content_hash": content_hash, "imported_at": now},
+        )
+    )

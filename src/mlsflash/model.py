@@ -1,0 +1,107 @@
+"""Value objects shared by the parser, the scheduler and the store (no I/O, no clock)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+CONTEXT_SEPARATOR = " › "
+
+
+class Direction(str, enum.Enum):
+    FORWARD = "forward"
+    REVERSE = "reverse"
+
+
+class Grade(enum.IntEnum):
+    """SM-2 quality of an answer, with the words shown in the review legend."""
+
+    BLACKOUT = 0
+    WRONG_FAMILIAR = 1
+    WRONG_EASY = 2
+    HARD = 3
+    GOOD = 4
+    EASY = 5
+
+    @property
+    def meaning(self) -> str:
+        return _GRADE_MEANINGS[self]
+
+    @property
+    def is_pass(self) -> bool:
+        return self >= Grade.HARD
+
+
+_GRADE_MEANINGS = {
+    Grade.BLACKOUT: "blackout",
+    Grade.WRONG_FAMILIAR: "wrong, familiar",
+    Grade.WRONG_EASY: "wrong, easy once seen",
+    Grade.HARD: "right, hard",
+    Grade.GOOD: "right, some effort",
+    Grade.EASY: "right, easy",
+}
+
+
+@dataclass(frozen=True)
+class CardDraft:
+    """One card as the parser sees it in a notes file, before it has an identity in the store."""
+
+    context: tuple[str, ...]
+    front: str  # Markdown kept for display (bold, inline code)
+    back: str
+    front_plain: str
+    back_plain: str
+    definition: str  # plain first line of the answer; matches moved or renamed cards
+    line: int  # 1-based line of the bullet
+    direction: Direction = Direction.FORWARD
+    occurrence: int = 0  # how many earlier cards in the file have the same key
+    is_list: bool = False
+
+    @property
+    def key(self) -> str:
+        """Identity within a deck: context, term, direction, occurrence, normalized."""
+        context = CONTEXT_SEPARATOR.join(normalize(part) for part in self.context)
+        term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
+        return "\x1f".join((context, term, self.direction.value, str(self.occurrence)))
+
+    @property
+    def definition_key(self) -> str:
+        return normalize(self.definition)
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParsedNotes:
+    title: str | None  # the first `#` heading, which names the deck
+    drafts: tuple[CardDraft, ...]
+    warnings: tuple[ParseWarning, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """SM-2 state of one card. `easiness` is EF in integer hundredths (250 = 2.50)."""
+
+    repetitions: int = 0
+    easiness: int = 250
+    interval: int = 0
+    due: date | None = None
+    lapses: int = 0
+
+    @property
+    def is_new(self) -> bool:
+        return self.due is None
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize(plain_text: str) -> str:
+    """Case folded, whitespace collapsed: what identity compares (callers pass text without markup)."""
+    return _WHITESPACE.sub(" ", plain_text).strip().casefold()

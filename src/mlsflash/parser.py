@@ -1,0 +1,390 @@
+"""Markdown notes -> card drafts. Pure: text in, drafts and warnings out.
+
+Two passes over markdown-it-py's token stream: `_build_tree` turns list items into
+a tree of `_Item`s (each with its heading path), then `_emit` walks the tree in note
+order and classifies each item's own inline text with small classifiers
+(`_split_emphasized`, `_split_plain`) into a term card, a list card, or no card.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseWarning
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+MAX_TERM_CHARS = 80
+MAX_PLAIN_TERM_WORDS = 4
+MAX_CONTEXT_WORDS = 8
+CLAUSE_WORDS = frozenset({"is", "are", "can", "was", "be", "not"})
+
+# After an emphasized term: `-`, `–`, `—` (not glued to a word), `->`, or `:` then a space or the end.
+_EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:->|[-–—](?=\s|$)|:(?=\s|$))\s*")
+# Several emphasized spans joined into one term: `**A** or **B**`, `` `a` / `b` ``.
+_TERM_CONNECTOR = re.compile(r"\s*(?:,\s*or|or|/|&|,)\s*")
+# After a plain term: a spaced dash, or an arrow with or without spaces.
+_PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*->\s*")
+_SPACED_DASH = re.compile(r"\s[-–—]\s")
+_ALNUM = re.compile(r"[\W_]+")
+
+_EMPHASIS_KINDS = frozenset({"strong", "em", "code"})
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A run of inline content: plain text, or one atomic span (emphasis, code, link)."""
+
+    kind: str  # text | strong | em | code | link
+    plain: str
+    markup: str
+
+
+@dataclass
+class _Item:
+    line: int
+    headings: tuple[str, ...]
+    pieces: list[_Piece] = field(default_factory=list)
+    extra_lines: list[list[_Piece]] = field(default_factory=list)
+    children: list[_Item] = field(default_factory=list)
+    has_text: bool = False
+
+
+@dataclass(frozen=True)
+class _Split:
+    """The classification of one item: a card with its term and definition, or a skip reason."""
+
+    term: list[_Piece] = field(default_factory=list)
+    definition: list[_Piece] = field(default_factory=list)
+    is_list: bool = False
+    warning: str | None = None
+
+
+def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
+    """Parse Markdown notes into card drafts in note order, plus warnings for skipped bullets."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    title, roots = _build_tree(tokens)
+    drafts: list[CardDraft] = []
+    warnings: list[ParseWarning] = []
+    for root in roots:
+        _emit(root, root.headings, drafts, warnings, reverse=reverse)
+    return ParsedNotes(title=title, drafts=tuple(_number_occurrences(drafts)), warnings=tuple(warnings))
+
+
+# --- pass 1: tokens -> item tree ---------------------------------------------------------
+
+
+def _build_tree(tokens: Sequence[Token]) -> tuple[str | None, list[_Item]]:
+    title: str | None = None
+    headings: list[tuple[int, str]] = []  # (level, plain text), the deck title excluded
+    roots: list[_Item] = []
+    open_items: list[_Item] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open" and not open_items:
+            level = int(token.tag[1:])
+            heading = _plain(_pieces(tokens[index + 1].children or []))
+            while headings and headings[-1][0] >= level:
+                headings.pop()
+            if level == 1 and title is None:
+                title = heading  # names the deck, so it is not part of any context
+            else:
+                headings.append((level, heading))
+            index += 3
+            continue
+        if token.type == "list_item_open":
+            line = token.map[0] + 1 if token.map else 0
+            item = _Item(line=line, headings=tuple(text for _, text in headings))
+            (open_items[-1].children if open_items else roots).append(item)
+            open_items.append(item)
+        elif token.type == "list_item_close":
+            open_items.pop()
+        elif token.type == "inline" and open_items and tokens[index - 1].type == "paragraph_open":
+            item = open_items[-1]
+            pieces = _pieces(token.children or [])
+            if not item.has_text:
+                item.pieces, item.has_text = pieces, True
+            elif pieces:
+                item.extra_lines.append(pieces)
+        index += 1
+    return title, roots
+
+
+def _pieces(children: Sequence[Token]) -> list[_Piece]:
+    """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped."""
+    pieces: list[_Piece] = []
+    index = 0
+    while index < len(children):
+        token = children[index]
+        kind = token.type
+        if kind in ("strong_open", "em_open", "link_open"):
+            close = _matching_close(children, index)
+            inner = _pieces(children[index + 1 : close])
+            plain, markup = _plain(inner), "".join(piece.markup for piece in inner)
+            if kind == "strong_open":
+                pieces.append(_Piece("strong", plain, f"**{markup}**"))
+            elif kind == "em_open":
+                pieces.append(_Piece("em", plain, f"*{markup}*"))
+            else:
+                pieces.append(_Piece("link", plain, markup))
+            index = close + 1
+            continue
+        if kind == "code_inline":
+            fence = "``" if "`" in token.content else "`"
+            pieces.append(_Piece("code", token.content, f"{fence}{token.content}{fence}"))
+        elif kind == "text":
+            _append_text(pieces, token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            _append_text(pieces, " ")
+        index += 1
+    return pieces
+
+
+def _matching_close(children: Sequence[Token], open_index: int) -> int:
+    opening = children[open_index].type
+    closing = opening.replace("_open", "_close")
+    depth = 0
+    for index in range(open_index, len(children)):
+        if children[index].type == opening:
+            depth += 1
+        elif children[index].type == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(children) - 1
+
+
+_MARKUP_CHARS = re.compile(r"([\\`*_])")
+
+
+def _append_text(pieces: list[_Piece], text: str) -> None:
+    if pieces and pieces[-1].kind == "text":
+        text = pieces.pop().plain + text
+    pieces.append(_text_piece(text))
+
+
+def _plain(pieces: Sequence[_Piece]) -> str:
+    return " ".join("".join(piece.plain for piece in pieces).split())
+
+
+def _markup(pieces: Sequence[_Piece]) -> str:
+    return " ".join("".join(piece.markup for piece in pieces).split())
+
+
+# --- pass 2: classify items and emit drafts ---------------------------------------------
+
+
+def _emit(
+    item: _Item,
+    context: tuple[str, ...],
+    drafts: list[CardDraft],
+    warnings: list[ParseWarning],
+    *,
+    reverse: bool,
+) -> None:
+    split = _classify(item)
+    if split.warning:
+        warnings.append(ParseWarning(item.line, split.warning))
+    if split.term:
+        drafts.extend(_drafts_for(item, split, context, reverse=reverse))
+    entry = _context_entry(item, split)
+    child_context = context
+    if entry and not _repeats_heading(entry, item, context):
+        child_context = (*context, entry)
+    for child in item.children:
+        _emit(child, child_context, drafts, warnings, reverse=reverse)
+
+
+def _repeats_heading(entry: str, item: _Item, context: tuple[str, ...]) -> bool:
+    """A top-level term that only restates the heading right above it adds nothing to the context."""
+    if not item.headings or context != item.headings:
+        return False
+    return _ALNUM.sub("", entry).casefold() == _ALNUM.sub("", item.headings[-1]).casefold()
+
+
+def _context_entry(item: _Item, split: _Split) -> str:
+    if split.term:
+        return _plain(split.term)
+    text = _plain(item.pieces).removesuffix(":").strip()
+    words = text.split()
+    if len(words) > MAX_CONTEXT_WORDS:
+        return " ".join(words[:MAX_CONTEXT_WORDS]) + "…"
+    return text
+
+
+def _drafts_for(item: _Item, split: _Split, context: tuple[str, ...], *, reverse: bool) -> Iterator[CardDraft]:
+    term_markup, term_plain = _markup(split.term), _plain(split.term)
+    if split.is_list:
+        lines = _child_lines(item, include_cards=True)
+        definition = " ".join(plain for _, plain in lines)
+        back, back_plain = "\n".join(m for m, _ in lines), "\n".join(p for _, p in lines)
+    else:
+        lines = _child_lines(item, include_cards=False)
+        definition = _plain(split.definition)
+        back = "\n".join([_markup(split.definition), *(m for m, _ in lines)])
+        back_plain = "\n".join([definition, *(p for _, p in lines)])
+    yield CardDraft(
+        context=context,
+        front=term_markup,
+        back=back,
+        front_plain=term_plain,
+        back_plain=back_plain,
+        definition=definition,
+        line=item.line,
+        is_list=split.is_list,
+    )
+    if reverse and not split.is_list:
+        yield CardDraft(
+            context=context,
+            front=back,
+            back=term_markup,
+            front_plain=back_plain,
+            back_plain=term_plain,
+            definition=definition,
+            line=item.line,
+            direction=Direction.REVERSE,
+        )
+
+
+def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tuple[str, str]]:
+    """The lines a card's answer carries: (markup, plain) per child, nested as in the notes."""
+    lines: list[tuple[str, str]] = []
+    indent = "  " * depth
+    for extra in item.extra_lines if depth == 0 else ():
+        lines.append((_markup(extra), _plain(extra)))
+    for child in item.children:
+        child_is_card = bool(_classify(child).term)
+        if child_is_card and not include_cards:
+            continue
+        if child.pieces:
+            lines.append((f"{indent}- {_markup(child.pieces)}", f"{indent}- {_plain(child.pieces)}"))
+        if not child_is_card:
+            lines.extend(_child_lines(child, include_cards=False, depth=depth + 1))
+    return lines
+
+
+def _number_occurrences(drafts: list[CardDraft]) -> Iterator[CardDraft]:
+    from dataclasses import replace
+
+    seen: dict[str, int] = {}
+    for draft in drafts:
+        occurrence = seen.get(draft.key, 0)
+        seen[draft.key] = occurrence + 1
+        yield replace(draft, occurrence=occurrence) if occurrence else draft
+
+
+# --- classifiers ----------------------------------------------------------------------
+
+
+def _classify(item: _Item) -> _Split:
+    pieces = _strip(item.pieces)
+    if not pieces or all(piece.kind == "link" or not piece.plain.strip() for piece in pieces):
+        return _Split()  # empty, or link-only (a table of contents)
+    split = _split_emphasized(pieces) or _split_plain(pieces)
+    if split is None:
+        return _Split()
+    term_plain = _plain(split.term)
+    if len(term_plain) > MAX_TERM_CHARS:
+        return _Split(warning=f"term longer than {MAX_TERM_CHARS} characters ({len(term_plain)}); not a card")
+    if not _plain(split.definition):
+        if split.is_list:
+            if item.children:
+                return split
+            return _Split(warning=f"'{term_plain}:' has nothing after the colon and no child bullets")
+        return _Split(warning=f"'{term_plain}' has an empty definition")
+    return split
+
+
+def _strip(pieces: list[_Piece]) -> list[_Piece]:
+    """Drop whitespace-only runs at both ends."""
+    start, end = 0, len(pieces)
+    while start < end and pieces[start].kind == "text" and not pieces[start].plain.strip():
+        start += 1
+    while end > start and pieces[end - 1].kind == "text" and not pieces[end - 1].plain.strip():
+        end -= 1
+    return pieces[start:end]
+
+
+def _split_emphasized(pieces: list[_Piece]) -> _Split | None:
+    """`**Term** - def`, `` `term`: def ``, `**A** or **B** -> def`: the term is the leading span(s)."""
+    if pieces[0].kind == "text" and not pieces[0].plain.strip():
+        pieces = pieces[1:]
+    if not pieces or pieces[0].kind not in _EMPHASIS_KINDS:
+        return None
+    end = 1
+    while (
+        end + 1 < len(pieces)
+        and pieces[end].kind == "text"
+        and _TERM_CONNECTOR.fullmatch(pieces[end].plain)
+        and pieces[end + 1].kind in _EMPHASIS_KINDS
+    ):
+        end += 2
+    if end >= len(pieces) or pieces[end].kind != "text":
+        return None
+    match = _EMPHASIZED_SEPARATOR.match(pieces[end].plain)
+    if not match:
+        return None
+    definition = _rest_after(pieces[end], match.end(), pieces[end + 1 :])
+    is_list = match.group().strip() == ":" and not _plain(definition)
+    return _Split(term=pieces[:end], definition=definition, is_list=is_list)
+
+
+def _split_plain(pieces: list[_Piece]) -> _Split | None:
+    """`Expedited -> retrieval in 1 to 5 min`, `SQL -> OLTP`, `Input format:` over child bullets."""
+    for index, piece in enumerate(pieces):
+        if piece.kind != "text":
+            continue
+        for match in _PLAIN_SEPARATOR.finditer(piece.plain):
+            before = _strip([*pieces[:index], _text_piece(piece.plain[: match.start()])])
+            after, following = piece.plain[match.end() :], pieces[index + 1 :]
+            is_dash = "->" not in match.group()
+            if is_dash and _is_numeric_range(_plain(before), after):
+                continue
+            if not _is_plain_term(_plain(before)):
+                return None
+            if is_dash and (_SPACED_DASH.search(f" {after} ") or _dash_follows(following)):
+                return None  # `object - even if made public - CAN NEVER ...`: a parenthetical
+            return _Split(term=before, definition=_rest_after(piece, match.end(), following))
+    last = pieces[-1]
+    if last.kind == "text" and last.plain.rstrip().endswith(":"):
+        term = _strip([*pieces[:-1], _text_piece(last.plain.rstrip()[:-1])])
+        if _is_plain_term(_plain(term)):
+            return _Split(term=term, is_list=True)
+    return None
+
+
+def _text_piece(plain: str) -> _Piece:
+    return _Piece("text", plain, _MARKUP_CHARS.sub(r"\\\1", plain))
+
+
+def _rest_after(piece: _Piece, offset: int, following: Sequence[_Piece]) -> list[_Piece]:
+    rest_plain = piece.plain[offset:]
+    return _strip(([_text_piece(rest_plain)] if rest_plain else []) + list(following))
+
+
+def _dash_follows(pieces: Sequence[_Piece]) -> bool:
+    return any(piece.kind == "text" and _SPACED_DASH.search(f" {piece.plain} ") for piece in pieces)
+
+
+def _is_plain_term(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > MAX_PLAIN_TERM_WORDS or ":" in text:
+        return False
+    return not any(word.casefold().strip(",.;()") in CLAUSE_WORDS for word in words)
+
+
+def _is_numeric_range(before: str, after: str) -> bool:
+    """`1d - 365d`, `1 MiB - 128 MiB`: a dash between two numbers never separates a term."""
+    left_words, right_words = before.split(), after.split()
+    if not left_words or not right_words:
+        return False
+    left = left_words[-1]
+    if not left[0].isdigit() and len(left) <= 4 and len(left_words) > 1:
+        left = left_words[-2]  # the number before its unit
+    return left[0].isdigit() and right_words[0][0].isdigit()

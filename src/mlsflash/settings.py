@@ -1,0 +1,66 @@
+"""Settings that persist in the database (`mlsflash config`), validated on the way in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+from mlsflash.errors import MlsflashError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+
+@dataclass(frozen=True)
+class Settings:
+    new_per_day: int = 20
+    max_reviews_per_day: int | None = None
+    rollover_hour: int = 4
+    leech_lapses: int = 8
+
+
+_LIMITS = {
+    "new_per_day": (0, 10_000),
+    "max_reviews_per_day": (0, 100_000),
+    "rollover_hour": (0, 23),
+    "leech_lapses": (1, 1_000),
+}
+KEYS = tuple(field.name for field in fields(Settings))
+_NONE_WORDS = {"none", "off", "unlimited", ""}
+
+
+def load(connection: Connection) -> Settings:
+    from sqlalchemy import select
+
+    from mlsflash.storage.schema import Setting
+
+    stored = dict(connection.execute(select(Setting.key, Setting.value)).tuples().all())
+    values = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
+    return Settings(**values)
+
+
+def parse_value(key: str, text: str) -> int | None:
+    if key not in KEYS:
+        raise MlsflashError(f"unknown setting {key!r}", hint=f"settings are: {', '.join(KEYS)}")
+    if key == "max_reviews_per_day" and text.strip().lower() in _NONE_WORDS:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise MlsflashError(f"{key} must be a whole number, not {text!r}") from None
+    low, high = _LIMITS[key]
+    if not low <= value <= high:
+        raise MlsflashError(f"{key} must be between {low} and {high}, not {value}")
+    return value
+
+
+def save(connection: Connection, key: str, text: str) -> int | None:
+    from sqlalchemy.dialects.sqlite import insert
+
+    from mlsflash.storage.schema import Setting
+
+    value = parse_value(key, text)
+    stored = "none" if value is None else str(value)
+    statement = insert(Setting).values(key=key, value=stored)
+    connection.execute(statement.on_conflict_do_update(index_elements=[Setting.key], set_={"value": stored}))
+    return value

@@ -1,0 +1,105 @@
+"""Tables, as SQLAlchemy 2.0 typed models. Alembic revisions in `migrations/` create them.
+
+Queries use these models through Core statements on a Connection (no identity map,
+no lazy loading): the hot paths stay cheap at 100k cards and 1M reviews.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Deck(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String, unique=True)
+    reverse: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[str] = mapped_column(String)
+
+
+class SourceFile(Base):
+    """A notes file imported before: which deck it feeds and what it looked like last time."""
+
+    __tablename__ = "source_files"
+
+    path: Mapped[str] = mapped_column(String, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
+    content_hash: Mapped[str] = mapped_column(String)
+    imported_at: Mapped[str] = mapped_column(String)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)  # random, assigned once
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
+    source_file: Mapped[str] = mapped_column(String)
+    source_line: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)  # note order within the file
+    identity: Mapped[str] = mapped_column(String)  # normalized (context, term, direction, occurrence)
+    definition_key: Mapped[str] = mapped_column(String)
+    direction: Mapped[str] = mapped_column(String, default="forward")
+    context: Mapped[str] = mapped_column(Text)  # JSON list of strings
+    front: Mapped[str] = mapped_column(Text)  # Markdown for display
+    back: Mapped[str] = mapped_column(Text)
+    front_plain: Mapped[str] = mapped_column(Text)
+    back_plain: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String, default="active")  # active | suspended | retired
+    leech: Mapped[bool] = mapped_column(default=False)
+    repetitions: Mapped[int] = mapped_column(Integer, default=0)
+    easiness: Mapped[int] = mapped_column(Integer, default=250)  # EF in hundredths
+    interval: Mapped[int] = mapped_column(Integer, default=0)
+    due: Mapped[str | None] = mapped_column(String, nullable=True)  # ISO date; NULL while new
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String)
+
+    __table_args__ = (
+        Index("ix_cards_identity", "source_file", "identity", unique=True),
+        Index("ix_cards_status_due", "status", "due"),
+        Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
+    )
+
+
+class Review(Base):
+    """One row per answer: enough to undo it and to compute every statistic."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
+    reviewed_at: Mapped[str] = mapped_column(String)  # ISO date-time
+    study_day: Mapped[str] = mapped_column(String)  # ISO date
+    grade: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String)  # scheduled | redrill
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    repetitions_before: Mapped[int] = mapped_column(Integer)
+    easiness_before: Mapped[int] = mapped_column(Integer)
+    interval_before: Mapped[int] = mapped_column(Integer)
+    due_before: Mapped[str | None] = mapped_column(String, nullable=True)
+    lapses_before: Mapped[int] = mapped_column(Integer)
+    status_before: Mapped[str] = mapped_column(String)
+    leech_before: Mapped[bool] = mapped_column()
+    repetitions_after: Mapped[int] = mapped_column(Integer)
+    easiness_after: Mapped[int] = mapped_column(Integer)
+    interval_after: Mapped[int] = mapped_column(Integer)
+    due_after: Mapped[str | None] = mapped_column(String, nullable=True)
+    lapses_after: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_reviews_study_day", "study_day", "kind"),
+        Index("ix_reviews_card", "card_id", "study_day"),
+    )
