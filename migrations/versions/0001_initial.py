@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("interval", sa.Integer, nullable=False, server_default="0"),
         sa.Column("due", sa.String, nullable=True),
         sa.Column("lapses", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("buried_on", sa.String, nullable=True),
         sa.Column("created_at", sa.String, nullable=False),
         sa.Column("updated_at", sa.String, nullable=False),
     )

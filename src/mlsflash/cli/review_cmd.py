@@ -1,1 +1,95 @@
-"""`mlsflash review` and `mlsflash config` (filled in by the review issue)."""
+"""`mlsflash review` (single keys on a terminal, lines when scripted) and `mlsflash config`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from mlsflash.cli.app import command, store_of
+
+if TYPE_CHECKING:
+    from mlsflash.cli.review_ui import ReviewUI
+    from mlsflash.session import ReviewSession
+
+
+@command("review")
+def review_command(
+    ctx: typer.Context,
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    topic: Optional[str] = typer.Option(None, "--topic", help="Only cards whose context contains TEXT."),
+    new: Optional[int] = typer.Option(None, "--new", min=0, help="New cards allowed today, for this run."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N scheduled cards this session."),
+) -> None:
+    """Today's SM-2 session: Space reveals, 0-5 grades, u undo, s skip, q quit, ? keys."""
+    from mlsflash import clock, settings
+    from mlsflash.cli.review_ui import KeyUI, LineUI
+    from mlsflash.session import ReviewSession
+
+    store = store_of(ctx)
+    with store.read() as connection:
+        current = settings.load(connection)
+    session = ReviewSession(
+        store, today=clock.today(current.rollover_hour), settings=current,
+        deck=deck, topic=topic, new_limit=new, limit=limit,
+    )
+    ui: ReviewUI = KeyUI() if sys.stdin.isatty() else LineUI()
+    if session.collection_is_empty():
+        ui.say_empty()
+        return
+    if session.next_card() is None:
+        ui.note("Nothing to review right now.")
+    try:
+        _run(session, ui)
+    except KeyboardInterrupt:
+        ui.show_summary(session.summary(), interrupted=True)
+        raise typer.Exit(130) from None
+    ui.show_summary(session.summary())
+
+
+def _run(session: ReviewSession, ui: ReviewUI) -> None:
+    from mlsflash.model import Grade
+
+    while True:
+        card = session.next_card()
+        if card is None:
+            return
+        shown_at = time.monotonic()
+        action = ui.ask(card, session.counts(), can_undo=session.can_undo)
+        if action == "q":
+            return
+        if action == "s":
+            session.skip(card)
+            ui.note(f"Skipped until tomorrow: {card.front}")
+        elif action == "u":
+            undone = session.undo()
+            ui.note(f"Undone: {undone.front}" if undone else "Nothing to undo.")
+        else:
+            result = session.answer(card, Grade(int(action)), int((time.monotonic() - shown_at) * 1000))
+            ui.show_result(result, session.today)
+
+
+@command("config")
+def config_command(
+    ctx: typer.Context,
+    key: Optional[str] = typer.Argument(None, help="new_per_day, max_reviews_per_day, rollover_hour or leech_lapses."),
+    value: Optional[str] = typer.Argument(None, help="New value (max_reviews_per_day accepts 'none')."),
+) -> None:
+    """Show or change the settings kept in the database."""
+    from dataclasses import asdict
+
+    from mlsflash import settings
+
+    store = store_of(ctx)
+    if key is not None and value is not None:
+        with store.write() as connection:
+            settings.save(connection, key, value)
+    with store.read() as connection:
+        current = asdict(settings.load(connection))
+    if key is not None and key not in current:
+        settings.parse_value(key, "")  # raises the unknown-setting error with the list of keys
+    for name, setting in current.items():
+        if key is None or name == key:
+            typer.echo(f"{name} = {'none' if setting is None else setting}")

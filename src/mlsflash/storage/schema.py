@@ -64,6 +64,7 @@ class Card(Base):
     interval: Mapped[int] = mapped_column(Integer, default=0)
     due: Mapped[str | None] = mapped_column(String, nullable=True)  # ISO date; NULL while new
     lapses: Mapped[int] = mapped_column(Integer, default=0)
+    buried_on: Mapped[str | None] = mapped_column(String, nullable=True)  # skipped: hidden this study day
     created_at: Mapped[str] = mapped_column(String)
     updated_at: Mapped[str] = mapped_column(String)
 

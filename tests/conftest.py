@@ -1,0 +1,72 @@
+"""Shared fixtures: a private database and a fixed clock per test, and a CLI runner.
+
+- `env`: MLSFLASH_DB points at a fresh file under tmp_path (its folder does not exist
+  yet) and MLSFLASH_NOW pins the clock to NOW; returns the database path.
+- `run("import", path, ...)`: invokes the Typer app in-process with CliRunner and
+  returns the Result (`.stdout` and `.stderr` are separate). It asserts the exit code
+  (0 unless `code=` says otherwise); unexpected exceptions propagate with their traceback.
+- `export()`: the cards as `mlsflash export --format json` prints them.
+- `write_notes(directory, name, text)`: a notes file written byte-exact (CRLF kept).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from typer.testing import CliRunner, Result
+
+NOW = "2026-11-26T10:00"
+
+
+def write_notes(directory: Path, name: str, text: str) -> Path:
+    """Write `text` as UTF-8 to directory/name (parents created), newlines untranslated."""
+    path = Path(directory) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database path of our own and a fixed 'now' for every command this test runs."""
+    db = tmp_path / "data" / "mlsflash.db"
+    monkeypatch.setenv("MLSFLASH_DB", str(db))
+    monkeypatch.setenv("MLSFLASH_NOW", NOW)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("MLSFLASH_DEBUG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return db
+
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run(env: Path) -> RunCli:
+    from mlsflash.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str | os.PathLike[str], input: str | None = None, code: int | None = 0) -> Result:
+        result = runner.invoke(app, [str(arg) for arg in args], input=input, catch_exceptions=False)
+        if code is not None:
+            assert result.exit_code == code, (
+                f"mlsflash {' '.join(map(str, args))} exited {result.exit_code}, expected {code}\n"
+                f"--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
+            )
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def export(run: RunCli) -> Callable[..., list[dict[str, Any]]]:
+    def cards(*args: str) -> list[dict[str, Any]]:
+        return json.loads(run("export", "--format", "json", *args).stdout)
+
+    return cards
