@@ -63,7 +63,7 @@ def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
         .order_by(Deck.name)
     )
     with store.read() as connection:
-        return [DeckSummary(*row) for row in connection.execute(query).tuples()]
+        return [DeckSummary(*row) for row in connection.execute(query)]
 
 
 def require_deck(connection: Connection, name: str) -> int:
@@ -140,7 +140,7 @@ def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int
 
     wanted = list(dict.fromkeys(card_ids))
     with store.write() as connection:
-        rows = dict(connection.execute(select(Card.id, Card.status).where(Card.id.in_(wanted))).tuples().all())
+        rows = dict(connection.execute(select(Card.id, Card.status).where(Card.id.in_(wanted))).all())
         missing = [card_id for card_id in wanted if card_id not in rows]
         if missing:
             raise MlsflashError(f"no card with id {', '.join(missing)}", hint="find ids with: mlsflash cards --search TEXT")

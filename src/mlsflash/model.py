@@ -36,11 +36,11 @@ class Grade(enum.IntEnum):
 
 _GRADE_MEANINGS = {
     Grade.BLACKOUT: "blackout",
-    Grade.WRONG_FAMILIAR: "wrong, familiar",
-    Grade.WRONG_EASY: "wrong, easy once seen",
-    Grade.HARD: "right, hard",
-    Grade.GOOD: "right, some effort",
-    Grade.EASY: "right, easy",
+    Grade.WRONG_FAMILIAR: "wrong",
+    Grade.WRONG_EASY: "almost",  # wrong, but it seemed easy once seen
+    Grade.HARD: "hard",
+    Grade.GOOD: "good",
+    Grade.EASY: "easy",
 }
 
 

@@ -34,7 +34,7 @@ def load(connection: Connection) -> Settings:
 
     from mlsflash.storage.schema import Setting
 
-    stored = dict(connection.execute(select(Setting.key, Setting.value)).tuples().all())
+    stored = dict(connection.execute(select(Setting.key, Setting.value)).all())
     values = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
     return Settings(**values)
 

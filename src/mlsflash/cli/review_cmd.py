@@ -55,6 +55,10 @@ def _run(session: ReviewSession, ui: ReviewUI) -> None:
     while True:
         card = session.next_card()
         if card is None:
+            if session.can_undo and ui.offer_undo():
+                undone = session.undo()
+                ui.note(f"Undone: {undone.front}" if undone else "Nothing to undo.")
+                continue
             return
         shown_at = time.monotonic()
         action = ui.ask(card, session.counts(), can_undo=session.can_undo)

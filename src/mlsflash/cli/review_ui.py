@@ -28,6 +28,7 @@ KEYS_HELP = (
 class ReviewUI(Protocol):
     def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool) -> str: ...
     def show_result(self, result: AnswerResult, today: date) -> None: ...
+    def offer_undo(self) -> bool: ...
     def note(self, text: str) -> None: ...
     def show_summary(self, summary: Summary, *, interrupted: bool = False) -> None: ...
     def say_empty(self) -> None: ...
@@ -35,6 +36,18 @@ class ReviewUI(Protocol):
 
 def _plain(markup: str) -> str:
     return render.inline(markup).plain
+
+
+def source_of(card: QueueCard) -> str:
+    """`file:line` of the card's bullet, short: relative to here, or under ~."""
+    from pathlib import Path
+
+    path = Path(card.source_file)
+    if path.is_absolute():
+        for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+            if path.is_relative_to(base):
+                return f"{prefix}{path.relative_to(base)}:{card.source_line}"
+    return f"{card.source_file}:{card.source_line}"
 
 
 def counts_line(counts: Counts) -> str:
@@ -70,6 +83,7 @@ def summary_lines(summary: Summary, today: date | None = None) -> list[str]:
     return lines
 
 
+DONE_PROMPT = "All done for now: u undoes the last answer, anything else finishes."
 EMPTY_MESSAGE = "Your collection is empty. Import notes first: mlsflash import NOTES.md (or --bundled)."
 
 
@@ -99,12 +113,16 @@ class LineUI:
                 continue
             print(f"Refused {line.strip()!r}: type 0-5, u, s, q or ?", file=sys.stderr, flush=True)
 
+    def offer_undo(self) -> bool:
+        self._print(DONE_PROMPT)
+        return sys.stdin.readline().strip().lower() == "u"
+
     def show_result(self, result: AnswerResult, today: date) -> None:
         answer = _plain(result.card.back).splitlines() or [""]
         self._print(f"A: {answer[0]}")
         for extra in answer[1:]:
             self._print(f"   {extra}")
-        self._print(f"   ({result.card.source_file}:{result.card.source_line})")
+        self._print(f"   ({source_of(result.card)})")
         self._print(result_line(result, today))
         self._print()
 
@@ -126,6 +144,7 @@ class KeyUI:
 
     def __init__(self) -> None:
         self._console = render.console()
+        self._status: list[str] = []  # what happened last, shown on top of the next screen
 
     def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool) -> str:
         import typer
@@ -153,6 +172,9 @@ class KeyUI:
         from rich.panel import Panel
 
         self._console.clear()
+        for line in self._status:
+            self._console.print(render.inline(line, "dim"))
+        self._status = []
         kind = {"new": "new card", "due": "review", "redrill": "re-drill"}[card.kind]
         self._console.print(f"[bold]{counts_line(counts)}[/bold]   [dim]{kind} · {card.deck}[/dim]")
         title = CONTEXT_SEPARATOR.join(card.context) or None
@@ -160,20 +182,31 @@ class KeyUI:
         self._console.print("[dim]Space/Enter show answer · s skip · u undo · q quit · ? keys[/dim]")
 
     def _show_back(self, card: QueueCard) -> None:
+        from rich.markup import escape
         from rich.panel import Panel
         from rich.text import Text
 
         answer = Text("\n").join(render.inline(line) for line in card.back.splitlines())
         self._console.print(Panel(answer, border_style="green", padding=(0, 2)))
-        self._console.print(f"[dim]{card.source_file}:{card.source_line}[/dim]", soft_wrap=True)
+        self._console.print(f"[dim]{escape(source_of(card))}[/dim]", soft_wrap=True)
         self._console.print(f"[bold]grade:[/bold] {LEGEND}")
         self._console.print("[dim]u undo · s skip · q quit · ? keys[/dim]")
 
+    def offer_undo(self) -> bool:
+        import typer
+
+        self._console.print(f"[dim]{DONE_PROMPT}[/dim]")
+        return typer.getchar() == "u"
+
     def show_result(self, result: AnswerResult, today: date) -> None:
-        self._console.print(result_line(result, today))
+        self._say(f"{_plain(result.card.front)}: {result_line(result, today)}")
 
     def note(self, text: str) -> None:
+        self._say(text)
+
+    def _say(self, text: str) -> None:
         self._console.print(render.inline(text))
+        self._status.append(text)
 
     def show_summary(self, summary: Summary, *, interrupted: bool = False) -> None:
         self._console.print()

@@ -1,0 +1,334 @@
+"""The notes format of DESIGN.md, one table row per rule (pure: text in, drafts out)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlsflash.model import CardDraft, Direction
+from mlsflash.parser import parse_notes
+
+
+def drafts(text: str, *, reverse: bool = False) -> tuple[CardDraft, ...]:
+    return parse_notes(text, reverse=reverse).drafts
+
+
+# --- a bullet becomes one card: TERM SEPARATOR DEFINITION ------------------------------
+
+CARDS = [
+    # separators after a plain term
+    ("plain-hyphen", "- Alpha - first letter", "Alpha", "first letter"),
+    ("plain-en-dash", "- Alpha – first letter", "Alpha", "first letter"),
+    ("plain-em-dash", "- Alpha — first letter", "Alpha", "first letter"),
+    ("plain-arrow-spaced", "- Alpha -> first letter", "Alpha", "first letter"),
+    ("plain-arrow-unspaced", "- Alpha->first letter", "Alpha", "first letter"),
+    ("plain-arrow-then-dash-in-definition", "- SQL -> OLTP - row based", "SQL", "OLTP - row based"),
+    # separators after an emphasized term
+    ("bold-hyphen", "- **Alpha** - first letter", "Alpha", "first letter"),
+    ("bold-en-dash", "- **Alpha** – first letter", "Alpha", "first letter"),
+    ("bold-em-dash", "- **Alpha** — first letter", "Alpha", "first letter"),
+    ("bold-arrow-unspaced", "- **Alpha**->first letter", "Alpha", "first letter"),
+    ("bold-colon", "- **Alpha**: first letter", "Alpha", "first letter"),
+    ("underscore-bold-colon", "- __Alpha__: first letter", "Alpha", "first letter"),
+    ("star-italic-colon", "- *Alpha*: first letter", "Alpha", "first letter"),
+    ("underscore-italic-hyphen", "- _Alpha_ - first letter", "Alpha", "first letter"),
+    ("code-colon", "- `alpha_id`: first letter", "alpha_id", "first letter"),
+    ("code-arrow", "- `alpha` -> first letter", "alpha", "first letter"),
+    # an emphasized term: several spans joined by or / & ,
+    ("spans-or", "- **Master Node** or **Leader Node** - runs the cluster",
+     "Master Node or Leader Node", "runs the cluster"),
+    ("spans-slash", "- `GET` / `HEAD` - read requests", "GET / HEAD", "read requests"),
+    ("spans-ampersand", "- **Gzip** & **Snappy** - codecs", "Gzip & Snappy", "codecs"),
+    ("spans-comma-mixed", "- **CSV**, `TSV` or *JSON*: text formats", "CSV, TSV or JSON", "text formats"),
+    # short plain terms
+    ("plain-four-words", "- one two three four - counted words", "one two three four", "counted words"),
+    ("plain-with-numbers", "- each shard -> 1 MB/s in", "each shard", "1 MB/s in"),
+    # a dash inside an emphasized span or inside a word never splits
+    ("dash-inside-bold", "- **Spark - Notebook** - hosted notebooks", "Spark - Notebook", "hosted notebooks"),
+    ("dash-inside-code", "- `RDD - Resilient Distributed Dataset` - core abstraction",
+     "RDD - Resilient Distributed Dataset", "core abstraction"),
+    ("dash-inside-word", "- KMS-Managed keys - envelope encryption", "KMS-Managed keys", "envelope encryption"),
+    ("dash-inside-word-of-definition", "- SSE - server-side encryption", "SSE", "server-side encryption"),
+    # a numeric range in the definition of an emphasized term stays in the definition
+    ("range-in-definition", "- **retention**: 1d - 365d", "retention", "1d - 365d"),
+    ("term-of-80-characters", f"- **{'t' * 80}** - long but allowed", "t" * 80, "long but allowed"),
+]
+
+
+@pytest.mark.parametrize(("text", "front", "back"), [case[1:] for case in CARDS], ids=[case[0] for case in CARDS])
+def test_bullet_becomes_one_card(text: str, front: str, back: str) -> None:
+    result = parse_notes(text)
+    assert [(d.front_plain, d.back_plain) for d in result.drafts] == [(front, back)]
+    assert result.drafts[0].line == 1
+    assert result.drafts[0].definition == back
+    assert result.warnings == ()
+
+
+# --- look-alikes that are not cards ------------------------------------------------------
+
+NOT_CARDS = [
+    ("colon-after-plain-term", "- Alpha: first letter"),
+    ("plain-term-of-five-words", "- one two three four five - too long for a term"),
+    ("clause-is", "- Storage is highly durable - 99.99 percent"),
+    ("clause-are", "- shards are units - of capacity"),
+    ("clause-can", "- a principal can access - when allowed"),
+    ("clause-was", "- it was renamed - last year"),
+    ("clause-be", "- should be small - always"),
+    ("clause-not", "- not for OLTP - use RDS"),
+    ("sentence-ending-in-colon", "- a principal can read it if:\n  - the policy allows it"),
+    ("parenthetical-second-dash", "- object - even if made public - CAN NEVER be read"),
+    ("sentence-with-dash", "- used mostly for big data - like Kafka"),
+    ("numeric-range-with-units", "- buffer 1 MiB - 128 MiB"),
+    ("numeric-range-days", "- retention 1d - 365d"),
+    ("no-separator", "- **Alpha** is the first letter"),
+    ("dash-glued-to-word-only", "- point-in-time recovery"),
+    ("paragraph-not-list", "Alpha - first letter"),
+    ("heading", "## Alpha - first letter"),
+    ("fenced-code", "```\n- Alpha - first letter\n```"),
+    ("indented-code", "Text.\n\n    - Alpha - first letter"),
+    ("table", "| term | definition |\n|---|---|\n| Alpha - first | letter |"),
+    ("html-block", "<ul>\n<li>Alpha - first letter</li>\n</ul>"),
+    ("image-item", "- ![Alpha - first letter](alpha.png)"),
+    ("image-then-dash", "- ![diagram](alpha.png) - first letter"),
+    ("toc-links", "- [Alpha - first](#alpha)\n- [Beta -> second](#beta)\n  - [Gamma](#gamma)"),
+]
+
+
+@pytest.mark.parametrize("text", [case[1] for case in NOT_CARDS], ids=[case[0] for case in NOT_CARDS])
+def test_look_alike_is_not_a_card(text: str) -> None:
+    result = parse_notes(text)
+    assert result.drafts == ()
+    assert result.warnings == ()
+
+
+def test_headings_name_the_deck_and_give_context_but_are_never_cards() -> None:
+    result = parse_notes("# My Deck - AWS\n\n## S3 - Storage Classes\n\n- **Glacier** - archive\n")
+    assert result.title == "My Deck - AWS"
+    assert [(d.context, d.front_plain, d.back_plain) for d in result.drafts] == [
+        (("S3 - Storage Classes",), "Glacier", "archive")
+    ]
+
+
+# --- skipped with a warning naming the line ----------------------------------------------
+
+WARNED = [
+    ("empty-after-dash", "- **Scaling** - ", 1),
+    ("empty-after-dash-no-space", "- **Scaling** -", 1),
+    ("empty-after-arrow", "- Scaling ->", 1),
+    ("colon-without-children", "- **Scaling**:", 1),
+    ("plain-colon-without-children", "- Input format:", 1),
+    ("nested-empty", "# Deck\n\n- **Outer** - fine\n  - ok - fine\n  - **Inner** - \n", 5),
+    ("term-over-80", f"- **{'t' * 81}** - never truncated", 1),
+    ("code-term-over-80", f"- `{'word ' * 17}` - never truncated", 1),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in WARNED], ids=[case[0] for case in WARNED])
+def test_skipped_bullet_is_warned_with_its_line(text: str, line: int) -> None:
+    result = parse_notes(text)
+    assert [warning.line for warning in result.warnings] == [line]
+    assert result.warnings[0].reason
+    assert all(draft.line != line for draft in result.drafts)
+
+
+def test_long_term_is_skipped_not_truncated() -> None:
+    long_term = "t" * 81
+    result = parse_notes(f"- **{long_term}** - definition\n- short - kept\n")
+    assert [draft.front_plain for draft in result.drafts] == ["short"]
+    assert "80" in result.warnings[0].reason
+
+
+# --- TERM: list cards --------------------------------------------------------------------
+
+LIST_CARDS = [
+    ("emphasized", "- **use cases**:\n  - billing\n  - reporting\n  - alerts\n", "use cases",
+     "- billing\n- reporting\n- alerts"),
+    ("plain", "- Input format:\n  - CSV\n  - Parquet\n", "Input format", "- CSV\n- Parquet"),
+    ("children-that-are-cards-too", "- **modes**:\n  - Standard - default\n  - Express -> fast\n  - plain note\n",
+     "modes", "- Standard - default\n- Express -> fast\n- plain note"),
+    ("colon-then-spaces", "- **use cases**:   \n  - billing\n", "use cases", "- billing"),
+]
+
+
+@pytest.mark.parametrize(("text", "front", "back"), [case[1:] for case in LIST_CARDS], ids=[case[0] for case in LIST_CARDS])
+def test_term_colon_over_children_is_a_list_card(text: str, front: str, back: str) -> None:
+    first = drafts(text)[0]
+    assert (first.front_plain, first.back_plain) == (front, back)
+    assert first.is_list
+    assert first.line == 1
+
+
+def test_list_card_children_that_are_cards_are_cards_too() -> None:
+    found = drafts("- **modes**:\n  - Standard - default\n  - Express -> fast\n")
+    assert [(d.context, d.front_plain, d.back_plain) for d in found] == [
+        ((), "modes", "- Standard - default\n- Express -> fast"),
+        (("modes",), "Standard", "default"),
+        (("modes",), "Express", "fast"),
+    ]
+
+
+# --- context -----------------------------------------------------------------------------
+
+CONTEXTS = [
+    ("heading-path-without-deck-title",
+     "# Deck\n\n## Streaming\n\n### Kinesis\n\n- **shard** - unit of capacity\n",
+     [(("Streaming", "Kinesis"), "shard")]),
+    ("deeper-heading-then-shallower",
+     "# Deck\n\n## A\n\n### B\n\n- one - 1\n\n## C\n\n- two - 2\n",
+     [(("A", "B"), "one"), (("C",), "two")]),
+    ("no-title-all-headings-count",
+     "## Storage\n\n- **S3** - objects\n",
+     [(("Storage",), "S3")]),
+    ("parent-card-term",
+     "# Deck\n\n## Streams\n\n- **Kinesis** - streaming\n  - **shard** - unit\n",
+     [(("Streams",), "Kinesis"), (("Streams", "Kinesis"), "shard")]),
+    ("parent-text-without-colon",
+     "- features:\n  - **retry** - automatic\n",
+     [((), "features"), (("features",), "retry")]),
+    ("parent-plain-text",
+     "- **Standard**\n  - `execution rate`: 2000 / s\n- **Express**\n  - `execution rate`: 100000 / s\n",
+     [(("Standard",), "execution rate"), (("Express",), "execution rate")]),
+    ("parent-text-eight-words-kept",
+     "- one two three four five six seven eight\n  - leaf - x\n",
+     [(("one two three four five six seven eight",), "leaf")]),
+    ("parent-text-over-eight-words-cut",
+     "- one two three four five six seven eight nine ten\n  - leaf - x\n",
+     [(("one two three four five six seven eight…",), "leaf")]),
+    ("parent-term-repeating-heading-dropped",
+     "# Deck\n\n## Kinesis\n\n- **Kinesis** - streaming\n  - **shard** - unit\n",
+     [(("Kinesis",), "Kinesis"), (("Kinesis",), "shard")]),
+    ("parents-outermost-first",
+     "## H\n\n- **a** - 1\n  - group\n    - **b** - 2\n      - **c** - 3\n",
+     [(("H",), "a"), (("H", "a", "group"), "b"), (("H", "a", "group", "b"), "c")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in CONTEXTS], ids=[case[0] for case in CONTEXTS])
+def test_context(text: str, expected: list[tuple[tuple[str, ...], str]]) -> None:
+    assert [(d.context, d.front_plain) for d in drafts(text)] == expected
+
+
+def test_repeated_term_under_same_parents_gives_two_cards_with_distinct_occurrence() -> None:
+    found = drafts("- examples\n  - leave - when rare\n  - leave - when meaningful\n")
+    assert [(d.front_plain, d.back_plain) for d in found] == [("leave", "when rare"), ("leave", "when meaningful")]
+    assert [d.occurrence for d in found] == [0, 1]
+    assert found[0].key != found[1].key
+
+
+def test_same_term_under_different_parents_is_not_a_repeat() -> None:
+    found = drafts("- **A**\n  - size - 1\n- **B**\n  - size - 2\n")
+    assert [d.occurrence for d in found] == [0, 0]
+    assert found[0].key != found[1].key
+
+
+# --- the back: definition, then child bullets that are not cards -------------------------
+
+BACKS = [
+    ("definition-only", "- alpha - one\n", "one"),
+    ("plain-children-appended",
+     "- alpha - one\n  - first note\n  - second note\n",
+     "one\n- first note\n- second note"),
+    ("nested-children-indented",
+     "- alpha - one\n  - note\n    - detail\n      - deeper\n",
+     "one\n- note\n  - detail\n    - deeper"),
+    ("card-children-left-out",
+     "- alpha - one\n  - note\n  - beta - its own card\n    - beta detail\n  - last note\n",
+     "one\n- note\n- last note"),
+    ("continuation-line-joined", "- alpha - one\n  and more\n", "one and more"),
+]
+
+
+@pytest.mark.parametrize(("text", "back"), [case[1:] for case in BACKS], ids=[case[0] for case in BACKS])
+def test_back(text: str, back: str) -> None:
+    first = drafts(text)[0]
+    assert first.back_plain == back
+    assert first.definition == back.split("\n")[0]
+
+
+def test_child_card_keeps_its_own_children() -> None:
+    found = drafts("- alpha - one\n  - beta - two\n    - beta detail\n")
+    assert found[1].back_plain == "two\n- beta detail"
+
+
+# --- markup kept for display, stripped in the plain text ---------------------------------
+
+MARKUP = [
+    ("bold-term-code-definition", "- **Alpha** - uses `grep` and **care**",
+     "**Alpha**", "Alpha", "uses `grep` and **care**", "uses grep and care"),
+    ("code-term", "- `s3:GetObject`: read an object", "`s3:GetObject`", "s3:GetObject", "read an object", "read an object"),
+    ("italic-term", "- *Alpha*: first", "*Alpha*", "Alpha", "first", "first"),
+    ("link-in-definition", "- **Docs** - see [the guide](https://example.com/guide) first",
+     "**Docs**", "Docs", "see the guide first", "see the guide first"),
+    ("autolink-in-definition", "- **Docs** - at <https://example.com>",
+     "**Docs**", "Docs", "at https://example.com", "at https://example.com"),
+    ("markdown-chars-in-text", "- alpha - a_b*c", "alpha", "alpha", r"a\_b\*c", "a_b*c"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "front_plain", "back", "back_plain"), [case[1:] for case in MARKUP], ids=[case[0] for case in MARKUP]
+)
+def test_markup_kept_for_display_and_stripped_for_plain(
+    text: str, front: str, front_plain: str, back: str, back_plain: str
+) -> None:
+    (draft,) = drafts(text)
+    assert (draft.front, draft.front_plain, draft.back, draft.back_plain) == (front, front_plain, back, back_plain)
+    assert "](" not in draft.front_plain + draft.back_plain
+
+
+def test_markup_kept_in_child_lines() -> None:
+    (draft,) = drafts("- **Alpha** - one\n  - see `code` and [link](http://x.y)\n")
+    assert draft.back == "one\n- see `code` and link"
+    assert draft.back_plain == "one\n- see code and link"
+
+
+# --- line endings, indentation, list markers, depth -------------------------------------
+
+SHAPES = [
+    ("crlf", "# D\r\n\r\n- alpha - a\r\n  - beta - b\r\n- gamma - c\r\n",
+     [((), "alpha", "a", 3), (("alpha",), "beta", "b", 4), ((), "gamma", "c", 5)]),
+    ("tab-after-marker", "-\talpha - a\n", [((), "alpha", "a", 1)]),
+    ("tab-indented-child", "- alpha - a\n\t- beta - b\n", [((), "alpha", "a", 1), (("alpha",), "beta", "b", 2)]),
+    ("four-space-indent", "- alpha - a\n    - beta - b\n", [((), "alpha", "a", 1), (("alpha",), "beta", "b", 2)]),
+    ("star-list", "* alpha - a\n", [((), "alpha", "a", 1)]),
+    ("plus-list", "+ alpha - a\n", [((), "alpha", "a", 1)]),
+    ("ordered-list", "1. alpha - a\n2. beta - b\n", [((), "alpha", "a", 1), ((), "beta", "b", 2)]),
+    ("mixed-markers-nested", "1. alpha - a\n   * beta - b\n     + gamma - c\n",
+     [((), "alpha", "a", 1), (("alpha",), "beta", "b", 2), (("alpha", "beta"), "gamma", "c", 3)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in SHAPES], ids=[case[0] for case in SHAPES])
+def test_list_shapes(text: str, expected: list[tuple[tuple[str, ...], str, str, int]]) -> None:
+    assert [(d.context, d.front_plain, d.back_plain, d.line) for d in drafts(text)] == expected
+
+
+@pytest.mark.parametrize("indent", ["  ", "    ", "\t"], ids=["two-spaces", "four-spaces", "tabs"])
+def test_eight_levels_of_nesting(indent: str) -> None:
+    text = "".join(f"{indent * depth}- level{depth} - value {depth}\n" for depth in range(8))
+    found = drafts(text)
+    assert [d.front_plain for d in found] == [f"level{depth}" for depth in range(8)]
+    assert found[-1].context == tuple(f"level{depth}" for depth in range(7))
+    assert found[-1].line == 8
+
+
+# --- reverse drafts ----------------------------------------------------------------------
+
+
+def test_reverse_adds_a_definition_to_term_card_per_term_card() -> None:
+    text = "## H\n\n- **Alpha** - first `letter`\n  - a note\n- **letters**:\n  - a\n  - b\n"
+    forward_only = drafts(text)
+    both = drafts(text, reverse=True)
+    assert all(d.direction is Direction.FORWARD for d in forward_only)
+    reverse = [d for d in both if d.direction is Direction.REVERSE]
+    assert [d for d in both if d.direction is Direction.FORWARD] == list(forward_only)
+    assert len(reverse) == 1  # a list card has no reverse
+    (card,) = reverse
+    assert (card.front_plain, card.back_plain) == ("first letter\n- a note", "Alpha")
+    assert (card.front, card.back) == ("first `letter`\n- a note", "**Alpha**")
+    assert card.context == ("H",) and card.line == 3
+    assert card.key != forward_only[0].key
+
+
+def test_parser_output_is_in_note_order_with_one_based_lines() -> None:
+    text = "# Deck\n\nIntro text.\n\n- one - 1\n\n## Part\n\n- two - 2\n  - three - 3\n"
+    assert [(d.front_plain, d.line) for d in drafts(text)] == [("one", 5), ("two", 9), ("three", 10)]
