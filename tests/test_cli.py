@@ -1,0 +1,355 @@
+"""The command line as a user meets it: help, version, errors, export, decks, cards, suspend."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import typer.main
+
+from conftest import write_notes
+from mlsflash.cli import app
+
+NOTES = """\
+# Letters
+
+## Early
+
+- **Alpha** - the first letter
+  - also a rocket
+- Bravo -> the second letter
+- **group**:
+  - Charlie
+  - Delta
+
+## Late
+
+- `Zulu`: the last letter
+"""
+
+COMMANDS = sorted(typer.main.get_command(app).commands.items())  # type: ignore[attr-defined]
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    return write_notes(tmp_path, "letters.md", NOTES)
+
+
+# --- help and version ------------------------------------------------------------------------
+
+
+def test_root_help_lists_every_command(run, env: Path) -> None:
+    result = run("--help")
+    assert "Markdown notes" in collapse(result.stdout)
+    for name, _ in COMMANDS:
+        assert re.search(rf"^\s+{re.escape(name)}\s", result.stdout, re.MULTILINE), name
+    assert not env.exists()  # help never creates the database
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_every_command_has_help_with_a_description(run, env: Path, name: str, command) -> None:
+    result = run(name, "--help")
+    assert result.stdout.startswith("Usage: ")
+    description = collapse(command.help or "").split(". ")[0]
+    assert len(description) > 10, f"{name} has no description"
+    assert description in collapse(result.stdout)
+    assert not env.exists()
+
+
+def test_version(run) -> None:
+    result = run("--version")
+    assert result.stdout.strip() == f"mlsflash {version('mlsflash')}"
+
+
+def test_python_dash_m_entry_point_exists() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("mlsflash.__main__") is not None
+
+
+# --- errors: one Error: line on stderr, exit 1, no traceback ---------------------------------
+
+
+def _missing_file(tmp_path: Path) -> list[str]:
+    return ["import", str(tmp_path / "nowhere.md")]
+
+
+def _folder_without_markdown(tmp_path: Path) -> list[str]:
+    write_notes(tmp_path / "empty", "readme.txt", "- alpha - a\n")
+    return ["import", str(tmp_path / "empty")]
+
+
+def _invalid_utf8(tmp_path: Path) -> list[str]:
+    (tmp_path / "latin1.md").write_bytes("# Café\n\n- café - coffee\n".encode("latin-1"))
+    return ["import", str(tmp_path / "latin1.md")]
+
+
+def _binary(tmp_path: Path) -> list[str]:
+    (tmp_path / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    return ["import", str(tmp_path / "image.md")]
+
+
+def _db_is_a_folder(tmp_path: Path) -> list[str]:
+    (tmp_path / "dbdir").mkdir()
+    return ["--db", str(tmp_path / "dbdir"), "decks"]
+
+
+def _corrupt_db(tmp_path: Path) -> list[str]:
+    (tmp_path / "corrupt.db").write_bytes(b"SQLite format 3\x00" + b"\xde\xad\xbe\xef" * 1024)
+    return ["--db", str(tmp_path / "corrupt.db"), "decks"]
+
+
+def _not_a_db(tmp_path: Path) -> list[str]:
+    write_notes(tmp_path, "notes.db", "# not a database\n")
+    return ["--db", str(tmp_path / "notes.db"), "cards"]
+
+
+def _unknown_deck(tmp_path: Path) -> list[str]:
+    return ["export", "--deck", "No Such Deck"]
+
+
+def _unknown_card(tmp_path: Path) -> list[str]:
+    return ["suspend", "0123456789ab"]
+
+
+def _unknown_format(tmp_path: Path) -> list[str]:
+    return ["export", "--format", "xml"]
+
+
+def _unknown_status(tmp_path: Path) -> list[str]:
+    return ["cards", "--status", "sleeping"]
+
+
+def _nothing_to_import(tmp_path: Path) -> list[str]:
+    return ["import"]
+
+
+ERRORS: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
+    ("missing-file", _missing_file, ("nowhere.md",)),
+    ("folder-without-markdown", _folder_without_markdown, ("empty", "Markdown")),
+    ("invalid-utf8", _invalid_utf8, ("latin1.md", "UTF-8", "byte offset 5")),
+    ("binary-file", _binary, ("image.md", "binary")),
+    ("db-is-a-folder", _db_is_a_folder, ("dbdir", "directory")),
+    ("corrupt-db", _corrupt_db, ("corrupt.db",)),
+    ("not-a-db", _not_a_db, ("notes.db", "not an mlsflash database")),
+    ("unknown-deck", _unknown_deck, ("No Such Deck",)),
+    ("unknown-card-id", _unknown_card, ("0123456789ab",)),
+    ("unknown-format", _unknown_format, ("xml",)),
+    ("unknown-status", _unknown_status, ("sleeping",)),
+    ("nothing-to-import", _nothing_to_import, ("nothing to import",)),
+]
+
+
+@pytest.mark.parametrize(("make", "mentions"), [case[1:] for case in ERRORS], ids=[case[0] for case in ERRORS])
+def test_expected_failure_is_one_error_line_and_exit_1(
+    run, tmp_path: Path, make: Callable[[Path], list[str]], mentions: tuple[str, ...]
+) -> None:
+    args = make(tmp_path)
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    result = run(*args, code=1)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.stderr
+    for text in mentions:
+        assert text in errors[0]
+    assert all(line.startswith(("Error:", "Hint:")) for line in result.stderr.splitlines())
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    assert {path: path.read_bytes() for path in before} == before  # inputs left untouched
+
+
+def test_invalid_utf8_offset_is_the_offending_byte(run, tmp_path: Path) -> None:
+    data = "# Notes\n\n- naïve - ok\n".encode() + b"- caf\xe9 - coffee\n"
+    (tmp_path / "mixed.md").write_bytes(data)
+    offset = data.index(b"\xe9")
+    result = run("import", tmp_path / "mixed.md", code=1)
+    assert f"byte offset {offset}" in result.stderr
+
+
+def test_debug_variable_re_raises(run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from mlsflash.errors import MlsflashError
+
+    monkeypatch.setenv("MLSFLASH_DEBUG", "1")
+    with pytest.raises(MlsflashError):
+        run("import", tmp_path / "nowhere.md", code=None)
+
+
+# --- import output ----------------------------------------------------------------------
+
+
+def test_import_prints_a_summary_per_file(run, notes: Path) -> None:
+    result = run("import", notes)
+    header = next(line for line in result.stdout.splitlines() if "added" in line)
+    for column in ("added", "updated", "unchanged", "retired", "revived", "skipped"):
+        assert column in header
+    row = next(line for line in result.stdout.splitlines() if line.startswith("letters.md"))
+    assert [int(number) for number in row.split()[1:]] == [4, 0, 0, 0, 0, 0]
+    again = run("import", notes)
+    row = next(line for line in again.stdout.splitlines() if line.startswith("letters.md"))
+    assert [int(number) for number in row.split()[1:]] == [0, 0, 4, 0, 0, 0]
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+# --- export -------------------------------------------------------------------------------
+
+EXPORT_TYPES = {
+    "id": str,
+    "deck": str,
+    "context": list,
+    "front": str,
+    "back": str,
+    "direction": str,
+    "source": dict,
+    "status": str,
+    "repetitions": int,
+    "easiness": (int, float),
+    "interval": int,
+    "due": (str, type(None)),
+    "lapses": int,
+}
+
+
+def test_export_json_has_every_documented_key_with_its_type(run, notes: Path, export) -> None:
+    run("import", notes, "--reverse")
+    cards = export()
+    assert len(cards) == 7  # 3 term cards and their reverses, 1 list card
+    for card in cards:
+        for key, kind in EXPORT_TYPES.items():
+            assert isinstance(card[key], kind), (key, card)
+        assert all(isinstance(part, str) for part in card["context"])
+        assert isinstance(card["source"]["file"], str) and isinstance(card["source"]["line"], int)
+        assert not isinstance(card["repetitions"], bool)
+        assert card["direction"] in ("forward", "reverse")
+        assert (card["status"], card["repetitions"], card["easiness"], card["interval"], card["due"], card["lapses"]) == (
+            "new", 0, 2.5, 0, None, 0
+        )
+    alpha = next(card for card in cards if card["front"] == "Alpha")
+    assert alpha["deck"] == "Letters"
+    assert alpha["context"] == ["Early"]
+    assert alpha["back"] == "the first letter\n- also a rocket"
+    assert alpha["source"] == {"file": str(notes.resolve()), "line": 5}
+    group = next(card for card in cards if card["front"] == "group")
+    assert group["back"] == "- Charlie\n- Delta"
+    reverse = next(card for card in cards if card["direction"] == "reverse" and card["back"] == "Zulu")
+    assert reverse["front"] == "the last letter"
+
+
+def test_export_plain_text_has_no_markup(run, notes: Path, export) -> None:
+    run("import", notes)
+    for card in export():
+        assert not re.search(r"\*\*|`|\]\(", card["front"] + card["back"]), card
+
+
+def test_ids_are_random_not_derived_from_the_text(run, notes: Path, export, monkeypatch, tmp_path: Path) -> None:
+    run("import", notes)
+    first = [card["id"] for card in export()]
+    monkeypatch.setenv("MLSFLASH_DB", str(tmp_path / "other.db"))
+    run("import", notes)
+    second = [card["id"] for card in export()]
+    assert len(set(first)) == len(first)
+    assert not set(first) & set(second)
+
+
+def test_export_deck_option_and_output_file(run, notes: Path, tmp_path: Path, export) -> None:
+    run("import", notes)
+    run("import", write_notes(tmp_path, "other.md", "# Other\n\n- omega - end\n"))
+    assert {card["deck"] for card in export()} == {"Letters", "Other"}
+    assert [card["front"] for card in export("--deck", "Other")] == ["omega"]
+    target = tmp_path / "out" / "cards.json"
+    result = run("export", "--deck", "Letters", "-o", target)
+    assert result.stdout == ""
+    assert [card["front"] for card in json.loads(target.read_text(encoding="utf-8"))] == [
+        "Alpha", "Bravo", "group", "Zulu"
+    ]
+
+
+def test_export_csv_has_a_header_and_a_row_per_card(run, notes: Path, export) -> None:
+    run("import", notes)
+    rows = list(csv.reader(io.StringIO(run("export", "--format", "csv").stdout)))
+    header, body = rows[0], rows[1:]
+    for column in ("id", "deck", "front", "back", "status", "due"):
+        assert column in header
+    assert len(body) == len(export()) == 4
+    records = [dict(zip(header, row)) for row in body]
+    assert [record["front"] for record in records] == ["Alpha", "Bravo", "group", "Zulu"]
+    assert records[0]["back"] == "the first letter\n- also a rocket"
+    assert {record["id"] for record in records} == {card["id"] for card in export()}
+
+
+def test_export_of_an_empty_collection_is_an_empty_array(export) -> None:
+    assert export() == []
+
+
+# --- decks, cards, suspend ------------------------------------------------------------------
+
+
+def deck_rows(output: str) -> dict[str, list[int]]:
+    rows = {}
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in re.split(r"[│|┃]", line)]
+        if len(cells) >= 6 and all(cell.isdigit() for cell in cells[1:]):
+            rows[cells[0]] = [int(cell) for cell in cells[1:]]
+    return rows
+
+
+def test_decks_lists_counts(run, notes: Path, tmp_path: Path, export) -> None:
+    assert "No decks" in run("decks").stdout
+    run("import", notes)
+    other = write_notes(tmp_path, "other.md", "# Other\n\n- omega - end\n- psi - near the end\n")
+    run("import", other)
+    by_front = {card["front"]: card["id"] for card in export()}
+    run("suspend", by_front["Alpha"])
+    write_notes(tmp_path, "other.md", "# Other\n\n- omega - end\n")
+    run("import", other)
+    rows = deck_rows(run("decks").stdout)
+    header = next(line for line in run("decks").stdout.splitlines() if "total" in line)
+    assert [word for word in re.split(r"\W+", header) if word] == ["deck", "total", "new", "due", "suspended", "retired"]
+    assert rows == {"Letters": [4, 3, 0, 1, 0], "Other": [1, 1, 0, 0, 1]}
+
+
+def test_cards_search_status_and_json(run, notes: Path, export) -> None:
+    run("import", notes)
+    listing = run("cards").stdout
+    for card in export():
+        assert card["id"] in listing
+    found = json.loads(run("cards", "--search", "LETTER", "--json").stdout)
+    assert [card["front"] for card in found] == ["Alpha", "Bravo", "Zulu"]
+    by_context = json.loads(run("cards", "--search", "Late", "--json").stdout)
+    assert [card["front"] for card in by_context] == ["Zulu"]
+    assert "No cards match" in run("cards", "--search", "nothing like this").stdout
+    assert len(json.loads(run("cards", "--status", "new", "--json").stdout)) == 4
+    assert json.loads(run("cards", "--status", "suspended", "--json").stdout) == []
+    assert json.loads(run("cards", "--json", "--search", "rocket").stdout)[0].keys() >= EXPORT_TYPES.keys()
+
+
+def test_suspend_and_unsuspend_change_the_status(run, notes: Path, export) -> None:
+    run("import", notes)
+    ids = {card["front"]: card["id"] for card in export()}
+    assert "Suspended 2" in run("suspend", ids["Alpha"], ids["Zulu"]).stdout
+    statuses = {card["front"]: card["status"] for card in export()}
+    assert statuses == {"Alpha": "suspended", "Bravo": "new", "group": "new", "Zulu": "suspended"}
+    assert [card["front"] for card in json.loads(run("cards", "--status", "suspended", "--json").stdout)] == [
+        "Alpha", "Zulu"
+    ]
+    assert "Unsuspended 1" in run("unsuspend", ids["Zulu"]).stdout
+    assert {card["front"]: card["status"] for card in export()}["Zulu"] == "new"
+    # one unknown id: nothing changes
+    run("unsuspend", ids["Alpha"], "ffffffffffff", code=1)
+    assert {card["front"]: card["status"] for card in export()}["Alpha"] == "suspended"
+
+
+def test_db_option_overrides_the_environment(run, notes: Path, tmp_path: Path, env: Path) -> None:
+    other = tmp_path / "elsewhere" / "cards.db"
+    run("--db", other, "import", notes)
+    assert other.is_file()
+    assert json.loads(run("--db", other, "export").stdout) != []
+    assert json.loads(run("export").stdout) == []

@@ -1,0 +1,232 @@
+"""The SQLite store: created on first use, refuses what is not ours, schema = models = migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from mlsflash.errors import MlsflashError
+from mlsflash.storage import open_store
+from mlsflash.storage.db import HEAD_REVISION, REVISIONS
+
+
+def folder_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder with its bytes: catches edits and stray -wal / -shm / backup files."""
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def make_database(path: Path) -> None:
+    open_store(path).close()
+
+
+def test_database_is_created_in_a_folder_that_does_not_exist_yet(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "nested" / "mlsflash.db"
+    store = open_store(path)
+    try:
+        with store.read() as connection:
+            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            tables = set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars())
+    finally:
+        store.close()
+    assert path.is_file()
+    assert version == HEAD_REVISION
+    assert {"decks", "cards", "reviews", "settings", "source_files", "alembic_version"} <= tables
+
+
+def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "mlsflash.db")
+    try:
+        with store.read() as connection:
+            pragma = {
+                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            }
+    finally:
+        store.close()
+    assert pragma["journal_mode"] == "wal"
+    assert pragma["foreign_keys"] == 1
+    assert pragma["busy_timeout"] > 0
+    # WAL is a property of the file: a plain connection sees it too
+    connection = sqlite3.connect(tmp_path / "mlsflash.db")
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        connection.close()
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    store = open_store(tmp_path / "mlsflash.db")
+    try:
+        with pytest.raises(IntegrityError):
+            with store.write() as connection:
+                connection.exec_driver_sql(
+                    "INSERT INTO source_files (path, deck_id, content_hash, imported_at)"
+                    " VALUES ('notes.md', 999, 'x', '2026-11-26T10:00:00')"
+                )
+    finally:
+        store.close()
+
+
+def test_a_failed_write_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "mlsflash.db")
+    try:
+        with pytest.raises(RuntimeError):
+            with store.write() as connection:
+                connection.exec_driver_sql("INSERT INTO decks (name, reverse, created_at) VALUES ('x', 0, 'now')")
+                raise RuntimeError("interrupted")
+        with store.read() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM decks").scalar() == 0
+    finally:
+        store.close()
+
+
+def test_reopening_a_current_database_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "mlsflash.db"
+    store = open_store(path)
+    with store.write() as connection:
+        connection.exec_driver_sql("INSERT INTO decks (name, reverse, created_at) VALUES ('kept', 0, 'now')")
+    store.close()
+    store = open_store(path)
+    try:
+        with store.read() as connection:
+            assert connection.exec_driver_sql("SELECT name FROM decks").scalars().all() == ["kept"]
+    finally:
+        store.close()
+    assert not list(tmp_path.glob("*.backup-*"))  # nothing was behind, so nothing was backed up
+
+
+# --- files that are not ours are refused and left byte-for-byte unchanged ---------------
+
+
+def _text_file(path: Path) -> None:
+    path.write_text("# My notes\n\n- alpha - not a database\n", encoding="utf-8")
+
+
+def _fake_header(path: Path) -> None:
+    path.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 16)
+
+
+def _foreign_sqlite(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.execute("INSERT INTO recipes (name) VALUES ('bread')")
+    connection.close()
+
+
+def _foreign_alembic_sqlite(path: Path) -> None:
+    """Another Alembic-managed application's database: alembic_version but none of our tables."""
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        connection.execute("INSERT INTO alembic_version VALUES ('ae1027a6acf')")
+        connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+    connection.close()
+
+
+def _newer_revision(path: Path) -> None:
+    make_database(path)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    connection.close()
+
+
+def _truncated_database(path: Path) -> None:
+    make_database(path)
+    data = path.read_bytes()
+    path.write_bytes(data[:200])
+
+
+REFUSED = [
+    ("text-file", _text_file, "not an mlsflash database"),
+    ("sqlite-header-then-garbage", _fake_header, "not an mlsflash database"),
+    ("sqlite-without-our-tables", _foreign_sqlite, "not an mlsflash one"),
+    ("other-alembic-app", _foreign_alembic_sqlite, "not an mlsflash one"),
+    ("newer-revision", _newer_revision, "newer version"),
+    ("truncated", _truncated_database, "corrupt"),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), [case[1:] for case in REFUSED], ids=[case[0] for case in REFUSED])
+def test_refused_database_is_left_untouched(tmp_path: Path, make, message: str) -> None:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    path = folder / "mlsflash.db"
+    make(path)
+    before = folder_snapshot(folder)
+    with pytest.raises(MlsflashError) as raised:
+        open_store(path)
+    assert message in raised.value.message
+    assert str(path) in raised.value.message
+    after = folder_snapshot(folder)
+    assert after[path.name] == before[path.name]
+    # Reading a WAL-mode file read-only makes SQLite create its (empty) -wal / -shm companions,
+    # which it cannot remove without write access; nothing else may appear or change.
+    created = {name: data for name, data in after.items() if name not in before}
+    assert set(created) <= {f"{path.name}-wal", f"{path.name}-shm"}
+    assert created.get(f"{path.name}-wal", b"") == b""
+    assert {name: data for name, data in after.items() if name in before} == before
+
+
+def test_database_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(MlsflashError, match="directory"):
+        open_store(tmp_path)
+
+
+def test_empty_file_becomes_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "mlsflash.db"
+    path.touch()
+    make_database(path)
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+
+def test_revisions_known_to_the_code_equal_the_migration_chain() -> None:
+    from alembic.script import ScriptDirectory
+
+    from mlsflash.storage.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    chain = [revision.revision for revision in script.walk_revisions()][::-1]  # base first
+    assert tuple(chain) == REVISIONS
+    assert script.get_heads() == [HEAD_REVISION]
+
+
+def test_migrations_build_exactly_the_schema_of_the_models(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from mlsflash.storage.schema import Base
+
+    store = open_store(tmp_path / "mlsflash.db")  # built from nothing by Alembic
+    try:
+        with store.read() as connection:
+            inspector = inspect(connection)
+            migrated = {
+                table: {
+                    column["name"]: column["nullable"] for column in inspector.get_columns(table)
+                }
+                for table in inspector.get_table_names()
+                if table != "alembic_version"
+            }
+            migrated_indexes = {
+                table: {index["name"] for index in inspector.get_indexes(table)} for table in migrated
+            }
+    finally:
+        store.close()
+    modelled = {
+        table.name: {column.name: column.nullable for column in table.columns}
+        for table in Base.metadata.sorted_tables
+    }
+    modelled_indexes = {table.name: {index.name for index in table.indexes} for table in Base.metadata.sorted_tables}
+    assert set(migrated) == set(modelled)
+    for table in modelled:
+        assert set(migrated[table]) == set(modelled[table]), table
+        assert migrated[table] == modelled[table], f"nullability differs in {table}"
+    assert migrated_indexes == modelled_indexes
