@@ -102,3 +102,155 @@ def card_table(out: Console, records: Sequence[dict[str, Any]]) -> None:
         table.add_row(record["id"], label, record["status"], record["due"] or "-")
     out.print(table)
     out.print(f"{len(records)} card(s)")
+
+
+# --- stats -------------------------------------------------------------------------------
+
+_BLOCKS = " ▁▂▃▄▅▆▇█"
+_HEAT = "·░▒▓█"
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def stats_view(out: Console, figures: dict[str, Any]) -> None:
+    """Summary line, forecast chart, calendar heatmap, per-topic table, hardest cards."""
+    cards, due, reviews, retention, streak = (
+        figures[key] for key in ("cards", "due", "reviews", "retention", "streak")
+    )
+    scope = f" · deck {figures['deck']}" if figures.get("deck") else ""
+    out.print(f"[bold]mlsflash stats[/bold] · study day {figures['today']}{scope}")
+    out.print(f"Due today [bold]{due['today']}[/bold] (overdue {due['overdue']}) · tomorrow {due['tomorrow']}")
+    out.print(
+        f"Reviewed today {reviews['today']} ({_duration(reviews['seconds_today'])}) · "
+        f"7 days {reviews['last_7_days']} · 30 days {reviews['last_30_days']} "
+        f"({_duration(reviews['seconds_last_30_days'])})"
+    )
+    out.print(
+        f"Cards {cards['total']}: new {cards['new']} · learning {cards['learning']} · young {cards['young']} · "
+        f"mature {cards['mature']} · suspended {cards['suspended']} · retired {cards['retired']}"
+    )
+    out.print(
+        f"Retention 7d {_percent(retention['last_7_days'])} · 30d {_percent(retention['last_30_days'])} · "
+        f"mature 30d {_percent(retention['mature_last_30_days'])} · "
+        f"streak {streak['current']} day(s), longest {streak['longest']}"
+    )
+    out.print()
+    _forecast_chart(out, figures["forecast"])
+    out.print()
+    _heatmap(out, figures["calendar"], figures["today"])
+    out.print()
+    _topic_table(out, figures["topics"])
+    if figures["hardest"]:
+        out.print()
+        _hardest_table(out, figures["hardest"])
+
+
+def _duration(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes}m{seconds:02d}s"
+
+
+def _forecast_chart(out: Console, forecast: list[dict[str, Any]], height: int = 5) -> None:
+    from rich.text import Text
+
+    counts = [day["due"] for day in forecast]
+    peak = max(counts, default=0)
+    out.print(f"[bold]Due in the next {len(counts)} days[/bold] (peak {peak}, total {sum(counts)})")
+    if peak == 0:
+        out.print("  nothing scheduled")
+        return
+    steps = len(_BLOCKS) - 1
+    for row in range(height, 0, -1):
+        line = Text(f"{peak if row == height else '':>5} ")
+        for count in counts:
+            filled = count * height * steps / peak - (row - 1) * steps
+            level = max(0, min(steps, round(filled)))
+            if count and row == 1 and level == 0:
+                level = 1  # a day with cards never looks empty
+            line.append(_BLOCKS[level] * 2, style="cyan")
+        out.print(line)
+    axis = "".join(f"{'|' if index % 7 == 0 else ' '} " for index in range(len(counts)))
+    out.print(f"{'':>5} {axis}")
+    out.print(f"{'':>5} today{'':>9}+7d{'':>11}+14d{'':>10}+21d{'':>10}+28d")
+
+
+def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks: int = 26) -> None:
+    from datetime import date, timedelta
+
+    from rich.text import Text
+
+    today = date.fromisoformat(today_iso)
+    by_day = {entry["date"]: entry["reviews"] for entry in calendar}
+    peak = max(by_day.values(), default=0)
+    last_monday = today - timedelta(days=today.weekday())
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    out.print(f"[bold]Reviews, last {weeks} weeks[/bold] ({sum(by_day.values())} answers, busiest day {peak})")
+    styles = ("dim", "green", "green", "bold green", "bold green")
+    for weekday, label in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        line = Text(f"  {label:<4}")
+        for week in range(weeks):
+            day = first_monday + timedelta(weeks=week, days=weekday)
+            if day > today:
+                line.append("  ")
+                continue
+            count = by_day.get(day.isoformat(), 0)
+            level = 0 if count == 0 else min(4, 1 + (count * 4 - 1) // max(peak, 1))
+            line.append(_HEAT[level] + " ", style=styles[level])
+        out.print(line)
+    out.print(f"  {'':<4}{first_monday.isoformat():<{weeks * 2 - 10}}{today.isoformat()}")
+
+
+def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    if not topics:
+        out.print("No cards yet. Import notes with: mlsflash import NOTES.md (or --bundled)")
+        return
+    out.print("[bold]By topic[/bold]")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("deck › topic", overflow="fold", ratio=1)
+    for column in ("cards", "seen", "mature", "retain", "EF", "due"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for topic in topics:
+        total = topic["total"] or 1
+        name = f"{topic['deck']} › {topic['topic']}" if topic["topic"] else topic["deck"]
+        table.add_row(
+            escape_markup(name),
+            str(topic["total"]),
+            f"{topic['seen'] / total:.0%}",
+            f"{topic['mature'] / total:.0%}",
+            _percent(topic["retention_30d"]),
+            "-" if topic["mean_easiness"] is None else f"{topic['mean_easiness']:.2f}",
+            str(topic["due"]),
+        )
+    out.print(table)
+
+
+def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    out.print("[bold]Hardest cards[/bold] (rewrite their notes)")
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("card", overflow="fold", ratio=1)
+    table.add_column("EF", justify="right", no_wrap=True)
+    table.add_column("lapses", justify="right", no_wrap=True)
+    table.add_column("source", overflow="fold", max_width=28)
+    for card in hardest:
+        label = card["front"] + (" [leech]" if card["leech"] else "")
+        source = f"{_short_path(card['source']['file'])}:{card['source']['line']}"
+        table.add_row(escape_markup(label), f"{card['easiness']:.2f}", str(card["lapses"]), escape_markup(source))
+    out.print(table)
+
+
+def _short_path(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).name
+
+
+def escape_markup(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

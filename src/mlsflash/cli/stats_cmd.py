@@ -1,1 +1,32 @@
-"""`mlsflash stats` (filled in by the stats issue)."""
+"""`mlsflash stats`: what is due, what sticks, what does not."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from mlsflash.cli.app import command, store_of
+
+
+@command("stats")
+def stats_command(
+    ctx: typer.Context,
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (schema in README)."),
+) -> None:
+    """Due today and the next 30 days, retention, streaks, weak topics, hardest cards."""
+    import json
+
+    from mlsflash import clock, settings, stats
+
+    store = store_of(ctx)
+    with store.read() as connection:
+        rollover = settings.load(connection).rollover_hour
+    figures = stats.collect(store, clock.today(rollover), deck=deck)
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    from mlsflash.cli import render
+
+    render.stats_view(render.console(), figures)

@@ -6,7 +6,7 @@ no lazy loading): the hot paths stay cheap at 100k cards and 1M reviews.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -72,6 +72,8 @@ class Card(Base):
         Index("ix_cards_identity", "source_file", "identity", unique=True),
         Index("ix_cards_status_due", "status", "due"),
         Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
+        Index("ix_cards_hardest", "easiness", text("lapses DESC"), "id"),
+        Index("ix_cards_deck_stats", "deck_id", "status", "due", "repetitions", "interval", "easiness", "lapses"),
     )
 
 
@@ -103,4 +105,5 @@ class Review(Base):
     __table_args__ = (
         Index("ix_reviews_study_day", "study_day", "kind"),
         Index("ix_reviews_card", "card_id", "study_day"),
+        Index("ix_reviews_day_stats", "study_day", "kind", "grade", "interval_before", "duration_ms"),
     )

@@ -1,0 +1,154 @@
+"""Optional: the learner's real notes and other learners' notes from ../shared (skipped when absent)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import NOW
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+LEARNER_NOTES = SHARED / "notes" / "aws-mls-notes.md"
+CORPUS = SHARED / "corpus"
+CORPUS_FILES = sorted(CORPUS.rglob("*.md")) if CORPUS.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not present")
+
+
+def import_and_export(db: Path, path: Path) -> tuple[str, list[dict[str, Any]]]:
+    from mlsflash.cli import app
+
+    runner = CliRunner()
+    env = {"MLSFLASH_DB": str(db), "MLSFLASH_NOW": NOW, "NO_COLOR": "1", "COLUMNS": "80", "MLSFLASH_DEBUG": None}
+    imported = runner.invoke(app, ["import", str(path)], env=env, catch_exceptions=False)
+    assert imported.exit_code == 0, imported.stderr
+    exported = runner.invoke(app, ["export"], env=env, catch_exceptions=False)
+    assert exported.exit_code == 0, exported.stderr
+    return imported.stdout, json.loads(exported.stdout)
+
+
+@pytest.fixture(scope="module")
+def learner(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[dict[str, Any]]]:
+    if not LEARNER_NOTES.is_file():
+        pytest.skip("the learner's notes are not present")
+    return import_and_export(tmp_path_factory.mktemp("learner") / "mlsflash.db", LEARNER_NOTES)
+
+
+@pytest.fixture(scope="module")
+def learner_cards(learner: tuple[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return learner[1]
+
+
+@pytest.fixture(scope="module")
+def corpus_cards(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    if not CORPUS_FILES:
+        pytest.skip("the corpus is not present")
+    return import_and_export(tmp_path_factory.mktemp("corpus") / "mlsflash.db", CORPUS)[1]
+
+
+def fronts(cards: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        found.setdefault(card["front"], []).append(card)
+    return found
+
+
+# --- the learner's notes ------------------------------------------------------------------
+
+
+def test_plain_term_with_arrow_is_a_card(learner_cards) -> None:
+    (card,) = fronts(learner_cards)["Expedited"]
+    assert card["back"] == "retrieval in 1 to 5 min"
+    assert card["context"][-1] == "Flexible Retrieval"
+
+
+def test_use_cases_over_bullets_is_a_list_card_under_step_functions(learner_cards) -> None:
+    cards = [card for card in fronts(learner_cards)["use cases"] if card["context"][-1] == "Step Functions"]
+    assert len(cards) == 1
+    lines = cards[0]["back"].splitlines()
+    assert lines[0] == "- order fullfillment" and len(lines) == 4
+    assert all(line.startswith("- ") for line in lines)
+
+
+def test_look_alikes_are_not_cards(learner_cards) -> None:
+    by_front = fronts(learner_cards)
+    # `**EMR - Notebook** - ...` is one card, not `EMR` with the definition `Notebook - ...`
+    assert len(by_front["EMR - Notebook"]) == 1
+    assert by_front["EMR - Notebook"][0]["back"].startswith("browser based notebook")
+    assert not [card for card in by_front.get("EMR", []) if card["back"].startswith("Notebook")]
+    assert "retention" not in by_front  # `retention 1d - 365d` is a range, not a term
+    assert "S3 - Storage Classes" not in by_front  # a heading (and a TOC link)
+    assert "Scaling" not in by_front  # `**Scaling** - ` has nothing after the dash
+
+
+def test_link_only_items_of_the_table_of_contents_are_not_cards(learner_cards) -> None:
+    lines = LEARNER_NOTES.read_text(encoding="utf-8").splitlines()
+    toc = {number for number, line in enumerate(lines, 1) if re.fullmatch(r"\s*[-*+] \[[^\]]*\]\(#[^)]*\)\s*", line)}
+    assert len(toc) > 20
+    assert not [card for card in learner_cards if card["source"]["line"] in toc]
+
+
+def test_empty_definition_is_reported_with_its_line(learner) -> None:
+    output, _ = learner
+    lines = LEARNER_NOTES.read_text(encoding="utf-8").splitlines()
+    reported = {
+        term: int(line) for line, term in re.findall(r"aws-mls-notes\.md:(\d+): '(\w+)' has an empty", output)
+    }
+    assert "Scaling" in reported
+    assert lines[reported["Scaling"] - 1].strip() == "* **Scaling** -"
+
+
+def test_repeated_term_gets_its_parents_in_the_context(learner_cards) -> None:
+    cards = fronts(learner_cards)["execution rate"]
+    assert sorted(card["context"][-1] for card in cards) == ["Express", "Standard"]
+    assert {tuple(card["context"][:-1]) for card in cards} == {
+        ("Data Engineering", "Step Functions", "Workflow Types")
+    }
+
+
+def test_only_the_notes_own_repeats_share_a_prompt(learner_cards) -> None:
+    prompts = Counter(
+        (tuple(card["context"]), card["front"]) for card in learner_cards if card["direction"] == "forward"
+    )
+    repeated = {prompt: count for prompt, count in prompts.items() if count > 1}
+    assert {front for _, front in repeated} == {"leave", "each shard"}
+    assert set(repeated.values()) == {2}
+
+
+def test_every_learner_card_has_both_sides(learner_cards) -> None:
+    assert len(learner_cards) > 300
+    for card in learner_cards:
+        assert card["front"].strip() and card["back"].strip(), card
+        assert "](" not in card["front"] + card["back"], card
+
+
+# --- other learners' notes -------------------------------------------------------------------
+
+
+def test_corpus_imports_every_file(corpus_cards) -> None:
+    """The folder import exits 0 (see the fixture) and every file with cards contributed them."""
+    from mlsflash.parser import parse_notes
+
+    expected = Counter()
+    for path in CORPUS_FILES:
+        expected[str(path.resolve())] = len(parse_notes(path.read_text(encoding="utf-8")).drafts)
+    imported = Counter(card["source"]["file"] for card in corpus_cards)
+    assert imported == +expected
+    assert len(imported) >= len(CORPUS_FILES) // 2
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=[str(path.relative_to(CORPUS)) for path in CORPUS_FILES])
+def test_corpus_cards_are_well_formed(corpus_cards, path: Path) -> None:
+    cards = [card for card in corpus_cards if Path(card["source"]["file"]) == path.resolve()]
+    for card in cards:
+        assert card["front"].strip(), card
+        assert card["back"].strip(), card
+        assert len(card["front"]) <= 120, card["front"]
+        assert "](" not in card["front"] + card["back"], card
+        assert card["source"]["line"] >= 1
