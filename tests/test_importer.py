@@ -386,3 +386,17 @@ def test_suspended_card_stays_suspended_when_its_definition_is_edited(env: Path,
     write_notes(notes.parent, notes.name, NOTES.replace("block storage for EC2", "block volumes"))
     sync(env, notes)
     assert by_front(export())["EBS"]["status"] == "suspended"
+
+
+def test_retired_card_revives_when_its_definition_returns_under_a_new_term(env: Path, notes: Path, export) -> None:
+    sync(env, notes)
+    original = by_front(export())["SQS"]
+    give_history(env, original["id"])
+    write_notes(notes.parent, notes.name, NOTES.replace("- SQS -> message queue\n", ""))
+    sync(env, notes)
+    write_notes(notes.parent, notes.name, NOTES.replace("SQS -> message queue", "Simple Queue Service -> message queue"))
+    assert counts(sync(env, notes)) == {"unchanged": 5, "revived": 1}
+    cards = by_front(export())
+    assert "SQS" not in cards
+    card = cards["Simple Queue Service"]
+    assert (card["id"], card["status"], card["repetitions"]) == (original["id"], "learning", 1)

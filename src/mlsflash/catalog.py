@@ -66,6 +66,15 @@ def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
         return [DeckSummary(*row) for row in connection.execute(query)]
 
 
+def collection_is_empty(store: Store) -> bool:
+    from sqlalchemy import select
+
+    from mlsflash.storage.schema import Card
+
+    with store.read() as connection:
+        return connection.execute(select(Card.id).limit(1)).first() is None
+
+
 def require_deck(connection: Connection, name: str) -> int:
     from sqlalchemy import select
 

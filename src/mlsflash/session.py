@@ -366,14 +366,6 @@ class ReviewSession:
         result.next_due = date.fromisoformat(next_due) if next_due else None
         return result
 
-    def collection_is_empty(self) -> bool:
-        from sqlalchemy import select
-
-        from mlsflash.storage.schema import Card
-
-        with self.store.read() as connection:
-            return connection.execute(select(Card.id).limit(1)).first() is None
-
 
 def _state_of(row: Any) -> ReviewState:
     return ReviewState(

@@ -124,3 +124,4 @@ from mlsflash.cli import import_cmd  # noqa: E402,F401,I001
 from mlsflash.cli import review_cmd  # noqa: E402,F401
 from mlsflash.cli import stats_cmd  # noqa: E402,F401
 from mlsflash.cli import cards_cmd  # noqa: E402,F401
+from mlsflash.cli import maintenance_cmd  # noqa: E402,F401

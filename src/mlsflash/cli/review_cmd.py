@@ -24,21 +24,22 @@ def review_command(
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N scheduled cards this session."),
 ) -> None:
     """Today's SM-2 session: Space reveals, 0-5 grades, u undo, s skip, q quit, ? keys."""
-    from mlsflash import clock, settings
+    from mlsflash import catalog, clock, importer, settings
     from mlsflash.cli.review_ui import KeyUI, LineUI
     from mlsflash.session import ReviewSession
 
     store = store_of(ctx)
+    ui: ReviewUI = KeyUI() if sys.stdin.isatty() else LineUI()
+    if catalog.collection_is_empty(store):
+        ui.note("Your collection is empty: loading the bundled AWS MLS exam decks (mlsflash import --bundled).")
+        report = importer.import_notes(store, importer.bundled_files())
+        ui.note(f"Imported {report.total('added')} cards in {len(report.files)} decks. Your own notes: mlsflash import NOTES.md")
     with store.read() as connection:
         current = settings.load(connection)
     session = ReviewSession(
         store, today=clock.today(current.rollover_hour), settings=current,
         deck=deck, topic=topic, new_limit=new, limit=limit,
     )
-    ui: ReviewUI = KeyUI() if sys.stdin.isatty() else LineUI()
-    if session.collection_is_empty():
-        ui.say_empty()
-        return
     if session.next_card() is None:
         ui.note("Nothing to review right now.")
     try:

@@ -31,7 +31,6 @@ class ReviewUI(Protocol):
     def offer_undo(self) -> bool: ...
     def note(self, text: str) -> None: ...
     def show_summary(self, summary: Summary, *, interrupted: bool = False) -> None: ...
-    def say_empty(self) -> None: ...
 
 
 def _plain(markup: str) -> str:
@@ -84,7 +83,6 @@ def summary_lines(summary: Summary, today: date | None = None) -> list[str]:
 
 
 DONE_PROMPT = "All done for now: u undoes the last answer, anything else finishes."
-EMPTY_MESSAGE = "Your collection is empty. Import notes first: mlsflash import NOTES.md (or --bundled)."
 
 
 class LineUI:
@@ -134,9 +132,6 @@ class LineUI:
             self._print("Interrupted.")
         for line in summary_lines(summary):
             self._print(line)
-
-    def say_empty(self) -> None:
-        self._print(EMPTY_MESSAGE)
 
 
 class KeyUI:
@@ -214,6 +209,3 @@ class KeyUI:
             self._console.print("Interrupted.")
         for line in summary_lines(summary):
             self._console.print(line)
-
-    def say_empty(self) -> None:
-        self._console.print(EMPTY_MESSAGE)

@@ -177,14 +177,16 @@ def _upgrade_backup_path(path: Path) -> Path:
 
 def backup(engine: Engine, source: Path, target: Path) -> Path:
     """A consistent copy through SQLite's backup API (a plain copy would miss the WAL)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     raw = engine.raw_connection()
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         destination = sqlite3.connect(target)
         try:
             raw.driver_connection.backup(destination)  # type: ignore[union-attr]
         finally:
             destination.close()
+    except (OSError, sqlite3.Error) as error:
+        raise MlsflashError(f"cannot write the backup {target}: {error}") from None
     finally:
         raw.close()
     return target

@@ -1,0 +1,29 @@
+"""Commands that look after the database file: backup."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from mlsflash.cli.app import command, store_of
+
+
+@command("backup")
+def backup_command(
+    ctx: typer.Context,
+    path: Optional[str] = typer.Argument(None, help="Where to write the copy [default: beside the database]."),
+) -> None:
+    """Write a consistent copy of the database (SQLite backup API; safe while mlsflash runs)."""
+    from pathlib import Path
+
+    from mlsflash import clock
+    from mlsflash.storage.db import backup
+
+    store = store_of(ctx)
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = Path(path) if path else store.path.with_name(f"{store.path.name}.backup-{stamp}")
+    if target.is_dir():
+        target = target / f"{store.path.name}.backup-{stamp}"
+    written = backup(store.engine, store.path, target)
+    typer.echo(f"Backed up {store.path} to {written}")
