@@ -400,3 +400,10 @@ def test_retired_card_revives_when_its_definition_returns_under_a_new_term(env: 
     assert "SQS" not in cards
     card = cards["Simple Queue Service"]
     assert (card["id"], card["status"], card["repetitions"]) == (original["id"], "learning", 1)
+
+
+def test_byte_order_mark_does_not_hide_the_title(env: Path, tmp_path: Path, export) -> None:
+    path = tmp_path / "bom.md"
+    path.write_bytes("\ufeff# Marked Deck\r\n\r\n- alpha - a\r\n".encode())
+    sync(env, path)
+    assert [(card["deck"], card["front"], card["source"]["line"]) for card in export()] == [("Marked Deck", "alpha", 3)]

@@ -332,3 +332,9 @@ def test_reverse_adds_a_definition_to_term_card_per_term_card() -> None:
 def test_parser_output_is_in_note_order_with_one_based_lines() -> None:
     text = "# Deck\n\nIntro text.\n\n- one - 1\n\n## Part\n\n- two - 2\n  - three - 3\n"
     assert [(d.front_plain, d.line) for d in drafts(text)] == [("one", 5), ("two", 9), ("three", 10)]
+
+
+def test_a_parent_with_an_empty_definition_still_names_its_childrens_context():
+    parsed = parse_notes("# D\n* **Features** -\n    * **Depth** - how many layers\n")
+    assert [warning.line for warning in parsed.warnings] == [2]
+    assert [draft.context for draft in parsed.drafts] == [("Features",)]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import write_notes
+from conftest import write_notes
 
 ONE_CARD = "# Deck\n## Topic\n* **Alpha** - the first letter\n"
 FIVE_CARDS = "# Deck\n## Letters\n" + "".join(

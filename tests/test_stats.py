@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_notes
+from conftest import write_notes
 
 TEN_CARDS = "# Deck\n## Streams\n" + "".join(f"* **Term {n}** - meaning {n}\n" for n in range(1, 6)) + (
     "## Storage\n" + "".join(f"* **Term {n}** - meaning {n}\n" for n in range(6, 11))

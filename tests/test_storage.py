@@ -230,3 +230,107 @@ def test_migrations_build_exactly_the_schema_of_the_models(tmp_path: Path) -> No
         assert set(migrated[table]) == set(modelled[table]), table
         assert migrated[table] == modelled[table], f"nullability differs in {table}"
     assert migrated_indexes == modelled_indexes
+
+
+def _database_at_first_revision(path: Path) -> None:
+    """A database as the first release left it: revision REVISIONS[0], with a deck, a card, an answer."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from mlsflash.storage.migrate import alembic_config
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, REVISIONS[0])
+            connection.exec_driver_sql("INSERT INTO decks (id, name, reverse, created_at) VALUES (1, 'Old', 0, 't')")
+            connection.exec_driver_sql(
+                "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key,"
+                " direction, context, front, back, front_plain, back_plain, status, leech, repetitions, easiness,"
+                " interval, due, lapses, created_at, updated_at) VALUES ('abc123', 1, '/notes.md', 3, 0, 'k', 'd',"
+                " 'forward', '[\"Topic\"]', '**Alpha**', 'first', 'Alpha', 'first', 'active', 0, 2, 270, 6,"
+                " '2026-12-01', 0, 't', 't')"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, repetitions_before,"
+                " easiness_before, interval_before, due_before, lapses_before, status_before, leech_before,"
+                " repetitions_after, easiness_after, interval_after, due_after, lapses_after) VALUES ('abc123',"
+                " '2026-11-25T10:00:00', '2026-11-25', 5, 'scheduled', 900, 1, 260, 1, '2026-11-25', 0, 'active', 0,"
+                " 2, 270, 6, '2026-12-01', 0)"
+            )
+    finally:
+        engine.dispose()
+
+
+KEPT_COLUMNS = {
+    "decks": "id, name, reverse",
+    "cards": "id, deck_id, source_line, identity, front, back_plain, repetitions, easiness, interval, due, lapses",
+    "reviews": "id, card_id, study_day, grade, kind, easiness_after, due_after",
+}
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            table: connection.execute(f"SELECT {columns} FROM {table} ORDER BY 1").fetchall()
+            for table, columns in KEPT_COLUMNS.items()
+        }
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(len(REVISIONS) < 2, reason="only one schema revision so far")
+def test_a_database_from_the_first_revision_is_upgraded_without_losing_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+    path = tmp_path / "mlsflash.db"
+    _database_at_first_revision(path)
+    before = _rows(path)
+    assert before["cards"] and before["reviews"]
+
+    store = open_store(path)
+    try:
+        with store.read() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
+    finally:
+        store.close()
+    assert _rows(path) == before
+    (backup,) = tmp_path.glob("mlsflash.db.backup-*")
+    assert _rows(backup) == before
+    connection = sqlite3.connect(backup)
+    try:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (REVISIONS[0],)
+    finally:
+        connection.close()
+
+
+def test_the_kept_first_revision_fixture_upgrades_with_every_card_and_review(tmp_path):
+    import shutil
+    import sqlite3 as sqlite
+
+    from mlsflash.storage import open_store
+    from mlsflash.storage.db import HEAD_REVISION
+
+    fixture = Path(__file__).parent / "fixtures" / "rev0001.db"
+    db = tmp_path / "old.db"
+    shutil.copy(fixture, db)
+    with sqlite.connect(fixture) as old:
+        cards_before = old.execute("SELECT id, repetitions, easiness, interval, due, lapses FROM cards ORDER BY id").fetchall()
+        reviews_before = old.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001_initial",)
+    assert len(cards_before) == 4 and len(reviews_before) == 7
+    open_store(db).close()
+    with sqlite.connect(db) as new:
+        assert new.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
+        assert new.execute(
+            "SELECT id, repetitions, easiness, interval, due, lapses FROM cards ORDER BY id"
+        ).fetchall() == cards_before
+        assert new.execute("SELECT * FROM reviews ORDER BY id").fetchall() == reviews_before
+    backups = list(tmp_path.glob("old.db.backup-*"))
+    assert len(backups) == 1
+    with sqlite.connect(backups[0]) as copy:
+        assert copy.execute("SELECT count(*) FROM reviews").fetchone() == (7,)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NOW, write_notes
+from conftest import NOW, write_notes
 
 pexpect = pytest.importorskip("pexpect")
 

@@ -61,6 +61,7 @@ class _Split:
     definition: list[_Piece] = field(default_factory=list)
     is_list: bool = False
     warning: str | None = None
+    label: list[_Piece] = field(default_factory=list)  # a skipped term still names its children's context
 
 
 def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
@@ -209,8 +210,8 @@ def _repeats_heading(entry: str, item: _Item, context: tuple[str, ...]) -> bool:
 
 
 def _context_entry(item: _Item, split: _Split) -> str:
-    if split.term:
-        return _plain(split.term)
+    if split.term or split.label:
+        return _plain(split.term or split.label)
     text = _plain(item.pieces).removesuffix(":").strip()
     words = text.split()
     if len(words) > MAX_CONTEXT_WORDS:
@@ -297,7 +298,7 @@ def _classify(item: _Item) -> _Split:
             if item.children:
                 return split
             return _Split(warning=f"'{term_plain}:' has nothing after the colon and no child bullets")
-        return _Split(warning=f"'{term_plain}' has an empty definition")
+        return _Split(warning=f"'{term_plain}' has an empty definition", label=split.term)
     return split
 
 
