@@ -1,14 +1,19 @@
 """A review session: which card comes next, answering, undo, skip, and the summary.
 
-The queue is asked of the database before every card (indexed queries), so limits
-hold across sessions and processes. Each answer is one short write transaction; no
-transaction is ever open while the learner thinks.
+Daily limits are counted from today's reviews, so they hold across sessions. Each answer
+is one short write transaction; no transaction is ever open while the learner thinks.
+
+The per-answer path (answer, next card, counts) runs a handful of fixed SQL statements,
+each on an index, so it stays around a millisecond at 100k cards and 1M reviews; the
+statements are plain SQL because building SQLAlchemy expressions would cost more than
+running them.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -20,13 +25,30 @@ from mlsflash.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-    from sqlalchemy.sql.elements import ColumnElement
 
     from mlsflash.storage import Store
 
 SCHEDULED = "scheduled"
 REDRILL = "redrill"
 PASSING_REDRILL_GRADE = 4
+
+_CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
+_CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
+_REVIEWED_TODAY = "SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? LIMIT 1"
+_UPDATE_STATE = (
+    "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, status = ?, leech = ? "
+    "WHERE id = ?"
+)
+_INSERT_REVIEW = (
+    "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, "
+    "repetitions_before, easiness_before, interval_before, due_before, lapses_before, status_before, leech_before, "
+    "repetitions_after, easiness_after, interval_after, due_after, lapses_after) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_TODAY_COUNTS = (
+    "SELECT count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER (WHERE due_before IS NOT NULL) "
+    "FROM reviews WHERE study_day = ? AND kind = 'scheduled'"
+)
 
 
 @dataclass(frozen=True)
@@ -91,17 +113,34 @@ class ReviewSession:
     limit: int | None = None  # --limit: scheduled cards in this session
     _answered: list[_Answered] = field(default_factory=list)
     _show_first: str | None = None
-    _deck_id: int | None = None
+    _due: deque[str] | None = None
+    _new: deque[str] | None = None
+    _redrill: dict[str, None] | None = None  # ordered: the next re-drill first
+    _filter_sql: str = ""
+    _filter_params: tuple[Any, ...] = ()
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
+        day = self.today.isoformat()
+        conditions = ["c.status = 'active'", "(c.buried_on IS NULL OR c.buried_on != ?)"]
+        params: list[Any] = [day]
         if self.deck is not None:
             from mlsflash.catalog import require_deck
 
             with self.store.read() as connection:
-                self._deck_id = require_deck(connection, self.deck)
+                conditions.append("c.deck_id = ?")
+                params.append(require_deck(connection, self.deck))
+        if self.topic:
+            conditions.append("c.context LIKE ?")
+            params.append(f"%{self.topic}%")
+        self._filter_sql = " AND ".join(conditions)
+        self._filter_params = tuple(params)
 
     # --- the queue ----------------------------------------------------------------
+    #
+    # The ids of the due and new cards are read once (and again after an undo); each card
+    # is re-read by primary key before it is shown, so cards suspended, retired or answered
+    # meanwhile by another process are dropped. Re-drills come from today's reviews.
 
     def next_card(self) -> QueueCard | None:
         with self.store.read() as connection:
@@ -110,246 +149,182 @@ class ReviewSession:
                 card = self._load(connection, card_id)
                 if card is not None:
                     return card
-            for kind, query in self._queries(connection):
-                row = connection.execute(query.limit(1)).first()
-                if row is not None:
-                    return self._queue_card(row, kind)
+            due, new, redrill = self._queue(connection)
+            if self._scheduled_left() > 0:
+                for kind, ids in (("due", due), ("new", new)):
+                    while ids:
+                        row = _first(connection, _CARD_BY_ID, (ids[0],))
+                        if row is not None and self._still_queued(row, kind):
+                            return _queue_card(row, kind)
+                        ids.popleft()
+            for card_id in list(redrill):
+                row = _first(connection, _CARD_BY_ID, (card_id,))
+                if row is not None and row.status == "active" and row.buried_on != self.today.isoformat():
+                    return _queue_card(row, "redrill")
+                del redrill[card_id]
         return None
 
     def counts(self) -> Counts:
-        from sqlalchemy import func, select
-
         with self.store.read() as connection:
-            budget_new, budget_due = self._budgets(connection)
-            due = connection.execute(select(func.count()).select_from(self._due_query().subquery())).scalar_one()
-            new = connection.execute(select(func.count()).select_from(self._new_query().subquery())).scalar_one()
-            redrill = connection.execute(
-                select(func.count()).select_from(self._redrill_query().subquery())
-            ).scalar_one()
-        return Counts(new=min(new, budget_new), due=min(due, budget_due), redrill=redrill)
+            due, new, redrill = self._queue(connection)
+        left = self._scheduled_left()
+        shown_due = min(len(due), left)
+        return Counts(new=min(len(new), left - shown_due), due=shown_due, redrill=len(redrill))
 
-    def _queries(self, connection: Connection) -> list[tuple[str, Any]]:
-        budget_new, budget_due = self._budgets(connection)
-        queries: list[tuple[str, Any]] = []
-        if budget_due > 0:
-            queries.append(("due", self._due_query()))
-        if budget_new > 0:
-            queries.append(("new", self._new_query()))
-        queries.append(("redrill", self._redrill_query()))
-        return queries
+    def _queue(self, connection: Connection) -> tuple[deque[str], deque[str], dict[str, None]]:
+        """The due, new and re-drill card ids, read once per session (and after an undo)."""
+        if self._due is None or self._new is None or self._redrill is None:
+            day = self.today.isoformat()
+            introduced, reviewed = _first(connection, _TODAY_COUNTS, (day,))
+            new_per_day = self.settings.new_per_day if self.new_limit is None else self.new_limit
+            budget_new = max(0, new_per_day - introduced)
+            budget_due = -1  # SQLite: no limit
+            if self.settings.max_reviews_per_day is not None:
+                budget_due = max(0, self.settings.max_reviews_per_day - reviewed)
+            self._due = deque(
+                row[0]
+                for row in _all(
+                    connection,
+                    f"SELECT c.id FROM cards c WHERE {self._filter_sql} AND c.due <= ? "
+                    "ORDER BY c.due, c.deck_id, c.source_file, c.position LIMIT ?",
+                    (*self._filter_params, day, budget_due),
+                )
+            )
+            self._new = deque(
+                row[0]
+                for row in _all(
+                    connection,
+                    f"SELECT c.id FROM cards c WHERE {self._filter_sql} AND c.due IS NULL "
+                    "ORDER BY c.deck_id, c.source_file, c.position LIMIT ?",
+                    (*self._filter_params, budget_new),
+                )
+            )
+            self._redrill = dict.fromkeys(
+                row[0] for row in _all(connection, self._redrill_sql(), (day, *self._filter_params))
+            )
+        return self._due, self._new, self._redrill
 
-    def _budgets(self, connection: Connection) -> tuple[int, int]:
-        """How many new and due cards may still be shown (daily limits, --limit)."""
-        from sqlalchemy import func, select
-
-        from mlsflash.storage.schema import Review
-
-        today = self.today.isoformat()
-        introduced, reviewed = connection.execute(
-            select(
-                func.count().filter(Review.due_before.is_(None)),
-                func.count().filter(Review.due_before.is_not(None)),
-            ).where(Review.study_day == today, Review.kind == SCHEDULED)
-        ).one()
-        new_per_day = self.settings.new_per_day if self.new_limit is None else self.new_limit
-        budget_new = max(0, new_per_day - introduced)
-        budget_due = 1 << 62
-        if self.settings.max_reviews_per_day is not None:
-            budget_due = max(0, self.settings.max_reviews_per_day - reviewed)
-        if self.limit is not None:
-            left = max(0, self.limit - sum(1 for answer in self._answered if answer.kind == SCHEDULED))
-            budget_new, budget_due = min(budget_new, left), min(budget_due, left)
-        return budget_new, budget_due
-
-    def _visible(self) -> list[ColumnElement[bool]]:
-        from sqlalchemy import or_
-
-        from mlsflash.storage.schema import Card
-
-        conditions = [Card.status == "active", or_(Card.buried_on.is_(None), Card.buried_on != self.today.isoformat())]
-        if self._deck_id is not None:
-            conditions.append(Card.deck_id == self._deck_id)
-        if self.topic:
-            conditions.append(Card.context.ilike(f"%{self.topic}%"))
-        return conditions
-
-    def _card_columns(self) -> Any:
-        from sqlalchemy import select
-
-        from mlsflash.storage.schema import Card, Deck
-
-        return select(Card.__table__, Deck.name.label("deck_name")).join(Deck, Deck.id == Card.deck_id)
-
-    def _due_query(self) -> Any:
-        from mlsflash.storage.schema import Card
-
-        return (
-            self._card_columns()
-            .where(*self._visible(), Card.due <= self.today.isoformat())
-            .order_by(Card.due, Card.deck_id, Card.source_file, Card.position)
-        )
-
-    def _new_query(self) -> Any:
-        from mlsflash.storage.schema import Card
-
-        return (
-            self._card_columns()
-            .where(*self._visible(), Card.due.is_(None))
-            .order_by(Card.deck_id, Card.source_file, Card.position)
-        )
-
-    def _redrill_query(self) -> Any:
+    def _redrill_sql(self) -> str:
         """Cards whose latest answer today was below 4: shown again until they score 4 or 5."""
-        from sqlalchemy import func, select
-
-        from mlsflash.storage.schema import Card, Review
-
-        latest = (
-            select(Review.card_id, func.max(Review.id).label("last_id"))
-            .where(Review.study_day == self.today.isoformat())
-            .group_by(Review.card_id)
-            .subquery()
-        )
         return (
-            self._card_columns()
-            .join(latest, latest.c.card_id == Card.id)
-            .join(Review, Review.id == latest.c.last_id)
-            .where(*self._visible(), Review.grade < PASSING_REDRILL_GRADE)
-            .order_by(Review.id)
+            "SELECT c.id FROM cards c JOIN (SELECT card_id, max(id) AS last_id FROM reviews WHERE study_day = ? "
+            "GROUP BY card_id) latest ON latest.card_id = c.id JOIN reviews r ON r.id = latest.last_id "
+            f"WHERE {self._filter_sql} AND r.grade < {PASSING_REDRILL_GRADE} ORDER BY r.id"
         )
+
+    def _scheduled_left(self) -> int:
+        if self.limit is None:
+            return 1 << 62
+        return max(0, self.limit - sum(1 for answer in self._answered if answer.kind == SCHEDULED))
+
+    def _still_queued(self, row: Any, kind: str) -> bool:
+        if row.status != "active" or row.buried_on == self.today.isoformat():
+            return False
+        if kind == "new":
+            return row.due is None
+        return row.due is not None and row.due <= self.today.isoformat()
+
+    def _dequeue(self, card: QueueCard) -> None:
+        ids = {"due": self._due, "new": self._new}.get(card.kind)
+        if ids and ids[0] == card.id:
+            ids.popleft()
+        elif ids and card.id in ids:
+            ids.remove(card.id)
 
     def _load(self, connection: Connection, card_id: str) -> QueueCard | None:
-        from mlsflash.storage.schema import Card
-
-        row = connection.execute(self._card_columns().where(Card.id == card_id)).first()
+        row = _first(connection, _CARD_BY_ID, (card_id,))
         if row is None or row.status != "active":
             return None
-        return self._queue_card(row, self._kind_of(connection, row))
-
-    def _kind_of(self, connection: Connection, row: Any) -> str:
-        if self._reviewed_today(connection, row.id):
-            return "redrill"
-        return "new" if row.due is None else "due"
+        if self._reviewed_today(connection, card_id):
+            return _queue_card(row, "redrill")
+        return _queue_card(row, "new" if row.due is None else "due")
 
     def _reviewed_today(self, connection: Connection, card_id: str) -> bool:
-        from sqlalchemy import select
-
-        from mlsflash.storage.schema import Review
-
-        query = select(Review.id).where(Review.card_id == card_id, Review.study_day == self.today.isoformat())
-        return connection.execute(query.limit(1)).first() is not None
-
-    @staticmethod
-    def _queue_card(row: Any, kind: str) -> QueueCard:
-        return QueueCard(
-            id=row.id,
-            deck=row.deck_name,
-            context=tuple(json.loads(row.context)),
-            front=row.front,
-            back=row.back,
-            source_file=row.source_file,
-            source_line=row.source_line,
-            state=_state_of(row),
-            kind=kind,
-        )
+        return _first(connection, _REVIEWED_TODAY, (card_id, self.today.isoformat())) is not None
 
     # --- actions ------------------------------------------------------------------
 
     def answer(self, card: QueueCard, grade: Grade | int, duration_ms: int = 0) -> AnswerResult:
         """Record one answer and commit it before anything else is shown."""
-        from sqlalchemy import update
-
-        from mlsflash.storage.schema import Card, Review
-
         grade = Grade(grade)
         with self.store.write() as connection:
-            row = connection.execute(self._card_columns().where(Card.id == card.id)).first()
+            if not connection.info.get("checkpoints_when_idle"):
+                # Checkpointing the WAL would stall an answer now and then; `when_idle` does it
+                # while the learner reads the next card instead.
+                connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                connection.info["checkpoints_when_idle"] = True
+            row = _first(connection, _CARD_BY_ID, (card.id,))
             if row is None or row.status != "active":
                 raise MlsflashError(f"card {card.id} is no longer in review (suspended or retired meanwhile)")
             before = _state_of(row)
             kind = REDRILL if self._reviewed_today(connection, card.id) else SCHEDULED
-            after, leech = before, False
-            values: dict[str, Any] = {}
+            after, leech, status, made_leech = before, bool(row.leech), row.status, False
             if kind == SCHEDULED:
                 outcome = sm2.review(before, grade, self.today)
                 after = outcome.after
-                leech = outcome.lapsed and after.lapses >= self.settings.leech_lapses
-                values = {
-                    "repetitions": after.repetitions,
-                    "easiness": after.easiness,
-                    "interval": after.interval,
-                    "due": after.due.isoformat() if after.due else None,
-                    "lapses": after.lapses,
-                }
-                if leech:
-                    values.update(status="suspended", leech=True)
-                connection.execute(update(Card).where(Card.id == card.id).values(**values))
-            review_id = connection.execute(
-                Review.__table__.insert().values(
-                    card_id=card.id,
-                    reviewed_at=clock.timestamp(),
-                    study_day=self.today.isoformat(),
-                    grade=int(grade),
-                    kind=kind,
-                    duration_ms=duration_ms,
-                    **_columns(before, "before"),
-                    status_before=row.status,
-                    leech_before=bool(row.leech),
-                    **_columns(after, "after"),
-                )
-            ).inserted_primary_key[0]
+                if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
+                    leech, status, made_leech = True, "suspended", True
+                connection.exec_driver_sql(_UPDATE_STATE, (*_values(after), status, leech, card.id))
+            cursor = connection.exec_driver_sql(
+                _INSERT_REVIEW,
+                (
+                    card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind, duration_ms,
+                    *_values(before), row.status, bool(row.leech), *_values(after),
+                ),
+            )
+            review_id = cursor.lastrowid
         self._answered.append(_Answered(review_id, card.id, kind, int(grade)))
-        return AnswerResult(card=card, grade=grade, kind=kind, after=after, leech_suspended=leech)
+        self._dequeue(card)
+        if self._redrill is not None:
+            self._redrill.pop(card.id, None)
+            if grade < PASSING_REDRILL_GRADE:
+                self._redrill[card.id] = None  # back of the re-drill line
+        return AnswerResult(card=card, grade=grade, kind=kind, after=after, leech_suspended=made_leech)
 
     def undo(self) -> QueueCard | None:
         """Take back the last answer of this session: card state and log exactly as before."""
-        from sqlalchemy import delete, select, update
-
-        from mlsflash.storage.schema import Card, Review
-
         if not self._answered:
             return None
         last = self._answered.pop()
         with self.store.write() as connection:
-            review = connection.execute(select(Review).where(Review.id == last.review_id)).first()
+            review = _first(connection, "SELECT * FROM reviews WHERE id = ?", (last.review_id,))
             if review is None:
                 raise MlsflashError("the last answer was already removed by another session")
-            connection.execute(
-                update(Card)
-                .where(Card.id == last.card_id)
-                .values(
-                    repetitions=review.repetitions_before,
-                    easiness=review.easiness_before,
-                    interval=review.interval_before,
-                    due=review.due_before,
-                    lapses=review.lapses_before,
-                    status=review.status_before,
-                    leech=review.leech_before,
-                )
+            connection.exec_driver_sql(
+                _UPDATE_STATE,
+                (
+                    review.repetitions_before, review.easiness_before, review.interval_before, review.due_before,
+                    review.lapses_before, review.status_before, review.leech_before, last.card_id,
+                ),
             )
-            connection.execute(delete(Review).where(Review.id == last.review_id))
+            connection.exec_driver_sql("DELETE FROM reviews WHERE id = ?", (last.review_id,))
         self._show_first = last.card_id
+        self._due = self._new = self._redrill = None  # the day's budgets changed: read the queue again
         with self.store.read() as connection:
             return self._load(connection, last.card_id)
 
     def skip(self, card: QueueCard) -> None:
         """Hide the card for the rest of the study day; its schedule does not change."""
-        from sqlalchemy import update
-
-        from mlsflash.storage.schema import Card
-
         with self.store.write() as connection:
-            connection.execute(update(Card).where(Card.id == card.id).values(buried_on=self.today.isoformat()))
+            connection.exec_driver_sql("UPDATE cards SET buried_on = ? WHERE id = ?", (self.today.isoformat(), card.id))
+        self._dequeue(card)
+        if self._redrill is not None:
+            self._redrill.pop(card.id, None)
+
+    def when_idle(self) -> None:
+        """Housekeeping for the moments the learner is thinking: checkpoint the WAL."""
+        if self._answered:
+            raw = self.store.engine.raw_connection()  # outside any transaction, as a checkpoint needs
+            try:
+                raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+            finally:
+                raw.close()
 
     @property
     def can_undo(self) -> bool:
         return bool(self._answered)
 
     def summary(self) -> Summary:
-        from sqlalchemy import func, select
-
-        from mlsflash.storage.schema import Card
-
         result = Summary(
             answers=len(self._answered),
             cards=len({answer.card_id for answer in self._answered}),
@@ -357,14 +332,36 @@ class ReviewSession:
             seconds=time.monotonic() - self._started,
         )
         with self.store.read() as connection:
-            next_due = connection.execute(
-                select(func.min(Card.due)).where(Card.status == "active", Card.due.is_not(None))
-            ).scalar()
-            result.new_waiting = connection.execute(
-                select(func.count()).where(Card.status == "active", Card.due.is_(None))
-            ).scalar_one()
+            next_due = _first(
+                connection, "SELECT min(due) FROM cards WHERE status = 'active' AND due IS NOT NULL", ()
+            )[0]
+            result.new_waiting = _first(
+                connection, "SELECT count(*) FROM cards WHERE status = 'active' AND due IS NULL", ()
+            )[0]
         result.next_due = date.fromisoformat(next_due) if next_due else None
         return result
+
+
+def _first(connection: Connection, sql: str, params: tuple[Any, ...]) -> Any:
+    return connection.exec_driver_sql(sql, params).first()
+
+
+def _all(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    return list(connection.exec_driver_sql(sql, params))
+
+
+def _queue_card(row: Any, kind: str) -> QueueCard:
+    return QueueCard(
+        id=row.id,
+        deck=row.deck_name,
+        context=tuple(json.loads(row.context)),
+        front=row.front,
+        back=row.back,
+        source_file=row.source_file,
+        source_line=row.source_line,
+        state=_state_of(row),
+        kind=kind,
+    )
 
 
 def _state_of(row: Any) -> ReviewState:
@@ -377,11 +374,12 @@ def _state_of(row: Any) -> ReviewState:
     )
 
 
-def _columns(state: ReviewState, suffix: str) -> dict[str, Any]:
-    return {
-        f"repetitions_{suffix}": state.repetitions,
-        f"easiness_{suffix}": state.easiness,
-        f"interval_{suffix}": state.interval,
-        f"due_{suffix}": state.due.isoformat() if state.due else None,
-        f"lapses_{suffix}": state.lapses,
-    }
+def _values(state: ReviewState) -> tuple[Any, ...]:
+    """repetitions, easiness, interval, due, lapses: as stored."""
+    return (
+        state.repetitions,
+        state.easiness,
+        state.interval,
+        state.due.isoformat() if state.due else None,
+        state.lapses,
+    )

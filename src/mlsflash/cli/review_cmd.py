@@ -62,7 +62,7 @@ def _run(session: ReviewSession, ui: ReviewUI) -> None:
                 continue
             return
         shown_at = time.monotonic()
-        action = ui.ask(card, session.counts(), can_undo=session.can_undo)
+        action = ui.ask(card, session.counts(), can_undo=session.can_undo, idle=session.when_idle)
         if action == "q":
             return
         if action == "s":

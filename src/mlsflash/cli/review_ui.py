@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from mlsflash.cli import render
 from mlsflash.model import CONTEXT_SEPARATOR, Grade
@@ -26,7 +26,7 @@ KEYS_HELP = (
 
 
 class ReviewUI(Protocol):
-    def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool) -> str: ...
+    def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool, idle: Callable[[], None]) -> str: ...
     def show_result(self, result: AnswerResult, today: date) -> None: ...
     def offer_undo(self) -> bool: ...
     def note(self, text: str) -> None: ...
@@ -94,12 +94,13 @@ class LineUI:
     def _print(self, text: str = "") -> None:
         print(text, file=self._out, flush=True)
 
-    def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool) -> str:
+    def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool, idle: Callable[[], None]) -> str:
         while True:
             self._print(f"[{counts_line(counts)}] {card.deck}")
             if card.context:
                 self._print(CONTEXT_SEPARATOR.join(card.context))
             self._print(f"Q: {_plain(card.front)}")
+            idle()
             line = sys.stdin.readline()
             if not line:
                 return "q"
@@ -141,10 +142,11 @@ class KeyUI:
         self._console = render.console()
         self._status: list[str] = []  # what happened last, shown on top of the next screen
 
-    def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool) -> str:
+    def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool, idle: Callable[[], None]) -> str:
         import typer
 
         self._show_front(card, counts)
+        idle()
         while True:
             key = typer.getchar()
             if key in (" ", "\r", "\n"):
