@@ -334,3 +334,27 @@ def test_the_kept_first_revision_fixture_upgrades_with_every_card_and_review(tmp
     assert len(backups) == 1
     with sqlite.connect(backups[0]) as copy:
         assert copy.execute("SELECT count(*) FROM reviews").fetchone() == (7,)
+
+
+def _schema_shape(path):
+    import sqlite3 as sqlite
+
+    with sqlite.connect(path) as connection:
+        shape = {}
+        for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            shape[table] = connection.execute(f"PRAGMA table_info('{table}')").fetchall()
+            for index in connection.execute(f"PRAGMA index_list('{table}')").fetchall():
+                shape[f"{table}.{index[1]}"] = (index[2], connection.execute(f"PRAGMA index_xinfo('{index[1]}')").fetchall())
+        return shape
+
+
+def test_a_new_database_gets_exactly_the_schema_every_migration_builds(tmp_path):
+    from mlsflash.storage.db import create_schema, make_engine, upgrade_schema
+
+    migrated, created = tmp_path / "migrated.db", tmp_path / "created.db"
+    for path, build in ((migrated, upgrade_schema), (created, create_schema)):
+        engine = make_engine(path)
+        build(engine)
+        engine.dispose()
+    assert _schema_shape(created) == _schema_shape(migrated)
+    assert len(_schema_shape(created)) > 10

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
-from mlsflash.model import CardDraft, Direction, ParsedNotes
+from mlsflash.model import CardDraft, ParsedNotes
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
 BUNDLED_PREFIX = "<bundled>/"
-PARSER_VERSION = "1"  # part of the unchanged-file hash: bump when parsing rules change
+PARSER_VERSION = "2"  # part of the unchanged-file hash: bump when parsing rules change
 
 
 @dataclass
@@ -167,45 +167,84 @@ def import_notes(
     reverse: bool | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
+    """Sync every file in one transaction; a file whose content and options are unchanged is
+    not even parsed. Parsing happens before the write lock is taken."""
     from mlsflash.parser import parse_notes
 
-    parsed = [(file, parse_notes(file.text, reverse=True)) for file in notes]
+    with store.read() as connection:
+        hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
+    parsed = {file.source: parse_notes(file.text) for file in notes if not hashes[file.source][1]}
     reports: list[FileReport] = []
     with store.write() as connection:
-        for file, result in parsed:
-            reports.append(_sync_file(connection, file, result, deck_option=deck, reverse_option=reverse))
+        for file in notes:
+            content_hash, unchanged = _content_hash(connection, file, deck, reverse)
+            if unchanged:
+                reports.append(_unchanged_report(connection, file))
+                continue
+            result = parsed.get(file.source) or parse_notes(file.text)
+            reports.append(_sync_file(connection, file, result, content_hash, deck_option=deck, reverse_option=reverse))
         if dry_run:
             connection.rollback()
     return ImportReport(files=reports, dry_run=dry_run)
+
+
+def _content_hash(connection: Connection, file: NotesFile, deck: str | None, reverse: bool | None) -> tuple[str, bool]:
+    """The hash of the file and of the options that shape its cards; and whether it is the stored one."""
+    from sqlalchemy import select
+
+    from mlsflash.storage.schema import Deck, SourceFile
+
+    known = connection.execute(
+        select(SourceFile.content_hash, Deck.reverse)
+        .join(Deck, Deck.id == SourceFile.deck_id)
+        .where(SourceFile.path == file.source)
+    ).first()
+    effective_reverse = reverse if reverse is not None else bool(known and known.reverse)
+    content_hash = hashlib.sha256(
+        f"{file.digest}|{deck or ''}|{effective_reverse}|{PARSER_VERSION}".encode()
+    ).hexdigest()
+    return content_hash, known is not None and known.content_hash == content_hash
+
+
+def _unchanged_report(connection: Connection, file: NotesFile) -> FileReport:
+    from sqlalchemy import func, select
+
+    from mlsflash.storage.schema import Card, Deck, SourceFile
+
+    deck_name, warnings = connection.execute(
+        select(Deck.name, SourceFile.warnings).join(Deck, Deck.id == SourceFile.deck_id).where(
+            SourceFile.path == file.source
+        )
+    ).one()
+    report = FileReport(path=file.display, deck=deck_name)
+    report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in json.loads(warnings)]
+    report.unchanged = connection.execute(
+        select(func.count()).where(Card.source_file == file.source, Card.status != "retired")
+    ).scalar_one()
+    return report
 
 
 def _sync_file(
     connection: Connection,
     file: NotesFile,
     parsed: ParsedNotes,
+    content_hash: str,
     *,
     deck_option: str | None,
     reverse_option: bool | None,
 ) -> FileReport:
-    from sqlalchemy import func, select, update
+    from sqlalchemy import select, update
 
-    from mlsflash.storage.schema import Card, SourceFile
+    from mlsflash.parser import with_reverse
+    from mlsflash.storage.schema import Card
 
     deck_name = (deck_option or parsed.title or Path(file.display).stem).strip()
     deck_id, reverse = _resolve_deck(connection, file.source, deck_name, reverse_option)
     report = FileReport(path=file.display, deck=deck_name)
     report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
-    content_hash = hashlib.sha256(f"{file.digest}|{deck_name}|{reverse}|{PARSER_VERSION}".encode()).hexdigest()
     now = clock.timestamp()
 
-    known = connection.execute(select(SourceFile.content_hash).where(SourceFile.path == file.source)).scalar()
-    if known == content_hash:
-        report.unchanged = connection.execute(
-            select(func.count()).where(Card.source_file == file.source, Card.status != "retired")
-        ).scalar_one()
-        return report
-
-    drafts = [draft for draft in parsed.drafts if reverse or draft.direction is Direction.FORWARD]
+    drafts = list(with_reverse(parsed).drafts if reverse else parsed.drafts)
     existing = connection.execute(
         select(
             Card.id, Card.identity, Card.definition_key, Card.direction, Card.status, Card.position,
@@ -247,7 +286,8 @@ def _sync_file(
         connection.execute(
             update(Card).where(Card.id.in_(retire_ids)).values(status="retired", updated_at=now)
         )
-    _remember_file(connection, file.source, deck_id, content_hash, now)
+    warnings = json.dumps([[warning.line, warning.reason] for warning in parsed.warnings], ensure_ascii=False)
+    _remember_file(connection, file.source, deck_id, content_hash, warnings, now)
     return report
 
 
@@ -365,15 +405,13 @@ def _resolve_deck(
     return deck_id, reverse
 
 
-def _remember_file(connection: Connection, source: str, deck_id: int, content_hash: str, now: str) -> None:
+def _remember_file(
+    connection: Connection, source: str, deck_id: int, content_hash: str, warnings: str, now: str
+) -> None:
     from sqlalchemy.dialects.sqlite import insert
 
     from mlsflash.storage.schema import SourceFile
 
-    statement = insert(SourceFile).values(path=source, deck_id=deck_id, content_hash=content_hash, imported_at=now)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[SourceFile.path],
-            set_={"deck_id": deck_id, "content_hash": content_hash, "imported_at": now},
-        )
-    )
+    values = {"deck_id": deck_id, "content_hash": content_hash, "warnings": warnings, "imported_at": now}
+    statement = insert(SourceFile).values(path=source, **values)
+    connection.execute(statement.on_conflict_do_update(index_elements=[SourceFile.path], set_=values))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 CONTEXT_SEPARATOR = " › "
@@ -59,12 +60,17 @@ class CardDraft:
     occurrence: int = 0  # how many earlier cards in the file have the same key
     is_list: bool = False
 
+    @cached_property
+    def base_key(self) -> str:
+        """Context, term and direction, normalized: equal for repeats of a term under one parent."""
+        context = CONTEXT_SEPARATOR.join(normalize(part) for part in self.context)
+        term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
+        return f"{context}\x1f{term}\x1f{self.direction.value}"
+
     @property
     def key(self) -> str:
         """Identity within a deck: context, term, direction, occurrence, normalized."""
-        context = CONTEXT_SEPARATOR.join(normalize(part) for part in self.context)
-        term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
-        return "\x1f".join((context, term, self.direction.value, str(self.occurrence)))
+        return f"{self.base_key}\x1f{self.occurrence}"
 
     @property
     def definition_key(self) -> str:

@@ -9,7 +9,7 @@ order and classifies each item's own inline text with small classifiers
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseWarning
@@ -40,7 +40,13 @@ class _Piece:
 
     kind: str  # text | strong | em | code | link
     plain: str
-    markup: str
+    span_markup: str = ""  # the Markdown of a span; text escapes its own on demand
+
+    @property
+    def markup(self) -> str:
+        if self.kind == "text":
+            return _MARKUP_CHARS.sub(r"\\\1", self.plain)  # literal stars and backticks stay literal
+        return self.span_markup
 
 
 @dataclass
@@ -51,6 +57,7 @@ class _Item:
     extra_lines: list[list[_Piece]] = field(default_factory=list)
     children: list[_Item] = field(default_factory=list)
     has_text: bool = False
+    split: _Split | None = None  # memo of _classify
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,10 @@ class _Split:
 
 
 def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
-    """Parse Markdown notes into card drafts in note order, plus warnings for skipped bullets."""
+    """Parse Markdown notes into card drafts in note order, plus warnings for skipped bullets.
+
+    With `reverse`, each term card is followed by its definition->term card.
+    """
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
@@ -73,8 +83,25 @@ def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
     drafts: list[CardDraft] = []
     warnings: list[ParseWarning] = []
     for root in roots:
-        _emit(root, root.headings, drafts, warnings, reverse=reverse)
-    return ParsedNotes(title=title, drafts=tuple(_number_occurrences(drafts)), warnings=tuple(warnings))
+        _emit(root, root.headings, drafts, warnings)
+    forward = tuple(_number_occurrences(drafts))
+    parsed = ParsedNotes(title=title, drafts=forward, warnings=tuple(warnings))
+    return with_reverse(parsed) if reverse else parsed
+
+
+def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
+    """The same notes with a definition->term card after each term card (list cards have none)."""
+    drafts: list[CardDraft] = []
+    for draft in parsed.drafts:
+        drafts.append(draft)
+        if not draft.is_list and draft.direction is Direction.FORWARD:
+            drafts.append(
+                replace(
+                    draft, front=draft.back, back=draft.front, front_plain=draft.back_plain,
+                    back_plain=draft.front_plain, direction=Direction.REVERSE,
+                )
+            )
+    return replace(parsed, drafts=tuple(_number_occurrences(drafts)))
 
 
 # --- pass 1: tokens -> item tree ---------------------------------------------------------
@@ -186,20 +213,18 @@ def _emit(
     context: tuple[str, ...],
     drafts: list[CardDraft],
     warnings: list[ParseWarning],
-    *,
-    reverse: bool,
 ) -> None:
     split = _classify(item)
     if split.warning:
         warnings.append(ParseWarning(item.line, split.warning))
     if split.term:
-        drafts.extend(_drafts_for(item, split, context, reverse=reverse))
+        drafts.append(_draft_for(item, split, context))
     entry = _context_entry(item, split)
     child_context = context
     if entry and not _repeats_heading(entry, item, context):
         child_context = (*context, entry)
     for child in item.children:
-        _emit(child, child_context, drafts, warnings, reverse=reverse)
+        _emit(child, child_context, drafts, warnings)
 
 
 def _repeats_heading(entry: str, item: _Item, context: tuple[str, ...]) -> bool:
@@ -219,8 +244,7 @@ def _context_entry(item: _Item, split: _Split) -> str:
     return text
 
 
-def _drafts_for(item: _Item, split: _Split, context: tuple[str, ...], *, reverse: bool) -> Iterator[CardDraft]:
-    term_markup, term_plain = _markup(split.term), _plain(split.term)
+def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraft:
     if split.is_list:
         lines = _child_lines(item, include_cards=True)
         definition = " ".join(plain for _, plain in lines)
@@ -230,27 +254,16 @@ def _drafts_for(item: _Item, split: _Split, context: tuple[str, ...], *, reverse
         definition = _plain(split.definition)
         back = "\n".join([_markup(split.definition), *(m for m, _ in lines)])
         back_plain = "\n".join([definition, *(p for _, p in lines)])
-    yield CardDraft(
+    return CardDraft(
         context=context,
-        front=term_markup,
+        front=_markup(split.term),
         back=back,
-        front_plain=term_plain,
+        front_plain=_plain(split.term),
         back_plain=back_plain,
         definition=definition,
         line=item.line,
         is_list=split.is_list,
     )
-    if reverse and not split.is_list:
-        yield CardDraft(
-            context=context,
-            front=back,
-            back=term_markup,
-            front_plain=back_plain,
-            back_plain=term_plain,
-            definition=definition,
-            line=item.line,
-            direction=Direction.REVERSE,
-        )
 
 
 def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tuple[str, str]]:
@@ -271,20 +284,24 @@ def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tu
 
 
 def _number_occurrences(drafts: list[CardDraft]) -> Iterator[CardDraft]:
-    from dataclasses import replace
-
+    """The notes may repeat a term under the same parents: number the repeats 0, 1, 2..."""
     seen: dict[str, int] = {}
     for draft in drafts:
-        occurrence = seen.get(draft.key, 0)
-        seen[draft.key] = occurrence + 1
-        yield replace(draft, occurrence=occurrence) if occurrence else draft
+        occurrence = seen.get(draft.base_key, 0)
+        seen[draft.base_key] = occurrence + 1
+        yield draft if draft.occurrence == occurrence else replace(draft, occurrence=occurrence)
 
 
 # --- classifiers ----------------------------------------------------------------------
 
 
 def _classify(item: _Item) -> _Split:
-    pieces = _strip(item.pieces)
+    if item.split is None:
+        item.split = _classify_pieces(_strip(item.pieces), has_children=bool(item.children))
+    return item.split
+
+
+def _classify_pieces(pieces: list[_Piece], *, has_children: bool) -> _Split:
     if not pieces or all(piece.kind == "link" or not piece.plain.strip() for piece in pieces):
         return _Split()  # empty, or link-only (a table of contents)
     split = _split_emphasized(pieces) or _split_plain(pieces)
@@ -295,7 +312,7 @@ def _classify(item: _Item) -> _Split:
         return _Split(warning=f"term longer than {MAX_TERM_CHARS} characters ({len(term_plain)}); not a card")
     if not _plain(split.definition):
         if split.is_list:
-            if item.children:
+            if has_children:
                 return split
             return _Split(warning=f"'{term_plain}:' has nothing after the colon and no child bullets")
         return _Split(warning=f"'{term_plain}' has an empty definition", label=split.term)
@@ -361,7 +378,7 @@ def _split_plain(pieces: list[_Piece]) -> _Split | None:
 
 
 def _text_piece(plain: str) -> _Piece:
-    return _Piece("text", plain, _MARKUP_CHARS.sub(r"\\\1", plain))
+    return _Piece("text", plain)
 
 
 def _rest_after(piece: _Piece, offset: int, following: Sequence[_Piece]) -> list[_Piece]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # Alembic revisions in order. The cheap check compares a database against this list, so
 # Alembic is only imported when a database is behind. A test keeps it equal to migrations/.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_stats_indexes")
+REVISIONS: tuple[str, ...] = ("0001_initial", "0002_stats_indexes", "0003_source_warnings")
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -73,12 +73,13 @@ def open_store(path: Path) -> Store:
         )
     if revision is None:
         _prepare_parent(path)
-    engine = _make_engine(path)
+    engine = make_engine(path)
     try:
-        if revision != HEAD_REVISION:
-            if revision is not None:
-                backup(engine, path, _upgrade_backup_path(path))
-            _upgrade(engine)
+        if revision is None:
+            create_schema(engine)
+        elif revision != HEAD_REVISION:
+            backup(engine, path, _upgrade_backup_path(path))
+            upgrade_schema(engine)
     except sqlite3.Error as error:  # pragma: no cover - reached through SQLAlchemy wrappers below
         engine.dispose()
         raise storage_error(path, error) from None
@@ -133,7 +134,7 @@ def _prepare_parent(path: Path) -> None:
         raise MlsflashError(f"cannot write database {path}: the folder is not writable")
 
 
-def _make_engine(path: Path) -> Engine:
+def make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -158,7 +159,25 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
-def _upgrade(engine: Engine) -> None:
+def create_schema(engine: Engine) -> None:
+    """A new database: the head schema from the models and its revision stamped, in one
+    transaction, without importing Alembic (a test keeps this equal to running every migration)."""
+    from sqlalchemy import text
+
+    from mlsflash.storage.schema import Base
+
+    with engine.connect() as connection:
+        connection.execution_options(mlsflash_write=True)
+        with connection.begin():
+            Base.metadata.create_all(connection)
+            connection.execute(
+                text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                     "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+            )
+            connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION})
+
+
+def upgrade_schema(engine: Engine) -> None:
     """Run every pending Alembic revision inside one transaction (a kill leaves the old schema)."""
     from alembic import command
 

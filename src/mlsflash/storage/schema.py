@@ -6,7 +6,7 @@ no lazy loading): the hot paths stay cheap at 100k cards and 1M reviews.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,7 +26,7 @@ class Deck(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String, unique=True)
-    reverse: Mapped[bool] = mapped_column(default=False)
+    reverse: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[str] = mapped_column(String)
 
 
@@ -37,8 +37,9 @@ class SourceFile(Base):
 
     path: Mapped[str] = mapped_column(String, primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"))
-    content_hash: Mapped[str] = mapped_column(String)
+    content_hash: Mapped[str] = mapped_column(String)  # of the bytes and the options that shape the cards
     imported_at: Mapped[str] = mapped_column(String)
+    warnings: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[line, reason], ...]
 
 
 class Card(Base):
@@ -51,19 +52,19 @@ class Card(Base):
     position: Mapped[int] = mapped_column(Integer)  # note order within the file
     identity: Mapped[str] = mapped_column(String)  # normalized (context, term, direction, occurrence)
     definition_key: Mapped[str] = mapped_column(String)
-    direction: Mapped[str] = mapped_column(String, default="forward")
+    direction: Mapped[str] = mapped_column(String, default="forward", server_default="forward")
     context: Mapped[str] = mapped_column(Text)  # JSON list of strings
     front: Mapped[str] = mapped_column(Text)  # Markdown for display
     back: Mapped[str] = mapped_column(Text)
     front_plain: Mapped[str] = mapped_column(Text)
     back_plain: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String, default="active")  # active | suspended | retired
-    leech: Mapped[bool] = mapped_column(default=False)
-    repetitions: Mapped[int] = mapped_column(Integer, default=0)
-    easiness: Mapped[int] = mapped_column(Integer, default=250)  # EF in hundredths
-    interval: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String, default="active", server_default="active")  # active | suspended | retired
+    leech: Mapped[bool] = mapped_column(default=False, server_default=false())
+    repetitions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    easiness: Mapped[int] = mapped_column(Integer, default=250, server_default="250")  # EF in hundredths
+    interval: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     due: Mapped[str | None] = mapped_column(String, nullable=True)  # ISO date; NULL while new
-    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     buried_on: Mapped[str | None] = mapped_column(String, nullable=True)  # skipped: hidden this study day
     created_at: Mapped[str] = mapped_column(String)
     updated_at: Mapped[str] = mapped_column(String)
@@ -88,7 +89,7 @@ class Review(Base):
     study_day: Mapped[str] = mapped_column(String)  # ISO date
     grade: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String)  # scheduled | redrill
-    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     repetitions_before: Mapped[int] = mapped_column(Integer)
     easiness_before: Mapped[int] = mapped_column(Integer)
     interval_before: Mapped[int] = mapped_column(Integer)
