@@ -67,22 +67,14 @@ def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
 
 
 def collection_is_empty(store: Store) -> bool:
-    from sqlalchemy import select
-
-    from mlsflash.storage.schema import Card
-
     with store.read() as connection:
-        return connection.execute(select(Card.id).limit(1)).first() is None
+        return connection.exec_driver_sql("SELECT 1 FROM cards LIMIT 1").first() is None
 
 
 def require_deck(connection: Connection, name: str) -> int:
-    from sqlalchemy import select
-
-    from mlsflash.storage.schema import Deck
-
-    deck_id = connection.execute(select(Deck.id).where(Deck.name == name)).scalar()
+    deck_id = connection.exec_driver_sql("SELECT id FROM decks WHERE name = ?", (name,)).scalar()
     if deck_id is None:
-        names = connection.execute(select(Deck.name).order_by(Deck.name)).scalars().all()
+        names = connection.exec_driver_sql("SELECT name FROM decks ORDER BY name").scalars().all()
         hint = f"decks: {', '.join(names)}" if names else "import some notes first: mlsflash import NOTES.md"
         raise MlsflashError(f"no deck named {name!r}", hint=hint)
     return deck_id

@@ -78,7 +78,7 @@ def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
     """
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tokens = MarkdownIt("commonmark").parse(text)
     title, roots = _build_tree(tokens)
     drafts: list[CardDraft] = []
     warnings: list[ParseWarning] = []

@@ -30,11 +30,7 @@ _NONE_WORDS = {"none", "off", "unlimited", ""}
 
 
 def load(connection: Connection) -> Settings:
-    from sqlalchemy import select
-
-    from mlsflash.storage.schema import Setting
-
-    stored = dict(connection.execute(select(Setting.key, Setting.value)).all())
+    stored = dict(connection.exec_driver_sql("SELECT key, value FROM settings").all())
     values = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
     return Settings(**values)
 
@@ -55,12 +51,10 @@ def parse_value(key: str, text: str) -> int | None:
 
 
 def save(connection: Connection, key: str, text: str) -> int | None:
-    from sqlalchemy.dialects.sqlite import insert
-
-    from mlsflash.storage.schema import Setting
-
     value = parse_value(key, text)
     stored = "none" if value is None else str(value)
-    statement = insert(Setting).values(key=key, value=stored)
-    connection.execute(statement.on_conflict_do_update(index_elements=[Setting.key], set_={"value": stored}))
+    connection.exec_driver_sql(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, stored),
+    )
     return value
