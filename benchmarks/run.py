@@ -117,8 +117,13 @@ def parse_only(notes: Path) -> list[str]:
 
 
 def case_import_fresh(runs: int, work: Path, notes: Path, label: str) -> Result:
+    """A notes file the database has never seen, into a copy of an existing empty database."""
+    empty = work / "empty.db"
+    subprocess.run([*mlsflash_command(), "decks"], env=environment(empty), check=True, stdout=subprocess.DEVNULL)
+
     def fresh(attempt: int) -> tuple[list[str], dict[str, str]]:
         db = work / f"fresh-{attempt}.db"
+        shutil.copy(empty, db)
         return [*mlsflash_command(), "import", str(notes)], environment(db)
 
     ours, theirs = versus(runs, fresh, parse_only(notes))

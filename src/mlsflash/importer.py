@@ -2,7 +2,7 @@
 
 Everything is read and parsed first; then one write transaction applies every file, so
 an error anywhere writes nothing. Matching works on (identity key, definition key) rows
-and Core statements, never on loaded ORM objects.
+with plain SQL and bulk statements, never on loaded ORM objects.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
@@ -251,10 +251,7 @@ def _sync_file(
     deck_option: str | None,
     reverse_option: bool | None,
 ) -> FileReport:
-    from sqlalchemy import select, update
-
     from mlsflash.parser import with_reverse
-    from mlsflash.storage.schema import Card
 
     deck_name = (deck_option or parsed.title or Path(file.display).stem).strip()
     deck_id, reverse = _resolve_deck(connection, file.source, deck_name, reverse_option)
@@ -263,11 +260,10 @@ def _sync_file(
     now = clock.timestamp()
 
     drafts = list(with_reverse(parsed).drafts if reverse else parsed.drafts)
-    existing = connection.execute(
-        select(
-            Card.id, Card.identity, Card.definition_key, Card.direction, Card.status, Card.position,
-            Card.deck_id, Card.context, Card.front, Card.back, Card.source_line,
-        ).where(Card.source_file == file.source)
+    existing = connection.exec_driver_sql(
+        "SELECT id, identity, definition_key, direction, status, position, deck_id, context, front, back, "
+        "source_line FROM cards WHERE source_file = ?",
+        (file.source,),
     ).all()
     plan = _match(drafts, existing)
 
@@ -295,8 +291,8 @@ def _sync_file(
 
     _write_cards(connection, inserts, updates)
     if retire_ids:
-        connection.execute(
-            update(Card).where(Card.id.in_(retire_ids)).values(status="retired", updated_at=now)
+        connection.exec_driver_sql(
+            "UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", [(now, card_id) for card_id in retire_ids]
         )
     warnings = json.dumps([[warning.line, warning.reason] for warning in parsed.warnings], ensure_ascii=False)
     _remember_file(connection, file.source, deck_id, content_hash, warnings, now)
@@ -411,43 +407,40 @@ def _resolve_deck(
     connection: Connection, source: str, name: str, reverse_option: bool | None
 ) -> tuple[int, bool]:
     """The deck a file feeds: remembered by path, renamed when its title (or --deck) changes."""
-    from sqlalchemy import func, select, update
 
-    from mlsflash.storage.schema import Card, Deck, SourceFile
+    def sql(statement: str, *params: object) -> Any:
+        return connection.exec_driver_sql(statement, params)
 
-    by_name = connection.execute(select(Deck.id, Deck.reverse).where(Deck.name == name)).first()
-    remembered = connection.execute(
-        select(Deck.id, Deck.name).join(SourceFile, SourceFile.deck_id == Deck.id).where(SourceFile.path == source)
+    by_name = sql("SELECT id, reverse FROM decks WHERE name = ?", name).first()
+    remembered = sql(
+        "SELECT d.id, d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", source
     ).first()
-    if remembered is not None and remembered.name != name:
-        sharing = connection.execute(
-            select(func.count()).select_from(SourceFile).where(SourceFile.deck_id == remembered.id)
-        ).scalar_one()
-        if by_name is None and sharing == 1:
-            connection.execute(update(Deck).where(Deck.id == remembered.id).values(name=name))
-            by_name = connection.execute(select(Deck.id, Deck.reverse).where(Deck.id == remembered.id)).first()
+    if remembered is not None and remembered.name != name and by_name is None:
+        sharing = sql("SELECT count(*) FROM source_files WHERE deck_id = ?", remembered.id).scalar_one()
+        if sharing == 1:  # the deck is this file's alone: rename it, cards and all
+            sql("UPDATE decks SET name = ? WHERE id = ?", name, remembered.id)
+            by_name = sql("SELECT id, reverse FROM decks WHERE id = ?", remembered.id).first()
     if by_name is None:
-        deck_id = connection.execute(
-            Deck.__table__.insert().values(name=name, reverse=bool(reverse_option), created_at=clock.timestamp())
-        ).inserted_primary_key[0]
         reverse = bool(reverse_option)
+        deck_id = sql(
+            "INSERT INTO decks (name, reverse, created_at) VALUES (?, ?, ?)", name, reverse, clock.timestamp()
+        ).lastrowid
     else:
         deck_id, reverse = by_name.id, bool(by_name.reverse)
         if reverse_option is not None and reverse_option != reverse:
-            connection.execute(update(Deck).where(Deck.id == deck_id).values(reverse=reverse_option))
+            sql("UPDATE decks SET reverse = ? WHERE id = ?", reverse_option, deck_id)
             reverse = reverse_option
     if remembered is not None and remembered.id != deck_id:
-        connection.execute(update(Card).where(Card.source_file == source).values(deck_id=deck_id))
+        sql("UPDATE cards SET deck_id = ? WHERE source_file = ?", deck_id, source)
     return deck_id, reverse
 
 
 def _remember_file(
     connection: Connection, source: str, deck_id: int, content_hash: str, warnings: str, now: str
 ) -> None:
-    from sqlalchemy.dialects.sqlite import insert
-
-    from mlsflash.storage.schema import SourceFile
-
-    values = {"deck_id": deck_id, "content_hash": content_hash, "warnings": warnings, "imported_at": now}
-    statement = insert(SourceFile).values(path=source, **values)
-    connection.execute(statement.on_conflict_do_update(index_elements=[SourceFile.path], set_=values))
+    connection.exec_driver_sql(
+        "INSERT INTO source_files (path, deck_id, content_hash, warnings, imported_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (path) DO UPDATE SET deck_id = excluded.deck_id, content_hash = excluded.content_hash, "
+        "warnings = excluded.warnings, imported_at = excluded.imported_at",
+        (source, deck_id, content_hash, warnings, now),
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseWarning
@@ -70,6 +71,14 @@ class _Split:
     warning: str | None = None
     label: list[_Piece] = field(default_factory=list)  # a skipped term still names its children's context
 
+    @cached_property
+    def term_plain(self) -> str:
+        return _plain(self.term)
+
+    @cached_property
+    def definition_plain(self) -> str:
+        return _plain(self.definition)
+
 
 def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
     """Parse Markdown notes into card drafts in note order, plus warnings for skipped bullets.
@@ -110,12 +119,14 @@ def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
 def _build_tree(tokens: Sequence[Token]) -> tuple[str | None, list[_Item]]:
     title: str | None = None
     headings: list[tuple[int, str]] = []  # (level, plain text), the deck title excluded
+    heading_path: tuple[str, ...] = ()
     roots: list[_Item] = []
     open_items: list[_Item] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.type == "heading_open" and not open_items:
+        kind = token.type
+        if kind == "heading_open" and not open_items:
             level = int(token.tag[1:])
             heading = _plain(_pieces(tokens[index + 1].children or []))
             while headings and headings[-1][0] >= level:
@@ -124,16 +135,17 @@ def _build_tree(tokens: Sequence[Token]) -> tuple[str | None, list[_Item]]:
                 title = heading  # names the deck, so it is not part of any context
             else:
                 headings.append((level, heading))
+            heading_path = tuple(text for _, text in headings)
             index += 3
             continue
-        if token.type == "list_item_open":
+        if kind == "list_item_open":
             line = token.map[0] + 1 if token.map else 0
-            item = _Item(line=line, headings=tuple(text for _, text in headings))
+            item = _Item(line=line, headings=heading_path)
             (open_items[-1].children if open_items else roots).append(item)
             open_items.append(item)
-        elif token.type == "list_item_close":
+        elif kind == "list_item_close":
             open_items.pop()
-        elif token.type == "inline" and open_items and tokens[index - 1].type == "paragraph_open":
+        elif kind == "inline" and open_items and tokens[index - 1].type == "paragraph_open":
             item = open_items[-1]
             pieces = _pieces(token.children or [])
             if not item.has_text:
@@ -235,8 +247,10 @@ def _repeats_heading(entry: str, item: _Item, context: tuple[str, ...]) -> bool:
 
 
 def _context_entry(item: _Item, split: _Split) -> str:
-    if split.term or split.label:
-        return _plain(split.term or split.label)
+    if split.term:
+        return split.term_plain
+    if split.label:
+        return _plain(split.label)
     text = _plain(item.pieces).removesuffix(":").strip()
     words = text.split()
     if len(words) > MAX_CONTEXT_WORDS:
@@ -251,14 +265,14 @@ def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraf
         back, back_plain = "\n".join(m for m, _ in lines), "\n".join(p for _, p in lines)
     else:
         lines = _child_lines(item, include_cards=False)
-        definition = _plain(split.definition)
+        definition = split.definition_plain
         back = "\n".join([_markup(split.definition), *(m for m, _ in lines)])
         back_plain = "\n".join([definition, *(p for _, p in lines)])
     return CardDraft(
         context=context,
         front=_markup(split.term),
         back=back,
-        front_plain=_plain(split.term),
+        front_plain=split.term_plain,
         back_plain=back_plain,
         definition=definition,
         line=item.line,
@@ -307,10 +321,10 @@ def _classify_pieces(pieces: list[_Piece], *, has_children: bool) -> _Split:
     split = _split_emphasized(pieces) or _split_plain(pieces)
     if split is None:
         return _Split()
-    term_plain = _plain(split.term)
+    term_plain = split.term_plain
     if len(term_plain) > MAX_TERM_CHARS:
         return _Split(warning=f"term longer than {MAX_TERM_CHARS} characters ({len(term_plain)}); not a card")
-    if not _plain(split.definition):
+    if not split.definition_plain:
         if split.is_list:
             if has_children:
                 return split
