@@ -1,4 +1,4 @@
-"""Commands that look after the database file: backup."""
+"""Commands that look after the database file: check and backup."""
 
 from __future__ import annotations
 
@@ -27,3 +27,21 @@ def backup_command(
         target = target / f"{store.path.name}.backup-{stamp}"
     written = backup(store.engine, store.path, target)
     typer.echo(f"Backed up {store.path} to {written}")
+
+
+@command("check")
+def check_command(ctx: typer.Context) -> None:
+    """Check the database: SQLite's integrity check and mlsflash's own invariants."""
+    from mlsflash import maintenance
+    from mlsflash.errors import MlsflashError
+
+    store = store_of(ctx)
+    report = maintenance.check(store)
+    if report.problems:
+        for problem in report.problems:
+            typer.echo(f"Problem: {problem}", err=True)
+        raise MlsflashError(
+            f"{store.path} has {len(report.problems)} problem(s)",
+            hint="restore a backup (mlsflash.db.backup-*) or export what you can",
+        )
+    typer.echo(f"OK: {store.path}: {report.cards} cards, {report.reviews} reviews, integrity ok.")

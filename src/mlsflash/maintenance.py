@@ -1,0 +1,56 @@
+"""`mlsflash check`: SQLite's own integrity check plus the invariants mlsflash relies on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mlsflash.storage import Store
+
+# (description, SQL counting the rows that break it)
+INVARIANTS: tuple[tuple[str, str], ...] = (
+    ("reviews that point at no card", "SELECT count(*) FROM reviews r LEFT JOIN cards c ON c.id = r.card_id WHERE c.id IS NULL"),
+    ("cards that belong to no deck", "SELECT count(*) FROM cards c LEFT JOIN decks d ON d.id = c.deck_id WHERE d.id IS NULL"),
+    ("cards with easiness below 1.30", "SELECT count(*) FROM cards WHERE easiness < 130"),
+    ("cards with a negative repetition count, interval or lapse count",
+     "SELECT count(*) FROM cards WHERE repetitions < 0 OR interval < 0 OR lapses < 0"),
+    ("new cards (no due date) that carry a schedule",
+     "SELECT count(*) FROM cards WHERE due IS NULL AND (repetitions != 0 OR interval != 0)"),
+    ("scheduled cards with an interval below one day", "SELECT count(*) FROM cards WHERE due IS NOT NULL AND interval < 1"),
+    ("cards with an unknown status or direction",
+     "SELECT count(*) FROM cards WHERE status NOT IN ('active', 'suspended', 'retired') "
+     "OR direction NOT IN ('forward', 'reverse')"),
+    ("reviews with a grade outside 0-5 or an unknown kind",
+     "SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ('scheduled', 'redrill')"),
+    ("cards sharing one identity key in one file",
+     "SELECT count(*) FROM (SELECT 1 FROM cards GROUP BY source_file, identity HAVING count(*) > 1)"),
+)
+
+
+@dataclass
+class CheckReport:
+    cards: int = 0
+    reviews: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def check(store: Store) -> CheckReport:
+    report = CheckReport()
+    with store.read() as connection:
+        def scalar(sql: str) -> int:
+            return connection.exec_driver_sql(sql).scalar_one()
+
+        integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            report.problems.extend(f"SQLite integrity: {line}" for line in integrity)
+        foreign = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if foreign:
+            report.problems.append(f"{len(foreign)} rows break a foreign key")
+        for description, sql in INVARIANTS:
+            count = scalar(sql)
+            if count:
+                report.problems.append(f"{count} {description}")
+        report.cards = scalar("SELECT count(*) FROM cards")
+        report.reviews = scalar("SELECT count(*) FROM reviews")
+    return report

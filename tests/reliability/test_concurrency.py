@@ -1,0 +1,79 @@
+"""Several mlsflash processes on one database: all succeed, no answer lost or doubled."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from reliability_helpers import command, dump, environment, integrity, mlsflash
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def notes(tmp_path, name: str, title: str, count: int):
+    path = tmp_path / name
+    path.write_text(f"# {title}\n" + "".join(f"* **{title} {n}** - answer {n}\n" for n in range(count)), encoding="utf-8")
+    return path
+
+
+def test_import_and_stats_while_a_review_waits_for_a_key(tmp_path):
+    env = environment(tmp_path / "mlsflash.db")
+    assert mlsflash(env, "import", str(notes(tmp_path, "a.md", "Alpha", 5))).returncode == 0
+    child = pexpect.spawn(command("review")[0], command("review")[1:], env=env, encoding="utf-8", timeout=20)
+    child.expect_exact("Space/Enter show answer")
+    child.send(" ")
+    child.expect_exact("grade:")
+    child.send("5")
+    child.expect_exact("Space/Enter show answer")  # waiting for the next key, between answers
+    others = [
+        mlsflash(env, "import", str(notes(tmp_path, "b.md", "Beta", 50))),
+        mlsflash(env, "stats"),
+        mlsflash(env, "export"),
+        mlsflash(env, "backup", str(tmp_path / "copy.db")),
+    ]
+    for result in others:
+        assert result.returncode == 0, result.stderr
+        assert "locked" not in result.stderr + result.stdout
+    child.send(" ")
+    child.expect_exact("grade:")
+    child.send("4")
+    child.expect_exact("Space/Enter show answer")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert len(dump(tmp_path / "mlsflash.db")["reviews"]) == 2
+    assert integrity(tmp_path / "copy.db") == "ok"
+
+
+def test_two_imports_of_different_files_at_once(tmp_path):
+    env = environment(tmp_path / "mlsflash.db")
+    assert mlsflash(env, "decks").returncode == 0  # the database exists before the race
+    files = [notes(tmp_path, f"{name}.md", name, 2000) for name in ("One", "Two")]
+    processes = [
+        subprocess.Popen(command("import", str(path)), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for path in files
+    ]
+    for process in processes:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    cards = dump(tmp_path / "mlsflash.db")["cards"]
+    assert len(cards) == 4000
+
+
+def test_two_review_sessions_at_once_record_each_answer_once(tmp_path):
+    env = environment(tmp_path / "mlsflash.db")
+    assert mlsflash(env, "import", str(notes(tmp_path, "a.md", "Card", 40))).returncode == 0
+    answers = "4\n" * 15
+    processes = [
+        subprocess.Popen(command("review", "--new", "40"), env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(answers, timeout=120) for process in processes]
+    for process, (out, errors) in zip(processes, outputs):
+        assert process.returncode == 0, errors
+        assert out.count("Graded 4") == 15
+    reviews = dump(tmp_path / "mlsflash.db")["reviews"]
+    assert len(reviews) == 30
+    assert mlsflash(env, "check").returncode == 0

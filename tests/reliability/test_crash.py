@@ -1,0 +1,108 @@
+"""kill -9 at awkward moments: nothing committed is lost, nothing half-done remains."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from reliability_helpers import command, dump, environment, integrity, mlsflash, revision
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import write_notes as write_generated_notes  # noqa: E402
+
+pexpect = pytest.importorskip("pexpect")
+
+
+@pytest.fixture
+def studied(tmp_path):
+    """A database with cards and a few answers in it."""
+    db = tmp_path / "mlsflash.db"
+    env = environment(db)
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Small\n" + "".join(f"* **Card {n}** - answer {n}\n" for n in range(8)), encoding="utf-8")
+    assert mlsflash(env, "import", str(notes)).returncode == 0
+    assert mlsflash(env, "review", stdin="5\n4\n3\n").returncode == 0
+    return db, env
+
+
+@pytest.mark.parametrize("answers", [1, 4])
+def test_kill_9_during_a_review_keeps_every_answer_given(studied, answers):
+    db, env = studied
+    before = len(dump(db)["reviews"])
+    child = pexpect.spawn(command("review")[0], command("review")[1:], env=env, encoding="utf-8", timeout=20)
+    for _ in range(answers):
+        child.expect_exact("Space/Enter show answer")
+        child.send(" ")
+        child.expect_exact("grade:")
+        child.send("4")
+    child.expect_exact("Space/Enter show answer")
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    assert len(dump(db)["reviews"]) == before + answers
+    assert integrity(db) == "ok"
+    assert mlsflash(env, "check").returncode == 0
+
+
+def test_kill_9_during_a_large_import_leaves_the_database_as_it_was(studied, tmp_path):
+    db, env = studied
+    big = write_generated_notes(tmp_path / "big.md", 10)
+    before = dump(db)
+    for delay in (0.2, 0.6, 1.0, 1.4, 1.8):
+        process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        if process.returncode == 0:
+            break  # finished before the kill: nothing left to test at longer delays
+        assert dump(db) == before, f"killed after {delay}s"
+        assert integrity(db) == "ok"
+    finished = mlsflash(env, "import", str(big))
+    assert finished.returncode == 0 and integrity(db) == "ok"
+
+
+def first_revision_database(path: Path, reviews: int) -> None:
+    """The kept first-revision fixture, made large enough that its upgrade takes a while."""
+    shutil.copy(ROOT / "tests" / "fixtures" / "rev0001.db", path)
+    with sqlite3.connect(path) as connection:
+        card = connection.execute("SELECT id FROM cards LIMIT 1").fetchone()[0]
+        connection.executemany(
+            "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, repetitions_before, "
+            "easiness_before, interval_before, due_before, lapses_before, status_before, leech_before, "
+            "repetitions_after, easiness_after, interval_after, due_after, lapses_after) "
+            "VALUES (?, '2026-01-01T09:00:00', ?, 4, 'scheduled', 1000, 0, 250, 0, NULL, 0, 'active', 0, 1, 250, 1, "
+            "'2026-01-02', 0)",
+            ((card, f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}") for n in range(reviews)),
+        )
+
+
+def test_kill_9_during_a_schema_upgrade_leaves_a_database_the_next_run_upgrades(tmp_path):
+    from mlsflash.storage.db import HEAD_REVISION
+
+    db = tmp_path / "old.db"
+    first_revision_database(db, 300_000)
+    env = environment(db)
+    rows_before = {table: len(rows) for table, rows in dump(db).items() if table != "alembic_version"}
+    seen = set()
+    for delay in (0.4, 0.7, 0.9, 1.1, 1.3, 1.6):
+        process = subprocess.Popen(command("decks"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        state = revision(db)
+        assert state in ("0001_initial", HEAD_REVISION)
+        assert integrity(db) == "ok"
+        seen.add(state)
+        if state == HEAD_REVISION:
+            break
+    assert mlsflash(env, "decks").returncode == 0
+    assert revision(db) == HEAD_REVISION
+    rows_after = {table: len(rows) for table, rows in dump(db).items() if table in rows_before}
+    assert rows_after == rows_before
+    assert mlsflash(env, "check").returncode == 0
