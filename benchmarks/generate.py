@@ -79,21 +79,22 @@ def build_database(path: Path, cards: int, reviews: int, today: date, seed: int 
         repetitions = rng.randint(0, 8) if seen else 0
         interval = 0 if not seen else (1 if repetitions < 2 else rng.randint(6, 200))
         due = (today + timedelta(days=rng.randint(-5, interval or 1))).isoformat() if seen else None
-        context = json.dumps([f"Topic {index % 40}", f"Sub {index % 7}"])
+        topic = f"Topic {index % 40}"
+        context = json.dumps([topic, f"Sub {index % 7}"])
         card_rows.append((
             card_id, deck, f"/notes/deck{deck}.md", index // decks + 1, index // decks,
             f"topic {index % 40} › sub {index % 7}\x1fterm {index}\x1fforward\x1f0", f"definition {index}",
-            "forward", context, f"**Term {index}**", f"definition {index}", f"Term {index}",
+            "forward", context, topic, f"**Term {index}**", f"definition {index}", f"Term {index}",
             f"definition {index}", "active", 0, repetitions, rng.randint(130, 300), interval, due,
             rng.randint(0, 3) if seen else 0, None, now, now,
         ))
     connection.executemany(
         "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key, direction,"
-        " context, front, back, front_plain, back_plain, status, leech, repetitions, easiness, interval, due,"
-        " lapses, buried_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " context, topic, front, back, front_plain, back_plain, status, leech, repetitions, easiness, interval, due,"
+        " lapses, buried_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         card_rows,
     )
-    seen_ids = [row[0] for row in card_rows if row[18] is not None] or card_ids
+    seen_ids = [row[0] for row in card_rows if row[19] is not None] or card_ids
     def review_rows():
         for _ in range(reviews):
             day = today - timedelta(days=rng.randint(1, 365))

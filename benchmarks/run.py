@@ -254,6 +254,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, help="runs per process case (default 7, quick 3)")
     options = parser.parse_args()
     runs = options.runs or (3 if options.quick else 7)
+    # Installing a wheel compiles bytecode; an editable checkout under PYTHONDONTWRITEBYTECODE
+    # would recompile mlsflash in every process, so measure what an installed copy runs.
+    import compileall
+
+    import mlsflash
+
+    compileall.compile_dir(Path(mlsflash.__file__).parent, quiet=1)
     results: list[Result] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mlsflash-bench-") as folder:

@@ -201,7 +201,7 @@ def _import_parsed(
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
-    parsed = {file.source: parse_notes(file.text) for file in notes if not hashes[file.source][1]}
+    parsed = parse_files([file for file in notes if not hashes[file.source][1]])
     reports: list[FileReport] = []
     with store.write() as connection:
         for file in notes:
@@ -214,6 +214,37 @@ def _import_parsed(
         if dry_run:
             connection.rollback()
     return ImportReport(files=reports, dry_run=dry_run)
+
+
+PARALLEL_MIN_BYTES = 256 * 1024
+
+
+def parse_files(files: Sequence[NotesFile]) -> dict[str, ParsedNotes]:
+    """Parse notes files; a large job is cut at headings and parsed on every core (the result
+    is the same as parsing each file whole: see parser.split_chunks)."""
+    from mlsflash.parser import merge_chunks, parse_chunk, split_chunks
+
+    workers = min(os.cpu_count() or 1, 8)
+    total = sum(len(file.text) for file in files)
+    if workers < 2 or total < PARALLEL_MIN_BYTES:
+        return {file.source: merge_chunks([parse_chunk(chunk)]) for file in files for chunk in split_chunks(file.text, 1)}
+    jobs = [(file.source, chunk) for file in files for chunk in split_chunks(file.text, max(1, round(workers * len(file.text) / total)))]
+    results = _run_in_processes(parse_chunk, [chunk for _, chunk in jobs], workers)
+    by_file: dict[str, list[Any]] = {}
+    for (source, _), result in zip(jobs, results):
+        by_file.setdefault(source, []).append(result)
+    return {source: merge_chunks(chunk_results) for source, chunk_results in by_file.items()}
+
+
+def _run_in_processes(function: Any, items: list[Any], workers: int) -> list[Any]:
+    if len(items) < 2:
+        return [function(item) for item in items]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")  # the workers inherit the imported parser
+    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
+        return list(pool.map(function, items))
 
 
 def _content_hash(connection: Connection, file: NotesFile, deck: str | None, reverse: bool | None) -> tuple[str, bool]:
@@ -350,7 +381,7 @@ def _pair_by_definition(
 
 
 _CONTENT_COLUMNS = (
-    "deck_id", "identity", "definition_key", "direction", "context", "front", "back",
+    "deck_id", "identity", "definition_key", "direction", "context", "topic", "front", "back",
     "front_plain", "back_plain", "source_line", "position",
 )
 _INSERT_CARD = (
@@ -380,6 +411,7 @@ def _card_values(draft: CardDraft, position: int, deck_id: int) -> dict[str, obj
         "definition_key": draft.definition_key,
         "direction": draft.direction.value,
         "context": json.dumps(list(draft.context), ensure_ascii=False),
+        "topic": draft.context[0] if draft.context else "",
         "front": draft.front,
         "back": draft.back,
         "front_plain": draft.front_plain,

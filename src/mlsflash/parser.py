@@ -85,17 +85,103 @@ def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
 
     With `reverse`, each term card is followed by its definition->term card.
     """
+    parsed = merge_chunks([parse_chunk(Chunk(text=text))])
+    return with_reverse(parsed) if reverse else parsed
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of a notes file that starts at a `#`/`##` heading, with the state before it."""
+
+    text: str
+    first_line: int = 1
+    title: str | None = None  # the deck title, when an earlier chunk had it
+    headings: tuple[tuple[int, str], ...] = ()  # open headings at the start of the chunk
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    title: str | None
+    drafts: tuple[CardDraft, ...]  # occurrences not numbered yet
+    warnings: tuple[ParseWarning, ...]
+
+
+_ATX = re.compile(r"^(#{1,2})(?:[ \t]+|$)(.*)$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BLOCKS_THAT_CROSS_HEADINGS = re.compile(r"^ {0,3}(?:=+[ \t]*$|\[[^\]]+\]:)", re.MULTILINE)
+
+
+def split_chunks(text: str, parts: int) -> list[Chunk]:
+    """Cut notes into about `parts` slices at `#`/`##` headings outside code fences, each with
+    the heading state before it, so that parsing the slices apart gives what parsing the whole
+    gives: no list item, paragraph or fence crosses such a heading. Notes with a setext `===`
+    heading or a link reference definition (both can reach across headings) stay whole."""
+    if parts < 2 or _BLOCKS_THAT_CROSS_HEADINGS.search(text):
+        return [Chunk(text=text)]
+    lines = text.splitlines(keepends=True)
+    target = len(text) / parts
+    cuts: list[int] = []
+    fence: str | None = None
+    size = 0
+    for number, line in enumerate(lines):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
+                fence = None
+        elif fence is None and size >= target * (len(cuts) + 1) and _ATX.match(line) and len(cuts) < parts - 1:
+            cuts.append(number)
+        size += len(line)
+    if not cuts:
+        return [Chunk(text=text)]
+    return _chunks_at(lines, cuts)
+
+
+def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text)
-    title, roots = _build_tree(tokens)
+    inline_parser = MarkdownIt("commonmark")
+    chunks: list[Chunk] = []
+    title: str | None = None
+    headings: list[tuple[int, str]] = []
+    starts = [0, *cuts]
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        chunks.append(Chunk("".join(lines[start:end]), start + 1, title, tuple(headings)))
+        for line in lines[start:end]:  # the heading state this slice leaves behind
+            match = _ATX.match(line)
+            if not match or _FENCE.match(line):
+                continue
+            level = len(match.group(1))
+            inline = inline_parser.parseInline(match.group(2).strip().rstrip("#").strip())
+            heading = _plain(_pieces(inline[0].children or [])) if inline else ""
+            headings = [entry for entry in headings if entry[0] < level]
+            if level == 1 and title is None:
+                title = heading
+            else:
+                headings.append((level, heading))
+    return chunks
+
+
+def parse_chunk(chunk: Chunk) -> ChunkResult:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(chunk.text)
+    title, roots = _build_tree(tokens, chunk)
     drafts: list[CardDraft] = []
     warnings: list[ParseWarning] = []
     for root in roots:
         _emit(root, root.headings, drafts, warnings)
-    forward = tuple(_number_occurrences(drafts))
-    parsed = ParsedNotes(title=title, drafts=forward, warnings=tuple(warnings))
-    return with_reverse(parsed) if reverse else parsed
+    return ChunkResult(title=title, drafts=tuple(drafts), warnings=tuple(warnings))
+
+
+def merge_chunks(results: Sequence[ChunkResult]) -> ParsedNotes:
+    title = next((result.title for result in results if result.title is not None), None)
+    drafts = [draft for result in results for draft in result.drafts]
+    warnings = tuple(warning for result in results for warning in result.warnings)
+    return ParsedNotes(title=title, drafts=tuple(_number_occurrences(drafts)), warnings=warnings)
 
 
 def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
@@ -116,10 +202,11 @@ def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
 # --- pass 1: tokens -> item tree ---------------------------------------------------------
 
 
-def _build_tree(tokens: Sequence[Token]) -> tuple[str | None, list[_Item]]:
-    title: str | None = None
-    headings: list[tuple[int, str]] = []  # (level, plain text), the deck title excluded
-    heading_path: tuple[str, ...] = ()
+def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> tuple[str | None, list[_Item]]:
+    title = chunk.title
+    headings = list(chunk.headings)  # (level, plain text), the deck title excluded
+    heading_path = tuple(text for _, text in headings)
+    line_offset = chunk.first_line - 1
     roots: list[_Item] = []
     open_items: list[_Item] = []
     index = 0
@@ -139,7 +226,7 @@ def _build_tree(tokens: Sequence[Token]) -> tuple[str | None, list[_Item]]:
             index += 3
             continue
         if kind == "list_item_open":
-            line = token.map[0] + 1 if token.map else 0
+            line = token.map[0] + 1 + line_offset if token.map else 0
             item = _Item(line=line, headings=heading_path)
             (open_items[-1].children if open_items else roots).append(item)
             open_items.append(item)

@@ -36,27 +36,45 @@ class _Filter:
 
 
 def collect(store: Store, today: date, deck: str | None = None) -> dict[str, Any]:
-    """Every figure of `stats --json`, for the whole collection or one deck."""
+    """Every figure of `stats --json`, for the whole collection or one deck.
+
+    The slowest aggregates run side by side on their own connections: SQLite releases the
+    GIL while it works, so on two cores the figures take about as long as the slowest one.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from mlsflash.catalog import require_deck
 
     with store.read() as connection:
         deck_id = require_deck(connection, deck) if deck is not None else None
-        where = _Filter(deck_id)
-        params = _params(today, deck_id)
-        return {
-            "today": today.isoformat(),
-            "deck": deck,
-            "cards": _card_counts(connection, where, params),
-            "due": _due(connection, where, params),
-            "forecast": _forecast(connection, where, params, today),
-            "reviews": _review_counts(connection, where, params),
-            "retention": _retention(connection, where, params),
-            "streak": _streak(connection, where, params, today),
-            "calendar": _calendar(connection, where, params),
-            "decks": _per_deck(connection, where, params),
-            "topics": _per_topic(connection, where, params),
-            "hardest": _hardest(connection, where, params),
-        }
+    where, params = _Filter(deck_id), _params(today, deck_id)
+
+    def run(query: Any, *extra: Any) -> Any:
+        with store.read() as connection:
+            return query(connection, where, params, *extra)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        retention = pool.submit(run, _retention_groups)
+        calendar = pool.submit(run, _calendar)
+        reviews = pool.submit(run, _reviews_and_retention)
+        with store.read() as connection:
+            groups = _groups(connection, where, params)
+            figures = {
+                "today": today.isoformat(),
+                "deck": deck,
+                "cards": _card_counts(groups, _retired(connection, where, params)),
+                "due": _due(connection, where, params),
+                "forecast": _forecast(connection, where, params, today),
+                "streak": _streak(connection, where, params, today),
+                "hardest": _hardest(connection, where, params),
+            }
+        figures["reviews"], figures["retention"] = reviews.result()
+        figures["calendar"] = calendar.result()
+        figures["decks"] = _per_deck(groups, retention.result())
+        figures["topics"] = _per_topic(groups, retention.result())
+    order = ("today", "deck", "cards", "due", "forecast", "reviews", "retention", "streak", "calendar",
+             "decks", "topics", "hardest")
+    return {key: figures[key] for key in order}
 
 
 def _params(today: date, deck_id: int | None) -> dict[str, Any]:
@@ -87,24 +105,15 @@ def _all(connection: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
     return list(connection.execute(text(sql), params))
 
 
-def _card_counts(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[str, int]:
-    row = _one(
-        connection,
-        f"""
-        SELECT
-          count(*) FILTER (WHERE status != 'retired'),
-          count(*) FILTER (WHERE status != 'retired' AND due IS NULL),
-          count(*) FILTER (WHERE status != 'retired' AND due IS NOT NULL AND repetitions < 2),
-          count(*) FILTER (WHERE status != 'retired' AND repetitions >= 2 AND interval < :mature),
-          count(*) FILTER (WHERE status != 'retired' AND repetitions >= 2 AND interval >= :mature),
-          count(*) FILTER (WHERE status = 'suspended'),
-          count(*) FILTER (WHERE status = 'retired')
-        FROM cards c WHERE 1 = 1 {where.cards()}
-        """,
-        params,
-    )
-    keys = ("total", "new", "learning", "young", "mature", "suspended", "retired")
-    return {key: value or 0 for key, value in zip(keys, row)}
+def _card_counts(groups: list[Any], retired: int) -> dict[str, int]:
+    keys = ("total", "new", "learning", "young", "mature", "suspended")
+    counts = {key: sum(getattr(group, key) for group in groups) for key in keys}
+    return {**counts, "retired": retired}
+
+
+def _retired(connection: Connection, where: _Filter, params: dict[str, Any]) -> int:
+    sql = f"SELECT count(*) FROM cards c WHERE status = 'retired' {where.cards()}"
+    return _one(connection, sql, params)[0]
 
 
 def _due(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[str, int]:
@@ -137,7 +146,11 @@ def _forecast(connection: Connection, where: _Filter, params: dict[str, Any], to
     return [{"date": day, "due": by_day.get(day, 0)} for day in days]
 
 
-def _review_counts(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[str, int]:
+def _reviews_and_retention(
+    connection: Connection, where: _Filter, params: dict[str, Any]
+) -> tuple[dict[str, int], dict[str, float | None]]:
+    """Answers and time spent (re-drills included), and retention: the share of scheduled
+    answers graded 3 or more (re-drills excluded, null without answers), in one pass."""
     row = _one(
         connection,
         f"""
@@ -147,12 +160,21 @@ def _review_counts(connection: Connection, where: _Filter, params: dict[str, Any
           count(*),
           coalesce(sum(duration_ms) FILTER (WHERE study_day = :today), 0),
           coalesce(sum(duration_ms) FILTER (WHERE study_day >= :week_start), 0),
-          coalesce(sum(duration_ms), 0)
+          coalesce(sum(duration_ms), 0),
+          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start),
+          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start AND grade >= 3),
+          count(*) FILTER (WHERE kind = 'scheduled'),
+          count(*) FILTER (WHERE kind = 'scheduled' AND grade >= 3),
+          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start AND interval_before >= :mature),
+          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start AND interval_before >= :mature
+                           AND grade >= 3),
+          count(*) FILTER (WHERE kind = 'scheduled' AND interval_before >= :mature),
+          count(*) FILTER (WHERE kind = 'scheduled' AND interval_before >= :mature AND grade >= 3)
         FROM reviews r WHERE study_day >= :month_start AND study_day <= :today {where.reviews()}
         """,
         params,
     )
-    return {
+    reviews = {
         "today": row[0],
         "last_7_days": row[1],
         "last_30_days": row[2],
@@ -160,33 +182,13 @@ def _review_counts(connection: Connection, where: _Filter, params: dict[str, Any
         "seconds_last_7_days": round(row[4] / 1000),
         "seconds_last_30_days": round(row[5] / 1000),
     }
-
-
-def _retention(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[str, float | None]:
-    """Share of scheduled answers graded 3 or more (re-drills excluded); null without answers."""
-    row = _one(
-        connection,
-        f"""
-        SELECT
-          count(*) FILTER (WHERE study_day >= :week_start),
-          count(*) FILTER (WHERE study_day >= :week_start AND grade >= 3),
-          count(*),
-          count(*) FILTER (WHERE grade >= 3),
-          count(*) FILTER (WHERE study_day >= :week_start AND interval_before >= :mature),
-          count(*) FILTER (WHERE study_day >= :week_start AND interval_before >= :mature AND grade >= 3),
-          count(*) FILTER (WHERE interval_before >= :mature),
-          count(*) FILTER (WHERE interval_before >= :mature AND grade >= 3)
-        FROM reviews r
-        WHERE kind = 'scheduled' AND study_day >= :month_start AND study_day <= :today {where.reviews()}
-        """,
-        params,
-    )
-    return {
-        "last_7_days": _share(row[1], row[0]),
-        "last_30_days": _share(row[3], row[2]),
-        "mature_last_7_days": _share(row[5], row[4]),
-        "mature_last_30_days": _share(row[7], row[6]),
+    retention = {
+        "last_7_days": _share(row[7], row[6]),
+        "last_30_days": _share(row[9], row[8]),
+        "mature_last_7_days": _share(row[11], row[10]),
+        "mature_last_30_days": _share(row[13], row[12]),
     }
+    return reviews, retention
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -225,73 +227,80 @@ def _calendar(connection: Connection, where: _Filter, params: dict[str, Any]) ->
     return [{"date": day, "reviews": count} for day, count in rows]
 
 
-_GROUP_FIGURES = """
-  count(*) AS total,
-  count(*) FILTER (WHERE c.due IS NULL) AS new,
-  count(*) FILTER (WHERE c.due IS NOT NULL) AS seen,
-  count(*) FILTER (WHERE c.status = 'active' AND c.due <= :today) AS due,
-  count(*) FILTER (WHERE c.repetitions >= 2 AND c.interval >= :mature) AS mature,
-  round(avg(c.easiness) FILTER (WHERE c.due IS NOT NULL) / 100.0, 2) AS mean_easiness
-"""
-
-
-def _retention_by(connection: Connection, where: _Filter, params: dict[str, Any], group: str) -> dict[Any, Any]:
-    rows = _all(
+def _groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> list[Any]:
+    """Figures per (deck, topic), from the covering index ix_cards_topic_stats; decks and the
+    collection are sums of these few rows."""
+    return _all(
         connection,
         f"""
-        SELECT {group} AS grp, count(*), count(*) FILTER (WHERE r.grade >= 3)
-        FROM reviews r JOIN cards c ON c.id = r.card_id
-        WHERE r.kind = 'scheduled' AND r.study_day >= :month_start AND r.study_day <= :today {where.cards()}
-        GROUP BY grp
-        """,
-        params,
-    )
-    return {key: _share(passed, total) for key, total, passed in rows}
-
-
-def _per_deck(connection: Connection, where: _Filter, params: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = _all(
-        connection,
-        f"""
-        SELECT d.name AS deck, c.deck_id AS deck_id, {_GROUP_FIGURES}
-        FROM cards c JOIN decks d ON d.id = c.deck_id
+        SELECT c.deck_id, d.name AS deck, c.topic,
+          count(*) AS total,
+          count(*) FILTER (WHERE c.due IS NULL) AS new,
+          count(*) FILTER (WHERE c.due IS NOT NULL) AS seen,
+          count(*) FILTER (WHERE c.due IS NOT NULL AND c.repetitions < 2) AS learning,
+          count(*) FILTER (WHERE c.repetitions >= 2 AND c.interval < :mature) AS young,
+          count(*) FILTER (WHERE c.repetitions >= 2 AND c.interval >= :mature) AS mature,
+          count(*) FILTER (WHERE c.status = 'suspended') AS suspended,
+          count(*) FILTER (WHERE c.status = 'active' AND c.due <= :today) AS due,
+          coalesce(sum(c.easiness) FILTER (WHERE c.due IS NOT NULL), 0) AS easiness_sum,
+          min(c.rowid) AS first_row
+        FROM cards c INDEXED BY ix_cards_topic_stats JOIN decks d ON d.id = c.deck_id
         WHERE c.status != 'retired' {where.cards()}
-        GROUP BY c.deck_id ORDER BY d.name
+        GROUP BY c.deck_id, c.topic
         """,
         params,
     )
-    retention = _retention_by(connection, where, params, "c.deck_id")
+
+
+def _retention_groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[tuple[int, str], tuple[int, int]]:
+    """Scheduled answers of the last 30 days and how many passed, per (deck, topic)."""
+    rows = _all(
+        connection,
+        f"""
+        SELECT c.deck_id, c.topic, count(*), count(*) FILTER (WHERE r.grade >= 3)
+        FROM reviews r INDEXED BY ix_reviews_day_card
+        JOIN cards c INDEXED BY ix_cards_id_topic ON c.id = r.card_id
+        WHERE r.study_day >= :month_start AND r.study_day <= :today AND r.kind = 'scheduled' {where.cards()}
+        GROUP BY c.deck_id, c.topic
+        """,
+        params,
+    )
+    return {(deck_id, topic): (answers, passed) for deck_id, topic, answers, passed in rows}
+
+
+def _mean_easiness(easiness_sum: int, seen: int) -> float | None:
+    return round(easiness_sum / seen / 100, 2) if seen else None
+
+
+def _per_topic(groups: list[Any], retention: dict[tuple[int, str], tuple[int, int]]) -> list[dict[str, Any]]:
+    topics = []
+    for group in sorted(groups, key=lambda group: (group.deck, group.first_row)):  # topics in note order
+        answers, passed = retention.get((group.deck_id, group.topic), (0, 0))
+        topics.append({
+            "deck": group.deck, "topic": group.topic, "total": group.total, "seen": group.seen,
+            "mature": group.mature, "due": group.due, "retention_30d": _share(passed, answers),
+            "mean_easiness": _mean_easiness(group.easiness_sum, group.seen),
+        })
+    return topics
+
+
+def _per_deck(groups: list[Any], retention: dict[tuple[int, str], tuple[int, int]]) -> list[dict[str, Any]]:
+    decks: dict[int, dict[str, Any]] = {}
+    for group in sorted(groups, key=lambda group: group.deck):
+        deck = decks.setdefault(group.deck_id, {"deck": group.deck, "total": 0, "new": 0, "seen": 0, "due": 0,
+                                                  "mature": 0, "answers": 0, "passed": 0, "easiness_sum": 0})
+        for key in ("total", "new", "seen", "due", "mature", "easiness_sum"):
+            deck[key] += getattr(group, key)
+        answers, passed = retention.get((group.deck_id, group.topic), (0, 0))
+        deck["answers"] += answers
+        deck["passed"] += passed
     return [
         {
-            "deck": row.deck, "total": row.total, "new": row.new, "seen": row.seen, "due": row.due,
-            "mature": row.mature, "retention_30d": retention.get(row.deck_id), "mean_easiness": row.mean_easiness,
+            "deck": deck["deck"], "total": deck["total"], "new": deck["new"], "seen": deck["seen"],
+            "due": deck["due"], "mature": deck["mature"], "retention_30d": _share(deck["passed"], deck["answers"]),
+            "mean_easiness": _mean_easiness(deck["easiness_sum"], deck["seen"]),
         }
-        for row in rows
-    ]
-
-
-_TOPIC = "coalesce(json_extract(c.context, '$[0]'), '')"
-
-
-def _per_topic(connection: Connection, where: _Filter, params: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = _all(
-        connection,
-        f"""
-        SELECT d.name AS deck, c.deck_id AS deck_id, {_TOPIC} AS topic, {_GROUP_FIGURES}
-        FROM cards c JOIN decks d ON d.id = c.deck_id
-        WHERE c.status != 'retired' {where.cards()}
-        GROUP BY c.deck_id, topic ORDER BY d.name, min(c.source_file), min(c.position)
-        """,
-        params,
-    )
-    retention = _retention_by(connection, where, params, f"c.deck_id || char(31) || {_TOPIC}")
-    return [
-        {
-            "deck": row.deck, "topic": row.topic, "total": row.total, "seen": row.seen, "mature": row.mature,
-            "due": row.due, "retention_30d": retention.get(f"{row.deck_id}\x1f{row.topic}"),
-            "mean_easiness": row.mean_easiness,
-        }
-        for row in rows
+        for deck in decks.values()
     ]
 
 

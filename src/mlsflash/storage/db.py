@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 # Alembic revisions in order. The cheap check compares a database against this list, so
 # Alembic is only imported when a database is behind. A test keeps it equal to migrations/.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_stats_indexes", "0003_source_warnings")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_stats_indexes",
+    "0003_source_warnings",
+    "0004_card_topic",
+)
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_HEADER = b"SQLite format 3\x00"

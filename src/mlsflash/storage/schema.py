@@ -56,6 +56,7 @@ class Card(Base):
     definition_key: Mapped[str] = mapped_column(String)
     direction: Mapped[str] = mapped_column(String, default="forward", server_default="forward")
     context: Mapped[str] = mapped_column(Text)  # JSON list of strings
+    topic: Mapped[str] = mapped_column(String, default="", server_default="")  # context[0], for stats
     front: Mapped[str] = mapped_column(Text)  # Markdown for display
     back: Mapped[str] = mapped_column(Text)
     front_plain: Mapped[str] = mapped_column(Text)
@@ -77,6 +78,8 @@ class Card(Base):
         Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
         Index("ix_cards_hardest", "easiness", text("lapses DESC"), "id"),
         Index("ix_cards_deck_stats", "deck_id", "status", "due", "repetitions", "interval", "easiness", "lapses"),
+        Index("ix_cards_topic_stats", "deck_id", "topic", "status", "due", "repetitions", "interval", "easiness"),
+        Index("ix_cards_id_topic", "id", "deck_id", "topic"),
     )
 
 
@@ -109,4 +112,5 @@ class Review(Base):
         Index("ix_reviews_study_day", "study_day", "kind"),
         Index("ix_reviews_card", "card_id", "study_day"),
         Index("ix_reviews_day_stats", "study_day", "kind", "grade", "interval_before", "duration_ms"),
+        Index("ix_reviews_day_card", "study_day", "kind", "card_id", "grade"),
     )
