@@ -56,7 +56,6 @@ class Card(Base):
     definition_key: Mapped[str] = mapped_column(String)
     direction: Mapped[str] = mapped_column(String, default="forward", server_default="forward")
     context: Mapped[str] = mapped_column(Text)  # JSON list of strings
-    topic: Mapped[str] = mapped_column(String, default="", server_default="")  # context[0], for stats
     front: Mapped[str] = mapped_column(Text)  # Markdown for display
     back: Mapped[str] = mapped_column(Text)
     front_plain: Mapped[str] = mapped_column(Text)
@@ -71,6 +70,8 @@ class Card(Base):
     buried_on: Mapped[str | None] = mapped_column(String, nullable=True)  # skipped: hidden this study day
     created_at: Mapped[str] = mapped_column(String)
     updated_at: Mapped[str] = mapped_column(String)
+    # Added by revision 0004, hence last: context[0], the top-level heading stats group by.
+    topic: Mapped[str] = mapped_column(String, default="", server_default="")
 
     __table_args__ = (
         Index("ix_cards_identity", "source_file", "identity", unique=True),
