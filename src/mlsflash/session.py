@@ -12,10 +12,12 @@ running them.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
-from collections import deque
+from collections import deque, namedtuple
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from mlsflash import clock, sm2
@@ -34,6 +36,7 @@ PASSING_REDRILL_GRADE = 4
 
 _CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
 _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
+_STATE_BY_ID = "SELECT status, leech, repetitions, easiness, interval, due, lapses FROM cards WHERE id = ?"
 _REVIEWED_TODAY = "SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? LIMIT 1"
 _UPDATE_STATE = (
     "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, status = ?, leech = ? "
@@ -165,8 +168,10 @@ class ReviewSession:
         return None
 
     def counts(self) -> Counts:
-        with self.store.read() as connection:
-            due, new, redrill = self._queue(connection)
+        if self._due is None or self._new is None or self._redrill is None:
+            with self.store.read() as connection:
+                self._queue(connection)
+        due, new, redrill = self._due or deque(), self._new or deque(), self._redrill or {}
         left = self._scheduled_left()
         shown_due = min(len(due), left)
         return Counts(new=min(len(new), left - shown_due), due=shown_due, redrill=len(redrill))
@@ -251,9 +256,9 @@ class ReviewSession:
             if not connection.info.get("checkpoints_when_idle"):
                 # Checkpointing the WAL would stall an answer now and then; `when_idle` does it
                 # while the learner reads the next card instead.
-                connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                _execute(connection, "PRAGMA wal_autocheckpoint=0")
                 connection.info["checkpoints_when_idle"] = True
-            row = _first(connection, _CARD_BY_ID, (card.id,))
+            row = _first(connection, _STATE_BY_ID, (card.id,))
             if row is None or row.status != "active":
                 raise MlsflashError(f"card {card.id} is no longer in review (suspended or retired meanwhile)")
             before = _state_of(row)
@@ -264,8 +269,9 @@ class ReviewSession:
                 after = outcome.after
                 if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
                     leech, status, made_leech = True, "suspended", True
-                connection.exec_driver_sql(_UPDATE_STATE, (*_values(after), status, leech, card.id))
-            cursor = connection.exec_driver_sql(
+                _execute(connection, _UPDATE_STATE, (*_values(after), status, leech, card.id))
+            cursor = _execute(
+                connection,
                 _INSERT_REVIEW,
                 (
                     card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind, duration_ms,
@@ -290,14 +296,15 @@ class ReviewSession:
             review = _first(connection, "SELECT * FROM reviews WHERE id = ?", (last.review_id,))
             if review is None:
                 raise MlsflashError("the last answer was already removed by another session")
-            connection.exec_driver_sql(
+            _execute(
+                connection,
                 _UPDATE_STATE,
                 (
                     review.repetitions_before, review.easiness_before, review.interval_before, review.due_before,
                     review.lapses_before, review.status_before, review.leech_before, last.card_id,
                 ),
             )
-            connection.exec_driver_sql("DELETE FROM reviews WHERE id = ?", (last.review_id,))
+            _execute(connection, "DELETE FROM reviews WHERE id = ?", (last.review_id,))
         self._show_first = last.card_id
         self._due = self._new = self._redrill = None  # the day's budgets changed: read the queue again
         with self.store.read() as connection:
@@ -306,7 +313,7 @@ class ReviewSession:
     def skip(self, card: QueueCard) -> None:
         """Hide the card for the rest of the study day; its schedule does not change."""
         with self.store.write() as connection:
-            connection.exec_driver_sql("UPDATE cards SET buried_on = ? WHERE id = ?", (self.today.isoformat(), card.id))
+            _execute(connection, "UPDATE cards SET buried_on = ? WHERE id = ?", (self.today.isoformat(), card.id))
         self._dequeue(card)
         if self._redrill is not None:
             self._redrill.pop(card.id, None)
@@ -342,12 +349,29 @@ class ReviewSession:
         return result
 
 
+def _execute(connection: Connection, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> sqlite3.Cursor:
+    """Run SQL on the connection's own sqlite3 handle, inside the transaction SQLAlchemy began:
+    on the per-answer path SQLAlchemy's result machinery would cost more than SQLite does."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.row_factory = _named_row
+    return cursor.execute(sql, params)
+
+
 def _first(connection: Connection, sql: str, params: tuple[Any, ...]) -> Any:
-    return connection.exec_driver_sql(sql, params).first()
+    return _execute(connection, sql, params).fetchone()
 
 
 def _all(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
-    return list(connection.exec_driver_sql(sql, params))
+    return _execute(connection, sql, params).fetchall()
+
+
+@lru_cache(maxsize=32)
+def _row_type(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
+
+
+def _named_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Any:
+    return _row_type(tuple(column[0] for column in cursor.description))._make(values)
 
 
 def _queue_card(row: Any, kind: str) -> QueueCard:
