@@ -70,10 +70,8 @@ def build_database(path: Path, cards: int, reviews: int, today: date, seed: int 
         [(deck, f"Deck {deck}", now) for deck in range(1, decks + 1)],
     )
     card_rows = []
-    card_ids = []
     for index in range(cards):
         card_id = secrets.token_hex(6)
-        card_ids.append(card_id)
         deck = index % decks + 1
         seen = rng.random() < 0.7
         repetitions = rng.randint(0, 8) if seen else 0
@@ -94,21 +92,25 @@ def build_database(path: Path, cards: int, reviews: int, today: date, seed: int 
         " lapses, buried_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         card_rows,
     )
-    seen_ids = [row[0] for row in card_rows if row[19] is not None] or card_ids
+    seen = [(row[0], row[1], row[9]) for row in card_rows if row[19] is not None]  # id, deck, topic
+
     def review_rows():
         for _ in range(reviews):
             day = today - timedelta(days=rng.randint(1, 365))
             grade = rng.choice((1, 2, 3, 3, 4, 4, 4, 5, 5, 5))
+            card_id, deck_id, topic = rng.choice(seen)
             yield (
-                rng.choice(seen_ids), f"{day.isoformat()}T09:00:00", day.isoformat(), grade,
+                card_id, f"{day.isoformat()}T09:00:00", day.isoformat(), grade,
                 "scheduled" if rng.random() < 0.9 else "redrill", rng.randint(800, 9000),
                 2, 250, 6, day.isoformat(), 0, "active", 0, 3, 250, 15, (day + timedelta(days=15)).isoformat(), 0,
+                deck_id, topic,
             )
+
     connection.executemany(
         "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, repetitions_before,"
         " easiness_before, interval_before, due_before, lapses_before, status_before, leech_before,"
-        " repetitions_after, easiness_after, interval_after, due_after, lapses_after)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " repetitions_after, easiness_after, interval_after, due_after, lapses_after, deck_id, topic)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         review_rows(),
     )
     connection.commit()

@@ -407,3 +407,19 @@ def test_byte_order_mark_does_not_hide_the_title(env: Path, tmp_path: Path, expo
     path.write_bytes("\ufeff# Marked Deck\r\n\r\n- alpha - a\r\n".encode())
     sync(env, path)
     assert [(card["deck"], card["front"], card["source"]["line"]) for card in export()] == [("Marked Deck", "alpha", 3)]
+
+
+def test_retitled_topics_and_decks_take_their_reviews_along(run, tmp_path):
+    import json
+
+    notes = write_notes(tmp_path, "n.md", "# Deck\n## Old topic\n* **Alpha** - first\n")
+    run("import", notes)
+    run("review", input="2\n4\n")
+    write_notes(tmp_path, "n.md", "# Renamed deck\n## New topic\n* **Alpha** - first\n")
+    run("import", notes)
+    figures = json.loads(run("stats", "--json").stdout)
+    assert [(topic["deck"], topic["topic"], topic["retention_30d"]) for topic in figures["topics"]] == [
+        ("Renamed deck", "New topic", 0.0)
+    ]
+    assert figures["decks"][0]["retention_30d"] == 0.0
+    assert "OK:" in run("check").stdout

@@ -320,7 +320,8 @@ def test_the_kept_first_revision_fixture_upgrades_with_every_card_and_review(tmp
     shutil.copy(fixture, db)
     with sqlite.connect(fixture) as old:
         cards_before = old.execute("SELECT id, repetitions, easiness, interval, due, lapses FROM cards ORDER BY id").fetchall()
-        reviews_before = old.execute("SELECT * FROM reviews ORDER BY id").fetchall()
+        old_columns = ", ".join(row[1] for row in old.execute("PRAGMA table_info(reviews)"))
+        reviews_before = old.execute(f"SELECT {old_columns} FROM reviews ORDER BY id").fetchall()
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001_initial",)
     assert len(cards_before) == 4 and len(reviews_before) == 7
     open_store(db).close()
@@ -329,7 +330,11 @@ def test_the_kept_first_revision_fixture_upgrades_with_every_card_and_review(tmp
         assert new.execute(
             "SELECT id, repetitions, easiness, interval, due, lapses FROM cards ORDER BY id"
         ).fetchall() == cards_before
-        assert new.execute("SELECT * FROM reviews ORDER BY id").fetchall() == reviews_before
+        assert new.execute(f"SELECT {old_columns} FROM reviews ORDER BY id").fetchall() == reviews_before
+        assert new.execute(
+            "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id "
+            "WHERE r.deck_id = c.deck_id AND r.topic = c.topic AND c.topic != ''"
+        ).fetchone() == (7,)
     backups = list(tmp_path.glob("old.db.backup-*"))
     assert len(backups) == 1
     with sqlite.connect(backups[0]) as copy:

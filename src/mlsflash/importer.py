@@ -292,7 +292,7 @@ def _sync_file(
 
     drafts = list(with_reverse(parsed).drafts if reverse else parsed.drafts)
     existing = connection.exec_driver_sql(
-        "SELECT id, identity, definition_key, direction, status, position, deck_id, context, front, back, "
+        "SELECT id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
         "source_line FROM cards WHERE source_file = ?",
         (file.source,),
     ).all()
@@ -300,6 +300,7 @@ def _sync_file(
 
     inserts = []
     updates = []
+    regrouped = []  # (deck_id, topic, card id) of cards whose reviews must follow them
     for position, draft in enumerate(drafts):
         row = plan.row_for.get(position)
         values = _card_values(draft, position, deck_id)
@@ -317,10 +318,14 @@ def _sync_file(
         if content_changed or row.status == "retired" or _place_changed(row, values):
             values["status"] = "active" if row.status == "retired" else row.status
             updates.append({**values, "updated_at": now if content_changed else None, "id": row.id})
+            if (row.deck_id, row.topic) != (values["deck_id"], values["topic"]):
+                regrouped.append((values["deck_id"], values["topic"], row.id))
     retire_ids = [row.id for row in plan.vanished]
     report.retired = len(retire_ids)
 
     _write_cards(connection, inserts, updates)
+    if regrouped:
+        connection.exec_driver_sql("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", regrouped)
     if retire_ids:
         connection.exec_driver_sql(
             "UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", [(now, card_id) for card_id in retire_ids]
@@ -464,6 +469,7 @@ def _resolve_deck(
             reverse = reverse_option
     if remembered is not None and remembered.id != deck_id:
         sql("UPDATE cards SET deck_id = ? WHERE source_file = ?", deck_id, source)
+        sql("UPDATE reviews SET deck_id = ? WHERE card_id IN (SELECT id FROM cards WHERE source_file = ?)", deck_id, source)
     return deck_id, reverse
 
 

@@ -23,6 +23,8 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
      "OR direction NOT IN ('forward', 'reverse')"),
     ("reviews with a grade outside 0-5 or an unknown kind",
      "SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ('scheduled', 'redrill')"),
+    ("reviews whose deck or topic is not their card's",
+     "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.deck_id != c.deck_id OR r.topic != c.topic"),
     ("cards sharing one identity key in one file",
      "SELECT count(*) FROM (SELECT 1 FROM cards GROUP BY source_file, identity HAVING count(*) > 1)"),
 )

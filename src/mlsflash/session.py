@@ -36,7 +36,9 @@ PASSING_REDRILL_GRADE = 4
 
 _CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
 _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
-_STATE_BY_ID = "SELECT status, leech, repetitions, easiness, interval, due, lapses FROM cards WHERE id = ?"
+_STATE_BY_ID = (
+    "SELECT status, leech, repetitions, easiness, interval, due, lapses, deck_id, topic FROM cards WHERE id = ?"
+)
 _REVIEWED_TODAY = "SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? LIMIT 1"
 _UPDATE_STATE = (
     "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, status = ?, leech = ? "
@@ -45,8 +47,8 @@ _UPDATE_STATE = (
 _INSERT_REVIEW = (
     "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, "
     "repetitions_before, easiness_before, interval_before, due_before, lapses_before, status_before, leech_before, "
-    "repetitions_after, easiness_after, interval_after, due_after, lapses_after) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "repetitions_after, easiness_after, interval_after, due_after, lapses_after, deck_id, topic) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _TODAY_COUNTS = (
     "SELECT count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER (WHERE due_before IS NOT NULL) "
@@ -275,7 +277,7 @@ class ReviewSession:
                 _INSERT_REVIEW,
                 (
                     card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind, duration_ms,
-                    *_values(before), row.status, bool(row.leech), *_values(after),
+                    *_values(before), row.status, bool(row.leech), *_values(after), row.deck_id, row.topic,
                 ),
             )
             review_id = cursor.lastrowid

@@ -30,9 +30,7 @@ class _Filter:
         return f" AND {alias}.deck_id = :deck_id" if self.deck_id is not None else ""
 
     def reviews(self) -> str:
-        if self.deck_id is None:
-            return ""
-        return " AND r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck_id)"
+        return " AND r.deck_id = :deck_id" if self.deck_id is not None else ""
 
 
 def collect(store: Store, today: date, deck: str | None = None) -> dict[str, Any]:
@@ -257,11 +255,10 @@ def _retention_groups(connection: Connection, where: _Filter, params: dict[str, 
     rows = _all(
         connection,
         f"""
-        SELECT c.deck_id, c.topic, count(*), count(*) FILTER (WHERE r.grade >= 3)
-        FROM reviews r INDEXED BY ix_reviews_day_card
-        JOIN cards c INDEXED BY ix_cards_id_topic ON c.id = r.card_id
-        WHERE r.study_day >= :month_start AND r.study_day <= :today AND r.kind = 'scheduled' {where.cards()}
-        GROUP BY c.deck_id, c.topic
+        SELECT r.deck_id, r.topic, count(*), count(*) FILTER (WHERE r.grade >= 3)
+        FROM reviews r INDEXED BY ix_reviews_day_group
+        WHERE r.study_day >= :month_start AND r.study_day <= :today AND r.kind = 'scheduled' {where.reviews()}
+        GROUP BY r.deck_id, r.topic
         """,
         params,
     )

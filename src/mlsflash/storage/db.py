@@ -23,6 +23,7 @@ REVISIONS: tuple[str, ...] = (
     "0002_stats_indexes",
     "0003_source_warnings",
     "0004_card_topic",
+    "0005_review_topic",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

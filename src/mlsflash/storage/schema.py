@@ -80,7 +80,6 @@ class Card(Base):
         Index("ix_cards_hardest", "easiness", text("lapses DESC"), "id"),
         Index("ix_cards_deck_stats", "deck_id", "status", "due", "repetitions", "interval", "easiness", "lapses"),
         Index("ix_cards_topic_stats", "deck_id", "topic", "status", "due", "repetitions", "interval", "easiness"),
-        Index("ix_cards_id_topic", "id", "deck_id", "topic"),
     )
 
 
@@ -108,10 +107,13 @@ class Review(Base):
     interval_after: Mapped[int] = mapped_column(Integer)
     due_after: Mapped[str | None] = mapped_column(String, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
+    # Added by revision 0005: the card's deck and topic, kept equal to the card's by the importer.
+    deck_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    topic: Mapped[str] = mapped_column(String, default="", server_default="")
 
     __table_args__ = (
         Index("ix_reviews_study_day", "study_day", "kind"),
         Index("ix_reviews_card", "card_id", "study_day"),
         Index("ix_reviews_day_stats", "study_day", "kind", "grade", "interval_before", "duration_ms"),
-        Index("ix_reviews_day_card", "study_day", "kind", "card_id", "grade"),
+        Index("ix_reviews_day_group", "study_day", "kind", "deck_id", "topic", "grade"),
     )
