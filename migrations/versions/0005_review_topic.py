@@ -1,6 +1,8 @@
 """Record each answer's deck and topic on its review row (kept equal to its card's by the
 importer), so retention per deck and topic is one indexed scan of a month of reviews
-instead of a join from every review to its card. The join index of 0004 goes with it.
+instead of a join from every review to its card. The join index of 0004 goes, and so does
+0002's per-deck cards index, which 0004's per-topic one supersedes (fewer indexes to
+update on every imported card).
 
 Revision ID: 0005_review_topic
 Revises: 0004_card_topic
@@ -25,11 +27,15 @@ def upgrade() -> None:
     )
     op.drop_index("ix_reviews_day_card", table_name="reviews")
     op.drop_index("ix_cards_id_topic", table_name="cards")
+    op.drop_index("ix_cards_deck_stats", table_name="cards")
     op.create_index("ix_reviews_day_group", "reviews", ["study_day", "kind", "deck_id", "topic", "grade"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_reviews_day_group", table_name="reviews")
+    op.create_index(
+        "ix_cards_deck_stats", "cards", ["deck_id", "status", "due", "repetitions", "interval", "easiness", "lapses"]
+    )
     op.create_index("ix_cards_id_topic", "cards", ["id", "deck_id", "topic"])
     op.create_index("ix_reviews_day_card", "reviews", ["study_day", "kind", "card_id", "grade"])
     with op.batch_alter_table("reviews") as batch:

@@ -15,7 +15,7 @@ import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
@@ -298,28 +298,28 @@ def _sync_file(
     ).all()
     plan = _match(drafts, existing)
 
-    inserts = []
-    updates = []
+    inserts: list[tuple[object, ...]] = []
+    updates: list[tuple[object, ...]] = []
     regrouped = []  # (deck_id, topic, card id) of cards whose reviews must follow them
     for position, draft in enumerate(drafts):
         row = plan.row_for.get(position)
         values = _card_values(draft, position, deck_id)
         if row is None:
             report.added += 1
-            inserts.append({**values, "id": _new_id(), "source_file": file.source, "created_at": now, "updated_at": now})
+            inserts.append((*values, _new_id(), file.source, now, now))
             continue
         content_changed = _content_changed(row, values)
         if row.status == "retired":
             report.revived += 1
-        elif content_changed or row.identity != values["identity"]:
+        elif content_changed or row.identity != values.identity:
             report.updated += 1
         else:
             report.unchanged += 1
         if content_changed or row.status == "retired" or _place_changed(row, values):
-            values["status"] = "active" if row.status == "retired" else row.status
-            updates.append({**values, "updated_at": now if content_changed else None, "id": row.id})
-            if (row.deck_id, row.topic) != (values["deck_id"], values["topic"]):
-                regrouped.append((values["deck_id"], values["topic"], row.id))
+            status = "active" if row.status == "retired" else row.status
+            updates.append((*values, status, now if content_changed else None, row.id))
+            if (row.deck_id, row.topic) != (values.deck_id, values.topic):
+                regrouped.append((values.deck_id, values.topic, row.id))
     retire_ids = [row.id for row in plan.vanished]
     report.retired = len(retire_ids)
 
@@ -385,54 +385,56 @@ def _pair_by_definition(
         yield position, rows[index]
 
 
-_CONTENT_COLUMNS = (
-    "deck_id", "identity", "definition_key", "direction", "context", "topic", "front", "back",
-    "front_plain", "back_plain", "source_line", "position",
-)
+class _CardValues(NamedTuple):
+    """What a draft sets on its card row, in column order."""
+
+    deck_id: int
+    identity: str
+    definition_key: str
+    direction: str
+    context: str  # JSON
+    topic: str
+    front: str
+    back: str
+    front_plain: str
+    back_plain: str
+    source_line: int
+    position: int
+
+
 _INSERT_CARD = (
-    f"INSERT INTO cards ({', '.join(_CONTENT_COLUMNS)}, id, source_file, created_at, updated_at) "
-    f"VALUES ({', '.join('?' * (len(_CONTENT_COLUMNS) + 4))})"
+    f"INSERT INTO cards ({', '.join(_CardValues._fields)}, id, source_file, created_at, updated_at) "
+    f"VALUES ({', '.join('?' * (len(_CardValues._fields) + 4))})"
 )
 _UPDATE_CARD = (
-    f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CONTENT_COLUMNS)}, status = ?, "
+    f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CardValues._fields)}, status = ?, "
     "updated_at = coalesce(?, updated_at) WHERE id = ?"
 )
 
 
-def _write_cards(connection: Connection, inserts: list[dict[str, object]], updates: list[dict[str, object]]) -> None:
+def _write_cards(connection: Connection, inserts: list[tuple[object, ...]], updates: list[tuple[object, ...]]) -> None:
     """Bulk statements straight to the driver: no per-row SQLAlchemy work at 100k cards."""
     if inserts:
-        columns = (*_CONTENT_COLUMNS, "id", "source_file", "created_at", "updated_at")
-        connection.exec_driver_sql(_INSERT_CARD, [tuple(row[column] for column in columns) for row in inserts])
+        connection.exec_driver_sql(_INSERT_CARD, inserts)
     if updates:
-        columns = (*_CONTENT_COLUMNS, "status", "updated_at", "id")
-        connection.exec_driver_sql(_UPDATE_CARD, [tuple(row[column] for column in columns) for row in updates])
+        connection.exec_driver_sql(_UPDATE_CARD, updates)
 
 
-def _card_values(draft: CardDraft, position: int, deck_id: int) -> dict[str, object]:
-    return {
-        "deck_id": deck_id,
-        "identity": draft.key,
-        "definition_key": draft.definition_key,
-        "direction": draft.direction.value,
-        "context": json.dumps(list(draft.context), ensure_ascii=False),
-        "topic": draft.context[0] if draft.context else "",
-        "front": draft.front,
-        "back": draft.back,
-        "front_plain": draft.front_plain,
-        "back_plain": draft.back_plain,
-        "source_line": draft.line,
-        "position": position,
-    }
+def _card_values(draft: CardDraft, position: int, deck_id: int) -> _CardValues:
+    return _CardValues(
+        deck_id, draft.key, draft.definition_key, draft.direction.value,
+        json.dumps(list(draft.context), ensure_ascii=False), draft.context[0] if draft.context else "",
+        draft.front, draft.back, draft.front_plain, draft.back_plain, draft.line, position,
+    )
 
 
-def _content_changed(row: Row, values: dict[str, object]) -> bool:
-    return (row.front, row.back, row.context) != (values["front"], values["back"], values["context"])
+def _content_changed(row: Row, values: _CardValues) -> bool:
+    return (row.front, row.back, row.context) != (values.front, values.back, values.context)
 
 
-def _place_changed(row: Row, values: dict[str, object]) -> bool:
+def _place_changed(row: Row, values: _CardValues) -> bool:
     return (row.identity, row.source_line, row.position, row.deck_id) != (
-        values["identity"], values["source_line"], values["position"], values["deck_id"],
+        values.identity, values.source_line, values.position, values.deck_id,
     )
 
 

@@ -72,7 +72,7 @@ class CardDraft:
         """Identity within a deck: context, term, direction, occurrence, normalized."""
         return f"{self.base_key}\x1f{self.occurrence}"
 
-    @property
+    @cached_property
     def definition_key(self) -> str:
         return normalize(self.definition)
 

@@ -174,6 +174,8 @@ def parse_chunk(chunk: Chunk) -> ChunkResult:
     warnings: list[ParseWarning] = []
     for root in roots:
         _emit(root, root.headings, drafts, warnings)
+    for draft in drafts:  # computed here, so a parallel parse hands them over ready
+        draft.base_key, draft.definition_key  # noqa: B018
     return ChunkResult(title=title, drafts=tuple(drafts), warnings=tuple(warnings))
 
 

@@ -151,6 +151,7 @@ def make_engine(path: Path) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: a large import writes its indexes in memory
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
         # can roll back the last few commits, and never corrupts the file.

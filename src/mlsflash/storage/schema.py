@@ -78,7 +78,6 @@ class Card(Base):
         Index("ix_cards_status_due", "status", "due"),
         Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
         Index("ix_cards_hardest", "easiness", text("lapses DESC"), "id"),
-        Index("ix_cards_deck_stats", "deck_id", "status", "due", "repetitions", "interval", "easiness", "lapses"),
         Index("ix_cards_topic_stats", "deck_id", "topic", "status", "due", "repetitions", "interval", "easiness"),
     )
 
