@@ -338,3 +338,43 @@ def test_a_parent_with_an_empty_definition_still_names_its_childrens_context():
     parsed = parse_notes("# D\n* **Features** -\n    * **Depth** - how many layers\n")
     assert [warning.line for warning in parsed.warnings] == [2]
     assert [draft.context for draft in parsed.drafts] == [("Features",)]
+
+
+CHUNKY = """# Deck
+Intro paragraph.
+## Streams
+* **Shard** - unit of capacity
+    * **Retention** - 24 hours by default
+# Storage
+ ## Indented heading
+* **Bucket** - holds objects
+```python
+# not a heading: a comment in code
+* **Not a card** - inside a fence
+```
+## Glue
+* `Crawler` -> infers schemas
+* **Shard** - the same term under another topic
+## Athena
+* **Query** - SQL on S3
+# Storage
+## Again
+* **Bucket** - holds objects
+"""
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4, 8, 16])
+def test_parsing_in_chunks_gives_exactly_what_parsing_whole_gives(parts):
+    from mlsflash.parser import merge_chunks, parse_chunk, split_chunks
+
+    text = CHUNKY * 3
+    chunks = split_chunks(text, parts)
+    assert len(chunks) > 1
+    assert merge_chunks([parse_chunk(chunk) for chunk in chunks]) == parse_notes(text)
+
+
+def test_notes_with_setext_headings_or_link_references_are_never_cut():
+    from mlsflash.parser import split_chunks
+
+    assert len(split_chunks("Title\n=====\n# A\n* **x** - y\n# B\n* **z** - w\n" * 10, 4)) == 1
+    assert len(split_chunks("[ref]: https://example.com\n# A\n* **x** - y\n# B\n" * 10, 4)) == 1

@@ -106,7 +106,7 @@ class ChunkResult:
     warnings: tuple[ParseWarning, ...]
 
 
-_ATX = re.compile(r"^(#{1,2})(?:[ \t]+|$)(.*)$")
+_ATX = re.compile(r"^ {0,3}(#{1,2})(?:[ \t]+|$)(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BLOCKS_THAT_CROSS_HEADINGS = re.compile(r"^ {0,3}(?:=+[ \t]*$|\[[^\]]+\]:)", re.MULTILINE)
 
@@ -119,49 +119,63 @@ def split_chunks(text: str, parts: int) -> list[Chunk]:
     if parts < 2 or _BLOCKS_THAT_CROSS_HEADINGS.search(text):
         return [Chunk(text=text)]
     lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
     target = len(text) / parts
     cuts: list[int] = []
+    for number, line in _outside_fences(lines):
+        if len(cuts) < parts - 1 and offsets[number] >= target * (len(cuts) + 1) and _ATX.match(line):
+            cuts.append(number)
+    if not cuts:
+        return [Chunk(text=text)]
+    return _chunks_at(lines, cuts)
+
+
+def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int, str]]:
+    """(number, line) of the lines that are not inside a fenced code block."""
     fence: str | None = None
-    size = 0
-    for number, line in enumerate(lines):
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
+    for number in range(start, len(lines)):
+        line = lines[number]
+        match = _FENCE.match(line)
+        if match:
+            marker = match.group(1)
             if fence is None:
                 fence = marker
             elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
                 fence = None
-        elif fence is None and size >= target * (len(cuts) + 1) and _ATX.match(line) and len(cuts) < parts - 1:
-            cuts.append(number)
-        size += len(line)
-    if not cuts:
-        return [Chunk(text=text)]
-    return _chunks_at(lines, cuts)
+            continue
+        if fence is None:
+            yield number, line
 
 
 def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
     from markdown_it import MarkdownIt
 
     inline_parser = MarkdownIt("commonmark")
+
+    def plain(raw: str) -> str:
+        tokens = inline_parser.parseInline(raw.strip().rstrip("#").strip())
+        return _plain(_pieces(tokens[0].children or [])) if tokens else ""
+
     chunks: list[Chunk] = []
     title: str | None = None
-    headings: list[tuple[int, str]] = []
+    headings: list[tuple[int, str]] = []  # raw heading text: only those open at a cut get parsed
     starts = [0, *cuts]
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
-        chunks.append(Chunk("".join(lines[start:end]), start + 1, title, tuple(headings)))
-        for line in lines[start:end]:  # the heading state this slice leaves behind
+        open_headings = tuple((level, plain(raw)) for level, raw in headings)
+        chunks.append(Chunk("".join(lines[start:end]), start + 1, title, open_headings))
+        for _, line in _outside_fences(lines[:end], start):  # the heading state this slice leaves behind
             match = _ATX.match(line)
-            if not match or _FENCE.match(line):
+            if not match:
                 continue
             level = len(match.group(1))
-            inline = inline_parser.parseInline(match.group(2).strip().rstrip("#").strip())
-            heading = _plain(_pieces(inline[0].children or [])) if inline else ""
             headings = [entry for entry in headings if entry[0] < level]
             if level == 1 and title is None:
-                title = heading
+                title = plain(match.group(2))
             else:
-                headings.append((level, heading))
+                headings.append((level, match.group(2)))
     return chunks
 
 
