@@ -301,9 +301,12 @@ def _sync_file(
     inserts: list[tuple[object, ...]] = []
     updates: list[tuple[object, ...]] = []
     regrouped = []  # (deck_id, topic, card id) of cards whose reviews must follow them
+    context_json: dict[tuple[str, ...], str] = {}  # siblings share a context: serialize it once
     for position, draft in enumerate(drafts):
         row = plan.row_for.get(position)
-        values = _card_values(draft, position, deck_id)
+        if draft.context not in context_json:
+            context_json[draft.context] = json.dumps(list(draft.context), ensure_ascii=False)
+        values = _card_values(draft, position, deck_id, context_json[draft.context])
         if row is None:
             report.added += 1
             inserts.append((*values, _new_id(), file.source, now, now))
@@ -420,10 +423,10 @@ def _write_cards(connection: Connection, inserts: list[tuple[object, ...]], upda
         connection.exec_driver_sql(_UPDATE_CARD, updates)
 
 
-def _card_values(draft: CardDraft, position: int, deck_id: int) -> _CardValues:
+def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:
     return _CardValues(
         deck_id, draft.key, draft.definition_key, draft.direction.value,
-        json.dumps(list(draft.context), ensure_ascii=False), draft.context[0] if draft.context else "",
+        context_json, draft.context[0] if draft.context else "",
         draft.front, draft.back, draft.front_plain, draft.back_plain, draft.line, position,
     )
 
