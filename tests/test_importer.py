@@ -423,3 +423,24 @@ def test_retitled_topics_and_decks_take_their_reviews_along(run, tmp_path):
     ]
     assert figures["decks"][0]["retention_30d"] == 0.0
     assert "OK:" in run("check").stdout
+
+
+def test_a_large_import_parsed_on_every_core_matches_parsing_it_whole(run, tmp_path, export):
+    from mlsflash.parser import parse_notes
+
+    sections = []
+    for section in range(800):
+        items = "".join(f"* **Term {section}-{n}** - meaning {n} of section {section}\n    * detail {n}\n" for n in range(6))
+        sections.append(f"## Section {section}\n{items}\n")
+    text = "# Large\n" + "".join(sections) + "# Second part\n## Extra\n* **Term 0-0** - repeated under another heading\n"
+    notes = write_notes(tmp_path, "large.md", text)
+    assert len(text) > 256 * 1024  # big enough for the worker processes
+    result = run("import", notes)
+    expected = parse_notes(text).drafts
+    cards = export()
+    assert [(card["front"], card["back"], card["context"], card["source"]["line"]) for card in cards] == [
+        (draft.front_plain, draft.back_plain, list(draft.context), draft.line) for draft in expected
+    ]
+    assert "4801" in result.stdout
+    again = run("import", notes)
+    assert "4801" in again.stdout and export() == cards

@@ -168,13 +168,15 @@ def import_notes(
     deck: str | None = None,
     reverse: bool | None = None,
     dry_run: bool = False,
+    parsing: Parsing | None = None,
 ) -> ImportReport:
     """Sync every file in one transaction; a file whose content and options are unchanged is
     not even parsed. Parsing happens before the write lock is taken."""
     with store.read() as connection:
         hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
     with _no_cyclic_gc():
-        return _import_parsed(store, notes, hashes, deck=deck, reverse=reverse, dry_run=dry_run)
+        parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing)
+        return _import_parsed(store, notes, parsed, deck=deck, reverse=reverse, dry_run=dry_run)
 
 
 @contextmanager
@@ -193,7 +195,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 def _import_parsed(
     store: Store,
     notes: Sequence[NotesFile],
-    hashes: dict[str, tuple[str, bool]],
+    parsed: dict[str, ParsedNotes],
     *,
     deck: str | None,
     reverse: bool | None,
@@ -201,7 +203,6 @@ def _import_parsed(
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
-    parsed = parse_files([file for file in notes if not hashes[file.source][1]])
     reports: list[FileReport] = []
     with store.write() as connection:
         for file in notes:
@@ -219,32 +220,106 @@ def _import_parsed(
 PARALLEL_MIN_BYTES = 256 * 1024
 
 
-def parse_files(files: Sequence[NotesFile]) -> dict[str, ParsedNotes]:
-    """Parse notes files; a large job is cut at headings and parsed on every core (the result
-    is the same as parsing each file whole: see parser.split_chunks)."""
-    from mlsflash.parser import merge_chunks, parse_chunk, split_chunks
+class Parsing:
+    """Notes being parsed in worker processes, one per core, each file cut at headings (the
+    result equals parsing it whole: see parser.split_chunks). Started before the database is
+    opened, so the two overlap."""
 
-    workers = min(os.cpu_count() or 1, 8)
-    total = sum(len(file.text) for file in files)
-    if workers < 2 or total < PARALLEL_MIN_BYTES:
-        return {file.source: merge_chunks([parse_chunk(chunk)]) for file in files for chunk in split_chunks(file.text, 1)}
-    jobs = [(file.source, chunk) for file in files for chunk in split_chunks(file.text, max(1, round(workers * len(file.text) / total)))]
-    results = _run_in_processes(parse_chunk, [chunk for _, chunk in jobs], workers)
-    by_file: dict[str, list[Any]] = {}
-    for (source, _), result in zip(jobs, results):
-        by_file.setdefault(source, []).append(result)
-    return {source: merge_chunks(chunk_results) for source, chunk_results in by_file.items()}
+    def __init__(self, files: Sequence[NotesFile]) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from mlsflash.parser import parse_chunk, split_chunks
+
+        workers = min(os.cpu_count() or 1, 8)
+        total = sum(len(file.text) for file in files) or 1
+        self._jobs = [
+            (file.source, chunk)
+            for file in files
+            for chunk in split_chunks(file.text, max(1, round(workers * len(file.text) / total)))
+        ]
+        # fork: the workers inherit the imported parser; no cyclic GC in them, as in _no_cyclic_gc
+        context = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.disable)
+        self._futures = [self._pool.submit(parse_chunk, chunk) for _, chunk in self._jobs]
+
+    def results(self) -> dict[str, ParsedNotes]:
+        from mlsflash.parser import merge_chunks
+
+        by_file: dict[str, list[Any]] = {}
+        for (source, _), future in zip(self._jobs, self._futures):
+            by_file.setdefault(source, []).append(future.result())
+        self.close()
+        return {source: merge_chunks(chunks) for source, chunks in by_file.items()}
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _run_in_processes(function: Any, items: list[Any], workers: int) -> list[Any]:
-    if len(items) < 2:
-        return [function(item) for item in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+def parse_files(files: Sequence[NotesFile], parsing: Parsing | None = None) -> dict[str, ParsedNotes]:
+    """Parse notes files: taken from `parsing` when it has them, on every core when the job is
+    large, else here."""
+    from mlsflash.parser import parse_notes
 
-    context = multiprocessing.get_context("fork")  # the workers inherit the imported parser
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=context) as pool:
-        return list(pool.map(function, items))
+    parsed = parsing.results() if parsing is not None else {}
+    missing = [file for file in files if file.source not in parsed]
+    if sum(len(file.text) for file in missing) >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1:
+        parsed.update(Parsing(missing).results())
+    else:
+        parsed.update((file.source, parse_notes(file.text)) for file in missing)
+    return {file.source: parsed[file.source] for file in files}
+
+
+@contextmanager
+def early_parsing(
+    files: Sequence[NotesFile], db_path: Path, deck: str | None, reverse: bool | None
+) -> Iterator[Parsing | None]:
+    """Start parsing the files that will need it before SQLAlchemy is even imported. Which
+    ones do is read with the stdlib sqlite3 (read-only), like the schema check of
+    storage.db; an unknown, new or unreadable database simply means: parse everything."""
+    stored = _stored_hashes(db_path, [file.source for file in files])
+    needed = [file for file in files if not _is_stored(file, stored.get(file.source), deck, reverse)]
+    if (os.cpu_count() or 1) < 2 or sum(len(file.text) for file in needed) < PARALLEL_MIN_BYTES:
+        yield None
+        return
+    parsing = Parsing(needed)
+    try:
+        yield parsing
+    finally:
+        parsing.close()
+
+
+def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, bool]]:
+    import sqlite3
+
+    if not sources or not db_path.is_file():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            marks = ", ".join("?" * len(sources))
+            rows = connection.execute(
+                "SELECT f.path, f.content_hash, d.reverse FROM source_files f JOIN decks d ON d.id = f.deck_id "
+                f"WHERE f.path IN ({marks})",
+                sources,
+            ).fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return {}
+    return {path: (content_hash, bool(reverse)) for path, content_hash, reverse in rows}
+
+
+def _is_stored(file: NotesFile, stored: tuple[str, bool] | None, deck: str | None, reverse: bool | None) -> bool:
+    if stored is None:
+        return False
+    content_hash, deck_reverse = stored
+    return content_hash == _hash(file, deck, deck_reverse if reverse is None else reverse)
+
+
+def _hash(file: NotesFile, deck: str | None, effective_reverse: bool) -> str:
+    """The hash of a file and of the options that shape its cards."""
+    return hashlib.sha256(f"{file.digest}|{deck or ''}|{effective_reverse}|{PARSER_VERSION}".encode()).hexdigest()
 
 
 def _content_hash(connection: Connection, file: NotesFile, deck: str | None, reverse: bool | None) -> tuple[str, bool]:
@@ -254,9 +329,7 @@ def _content_hash(connection: Connection, file: NotesFile, deck: str | None, rev
         (file.source,),
     ).first()
     effective_reverse = reverse if reverse is not None else bool(known and known.reverse)
-    content_hash = hashlib.sha256(
-        f"{file.digest}|{deck or ''}|{effective_reverse}|{PARSER_VERSION}".encode()
-    ).hexdigest()
+    content_hash = _hash(file, deck, effective_reverse)
     return content_hash, known is not None and known.content_hash == content_hash
 
 

@@ -14,6 +14,8 @@ from mlsflash import __version__
 from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mlsflash.storage import Store
 
 app = typer.Typer(
@@ -37,10 +39,14 @@ class Globals:
     def store(self) -> "Store":
         if self._store is None:
             from mlsflash.storage import open_store
-            from mlsflash.storage.db import resolve_db_path
 
-            self._store = open_store(resolve_db_path(self.db))
+            self._store = open_store(self.db_path())
         return self._store
+
+    def db_path(self) -> "Path":
+        from mlsflash.storage.db import resolve_db_path
+
+        return resolve_db_path(self.db)
 
 
 def _version(value: bool) -> None:
@@ -66,6 +72,10 @@ def root(
 
 def store_of(ctx: typer.Context) -> "Store":
     return ctx.find_root().obj.store()
+
+
+def db_path_of(ctx: typer.Context) -> "Path":
+    return ctx.find_root().obj.db_path()
 
 
 def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:

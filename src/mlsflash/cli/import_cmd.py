@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from mlsflash.cli.app import command, store_of
+from mlsflash.cli.app import command, db_path_of, store_of
 from mlsflash.errors import MlsflashError
 
 
@@ -29,5 +29,8 @@ def import_command(
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
     files += [importer.read_notes(path) for path in importer.collect_files(paths or [])]
-    report = importer.import_notes(store_of(ctx), files, deck=deck, reverse=reverse, dry_run=dry_run)
+    with importer.early_parsing(files, db_path_of(ctx), deck, reverse) as parsing:
+        report = importer.import_notes(
+            store_of(ctx), files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing
+        )
     render.import_report(render.console(), report)
