@@ -70,3 +70,15 @@ def export(run: RunCli) -> Callable[..., list[dict[str, Any]]]:
         return json.loads(run("export", "--format", "json", *args).stdout)
 
     return cards
+
+
+def answer_in_terminal(child: Any, grade: str, *, front: str | None = None, answer: str | None = None) -> None:
+    """On the review screen in a pseudo-terminal: wait for the card, Space to reveal, one key to grade."""
+    if front is not None:
+        child.expect_exact(front)
+    child.expect_exact("Space/Enter show answer")
+    child.send(" ")
+    if answer is not None:
+        child.expect_exact(answer)
+    child.expect_exact("grade:")
+    child.send(grade)

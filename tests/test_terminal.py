@@ -1,9 +1,8 @@
-"""`mlsflash review` in a real pseudo-terminal (pexpect), and as a process among others."""
+"""`mlsflash review` in a real pseudo-terminal (pexpect). Crashes and concurrency: tests/reliability/."""
 
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, write_notes
+from conftest import NOW, answer_in_terminal, write_notes
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -54,12 +53,7 @@ def rows(environment: dict[str, str], query: str) -> list[tuple]:
 
 
 def reveal_and_grade(child, front: str, answer: str, grade: str) -> None:
-    child.expect_exact(front)
-    child.expect_exact("Space/Enter show answer")
-    child.send(" ")
-    child.expect_exact(answer)
-    child.expect_exact("grade:")
-    child.send(grade)
+    answer_in_terminal(child, grade, front=front, answer=answer)
 
 
 def test_single_keys_redrill_undo_and_quit(terminal_env):
@@ -97,39 +91,3 @@ def test_ctrl_c_prints_the_summary_and_exits_130(terminal_env):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-
-
-def test_kill_9_while_waiting_for_the_fourth_answer_keeps_three(terminal_env):
-    child = spawn_review(terminal_env)
-    for front in ("Alpha", "Beta", "Gamma"):
-        reveal_and_grade(child, front, f"letter {front.lower()}", "4")
-    child.expect_exact("Delta")
-    child.kill(signal.SIGKILL)
-    child.close(force=True)
-    assert rows(terminal_env, "SELECT count(*) FROM reviews") == [(3,)]
-    assert rows(terminal_env, "PRAGMA integrity_check") == [("ok",)]
-    after = mlsflash(terminal_env, "export")
-    assert after.returncode == 0 and after.stdout.count('"status": "learning"') == 3
-
-
-def test_import_and_export_run_while_a_review_waits_for_a_key(terminal_env, tmp_path):
-    child = spawn_review(terminal_env)
-    reveal_and_grade(child, "Alpha", "letter alpha", "4")
-    child.expect_exact("Beta")  # the review now waits for a key
-    more = write_notes(tmp_path, "more.md", "# More\n* **Zeta** - letter zeta\n")
-    imported = mlsflash(terminal_env, "import", str(more))
-    exported = mlsflash(terminal_env, "export")
-    stats = mlsflash(terminal_env, "decks")
-    for result in (imported, exported, stats):
-        assert result.returncode == 0, result.stderr
-        assert "locked" not in result.stderr
-    assert '"front": "Zeta"' in exported.stdout
-    child.send(" ")
-    child.expect_exact("letter beta")
-    child.send("5")
-    child.expect_exact("Gamma")
-    child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    assert rows(terminal_env, "SELECT count(*) FROM reviews") == [(2,)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from conftest import answer_in_terminal
 from reliability_helpers import command, dump, environment, integrity, mlsflash
 
 pexpect = pytest.importorskip("pexpect")
@@ -20,11 +21,8 @@ def test_import_and_stats_while_a_review_waits_for_a_key(tmp_path):
     env = environment(tmp_path / "mlsflash.db")
     assert mlsflash(env, "import", str(notes(tmp_path, "a.md", "Alpha", 5))).returncode == 0
     child = pexpect.spawn(command("review")[0], command("review")[1:], env=env, encoding="utf-8", timeout=20)
-    child.expect_exact("Space/Enter show answer")
-    child.send(" ")
-    child.expect_exact("grade:")
-    child.send("5")
-    child.expect_exact("Space/Enter show answer")  # waiting for the next key, between answers
+    answer_in_terminal(child, "5", front="Alpha 0")
+    child.expect_exact("Alpha 1")  # the next card is up: the review waits for a key
     others = [
         mlsflash(env, "import", str(notes(tmp_path, "b.md", "Beta", 50))),
         mlsflash(env, "stats"),
@@ -34,9 +32,7 @@ def test_import_and_stats_while_a_review_waits_for_a_key(tmp_path):
     for result in others:
         assert result.returncode == 0, result.stderr
         assert "locked" not in result.stderr + result.stdout
-    child.send(" ")
-    child.expect_exact("grade:")
-    child.send("4")
+    answer_in_terminal(child, "4")
     child.expect_exact("Space/Enter show answer")
     child.send("q")
     child.expect(pexpect.EOF)
