@@ -7,7 +7,7 @@ a review at 01:30 belongs to the previous day, as in Anki.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from mlsflash.errors import MlsflashError
 
@@ -45,17 +45,13 @@ def parse_now(value: str) -> datetime:
 
 def study_day(moment: datetime, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
     """The day a review at `moment` counts for."""
-    return (moment - timedelta(hours=rollover_hour)).date()
+    from dateutil.relativedelta import relativedelta
+
+    return (moment - relativedelta(hours=rollover_hour)).date()
 
 
 def today(rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
     return study_day(now(), rollover_hour)
-
-
-def add_days(day: date, days: int) -> date:
-    from dateutil.relativedelta import relativedelta
-
-    return day + relativedelta(days=days)
 
 
 def timestamp() -> str:
