@@ -292,19 +292,18 @@ def early_parsing(
 def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, bool]]:
     import sqlite3
 
+    from mlsflash.storage.db import read_only
+
     if not sources or not db_path.is_file():
         return {}
     try:
-        connection = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
-        try:
+        with read_only(db_path) as connection:
             marks = ", ".join("?" * len(sources))
             rows = connection.execute(
                 "SELECT f.path, f.content_hash, d.reverse FROM source_files f JOIN decks d ON d.id = f.deck_id "
                 f"WHERE f.path IN ({marks})",
                 sources,
             ).fetchall()
-        finally:
-            connection.close()
     except sqlite3.Error:
         return {}
     return {path: (content_hash, bool(reverse)) for path, content_hash, reverse in rows}

@@ -113,8 +113,7 @@ def _inspect(path: Path) -> str | None:
             f"{path} is not an mlsflash database", hint="point --db or MLSFLASH_DB at another file"
         )
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
+        with read_only(path) as connection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
                 return None
@@ -124,11 +123,19 @@ def _inspect(path: Path) -> str | None:
                     hint="point --db or MLSFLASH_DB at another file",
                 )
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            connection.close()
     except sqlite3.DatabaseError as error:
         raise storage_error(path, error) from None
     return row[0] if row else None
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    """A stdlib sqlite3 connection that cannot write, for looks taken before SQLAlchemy loads."""
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 def _prepare_parent(path: Path) -> None:
