@@ -4,6 +4,10 @@ Two passes over markdown-it-py's token stream: `_build_tree` turns list items in
 a tree of `_Item`s (each with its heading path), then `_emit` walks the tree in note
 order and classifies each item's own inline text with small classifiers
 (`_split_emphasized`, `_split_plain`) into a term card, a list card, or no card.
+
+Large notes can be cut at `#`/`##` headings (`split_chunks`), parsed apart (`parse_chunk`,
+in worker processes when the importer wants) and joined (`merge_chunks`): the result is
+exactly that of parsing the whole text.
 """
 
 from __future__ import annotations
