@@ -278,7 +278,7 @@ def early_parsing(
     ones do is read with the stdlib sqlite3 (read-only), like the schema check of
     storage.db; an unknown, new or unreadable database simply means: parse everything."""
     stored = _stored_hashes(db_path, [file.source for file in files])
-    needed = [file for file in files if not _is_stored(file, stored.get(file.source), deck, reverse)]
+    needed = [file for file in files if not _hash_against(file, stored.get(file.source), deck, reverse)[1]]
     if (os.cpu_count() or 1) < 2 or sum(len(file.text) for file in needed) < PARALLEL_MIN_BYTES:
         yield None
         return
@@ -298,38 +298,36 @@ def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, bo
         return {}
     try:
         with read_only(db_path) as connection:
-            marks = ", ".join("?" * len(sources))
-            rows = connection.execute(
-                "SELECT f.path, f.content_hash, d.reverse FROM source_files f JOIN decks d ON d.id = f.deck_id "
-                f"WHERE f.path IN ({marks})",
-                sources,
-            ).fetchall()
+            rows = connection.execute(_stored_hashes_sql(len(sources)), sources).fetchall()
     except sqlite3.Error:
         return {}
     return {path: (content_hash, bool(reverse)) for path, content_hash, reverse in rows}
 
 
-def _is_stored(file: NotesFile, stored: tuple[str, bool] | None, deck: str | None, reverse: bool | None) -> bool:
-    if stored is None:
-        return False
-    content_hash, deck_reverse = stored
-    return content_hash == _hash(file, deck, deck_reverse if reverse is None else reverse)
+def _stored_hashes_sql(count: int) -> str:
+    """Each known file's stored hash and its deck's reverse setting."""
+    return (
+        "SELECT f.path, f.content_hash, d.reverse FROM source_files f JOIN decks d ON d.id = f.deck_id "
+        f"WHERE f.path IN ({', '.join('?' * count)})"
+    )
 
 
-def _hash(file: NotesFile, deck: str | None, effective_reverse: bool) -> str:
-    """The hash of a file and of the options that shape its cards."""
-    return hashlib.sha256(f"{file.digest}|{deck or ''}|{effective_reverse}|{PARSER_VERSION}".encode()).hexdigest()
+def _hash_against(
+    file: NotesFile, stored: tuple[str, bool] | None, deck: str | None, reverse: bool | None
+) -> tuple[str, bool]:
+    """The hash of the file and of the options that shape its cards (the deck's remembered
+    reverse setting unless --reverse/--no-reverse is given); and whether it is the stored one."""
+    stored_hash, deck_reverse = stored if stored is not None else (None, False)
+    effective_reverse = deck_reverse if reverse is None else reverse
+    content_hash = hashlib.sha256(
+        f"{file.digest}|{deck or ''}|{effective_reverse}|{PARSER_VERSION}".encode()
+    ).hexdigest()
+    return content_hash, content_hash == stored_hash
 
 
 def _content_hash(connection: Connection, file: NotesFile, deck: str | None, reverse: bool | None) -> tuple[str, bool]:
-    """The hash of the file and of the options that shape its cards; and whether it is the stored one."""
-    known = connection.exec_driver_sql(
-        "SELECT f.content_hash, d.reverse FROM source_files f JOIN decks d ON d.id = f.deck_id WHERE f.path = ?",
-        (file.source,),
-    ).first()
-    effective_reverse = reverse if reverse is not None else bool(known and known.reverse)
-    content_hash = _hash(file, deck, effective_reverse)
-    return content_hash, known is not None and known.content_hash == content_hash
+    row = connection.exec_driver_sql(_stored_hashes_sql(1), (file.source,)).first()
+    return _hash_against(file, (row.content_hash, bool(row.reverse)) if row else None, deck, reverse)
 
 
 def _unchanged_report(connection: Connection, file: NotesFile) -> FileReport:
