@@ -17,14 +17,12 @@ def backup_command(
     """Write a consistent copy of the database (SQLite backup API; safe while mlsflash runs)."""
     from pathlib import Path
 
-    from mlsflash import clock
-    from mlsflash.storage.db import backup
+    from mlsflash.storage.db import backup, backup_path
 
     store = store_of(ctx)
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    target = Path(path) if path else store.path.with_name(f"{store.path.name}.backup-{stamp}")
+    target = Path(path) if path else backup_path(store.path)
     if target.is_dir():
-        target = target / f"{store.path.name}.backup-{stamp}"
+        target = target / backup_path(store.path).name
     written = backup(store.engine, store.path, target)
     typer.echo(f"Backed up {store.path} to {written}")
 

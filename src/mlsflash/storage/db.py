@@ -84,7 +84,7 @@ def open_store(path: Path) -> Store:
         if revision is None:
             create_schema(engine)
         elif revision != HEAD_REVISION:
-            backup(engine, path, _upgrade_backup_path(path))
+            backup(engine, path, backup_path(path))
             upgrade_schema(engine)
     except sqlite3.Error as error:  # pragma: no cover - reached through SQLAlchemy wrappers below
         engine.dispose()
@@ -205,7 +205,8 @@ def upgrade_schema(engine: Engine) -> None:
             command.upgrade(config, "head")
 
 
-def _upgrade_backup_path(path: Path) -> Path:
+def backup_path(path: Path) -> Path:
+    """`mlsflash.db.backup-YYYYMMDD-HHMMSS` beside the database."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     return path.with_name(f"{path.name}.backup-{stamp}")
 
