@@ -123,9 +123,9 @@ def stats_view(out: Console, figures: dict[str, Any]) -> None:
     out.print(f"[bold]mlsflash stats[/bold] · study day {figures['today']}{scope}")
     out.print(f"Due today [bold]{due['today']}[/bold] (overdue {due['overdue']}) · tomorrow {due['tomorrow']}")
     out.print(
-        f"Reviewed today {reviews['today']} ({_duration(reviews['seconds_today'])}) · "
+        f"Reviewed today {reviews['today']} ({duration(reviews['seconds_today'])}) · "
         f"7 days {reviews['last_7_days']} · 30 days {reviews['last_30_days']} "
-        f"({_duration(reviews['seconds_last_30_days'])})"
+        f"({duration(reviews['seconds_last_30_days'])})"
     )
     out.print(
         f"Cards {cards['total']}: new {cards['new']} · learning {cards['learning']} · young {cards['young']} · "
@@ -147,7 +147,7 @@ def stats_view(out: Console, figures: dict[str, Any]) -> None:
         _hardest_table(out, figures["hardest"])
 
 
-def _duration(seconds: int) -> str:
+def duration(seconds: int) -> str:
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes}m{seconds:02d}s"
 

@@ -68,12 +68,11 @@ def result_line(result: AnswerResult, today: date) -> str:
     return line
 
 
-def summary_lines(summary: Summary, today: date | None = None) -> list[str]:
+def summary_lines(summary: Summary) -> list[str]:
     share = f"{summary.share_correct:.0%}" if summary.share_correct is not None else "-"
-    minutes, seconds = divmod(int(summary.seconds), 60)
     lines = [
         f"Reviewed {summary.cards} card(s) in {summary.answers} answer(s), {share} correct, "
-        f"time {minutes}m{seconds:02d}s.",
+        f"time {render.duration(int(summary.seconds))}.",
     ]
     if summary.next_due is not None:
         lines.append(f"Next card due: {summary.next_due.isoformat()}.")
