@@ -249,7 +249,7 @@ def _database_at_first_revision(path: Path) -> None:
             connection.exec_driver_sql(
                 "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key,"
                 " direction, context, front, back, front_plain, back_plain, status, leech, repetitions, easiness,"
-                " interval, due, lapses, created_at, updated_at) VALUES ('abc123', 1, '/notes.md', 3, 0, 'k', 'd',"
+                " interval, due, lapses, created_at, updated_at) VALUES ('abc123', 1, '/notes.md', 3, 0, 'topic\x1falpha\x1fforward\x1f0', 'first',"
                 " 'forward', '[\"Topic\"]', '**Alpha**', 'first', 'Alpha', 'first', 'active', 0, 2, 270, 6,"
                 " '2026-12-01', 0, 't', 't')"
             )
@@ -266,7 +266,7 @@ def _database_at_first_revision(path: Path) -> None:
 
 KEPT_COLUMNS = {
     "decks": "id, name, reverse",
-    "cards": "id, deck_id, source_line, identity, front, back_plain, repetitions, easiness, interval, due, lapses",
+    "cards": "id, deck_id, source_line, front, back_plain, repetitions, easiness, interval, due, lapses",
     "reviews": "id, card_id, study_day, grade, kind, easiness_after, due_after",
 }
 
@@ -299,6 +299,11 @@ def test_a_database_from_the_first_revision_is_upgraded_without_losing_anything(
     finally:
         store.close()
     assert _rows(path) == before
+    connection = sqlite3.connect(path)
+    try:  # revision 0006: the occurrence number left the identity key
+        assert connection.execute("SELECT identity FROM cards").fetchall() == [("topic\x1falpha\x1fforward",)]
+    finally:
+        connection.close()
     (backup,) = tmp_path.glob("mlsflash.db.backup-*")
     assert _rows(backup) == before
     connection = sqlite3.connect(backup)

@@ -24,12 +24,13 @@ from mlsflash.model import CardDraft, ParsedNotes
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
 
+    from mlsflash.identity import DeckCard, StoredCard
     from mlsflash.storage import Store
 
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
 BUNDLED_PREFIX = "<bundled>/"
-PARSER_VERSION = "2"  # part of the unchanged-file hash: bump when parsing rules change
+PARSER_VERSION = "3"  # part of the unchanged-file hash: bump when parsing rules change
 
 
 @dataclass
@@ -39,9 +40,14 @@ class FileReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    moved: int = 0  # cards that came here from another file or deck, history and all
     retired: int = 0
     revived: int = 0
     skipped: list[str] = field(default_factory=list)  # "file:line: reason"
+    notices: list[str] = field(default_factory=list)
+    moved_cards: list[str] = field(default_factory=list)  # "front: old place -> new place"
+    repeats: dict[str, int] = field(default_factory=dict)  # other file -> bullets here that repeat its cards
+    gone: bool = False  # the file disappeared from an imported folder
 
 
 @dataclass
@@ -87,6 +93,11 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     for file in files:
         unique.setdefault(file.resolve(), file)
     return list(unique.values())
+
+
+def folders_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The folders among `paths`, resolved: files that vanished from them retire their cards."""
+    return [Path(path).resolve() for path in paths if Path(path).is_dir()]
 
 
 def _notes_in_folder(folder: Path) -> Iterator[Path]:
@@ -169,14 +180,16 @@ def import_notes(
     reverse: bool | None = None,
     dry_run: bool = False,
     parsing: Parsing | None = None,
+    folders: Sequence[Path] = (),
 ) -> ImportReport:
     """Sync every file in one transaction; a file whose content and options are unchanged is
-    not even parsed. Parsing happens before the write lock is taken."""
+    not even parsed. Parsing happens before the write lock is taken. Cards of files that
+    disappeared from `folders` retire, unless their bullets moved into an imported file."""
     with store.read() as connection:
         hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
     with _no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing)
-        return _import_parsed(store, notes, parsed, deck=deck, reverse=reverse, dry_run=dry_run)
+        return _import_parsed(store, notes, parsed, deck=deck, reverse=reverse, dry_run=dry_run, folders=folders)
 
 
 @contextmanager
@@ -192,6 +205,19 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass
+class _FileSync:
+    """One notes file being synced: where its cards go and what it said."""
+
+    file: NotesFile
+    order: int
+    parsed: ParsedNotes
+    content_hash: str
+    deck_id: int
+    deck_name: str
+    report: FileReport
+
+
 def _import_parsed(
     store: Store,
     notes: Sequence[NotesFile],
@@ -200,21 +226,139 @@ def _import_parsed(
     deck: str | None,
     reverse: bool | None,
     dry_run: bool,
+    folders: Sequence[Path],
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
-    reports: list[FileReport] = []
     with store.write() as connection:
-        for file in notes:
-            content_hash, unchanged = _content_hash(connection, file, deck, reverse)
-            if unchanged:
-                reports.append(_unchanged_report(connection, file))
+        hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
+        changed = {file.source for file in notes if not hashes[file.source][1]}
+        gone = _gone_sources(connection, folders, {file.source for file in notes})
+        syncs: list[_FileSync] = []
+        reverse_of: dict[int, bool] = {}
+        first_with_digest: dict[str, _FileSync] = {}
+        for order, file in enumerate(notes):
+            if file.source not in changed:
                 continue
             result = parsed.get(file.source) or parse_notes(file.text)
-            reports.append(_sync_file(connection, file, result, content_hash, deck_option=deck, reverse_option=reverse))
+            syncs.append(_prepare_sync(connection, file, order, result, hashes[file.source][0], deck, reverse,
+                                       reverse_of, first_with_digest))
+        # An unchanged file whose deck takes part must be read too: its bullets share the keys.
+        involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed))
+        for order, file in enumerate(notes):
+            if file.source in changed or _remembered_deck(connection, file.source) not in involved:
+                continue
+            syncs.append(_prepare_sync(connection, file, order, parse_notes(file.text), hashes[file.source][0],
+                                       deck, reverse, reverse_of, first_with_digest, unchanged=True))
+        synced = {sync.file.source for sync in syncs}
+        reports = {sync.file.source: sync.report for sync in syncs}
+        for file in notes:
+            if file.source not in synced:
+                reports[file.source] = _unchanged_report(connection, file)
+        gone_reports = _sync_cards(connection, syncs, reverse_of, gone) if syncs or gone else []
+        _forget_gone(connection, gone)
+        ordered = [reports[file.source] for file in notes] + gone_reports
         if dry_run:
             connection.rollback()
-    return ImportReport(files=reports, dry_run=dry_run)
+    return ImportReport(files=ordered, dry_run=dry_run)
+
+
+def _prepare_sync(
+    connection: Connection,
+    file: NotesFile,
+    order: int,
+    parsed: ParsedNotes,
+    content_hash: str,
+    deck_option: str | None,
+    reverse_option: bool | None,
+    reverse_of: dict[int, bool],
+    first_with_digest: dict[str, _FileSync],
+    *,
+    unchanged: bool = False,
+) -> _FileSync:
+    """Resolve the file's deck (a copy of a file already in this import joins the original's deck)."""
+    original = first_with_digest.get(file.digest)
+    deck_name = _deck_name(file, parsed, deck_option)
+    if original is not None and deck_option is None:
+        deck_name = original.deck_name
+    deck_id, reverse = _resolve_deck(connection, file.source, deck_name, reverse_option)
+    reverse_of[deck_id] = reverse
+    report = FileReport(path=file.display, deck=deck_name)
+    report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
+    if original is not None:
+        report.notices.append(f"{file.display} has the same content as {original.file.display}: one set of cards")
+    sync = _FileSync(file, order, parsed, content_hash, deck_id, deck_name, report)
+    first_with_digest.setdefault(file.digest, sync)
+    return sync
+
+
+def _deck_name(file: NotesFile, parsed: ParsedNotes, deck_option: str | None) -> str:
+    return (deck_option or parsed.title or Path(file.display).stem).strip()
+
+
+def _sync_cards(
+    connection: Connection, syncs: Sequence[_FileSync], reverse_of: dict[int, bool], gone: set[str]
+) -> list[FileReport]:
+    """Match every synced file's bullets against the stored cards of their decks (and of the
+    imported and vanished files), then write the result in bulk."""
+    from mlsflash import identity
+    from mlsflash.parser import with_reverse
+
+    bullets: dict[int, list[identity.Bullet]] = {}
+    for sync in syncs:
+        drafts = with_reverse(sync.parsed).drafts if reverse_of[sync.deck_id] else sync.parsed.drafts
+        bullets.setdefault(sync.deck_id, []).extend(
+            identity.Bullet(sync.file.source, sync.order, position, draft) for position, draft in enumerate(drafts)
+        )
+    wanted = identity.deck_cards(bullets.items())
+    sources = {sync.file.source for sync in syncs}
+    stored = _stored_cards(connection, set(bullets), sources | gone)
+    retirable = sources | gone
+    plan = identity.plan(wanted, [_as_stored(row) for row in stored.values()],
+                         lambda card: card.source_file in retirable)
+
+    by_source = {sync.file.source: sync for sync in syncs}
+    gone_reports = {source: FileReport(path=_gone_display(source), deck="", gone=True) for source in sorted(gone)}
+    reports = {**{source: sync.report for source, sync in by_source.items()}, **gone_reports}
+    now = clock.timestamp()
+    writer = _CardWriter(now)
+    context_json: dict[tuple[str, ...], str] = {}  # siblings share a context: serialize it once
+    for index, card in enumerate(wanted):
+        draft = card.draft
+        if draft.context not in context_json:
+            context_json[draft.context] = json.dumps(list(draft.context), ensure_ascii=False)
+        values = _card_values(draft, card.first.position, card.deck_id, context_json[draft.context])
+        report = by_source[card.first.source].report
+        _note_repeats(card, by_source)
+        row = plan.continues.get(index)
+        if row is None:
+            report.added += 1
+            writer.insert(values, card.first.source)
+            continue
+        previous = stored[row.id]
+        moved = previous.source_file != card.first.source or previous.deck_id != card.deck_id
+        content_changed = _content_changed(previous, values)
+        if row.status == "retired":
+            report.revived += 1
+        elif moved:
+            report.moved += 1
+            report.moved_cards.append(
+                f"{draft.front_plain}: {_gone_display(previous.source_file)}:{previous.source_line} -> "
+                f"{report.path}:{draft.line}"
+            )
+        elif content_changed or previous.identity != values.identity:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        writer.update(previous, values, card.first.source, content_changed)
+    for card in plan.retire:
+        reports.setdefault(card.source_file, FileReport(path=_gone_display(card.source_file), deck="")).retired += 1
+        writer.retire(card.id)
+    writer.flush(connection)
+    for sync in syncs:
+        warnings = json.dumps([[w.line, w.reason] for w in sync.parsed.warnings], ensure_ascii=False)
+        _remember_file(connection, sync.file.source, sync.deck_id, sync.content_hash, warnings, now)
+    return list(gone_reports.values())
 
 
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -233,6 +377,7 @@ class Parsing:
 
         workers = min(os.cpu_count() or 1, 8)
         total = sum(len(file.text) for file in files) or 1
+        self._texts = {file.source: file.text for file in files}
         self._jobs = [
             (file.source, chunk)
             for file in files
@@ -244,13 +389,18 @@ class Parsing:
         self._futures = [self._pool.submit(parse_chunk, chunk) for _, chunk in self._jobs]
 
     def results(self) -> dict[str, ParsedNotes]:
-        from mlsflash.parser import merge_chunks
+        from mlsflash.parser import merge_chunks, parse_notes
 
         by_file: dict[str, list[Any]] = {}
-        for (source, _), future in zip(self._jobs, self._futures):
-            by_file.setdefault(source, []).append(future.result())
+        for (source, chunk), future in zip(self._jobs, self._futures):
+            by_file.setdefault(source, []).append((chunk, future.result()))
         self.close()
-        return {source: merge_chunks(chunks) for source, chunks in by_file.items()}
+        parsed: dict[str, ParsedNotes] = {}
+        for source, pairs in by_file.items():
+            merged = merge_chunks([chunk for chunk, _ in pairs], [result for _, result in pairs])
+            # A cut that markdown-it did not confirm: parse that file whole.
+            parsed[source] = merged if merged is not None else parse_notes(self._texts[source])
+        return parsed
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -343,121 +493,6 @@ def _unchanged_report(connection: Connection, file: NotesFile) -> FileReport:
     return report
 
 
-def _sync_file(
-    connection: Connection,
-    file: NotesFile,
-    parsed: ParsedNotes,
-    content_hash: str,
-    *,
-    deck_option: str | None,
-    reverse_option: bool | None,
-) -> FileReport:
-    from mlsflash.parser import with_reverse
-
-    deck_name = (deck_option or parsed.title or Path(file.display).stem).strip()
-    deck_id, reverse = _resolve_deck(connection, file.source, deck_name, reverse_option)
-    report = FileReport(path=file.display, deck=deck_name)
-    report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
-    now = clock.timestamp()
-
-    drafts = list(with_reverse(parsed).drafts if reverse else parsed.drafts)
-    existing = connection.exec_driver_sql(
-        "SELECT id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
-        "source_line FROM cards WHERE source_file = ?",
-        (file.source,),
-    ).all()
-    plan = _match(drafts, existing)
-
-    inserts: list[tuple[object, ...]] = []
-    updates: list[tuple[object, ...]] = []
-    regrouped = []  # (deck_id, topic, card id) of cards whose reviews must follow them
-    context_json: dict[tuple[str, ...], str] = {}  # siblings share a context: serialize it once
-    for position, draft in enumerate(drafts):
-        row = plan.row_for.get(position)
-        if draft.context not in context_json:
-            context_json[draft.context] = json.dumps(list(draft.context), ensure_ascii=False)
-        values = _card_values(draft, position, deck_id, context_json[draft.context])
-        if row is None:
-            report.added += 1
-            inserts.append((*values, _new_id(), file.source, now, now))
-            continue
-        content_changed = _content_changed(row, values)
-        if row.status == "retired":
-            report.revived += 1
-        elif content_changed or row.identity != values.identity:
-            report.updated += 1
-        else:
-            report.unchanged += 1
-        if content_changed or row.status == "retired" or _place_changed(row, values):
-            status = "active" if row.status == "retired" else row.status
-            updates.append((*values, status, now if content_changed else None, row.id))
-            if (row.deck_id, row.topic) != (values.deck_id, values.topic):
-                regrouped.append((values.deck_id, values.topic, row.id))
-    retire_ids = [row.id for row in plan.vanished]
-    report.retired = len(retire_ids)
-
-    _write_cards(connection, inserts, updates)
-    if regrouped:
-        connection.exec_driver_sql("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", regrouped)
-    if retire_ids:
-        connection.exec_driver_sql(
-            "UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", [(now, card_id) for card_id in retire_ids]
-        )
-    warnings = json.dumps([[warning.line, warning.reason] for warning in parsed.warnings], ensure_ascii=False)
-    _remember_file(connection, file.source, deck_id, content_hash, warnings, now)
-    return report
-
-
-@dataclass
-class _Plan:
-    row_for: dict[int, Row]  # draft position -> existing card it continues
-    vanished: list[Row]  # active cards that no draft continues: to retire
-
-
-def _match(drafts: Sequence[CardDraft], existing: Sequence[Row]) -> _Plan:
-    """Same key: the same card. Then vanished/new pairs with the same definition are moves or
-    renames (nearest position first); then retired cards whose definition returns revive."""
-    by_identity = {row.identity: row for row in existing}
-    row_for: dict[int, Row] = {}
-    used: set[str] = set()
-    unmatched: list[int] = []
-    for position, draft in enumerate(drafts):
-        row = by_identity.get(draft.key)
-        if row is not None and row.id not in used:
-            row_for[position] = row
-            used.add(row.id)
-        else:
-            unmatched.append(position)
-    active_left = [row for row in existing if row.id not in used and row.status != "retired"]
-    retired_left = [row for row in existing if row.id not in used and row.status == "retired"]
-    for pool in (active_left, retired_left):
-        for position, row in _pair_by_definition(drafts, unmatched, pool):
-            row_for[position] = row
-            used.add(row.id)
-        unmatched = [position for position in unmatched if position not in row_for]
-    return _Plan(row_for=row_for, vanished=[row for row in active_left if row.id not in used])
-
-
-def _pair_by_definition(
-    drafts: Sequence[CardDraft], positions: Iterable[int], rows: Sequence[Row]
-) -> Iterator[tuple[int, Row]]:
-    candidates = sorted(
-        (abs(row.position - position), position, index)
-        for position in positions
-        for index, row in enumerate(rows)
-        if row.definition_key == drafts[position].definition_key
-        and row.direction == drafts[position].direction.value
-    )
-    taken_positions: set[int] = set()
-    taken_rows: set[int] = set()
-    for _, position, index in candidates:
-        if position in taken_positions or index in taken_rows:
-            continue
-        taken_positions.add(position)
-        taken_rows.add(index)
-        yield position, rows[index]
-
-
 class _CardValues(NamedTuple):
     """What a draft sets on its card row, in column order."""
 
@@ -480,17 +515,46 @@ _INSERT_CARD = (
     f"VALUES ({', '.join('?' * (len(_CardValues._fields) + 4))})"
 )
 _UPDATE_CARD = (
-    f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CardValues._fields)}, status = ?, "
+    f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CardValues._fields)}, source_file = ?, status = ?, "
     "updated_at = coalesce(?, updated_at) WHERE id = ?"
 )
 
 
-def _write_cards(connection: Connection, inserts: list[tuple[object, ...]], updates: list[tuple[object, ...]]) -> None:
-    """Bulk statements straight to the driver: no per-row SQLAlchemy work at 100k cards."""
-    if inserts:
-        connection.exec_driver_sql(_INSERT_CARD, inserts)
-    if updates:
-        connection.exec_driver_sql(_UPDATE_CARD, updates)
+class _CardWriter:
+    """Collects the import's card writes and sends them to the driver in bulk: no per-row
+    SQLAlchemy work at 100k cards."""
+
+    def __init__(self, now: str) -> None:
+        self.now = now
+        self.inserts: list[tuple[object, ...]] = []
+        self.updates: list[tuple[object, ...]] = []
+        self.regrouped: list[tuple[object, ...]] = []  # (deck_id, topic, card id): reviews follow their card
+        self.retired: list[tuple[str, str]] = []
+
+    def insert(self, values: _CardValues, source: str) -> None:
+        self.inserts.append((*values, _new_id(), source, self.now, self.now))
+
+    def update(self, row: Row, values: _CardValues, source: str, content_changed: bool) -> None:
+        if not (content_changed or row.status == "retired" or _place_changed(row, values, source)):
+            return
+        status = "active" if row.status == "retired" else row.status
+        self.updates.append((*values, source, status, self.now if content_changed else None, row.id))
+        if (row.deck_id, row.topic) != (values.deck_id, values.topic):
+            self.regrouped.append((values.deck_id, values.topic, row.id))
+
+    def retire(self, card_id: str) -> None:
+        self.retired.append((self.now, card_id))
+
+    def flush(self, connection: Connection) -> None:
+        # Retire first: a vanished card's key may be taken by a card of this import.
+        if self.retired:
+            connection.exec_driver_sql("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", self.retired)
+        if self.updates:
+            connection.exec_driver_sql(_UPDATE_CARD, self.updates)
+        if self.inserts:
+            connection.exec_driver_sql(_INSERT_CARD, self.inserts)
+        if self.regrouped:
+            connection.exec_driver_sql("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
 
 
 def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:
@@ -505,9 +569,9 @@ def _content_changed(row: Row, values: _CardValues) -> bool:
     return (row.front, row.back, row.context) != (values.front, values.back, values.context)
 
 
-def _place_changed(row: Row, values: _CardValues) -> bool:
-    return (row.identity, row.source_line, row.position, row.deck_id) != (
-        values.identity, values.source_line, values.position, values.deck_id,
+def _place_changed(row: Row, values: _CardValues, source: str) -> bool:
+    return (row.identity, row.source_line, row.position, row.deck_id, row.source_file) != (
+        values.identity, values.source_line, values.position, values.deck_id, source,
     )
 
 
@@ -542,9 +606,6 @@ def _resolve_deck(
         if reverse_option is not None and reverse_option != reverse:
             sql("UPDATE decks SET reverse = ? WHERE id = ?", reverse_option, deck_id)
             reverse = reverse_option
-    if remembered is not None and remembered.id != deck_id:
-        sql("UPDATE cards SET deck_id = ? WHERE source_file = ?", deck_id, source)
-        sql("UPDATE reviews SET deck_id = ? WHERE card_id IN (SELECT id FROM cards WHERE source_file = ?)", deck_id, source)
     return deck_id, reverse
 
 
@@ -557,3 +618,76 @@ def _remember_file(
         "warnings = excluded.warnings, imported_at = excluded.imported_at",
         (source, deck_id, content_hash, warnings, now),
     )
+
+
+_CARD_COLUMNS = (
+    "id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
+    "source_line, source_file"
+)
+
+
+def _stored_cards(connection: Connection, deck_ids: set[int], sources: set[str]) -> dict[str, Row]:
+    """Every card of `deck_ids`, and every card whose source is one of `sources`."""
+    rows: dict[str, Row] = {}
+    for column, values in (("deck_id", sorted(deck_ids)), ("source_file", sorted(sources))):
+        for start in range(0, len(values), 500):
+            batch = values[start : start + 500]
+            for row in connection.exec_driver_sql(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE {column} IN ({', '.join('?' * len(batch))})", tuple(batch)
+            ):
+                rows[row.id] = row
+    return rows
+
+
+def _as_stored(row: Row) -> StoredCard:
+    from mlsflash.identity import StoredCard
+
+    return StoredCard(row.id, row.deck_id, row.identity, row.definition_key, row.direction, row.status,
+                      row.source_file, row.position)
+
+
+def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[str]) -> set[str]:
+    """Files once imported from under `folders` that no longer exist."""
+    gone: set[str] = set()
+    for folder in folders:
+        prefix = str(folder.resolve()).rstrip(os.sep) + os.sep
+        for (source,) in connection.exec_driver_sql(
+            "SELECT path FROM source_files WHERE substr(path, 1, ?) = ? "
+            "UNION SELECT DISTINCT source_file FROM cards WHERE substr(source_file, 1, ?) = ? AND status != 'retired'",
+            (len(prefix), prefix, len(prefix), prefix),
+        ):
+            if source not in present and not os.path.exists(source):
+                gone.add(source)
+    return gone
+
+
+def _forget_gone(connection: Connection, gone: set[str]) -> None:
+    """A vanished file is forgotten, and so is a deck left with no card and no file."""
+    if gone:
+        connection.exec_driver_sql("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
+    connection.exec_driver_sql(
+        "DELETE FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
+        "AND NOT EXISTS (SELECT 1 FROM source_files WHERE source_files.deck_id = decks.id)"
+    )
+
+
+def _remembered_deck(connection: Connection, source: str) -> int | None:
+    return connection.exec_driver_sql("SELECT deck_id FROM source_files WHERE path = ?", (source,)).scalar()
+
+
+def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:
+    return {deck_id for source in sources if (deck_id := _remembered_deck(connection, source)) is not None}
+
+
+def _gone_display(source: str) -> str:
+    return _display_path(Path(source)) if not source.startswith(BUNDLED_PREFIX) else source
+
+
+def _note_repeats(card: DeckCard, by_source: dict[str, _FileSync]) -> None:
+    """Bullets that repeat a card from another file are one card with it: say so once per file pair."""
+    for repeat in card.repeats:
+        if repeat.source == card.first.source:
+            continue
+        report = by_source[repeat.source].report
+        original = by_source[card.first.source].file.display
+        report.repeats[original] = report.repeats.get(original, 0) + 1

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from mlsflash.storage import Store
 
 # (description, SQL counting the rows that break it)
@@ -25,16 +28,22 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
      "SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ('scheduled', 'redrill')"),
     ("reviews whose deck or topic is not their card's",
      "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.deck_id != c.deck_id OR r.topic != c.topic"),
-    ("cards sharing one identity key in one file",
-     "SELECT count(*) FROM (SELECT 1 FROM cards GROUP BY source_file, identity HAVING count(*) > 1)"),
+    ("live cards sharing one identity key in one deck",
+     "SELECT count(*) FROM (SELECT 1 FROM cards WHERE status != 'retired' GROUP BY deck_id, identity "
+     "HAVING count(*) > 1)"),
+    ("live cards that repeat another's deck, context and front",
+     "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM cards WHERE status != 'retired' "
+     "GROUP BY deck_id, context, front HAVING count(*) > 1)"),
 )
+BUNDLED_PREFIX = "<bundled>/"
 
 
 @dataclass
 class CheckReport:
     cards: int = 0
     reviews: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # the database is damaged or inconsistent
+    notices: list[str] = field(default_factory=list)  # worth knowing, nothing broken
 
 
 def check(store: Store) -> CheckReport:
@@ -53,6 +62,25 @@ def check(store: Store) -> CheckReport:
             count = scalar(sql)
             if count:
                 report.problems.append(f"{count} {description}")
+        missing = _missing_sources(connection)
+        if missing:
+            count = sum(missing.values())
+            shown = ", ".join(sorted(missing)[:3]) + (", ..." if len(missing) > 3 else "")
+            report.notices.append(
+                f"{count} live cards whose notes file no longer exists ({shown}); "
+                "import its folder again to retire them (or match them to where they moved), or restore the file"
+            )
         report.cards = scalar("SELECT count(*) FROM cards")
         report.reviews = scalar("SELECT count(*) FROM reviews")
     return report
+
+
+def _missing_sources(connection: Connection) -> dict[str, int]:
+    """Live cards per source file that is gone from disk (bundled decks live in the package)."""
+    rows = connection.exec_driver_sql(
+        "SELECT source_file, count(*) FROM cards WHERE status != 'retired' GROUP BY source_file"
+    ).all()
+    return {
+        source: count for source, count in rows
+        if not source.startswith(BUNDLED_PREFIX) and not os.path.exists(source)
+    }

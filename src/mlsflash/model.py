@@ -57,20 +57,15 @@ class CardDraft:
     definition: str  # plain first line of the answer; matches moved or renamed cards
     line: int  # 1-based line of the bullet
     direction: Direction = Direction.FORWARD
-    occurrence: int = 0  # how many earlier cards in the file have the same key
     is_list: bool = False
 
     @cached_property
-    def base_key(self) -> str:
-        """Context, term and direction, normalized: equal for repeats of a term under one parent."""
+    def key(self) -> str:
+        """Identity within a deck: context, term and direction, normalized. Bullets with one key
+        are one card (a learner cannot tell two identical prompts apart)."""
         context = CONTEXT_SEPARATOR.join(normalize(part) for part in self.context)
         term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
         return f"{context}\x1f{term}\x1f{self.direction.value}"
-
-    @property
-    def key(self) -> str:
-        """Identity within a deck: context, term, direction, occurrence, normalized."""
-        return f"{self.base_key}\x1f{self.occurrence}"
 
     @cached_property
     def definition_key(self) -> str:
@@ -106,6 +101,13 @@ class ReviewState:
 
 
 _WHITESPACE = re.compile(r"\s+")
+# Invisible characters pasted from the web: zero-width space, word joiner, byte-order mark,
+# Mongolian vowel separator. Zero-width (non-)joiners stay: emoji and some scripts need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e]")
+
+
+def strip_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
 
 
 def normalize(plain_text: str) -> str:

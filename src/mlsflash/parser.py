@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseWarning
+from mlsflash.identity import merge_repeats
+from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseWarning, strip_invisible
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 MAX_TERM_CHARS = 80
 MAX_PLAIN_TERM_WORDS = 4
 MAX_CONTEXT_WORDS = 8
+# markdown-it's block nesting limit (20 in its presets, about 10 list levels). A list level
+# costs two, so this reads 100 levels; deeper bullets are reported, never dropped silently.
+MAX_NESTING = 200
 CLAUSE_WORDS = frozenset({"is", "are", "can", "was", "be", "not"})
 
 # After an emphasized term: `-`, `–`, `—` (not glued to a word), `->`, or `:` then a space or the end.
@@ -89,8 +93,18 @@ def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
 
     With `reverse`, each term card is followed by its definition->term card.
     """
-    parsed = merge_chunks([parse_chunk(Chunk(text=text))])
+    parsed = parse_in_chunks(text, 1)
     return with_reverse(parsed) if reverse else parsed
+
+
+def parse_in_chunks(text: str, parts: int) -> ParsedNotes:
+    """What the importer's worker processes compute, in one process: the chunks' results
+    merged, or the whole text parsed when a cut is refused. Equal to parsing whole."""
+    chunks = split_chunks(text, parts)
+    parsed = merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks])
+    if parsed is None:
+        return parse_in_chunks(text, 1)
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -101,46 +115,88 @@ class Chunk:
     first_line: int = 1
     title: str | None = None  # the deck title, when an earlier chunk had it
     headings: tuple[tuple[int, str], ...] = ()  # open headings at the start of the chunk
+    cut_level: int = 0  # the level of the heading the chunk starts with (0: the first chunk)
+    front_title: str | None = None  # `title:` of the front matter (first chunk only)
 
 
 @dataclass(frozen=True)
 class ChunkResult:
     title: str | None
-    drafts: tuple[CardDraft, ...]  # occurrences not numbered yet
+    drafts: tuple[CardDraft, ...]
     warnings: tuple[ParseWarning, ...]
+    headings: tuple[tuple[int, str], ...] = ()  # open headings at the end of the chunk
+    ends_open: bool = False  # a fence or HTML block runs to the end: the next cut was wrong
+    has_references: bool = False  # link reference definitions reach across chunks
+    front_title: str | None = None
 
 
-_ATX = re.compile(r"^ {0,3}(#{1,2})(?:[ \t]+|$)(.*)$")
+def prepare(text: str) -> tuple[str, str | None]:
+    """The text the parser reads, and the front matter's title.
+
+    Invisible characters go; CR-LF becomes LF and a lone CR a space, so lines are counted
+    at `\n` only, as editors count them; YAML front matter becomes blank lines (line
+    numbers stay right)."""
+    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", " ")
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return text, None
+    block = match.group(0)
+    title = _FRONT_TITLE.search(block)
+    return "\n" * block.count("\n") + text[len(block):], _unquote(title.group(1)) if title else None
+
+
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*(?:\n|$)")
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+def _unquote(value: str) -> str | None:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return " ".join(value.split()) or None
+
+
+_ATX = re.compile(r"^(#{1,2})(?:[ \t]+|$)(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_BLOCKS_THAT_CROSS_HEADINGS = re.compile(r"^ {0,3}(?:=+[ \t]*$|\[[^\]]+\]:)", re.MULTILINE)
 
 
 def split_chunks(text: str, parts: int) -> list[Chunk]:
-    """Cut notes into about `parts` slices at `#`/`##` headings outside code fences, each with
-    the heading state before it, so that parsing the slices apart gives what parsing the whole
-    gives: no list item, paragraph or fence crosses such a heading. Notes with a setext `===`
-    heading or a link reference definition (both can reach across headings) stay whole."""
-    if parts < 2 or _BLOCKS_THAT_CROSS_HEADINGS.search(text):
-        return [Chunk(text=text)]
-    lines = text.splitlines(keepends=True)
+    """Cut notes into about `parts` slices for parsing apart.
+
+    Cuts fall on a `#`/`##` heading at the start of a line, outside code fences and HTML
+    comments as far as a quick look at the lines can tell. That look may be
+    wrong (a fence inside a list, an HTML block): `merge_chunks` then checks each cut against
+    what markdown-it actually parsed and refuses a wrong one, so a cut never changes a card."""
+    text, front_title = prepare(text)
+    if parts < 2:
+        return [Chunk(text=text, front_title=front_title)]
+    lines = text.split("\n")
     offsets = [0]
     for line in lines:
-        offsets.append(offsets[-1] + len(line))
+        offsets.append(offsets[-1] + len(line) + 1)
     target = len(text) / parts
     cuts: list[int] = []
     for number, line in _outside_fences(lines):
-        if len(cuts) < parts - 1 and offsets[number] >= target * (len(cuts) + 1) and _ATX.match(line):
+        if (
+            len(cuts) < parts - 1
+            and offsets[number] >= target * (len(cuts) + 1)
+            and _ATX.match(line)
+        ):
             cuts.append(number)
     if not cuts:
-        return [Chunk(text=text)]
-    return _chunks_at(lines, cuts)
+        return [Chunk(text=text, front_title=front_title)]
+    chunks = _chunks_at(lines, cuts)
+    return [replace(chunks[0], front_title=front_title), *chunks[1:]]
 
 
 def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int, str]]:
-    """(number, line) of the lines that are not inside a fenced code block."""
+    """(number, line) of the lines that seem to be outside code fences and HTML comments."""
     fence: str | None = None
+    in_comment = False
     for number in range(start, len(lines)):
         line = lines[number]
+        if in_comment:
+            in_comment = "-->" not in line
+            continue
         match = _FENCE.match(line)
         if match:
             marker = match.group(1)
@@ -150,6 +206,10 @@ def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int,
                 fence = None
             continue
         if fence is None:
+            opened = line.rfind("<!--")
+            if opened >= 0 and "-->" not in line[opened:]:
+                in_comment = True
+                continue
             yield number, line
 
 
@@ -168,8 +228,15 @@ def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
     starts = [0, *cuts]
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        cut_level = 0
+        if index:
+            cut_level = len(_ATX.match(lines[start]).group(1))  # type: ignore[union-attr]
+            headings = [entry for entry in headings if entry[0] < cut_level]
         open_headings = tuple((level, plain(raw)) for level, raw in headings)
-        chunks.append(Chunk("".join(lines[start:end]), start + 1, title, open_headings))
+        body = "\n".join(lines[start:end])
+        if end < len(lines):
+            body += "\n"
+        chunks.append(Chunk(body, start + 1, title, open_headings, cut_level))
         for _, line in _outside_fences(lines[:end], start):  # the heading state this slice leaves behind
             match = _ATX.match(line)
             if not match:
@@ -186,22 +253,55 @@ def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
 def parse_chunk(chunk: Chunk) -> ChunkResult:
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(chunk.text)
-    title, roots = _build_tree(tokens, chunk)
+    environment: dict[str, Any] = {}
+    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).parse(chunk.text, environment)
+    tree = _build_tree(tokens, chunk)
     drafts: list[CardDraft] = []
-    warnings: list[ParseWarning] = []
-    for root in roots:
+    warnings = list(tree.warnings)
+    for root in tree.roots:
         _emit(root, root.headings, drafts, warnings)
+    warnings.sort(key=lambda warning: warning.line)
     for draft in drafts:  # computed here, so a parallel parse hands them over ready
-        draft.base_key, draft.definition_key  # noqa: B018
-    return ChunkResult(title=title, drafts=tuple(drafts), warnings=tuple(warnings))
+        draft.key, draft.definition_key  # noqa: B018
+    ends_open = _runs_to_the_end(tokens, chunk.text.split("\n"))
+    return ChunkResult(
+        title=tree.title, drafts=tuple(drafts), warnings=tuple(warnings), headings=tree.headings,
+        ends_open=ends_open, has_references=bool(environment.get("references")), front_title=chunk.front_title,
+    )
 
 
-def merge_chunks(results: Sequence[ChunkResult]) -> ParsedNotes:
+def _runs_to_the_end(tokens: Sequence[Token], lines: Sequence[str]) -> bool:
+    """Whether a code fence or HTML block may go on past the chunk's end: an HTML block that
+    reaches it, or a fence that reaches it without a closing line."""
+    end = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+    for token in tokens:
+        if token.map is None or token.map[1] < end or token.type not in ("fence", "html_block"):
+            continue
+        if token.type == "html_block":
+            return True
+        last = lines[token.map[1] - 1].strip()
+        closed = token.map[1] - token.map[0] >= 2 and len(last) >= len(token.markup) and set(last) == {token.markup[0]}
+        if not closed:
+            return True
+    return False
+
+
+def merge_chunks(chunks: Sequence[Chunk], results: Sequence[ChunkResult]) -> ParsedNotes | None:
+    """The whole file's result from its chunks' results, or None when a cut was wrong (the
+    caller then parses the file whole): a fence or HTML block ran across it, the heading
+    state guessed for it differs from the one parsed before it, or link references exist."""
+    if len(results) > 1 and any(result.has_references for result in results):
+        return None
+    for before, (chunk, result) in zip(results, list(zip(chunks, results))[1:]):
+        if before.ends_open or before.title != chunk.title:
+            return None
+        if tuple(entry for entry in before.headings if entry[0] < chunk.cut_level) != chunk.headings:
+            return None
     title = next((result.title for result in results if result.title is not None), None)
-    drafts = [draft for result in results for draft in result.drafts]
+    drafts = merge_repeats(draft for result in results for draft in result.drafts)
     warnings = tuple(warning for result in results for warning in result.warnings)
-    return ParsedNotes(title=title, drafts=tuple(_number_occurrences(drafts)), warnings=warnings)
+    front_title = results[0].front_title if results else None
+    return ParsedNotes(title=title or front_title, drafts=tuple(drafts), warnings=warnings)
 
 
 def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
@@ -216,23 +316,36 @@ def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
                     back_plain=draft.front_plain, direction=Direction.REVERSE,
                 )
             )
-    return replace(parsed, drafts=tuple(_number_occurrences(drafts)))
+    return replace(parsed, drafts=tuple(merge_repeats(drafts)))
 
 
 # --- pass 1: tokens -> item tree ---------------------------------------------------------
 
 
-def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> tuple[str | None, list[_Item]]:
+@dataclass
+class _Tree:
+    title: str | None
+    roots: list[_Item]
+    headings: tuple[tuple[int, str], ...]  # open at the end
+    warnings: list[ParseWarning]
+
+
+def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
     title = chunk.title
     headings = list(chunk.headings)  # (level, plain text), the deck title excluded
     heading_path = tuple(text for _, text in headings)
     line_offset = chunk.first_line - 1
     roots: list[_Item] = []
+    warnings: list[ParseWarning] = []
     open_items: list[_Item] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
+        if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.map:
+            first, last = token.map[0] + 1 + line_offset, token.map[1] + line_offset
+            warnings.append(ParseWarning(first, f"nested more than {MAX_NESTING // 2 - 1} levels deep: "
+                                                f"lines {first}-{last} were not read"))
         if kind == "heading_open" and not open_items:
             level = int(token.tag[1:])
             heading = _plain(_pieces(tokens[index + 1].children or []))
@@ -260,7 +373,7 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> tuple[str | None, list
             elif pieces:
                 item.extra_lines.append(pieces)
         index += 1
-    return title, roots
+    return _Tree(title, roots, tuple(headings), warnings)
 
 
 def _pieces(children: Sequence[Token]) -> list[_Piece]:
@@ -402,15 +515,6 @@ def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tu
         if not child_is_card:
             lines.extend(_child_lines(child, include_cards=False, depth=depth + 1))
     return lines
-
-
-def _number_occurrences(drafts: list[CardDraft]) -> Iterator[CardDraft]:
-    """The notes may repeat a term under the same parents: number the repeats 0, 1, 2..."""
-    seen: dict[str, int] = {}
-    for draft in drafts:
-        occurrence = seen.get(draft.base_key, 0)
-        seen[draft.base_key] = occurrence + 1
-        yield draft if draft.occurrence == occurrence else replace(draft, occurrence=occurrence)
 
 
 # --- classifiers ----------------------------------------------------------------------

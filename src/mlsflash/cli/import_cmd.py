@@ -20,6 +20,7 @@ def import_command(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     bundled: bool = typer.Option(False, "--bundled", help="Import the exam decks shipped with mlsflash."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every card that moved between files or decks."),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
     from mlsflash import importer
@@ -29,8 +30,9 @@ def import_command(
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
     files += [importer.read_notes(path) for path in importer.collect_files(paths or [])]
+    folders = importer.folders_of(paths or [])
     with importer.early_parsing(files, db_path_of(ctx), deck, reverse) as parsing:
         report = importer.import_notes(
-            store_of(ctx), files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing
+            store_of(ctx), files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing, folders=folders
         )
-    render.import_report(render.console(), report)
+    render.import_report(render.console(), report, verbose=verbose)

@@ -35,6 +35,8 @@ def check_command(ctx: typer.Context) -> None:
 
     store = store_of(ctx)
     report = maintenance.check(store)
+    for notice in report.notices:
+        typer.echo(f"Note: {notice}", err=True)
     if report.problems:
         for problem in report.problems:
             typer.echo(f"Problem: {problem}", err=True)

@@ -43,26 +43,42 @@ def inline(markup: str, base_style: str = "") -> Text:
     return text
 
 
-def import_report(out: Console, report: ImportReport) -> None:
+_IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived")
+
+
+def import_report(out: Console, report: ImportReport, *, verbose: bool = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     title = "Import (dry run: nothing written)" if report.dry_run else "Import"
     table = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
     table.add_column("file / deck", overflow="fold")
-    for column in ("added", "updated", "unchanged", "retired", "revived", "skipped"):
+    for column in (*_IMPORT_COUNTS, "skipped"):
         table.add_column(column, justify="right")
     for file in report.files:
+        where = "[dim]→ gone from its folder[/dim]" if file.gone else f"[dim]→ {escape(file.deck)}[/dim]"
         table.add_row(
-            f"{escape(file.path)}\n[dim]→ {escape(file.deck)}[/dim]", str(file.added), str(file.updated), str(file.unchanged),
-            str(file.retired), str(file.revived), str(len(file.skipped)),
+            f"{escape(file.path)}\n{where}", *(str(getattr(file, name)) for name in _IMPORT_COUNTS),
+            str(len(file.skipped)),
         )
     if len(report.files) > 1:
         table.add_row(
-            "total", *(str(report.total(name)) for name in ("added", "updated", "unchanged", "retired", "revived")),
+            "total", *(str(report.total(name)) for name in _IMPORT_COUNTS),
             str(sum(len(file.skipped) for file in report.files)),
         )
     out.print(table)
+    notices = [notice for file in report.files for notice in file.notices]
+    notices += [
+        f"{file.path}: {count} bullets repeat cards of {other} (same deck, context and term): one card each"
+        for file in report.files for other, count in file.repeats.items()
+    ]
+    for notice in notices:
+        out.print(f"Note: {notice}", markup=False, soft_wrap=True)
+    moved = [line for file in report.files for line in file.moved_cards]
+    if moved and verbose:
+        out.print(f"\nMoved cards ({len(moved)}), history kept:")
+        for line in moved:
+            out.print(f"  {line}", markup=False, soft_wrap=True)
     skipped = [line for file in report.files for line in file.skipped]
     if skipped:
         out.print(f"\nSkipped bullets ({len(skipped)}):")

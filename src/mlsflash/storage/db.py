@@ -24,6 +24,7 @@ REVISIONS: tuple[str, ...] = (
     "0003_source_warnings",
     "0004_card_topic",
     "0005_review_topic",
+    "0006_deck_identity",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -52,7 +52,7 @@ class Card(Base):
     source_file: Mapped[str] = mapped_column(String)
     source_line: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)  # note order within the file
-    identity: Mapped[str] = mapped_column(String)  # normalized (context, term, direction, occurrence)
+    identity: Mapped[str] = mapped_column(String)  # normalized (context, term, direction); unique in a deck
     definition_key: Mapped[str] = mapped_column(String)
     direction: Mapped[str] = mapped_column(String, default="forward", server_default="forward")
     context: Mapped[str] = mapped_column(Text)  # JSON list of strings
@@ -74,7 +74,8 @@ class Card(Base):
     topic: Mapped[str] = mapped_column(String, default="", server_default="")
 
     __table_args__ = (
-        Index("ix_cards_identity", "source_file", "identity", unique=True),
+        Index("ix_cards_source", "source_file"),
+        Index("ix_cards_deck_identity", "deck_id", "identity", unique=True, sqlite_where=text("status != 'retired'")),
         Index("ix_cards_status_due", "status", "due"),
         Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
         Index("ix_cards_hardest", "easiness", text("lapses DESC"), "id"),

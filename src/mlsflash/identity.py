@@ -1,0 +1,198 @@
+"""Card identity across a whole collection: which bullet continues which stored card. Pure:
+drafts and stored-card summaries in, a plan out (no SQL, no clock).
+
+A card's key is (deck, context, term, direction), normalized. Bullets with one key in one
+deck are one card, whichever files they sit in. On re-import, drafts are paired with stored
+cards in tiers, each linear (dictionaries, no all-pairs comparison):
+
+1. same deck, same key (a retired card with that key revives);
+2. same key in another deck, for a card whose source was imported now or has disappeared
+   (its file's deck changed: retitled, renamed file without a title, bullet moved);
+3. same deck, same definition, among cards that vanished from the imported files
+   (a renamed term or heading);
+4. the same across decks;
+5. same deck, same definition, among retired cards (a restored bullet revives).
+
+What is left of the vanished cards retires; what is left of the drafts is new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Hashable, Iterable, Sequence
+
+from mlsflash.model import CardDraft, normalize
+
+
+@dataclass(frozen=True)
+class Bullet:
+    """Where a draft came from: its file (as the store names it) and the order of files."""
+
+    source: str
+    file_order: int
+    position: int  # order within the file
+    draft: CardDraft
+
+
+@dataclass(frozen=True)
+class DeckCard:
+    """One card as the notes now define it: the first bullet with its key, and every bullet
+    that repeats the key (in any file of the deck), whose distinct answers it lists."""
+
+    deck_id: int
+    first: Bullet
+    draft: CardDraft  # the first bullet's draft, its back listing every distinct answer
+    repeats: tuple[Bullet, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    id: str
+    deck_id: int
+    identity: str
+    definition_key: str
+    direction: str
+    status: str
+    source_file: str
+    position: int
+
+
+@dataclass
+class Plan:
+    continues: dict[int, StoredCard] = field(default_factory=dict)  # deck card index -> stored card
+    retire: list[StoredCard] = field(default_factory=list)
+
+
+def merge_repeats(drafts: Iterable[CardDraft]) -> list[CardDraft]:
+    """Drafts with one key become one, in note order, listing every distinct answer."""
+    merged: dict[str, list[CardDraft]] = {}
+    for draft in drafts:
+        merged.setdefault(draft.key, []).append(draft)
+    return [group[0] if len(group) == 1 else combine(group) for group in merged.values()]
+
+
+def combine(drafts: Sequence[CardDraft]) -> CardDraft:
+    """The first draft, its answer listing each distinct answer of the group in order."""
+    backs: dict[str, tuple[str, str]] = {}
+    for draft in drafts:
+        backs.setdefault(normalize(draft.back_plain), (draft.back, draft.back_plain))
+    if len(backs) == 1:
+        return drafts[0]
+    return replace(
+        drafts[0],
+        back="\n".join(markup for markup, _ in backs.values()),
+        back_plain="\n".join(plain for _, plain in backs.values()),
+    )
+
+
+def deck_cards(bullets_by_deck: Iterable[tuple[int, Sequence[Bullet]]]) -> list[DeckCard]:
+    """Group each deck's bullets by key, in file order then note order."""
+    cards: list[DeckCard] = []
+    for deck_id, bullets in bullets_by_deck:
+        groups: dict[str, list[Bullet]] = {}
+        for bullet in sorted(bullets, key=lambda bullet: (bullet.file_order, bullet.position)):
+            groups.setdefault(bullet.draft.key, []).append(bullet)
+        for group in groups.values():
+            draft = combine([bullet.draft for bullet in group])
+            cards.append(DeckCard(deck_id, group[0], draft, tuple(group[1:])))
+    return cards
+
+
+def plan(
+    wanted: Sequence[DeckCard],
+    stored: Iterable[StoredCard],
+    may_retire: Callable[[StoredCard], bool],
+) -> Plan:
+    """Pair the cards the notes define with the stored ones (see the module's tiers).
+
+    `stored` holds every card of the decks in `wanted`, plus the cards of other decks that
+    `may_retire` (their source was imported now, or has disappeared)."""
+    result = Plan()
+    stored = list(stored)
+    taken: set[str] = set()
+    open_ = list(range(len(wanted)))
+
+    def pair(pool: Iterable[StoredCard], key_of_card: Callable[[DeckCard], Hashable],
+             key_of_stored: Callable[[StoredCard], Hashable]) -> None:
+        nonlocal open_
+        candidates = [card for card in pool if card.id not in taken]
+        for index, card in _pairs(wanted, open_, candidates, key_of_card, key_of_stored):
+            result.continues[index] = card
+            taken.add(card.id)
+        open_ = [index for index in open_ if index not in result.continues]
+
+    live = [card for card in stored if card.status != "retired"]
+    retired = [card for card in stored if card.status == "retired"]
+    vanishing = [card for card in live if may_retire(card)]
+    # 1. Same deck, same key: live cards first, so a retired twin never displaces one.
+    for pool in (live, retired):
+        pair(pool, lambda card: (card.deck_id, card.draft.key), lambda card: (card.deck_id, card.identity))
+    # 2. Same key, another deck.
+    pair(vanishing, lambda card: card.draft.key, lambda card: card.identity)
+    # 3. and 4. Same definition: same deck first, then anywhere.
+    pair(vanishing, lambda card: (card.deck_id, _definition(card)), lambda card: (card.deck_id, _stored_definition(card)))
+    pair(vanishing, _definition, _stored_definition)
+    # 5. A retired card whose definition comes back.
+    pair(retired, lambda card: (card.deck_id, _definition(card)), lambda card: (card.deck_id, _stored_definition(card)))
+    result.retire = [card for card in vanishing if card.id not in taken]
+    return result
+
+
+def _definition(card: DeckCard) -> tuple[str, str]:
+    return card.draft.definition_key, card.draft.direction.value
+
+
+def _stored_definition(card: StoredCard) -> tuple[str, str]:
+    return card.definition_key, card.direction
+
+
+# Above this many candidates under one key, pairing goes in note order instead of by distance.
+_NEAREST_LIMIT = 16
+
+
+def _pairs(
+    wanted: Sequence[DeckCard],
+    open_indexes: Sequence[int],
+    candidates: Sequence[StoredCard],
+    key_of_card: Callable[[DeckCard], Hashable],
+    key_of_stored: Callable[[StoredCard], Hashable],
+) -> list[tuple[int, StoredCard]]:
+    """One-to-one pairs with equal keys; within a key, nearest position first."""
+    by_key: dict[Hashable, list[StoredCard]] = {}
+    for card in candidates:
+        by_key.setdefault(key_of_stored(card), []).append(card)
+    groups: dict[Hashable, list[int]] = {}
+    for index in open_indexes:
+        key = key_of_card(wanted[index])
+        if key in by_key:
+            groups.setdefault(key, []).append(index)
+    pairs: list[tuple[int, StoredCard]] = []
+    for key, indexes in groups.items():
+        pairs.extend(_nearest(wanted, indexes, by_key[key]))
+    return pairs
+
+
+def _nearest(
+    wanted: Sequence[DeckCard], indexes: list[int], cards: list[StoredCard]
+) -> list[tuple[int, StoredCard]]:
+    if len(indexes) == 1 and len(cards) == 1:
+        return [(indexes[0], cards[0])]
+
+    def distance(index: int, card: StoredCard) -> tuple[int, int]:
+        first = wanted[index].first
+        return (first.source != card.source_file, abs(first.position - card.position))
+
+    if len(indexes) * len(cards) > _NEAREST_LIMIT * _NEAREST_LIMIT:
+        ordered = sorted(cards, key=lambda card: (card.source_file, card.position))
+        return list(zip(indexes, ordered))
+    ranked = sorted((distance(index, card), index, number) for index in indexes for number, card in enumerate(cards))
+    used_indexes: set[int] = set()
+    used_cards: set[int] = set()
+    pairs: list[tuple[int, StoredCard]] = []
+    for _, index, number in ranked:
+        if index in used_indexes or number in used_cards:
+            continue
+        used_indexes.add(index)
+        used_cards.add(number)
+        pairs.append((index, cards[number]))
+    return pairs

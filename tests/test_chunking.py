@@ -1,0 +1,88 @@
+"""Parsing a large file in chunks (as the importer's worker processes do) gives exactly what
+parsing it whole gives, for any text: cuts that markdown-it does not confirm are refused."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mlsflash.parser import merge_chunks, parse_chunk, parse_in_chunks, parse_notes, split_chunks
+
+TERMS = st.sampled_from(["**Shard**", "`Crawler`", "Bucket", "*Glue*", "**A** or **B**", "é ü", "list[int]"])
+SEPARATORS = st.sampled_from([" - ", " -> ", ": ", " — "])
+
+# Lines that open or close something a heading may sit inside (or seem to).
+TRICKY = [
+    "```", "~~~", "````", "  ```", "    ```", "<!--", "-->", "<!-- one line -->", "<div>", "</div>", "<pre>",
+    "</pre>", "<script>", "</script>", "<?php", "?>", "<![CDATA[", "]]>", "<!DOCTYPE x", ">", "> quote",
+    "> ```", "    indented code", "[ref]: https://example.com", "[ref]", "===", "---", "Setext", "***", "Setext\n===", "Level two\n---", "<div>\n## B",
+    "\u2028", "\u2029 text", "\x85", "\u200b**Zero**\u200b - width", "\ufeff- **bom** - x", "\r",
+]
+
+
+@st.composite
+def line(draw) -> str:
+    kind = draw(st.sampled_from(["bullet", "bullet", "heading", "heading", "tricky", "tricky", "blank", "text"]))
+    if kind == "bullet":
+        indent = " " * draw(st.sampled_from([0, 0, 2, 4, 6]))
+        marker = draw(st.sampled_from(["*", "-", "1."]))
+        return f"{indent}{marker} {draw(TERMS)}{draw(SEPARATORS)}{draw(st.sampled_from(['one', 'two', 'see [ref]']))}"
+    if kind == "heading":
+        return f"{'#' * draw(st.integers(1, 3))} {draw(st.sampled_from(['A', 'B', 'Streams [x]', 'C']))}"
+    if kind == "tricky":
+        return draw(st.sampled_from(TRICKY))
+    if kind == "blank":
+        return ""
+    return draw(st.sampled_from(["plain text", "more <!-- inline", "end -->", "`code`"]))
+
+
+@st.composite
+def notes(draw) -> str:
+    lines = draw(st.lists(line(), min_size=1, max_size=60))
+    if draw(st.booleans()):
+        lines = ["---", "title: Fronted", "---", *lines]
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(notes(), st.sampled_from([2, 3, 5, 8]))
+def test_chunked_parsing_equals_whole_parsing(text: str, parts: int) -> None:
+    assert parse_in_chunks(text, parts) == parse_notes(text)
+
+
+CLEAN = "".join(
+    f"## Section {n}\n\n* **Term {n}** - meaning {n}\n    * detail\n* Short {n} -> see [ref]\n\n" for n in range(40)
+)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4, 8, 16])
+def test_ordinary_notes_are_really_cut_and_every_cut_is_confirmed(parts: int) -> None:
+    chunks = split_chunks("# Deck\n\n" + CLEAN, parts)
+    assert len(chunks) == parts
+    assert merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks]) == parse_notes("# Deck\n\n" + CLEAN)
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        "<!--\n",  # an HTML comment left open over a heading
+        "- item\n  ```\n```\n",  # a fence in a list closed, then a new top-level fence opened
+        "<div>\n",  # an HTML block runs until a blank line
+        "Title\n=====\n",  # a setext heading the quick look does not see
+        "[ref]: https://example.com\n",  # references reach across chunks
+    ],
+)
+def test_a_cut_inside_something_open_is_refused(trap: str) -> None:
+    sections = CLEAN.split("## ")
+    half = len(sections) // 2
+    text = "# Deck\n\n" + "## ".join(sections[:half]) + trap + "## " + "## ".join(sections[half:])
+    whole = parse_notes(text)
+    assert parse_in_chunks(text, 4) == whole
+    assert parse_in_chunks(text, 4) != parse_notes(text.replace(trap, ""))  # the trap matters
+
+
+def test_line_numbers_count_newlines_only() -> None:
+    text = "# D\n\nsome\u2028text\x85here\u2029\n\n* **Late** - card\n"
+    (draft,) = parse_notes(text).drafts
+    assert draft.line == 5
