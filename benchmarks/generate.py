@@ -18,17 +18,19 @@ WORDS = (
 ).split()
 
 
-def notes_text(scale: float, seed: int = 7) -> str:
-    """Markdown notes of about scale x 75 KB in the learner's style; every term is distinct."""
+def notes_text(scale: float, seed: int = 7, umbrella: str | None = None) -> str:
+    """Markdown notes of about scale x 75 KB in the learner's style; every term is distinct.
+    With `umbrella`, one `##` heading of that name holds every section (then `###`)."""
     rng = random.Random(seed)
     target = int(TYPICAL_NOTES_BYTES * scale)
-    parts = ["# Benchmark Notes\n\n"]
+    parts = ["# Benchmark Notes\n\n" + (f"## {umbrella}\n\n" if umbrella else "")]
+    section_mark = "###" if umbrella else "##"
     size = len(parts[0])
     section = 0
     term = 0
     while size < target:
         section += 1
-        lines = [f"## Section {section}\n"]
+        lines = [f"{section_mark} Section {section}\n"]
         for _ in range(rng.randint(3, 6)):
             term += 1
             words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16)))
@@ -49,8 +51,8 @@ def notes_text(scale: float, seed: int = 7) -> str:
     return "".join(parts)
 
 
-def write_notes(path: Path, scale: float) -> Path:
-    path.write_text(notes_text(scale), encoding="utf-8")
+def write_notes(path: Path, scale: float, umbrella: str | None = None) -> Path:
+    path.write_text(notes_text(scale, umbrella=umbrella), encoding="utf-8")
     return path
 
 

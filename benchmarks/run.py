@@ -140,6 +140,42 @@ def case_reimport(runs: int, work: Path, notes: Path, label: str) -> Result:
     return ratio_result(f"re-import {label}, unchanged", ours, theirs, 0.5, "markdown-it parse")
 
 
+def case_rename_heading(runs: int, work: Path, scale: float) -> Result:
+    """Re-import after renaming the `##` heading above every card (every key changes; cards
+    are paired by definition) against a first import of the same notes."""
+    notes = write_notes(work / f"umbrella-{scale}x.md", scale, umbrella="Everything")
+    first_copy = work / f"umbrella-first-{scale}x.md"
+    shutil.copy(notes, first_copy)
+    empty, imported = work / "rename-empty.db", work / "rename-imported.db"
+    subprocess.run([*mlsflash_command(), "decks"], env=environment(empty), check=True, stdout=subprocess.DEVNULL)
+    shutil.copy(empty, imported)
+    subprocess.run([*mlsflash_command(), "import", str(notes)], env=environment(imported), check=True,
+                   stdout=subprocess.DEVNULL)
+    notes.write_text(notes.read_text(encoding="utf-8").replace("## Everything", "## All of It", 1), encoding="utf-8")
+    ours, theirs = [], []
+    for attempt in range(runs):
+        first, again = work / f"rename-first-{attempt}.db", work / f"rename-again-{attempt}.db"
+        shutil.copy(empty, first)
+        shutil.copy(imported, again)
+        theirs.append(run_seconds([*mlsflash_command(), "import", str(first_copy)], environment(first)))
+        ours.append(run_seconds([*mlsflash_command(), "import", str(notes)], environment(again)))
+        first.unlink()
+        again.unlink()
+    cards = _count_cards(imported)
+    return ratio_result(f"re-import, heading renamed over {cards // 1000}k cards", statistics.median(ours),
+                        statistics.median(theirs), 1.5, "first import")
+
+
+def _count_cards(db: Path) -> int:
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute("SELECT count(*) FROM cards WHERE status != 'retired'").fetchone()[0]
+    finally:
+        connection.close()
+
+
 def answer_latencies(db: Path, answers: int) -> list[float]:
     """Milliseconds from a grade to the next card ready (answer + next card + counts), in-process."""
     from mlsflash.session import ReviewSession
@@ -273,6 +309,7 @@ def main() -> int:
             lambda: case_stats_1k(runs, work),
             lambda: case_import_fresh(runs, work, notes, label),
             lambda: case_reimport(runs, work, notes, label),
+            lambda: case_rename_heading(min(runs, 5), work, 5 if options.quick else 75),
         ):
             results.append(case())
             print_line(results[-1])

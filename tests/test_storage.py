@@ -368,3 +368,69 @@ def test_a_new_database_gets_exactly_the_schema_every_migration_builds(tmp_path)
         engine.dispose()
     assert _schema_shape(created) == _schema_shape(migrated)
     assert len(_schema_shape(created)) > 10
+
+
+def test_revision_0006_merges_same_key_cards_and_strips_invisible_characters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before 0006 two bullets with one term under one parent were two cards (occurrence 0 and
+    1). After: one card, the first's id and history, listing both answers; the other retires
+    with its reviews kept. Zero-width characters leave the text; ids stay."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from mlsflash.storage.migrate import alembic_config
+
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+    path = tmp_path / "mlsflash.db"
+    engine = create_engine(f"sqlite:///{path}")
+    card = (
+        "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key, direction,"
+        " context, topic, front, back, front_plain, back_plain, status, leech, repetitions, easiness, interval, due,"
+        " lapses, created_at, updated_at) VALUES (?, 1, '/n.md', ?, ?, ?, ?, 'forward', ?, ?, ?, ?, ?, ?, 'active',"
+        " 0, ?, ?, ?, ?, ?, 't', 't')"
+    )
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0005_review_topic")
+            connection.exec_driver_sql("INSERT INTO decks (id, name, reverse, created_at) VALUES (1, 'D', 0, 't')")
+            key = "kine\u200bsis \u203a each shard\x1fthroughput\x1fforward"
+            context = '["Kine\u200bsis", "each shard"]'
+            connection.exec_driver_sql(card, ("first1", 5, 0, key + "\x1f0", "1 mb/s in", context, "Kine\u200bsis",
+                                              "**through\u200bput**", "1 MB/s in", "through\u200bput", "1 MB/s in",
+                                              3, 220, 12, "2026-12-05", 2))
+            connection.exec_driver_sql(card, ("second", 6, 1, key + "\x1f1", "2 mb/s out", context, "Kine\u200bsis",
+                                              "**throughput**", "2 MB/s out", "throughput", "2 MB/s out",
+                                              1, 250, 1, "2026-11-27", 0))
+            for card_id in ("first1", "second"):
+                connection.exec_driver_sql(
+                    "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms,"
+                    " repetitions_before, easiness_before, interval_before, due_before, lapses_before, status_before,"
+                    " leech_before, repetitions_after, easiness_after, interval_after, due_after, lapses_after,"
+                    " deck_id, topic) VALUES (?, 't', '2026-11-25', 4, 'scheduled', 1, 0, 250, 0, NULL, 0, 'active',"
+                    " 0, 1, 250, 1, '2026-11-26', 0, 1, 'Kine\u200bsis')",
+                    (card_id,),
+                )
+    finally:
+        engine.dispose()
+
+    open_store(path).close()
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute(
+            "SELECT id, status, front, back_plain, context, topic, identity, repetitions, easiness, due, lapses"
+            " FROM cards ORDER BY position"
+        ).fetchall()
+        reviews = connection.execute("SELECT card_id, topic FROM reviews ORDER BY id").fetchall()
+    finally:
+        connection.close()
+    assert rows == [
+        ("first1", "active", "**throughput**", "1 MB/s in\n2 MB/s out", '["Kinesis", "each shard"]', "Kinesis",
+         "kinesis \u203a each shard\x1fthroughput\x1fforward", 3, 220, "2026-12-05", 2),
+        ("second", "retired", "**throughput**", "2 MB/s out", '["Kinesis", "each shard"]', "Kinesis",
+         "kinesis \u203a each shard\x1fthroughput\x1fforward", 1, 250, "2026-11-27", 0),
+    ]
+    assert reviews == [("first1", "Kinesis"), ("second", "Kinesis")]
+    assert list(tmp_path.glob("mlsflash.db.backup-*"))

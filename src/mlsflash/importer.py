@@ -234,22 +234,21 @@ def _import_parsed(
         hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
+        copies = _copies(connection, notes)
         syncs: list[_FileSync] = []
-        reverse_of: dict[int, bool] = {}
-        first_with_digest: dict[str, _FileSync] = {}
-        for order, file in enumerate(notes):
-            if file.source not in changed:
-                continue
-            result = parsed.get(file.source) or parse_notes(file.text)
-            syncs.append(_prepare_sync(connection, file, order, result, hashes[file.source][0], deck, reverse,
-                                       reverse_of, first_with_digest))
+        decks = _DeckChoice(connection, deck, reverse, copies)
+        # Originals before their copies, so a copy can join its original's deck.
+        for order, file in sorted(enumerate(notes), key=lambda pair: pair[1].source in copies):
+            order += len(notes) if file.source in copies else 0  # a copy's bullets never come first
+            if file.source in changed:
+                result = parsed.get(file.source) or parse_notes(file.text)
+                syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
         # An unchanged file whose deck takes part must be read too: its bullets share the keys.
         involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed))
         for order, file in enumerate(notes):
-            if file.source in changed or _remembered_deck(connection, file.source) not in involved:
-                continue
-            syncs.append(_prepare_sync(connection, file, order, parse_notes(file.text), hashes[file.source][0],
-                                       deck, reverse, reverse_of, first_with_digest, unchanged=True))
+            if file.source not in changed and _remembered_deck(connection, file.source) in involved:
+                syncs.append(decks.sync(file, order, parse_notes(file.text), hashes[file.source][0]))
+        reverse_of = decks.reverse_of
         synced = {sync.file.source for sync in syncs}
         reports = {sync.file.source: sync.report for sync in syncs}
         for file in notes:
@@ -263,33 +262,54 @@ def _import_parsed(
     return ImportReport(files=ordered, dry_run=dry_run)
 
 
-def _prepare_sync(
-    connection: Connection,
-    file: NotesFile,
-    order: int,
-    parsed: ParsedNotes,
-    content_hash: str,
-    deck_option: str | None,
-    reverse_option: bool | None,
-    reverse_of: dict[int, bool],
-    first_with_digest: dict[str, _FileSync],
-    *,
-    unchanged: bool = False,
-) -> _FileSync:
-    """Resolve the file's deck (a copy of a file already in this import joins the original's deck)."""
-    original = first_with_digest.get(file.digest)
-    deck_name = _deck_name(file, parsed, deck_option)
-    if original is not None and deck_option is None:
-        deck_name = original.deck_name
-    deck_id, reverse = _resolve_deck(connection, file.source, deck_name, reverse_option)
-    reverse_of[deck_id] = reverse
-    report = FileReport(path=file.display, deck=deck_name)
-    report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
-    if original is not None:
-        report.notices.append(f"{file.display} has the same content as {original.file.display}: one set of cards")
-    sync = _FileSync(file, order, parsed, content_hash, deck_id, deck_name, report)
-    first_with_digest.setdefault(file.digest, sync)
-    return sync
+def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
+    """Files whose bytes equal another's in this import -> that other (the original): the
+    file mlsflash already knows, else the first."""
+    by_digest: dict[str, list[NotesFile]] = {}
+    for file in notes:
+        by_digest.setdefault(file.digest, []).append(file)
+    copies: dict[str, NotesFile] = {}
+    for group in by_digest.values():
+        if len(group) < 2:
+            continue
+        known = [file for file in group if _remembered_deck(connection, file.source) is not None]
+        original = (known or group)[0]
+        copies.update((file.source, original) for file in group if file is not original)
+    return copies
+
+
+class _DeckChoice:
+    """Resolves each synced file's deck; a copy of another file joins the original's deck."""
+
+    def __init__(
+        self, connection: Connection, deck_option: str | None, reverse_option: bool | None,
+        copies: dict[str, NotesFile],
+    ) -> None:
+        self.connection = connection
+        self.deck_option = deck_option
+        self.reverse_option = reverse_option
+        self.copies = copies
+        self.reverse_of: dict[int, bool] = {}
+        self.deck_names: dict[str, str] = {}  # source -> deck name chosen in this import
+
+    def sync(self, file: NotesFile, order: int, parsed: ParsedNotes, content_hash: str) -> _FileSync:
+        original = self.copies.get(file.source)
+        deck_name = _deck_name(file, parsed, self.deck_option)
+        if original is not None and self.deck_option is None:
+            deck_name = self.deck_names.get(original.source) or self._stored_deck_name(original.source) or deck_name
+        deck_id, reverse = _resolve_deck(self.connection, file.source, deck_name, self.reverse_option)
+        self.reverse_of[deck_id] = reverse
+        self.deck_names[file.source] = deck_name
+        report = FileReport(path=file.display, deck=deck_name)
+        report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
+        if original is not None:
+            report.notices.append(f"{file.display} has the same content as {original.display}: one set of cards")
+        return _FileSync(file, order, parsed, content_hash, deck_id, deck_name, report)
+
+    def _stored_deck_name(self, source: str) -> str | None:
+        return self.connection.exec_driver_sql(
+            "SELECT d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", (source,)
+        ).scalar()
 
 
 def _deck_name(file: NotesFile, parsed: ParsedNotes, deck_option: str | None) -> str:
@@ -684,9 +704,10 @@ def _gone_display(source: str) -> str:
 
 
 def _note_repeats(card: DeckCard, by_source: dict[str, _FileSync]) -> None:
-    """Bullets that repeat a card from another file are one card with it: say so once per file pair."""
+    """Bullets that repeat a card from another file are one card with it: say so once per file
+    pair (a whole copy of a file is already said)."""
     for repeat in card.repeats:
-        if repeat.source == card.first.source:
+        if repeat.source == card.first.source or by_source[repeat.source].report.notices:
             continue
         report = by_source[repeat.source].report
         original = by_source[card.first.source].file.display

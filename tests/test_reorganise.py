@@ -1,0 +1,299 @@
+"""Reorganising notes never loses what was learned: the whole lifecycle through the CLI.
+
+Each test imports real files, reviews them over simulated days (scripted review), then
+renames, moves, splits, merges, copies or edits the notes, imports again, and checks through
+`export --format json` that every reviewed card kept its id, repetitions, EF, due date and
+lapses, and that nothing was added twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from conftest import write_notes
+
+KINESIS = """\
+# AWS Notes
+
+## Kinesis
+
+* **Data Streams** - real-time streaming, shards
+    * **Shard** - 1 MB/s in, 2 MB/s out
+* **Firehose** - near real-time delivery to S3
+"""
+
+GLUE = """\
+# AWS Notes
+
+## Glue
+
+* **Crawler** - infers schemas into the Data Catalog
+* **Job bookmark** - remembers processed data
+"""
+
+SCHEDULE = ("id", "repetitions", "easiness", "interval", "due", "lapses", "status")
+
+
+def schedule(cards: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """Per front: what a learner would lose if identity broke."""
+    return {card["front"]: tuple(card[key] for key in SCHEDULE) for card in cards if card["status"] != "retired"}
+
+
+@pytest.fixture
+def learn(run, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Two study days: every new card graded 5 on day one, then on day two the first due card
+    lapses (1, re-drilled with 4) and the others get 4. Histories differ from card to card."""
+
+    def study() -> None:
+        monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+        run("review", "--new", "100", input="5\n" * 100)
+        monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T10:00")
+        run("review", input="1\n" + "4\n" * 100)
+        monkeypatch.setenv("MLSFLASH_NOW", "2026-11-28T10:00")
+
+    return study
+
+
+def reviewed(before: dict[str, tuple[Any, ...]]) -> None:
+    assert any(values[1] > 1 for values in before.values()), "the history is not varied enough to test"
+    assert any(values[5] > 0 for values in before.values()), "no card lapsed"
+
+
+def test_renaming_a_file_inside_an_imported_folder_keeps_every_card(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    write_notes(notes, "glue.md", GLUE)
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    reviewed(before)
+    (notes / "kinesis.md").rename(notes / "streaming.md")
+    result = run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert all(card["status"] != "retired" for card in after)
+    moved = [card for card in after if card["source"]["file"].endswith("streaming.md")]
+    assert len(moved) == 3
+    assert "moved" in result.stdout
+
+
+def test_renaming_a_file_whose_deck_is_its_name_keeps_every_card(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS.replace("# AWS Notes\n", ""))
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    (notes / "kinesis.md").rename(notes / "streaming.md")
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert {card["deck"] for card in after} == {"streaming"}
+    decks = run("decks").stdout
+    assert "streaming" in decks and "kinesis" not in decks  # the emptied deck is gone
+
+
+def test_moving_a_file_into_a_subfolder_keeps_every_card(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    (notes / "aws").mkdir()
+    shutil.move(notes / "kinesis.md", notes / "aws" / "kinesis.md")
+    run("import", notes)
+    assert schedule(export()) == before
+    assert "no longer exists" not in run("check").stderr
+
+
+def test_splitting_a_file_in_two_keeps_every_card(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "aws.md", KINESIS + "\n" + GLUE.replace("# AWS Notes\n", ""))
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    assert len(before) == 5
+    write_notes(notes, "aws.md", KINESIS)
+    write_notes(notes, "glue.md", GLUE.replace("# AWS Notes\n", ""))  # no title: a deck of its own
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert {card["deck"] for card in after if card["front"] == "Crawler"} == {"glue"}
+
+
+def test_merging_two_files_into_one_keeps_every_card(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    write_notes(notes, "glue.md", GLUE)
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    write_notes(notes, "kinesis.md", KINESIS + "\n" + GLUE.replace("# AWS Notes\n", ""))
+    (notes / "glue.md").unlink()
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert {card["source"]["file"] for card in after} == {str((notes / "kinesis.md").resolve())}
+
+
+def test_a_bullet_moved_to_another_file_keeps_its_card_even_when_only_that_file_is_imported(
+    tmp_path, run, export, learn
+) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    write_notes(notes, "glue.md", GLUE)
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    write_notes(notes, "kinesis.md", KINESIS.replace("* **Firehose** - near real-time delivery to S3\n", ""))
+    write_notes(notes, "glue.md", GLUE + "\n## Kinesis\n\n* **Firehose** - near real-time delivery to S3\n")
+    run("import", notes / "glue.md")  # the card is found in the deck, wherever it came from
+    assert schedule(export()) == before
+    run("import", notes / "kinesis.md")
+    after = export()
+    assert schedule(after) == before
+    (firehose,) = [card for card in after if card["front"] == "Firehose"]
+    assert firehose["source"]["file"].endswith("glue.md")
+
+
+def test_a_deleted_file_retires_its_cards_and_restoring_it_revives_them(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    write_notes(notes, "glue.md", GLUE)
+    run("import", notes)
+    learn()
+    before = {card["id"]: card for card in export()}
+    (notes / "glue.md").unlink()
+    result = run("import", notes)
+    assert "gone" in result.stdout
+    retired = [card for card in export() if card["status"] == "retired"]
+    assert {card["front"] for card in retired} == {"Crawler", "Job bookmark"}
+    write_notes(notes, "glue.md", GLUE)
+    run("import", notes)
+    after = {card["id"]: card for card in export()}
+    assert after.keys() == before.keys()
+    for card_id, card in before.items():
+        assert [after[card_id][key] for key in SCHEDULE] == [card[key] for key in SCHEDULE]
+
+
+@pytest.mark.parametrize("deleted", ["first", "second"])
+def test_same_term_under_one_parent_is_one_card_and_survives_deleting_either_bullet(
+    tmp_path, run, export, learn, deleted: str
+) -> None:
+    text = "# Streams\n\n* **each shard**\n    * **throughput** - 1 MB/s in\n    * **throughput** - 2 MB/s out\n"
+    notes = write_notes(tmp_path, "notes.md", text)
+    run("import", notes)
+    (card,) = [card for card in export() if card["front"] == "throughput"]
+    assert card["back"] == "1 MB/s in\n2 MB/s out"
+    learn()
+    before = schedule(export())
+    keep = "2 MB/s out" if deleted == "first" else "1 MB/s in"
+    write_notes(tmp_path, "notes.md", text.replace(f"    * **throughput** - {'1 MB/s in' if deleted == 'first' else '2 MB/s out'}\n", ""))
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    (card,) = [card for card in after if card["front"] == "throughput"]
+    assert card["back"] == keep
+    assert [c for c in after if c["status"] == "retired"] == []
+
+
+def test_a_copy_of_a_file_under_another_path_is_one_set_of_cards_with_a_warning(tmp_path, run, export, learn) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS.replace("# AWS Notes\n", ""))  # deck named by the file
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    shutil.copy(notes / "kinesis.md", notes / "kinesis copy.md")
+    result = run("import", notes)
+    assert "kinesis copy.md has the same content as" in result.stdout and "kinesis.md" in result.stdout
+    assert schedule(export()) == before
+    assert len(export()) == 3
+    assert {card["source"]["file"] for card in export()} == {str((notes / "kinesis.md").resolve())}
+
+
+def test_bullets_repeated_in_two_files_of_one_deck_are_one_card_with_a_warning(tmp_path, run, export) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "a.md", KINESIS)
+    write_notes(notes, "b.md", KINESIS + "* **Extra** - only here\n")
+    result = run("import", notes)
+    assert "b.md: 3 bullets repeat cards of" in result.stdout
+    assert sorted(card["front"] for card in export()) == ["Data Streams", "Extra", "Firehose", "Shard"]
+
+
+def test_a_folder_reached_twice_through_a_symlink_is_imported_once(tmp_path, run, export) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    (tmp_path / "again").symlink_to(notes)
+    run("import", notes, tmp_path / "again")
+    assert len(export()) == 3
+
+
+def test_twelve_levels_of_nesting_all_become_cards(tmp_path, run, export) -> None:
+    text = "# Deep\n\n" + "".join(f"{'    ' * level}* **level {level}** - meaning {level}\n" for level in range(12))
+    run("import", write_notes(tmp_path, "deep.md", text))
+    cards = export()
+    assert len(cards) == 12
+    deepest = next(card for card in cards if card["front"] == "level 11")
+    assert deepest["context"] == [f"level {level}" for level in range(11)]
+
+
+def test_nesting_beyond_what_can_be_read_is_reported_by_line(tmp_path, run, export) -> None:
+    text = "# Deep\n\n" + "".join(f"{'  ' * level}- **t{level}** - d{level}\n" for level in range(120))
+    result = run("import", write_notes(tmp_path, "deep.md", text))
+    assert "deep.md:102: nested more than 99 levels deep" in result.stdout
+    assert len(export()) == 99
+
+
+def test_yaml_front_matter_is_skipped_and_its_title_names_the_deck(tmp_path, run, export) -> None:
+    text = "---\ntitle: \"Streaming Notes\"\ntags: [aws, kinesis]\nsummary: a - b\n---\n\n## Kinesis\n\n* **Shard** - unit\n"
+    run("import", write_notes(tmp_path, "notes.md", text))
+    (card,) = export()
+    assert card["deck"] == "Streaming Notes"
+    assert card["context"] == ["Kinesis"]
+    assert card["source"]["line"] == 9
+
+
+def test_a_heading_still_names_the_deck_over_front_matter(tmp_path, run, export) -> None:
+    text = "---\ntitle: Ignored\n---\n# Real Title\n\n* **Shard** - unit\n"
+    run("import", write_notes(tmp_path, "notes.md", text))
+    assert [card["deck"] for card in export()] == ["Real Title"]
+
+
+def test_zero_width_characters_never_reach_a_card(tmp_path, run, export, learn) -> None:
+    clean = "# Deck\n\n## Kinesis\n\n* **Shard** - unit of capacity\n"
+    pasted = "\ufeff# Deck\n\n## Kine\u200bsis\n\n* **Sh\u2060ard\u200b** - unit\u200b of capacity\n"
+    notes = write_notes(tmp_path, "notes.md", clean)
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    write_notes(tmp_path, "notes.md", pasted)
+    run("import", notes)
+    (card,) = export()
+    assert (card["front"], card["back"], card["context"]) == ("Shard", "unit of capacity", ["Kinesis"])
+    assert schedule([card]) == before
+    assert run("cards", "--search", "Shard").stdout.count("Shard") >= 1
+
+
+def test_renaming_a_heading_keeps_every_card_below_it(tmp_path, run, export, learn) -> None:
+    notes = write_notes(tmp_path, "notes.md", KINESIS)
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    write_notes(tmp_path, "notes.md", KINESIS.replace("## Kinesis", "## Amazon Kinesis"))
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert {card["context"][0] for card in after} == {"Amazon Kinesis"}
+
+
+def test_check_reports_cards_whose_file_is_gone(tmp_path, run) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    run("import", notes)
+    (notes / "kinesis.md").unlink()
+    result = run("check")
+    assert "3 live cards whose notes file no longer exists" in result.stderr
+    assert "OK" in result.stdout
