@@ -1,0 +1,143 @@
+"""Hostile input on every screen: user text is never markup, extreme dates, literal search,
+atomic export, config values and blank names, help placeholders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from conftest import write_notes
+
+DECK = "Notes [/dim] [bold] 🦊 שלום"
+HEADING = "Paths [/opt/ml]"
+FILE_NAME = "n[ot]es [bold] 🦊.md"
+HOSTILE = f"""\
+# {DECK}
+## {HEADING}
+- **list[int]** - a list [/dim] of ints [bold] :thumbs_up:
+  - **[red]café[/red]** - coffee שלום 🦊
+- **[context]** - lowercase [dim]
+"""
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def hostile(run, tmp_path: Path):
+    notes = write_notes(tmp_path, FILE_NAME, HOSTILE)
+    return run("import", notes)
+
+
+# --- 1. user text is never markup ------------------------------------------------------------
+
+
+def test_import_report_shows_file_and_deck_names_literally(hostile) -> None:
+    shown = collapse(hostile.stdout)
+    assert FILE_NAME in shown
+    assert f"→ {DECK}" in shown
+
+
+def test_cards_shows_brackets_and_contexts_literally(run, hostile) -> None:
+    shown = collapse(run("cards").stdout)
+    assert "list[int] [Paths [/opt/ml]]" in shown
+    assert "[red]café[/red] [Paths [/opt/ml] › list[int]]" in shown
+    assert "[context] [Paths [/opt/ml]]" in shown
+    assert ":thumbs_up:" not in shown  # the back is not listed, but nothing turned into an emoji either
+    by_deck = collapse(run("cards", "--deck", DECK).stdout)
+    assert "3 card(s)" in by_deck
+
+
+def test_decks_shows_the_deck_title_literally(run, hostile) -> None:
+    assert DECK in collapse(run("decks").stdout)
+
+
+@pytest.mark.parametrize("scope", [(), ("--deck", DECK)], ids=["all", "deck"])
+def test_stats_shows_deck_topic_front_and_file_literally(run, hostile, scope, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "160")  # room for the whole topic on one line
+    run("review", input="0\n5\n5\n")  # list[int] forgotten: it heads the hardest cards
+    shown = collapse(run("stats", *scope).stdout)
+    assert f"{DECK} › {HEADING}" in shown
+    assert "list[int]" in shown
+    assert "n[ot]es [bold] 🦊.md:3" in shown
+    if scope:
+        assert f"deck {DECK}" in shown
+
+
+def test_scripted_review_shows_everything_literally(run, hostile) -> None:
+    shown = run("review", input="5\n5\n5\n").stdout
+    assert f"] {DECK}\n{HEADING}\nQ: list[int]\nA: a list [/dim] of ints [bold] :thumbs_up:\n" in shown
+    assert f"{HEADING} › list[int]\nQ: [red]café[/red]\nA: coffee שלום 🦊\n   ({FILE_NAME}:4)" in shown
+
+
+@pytest.fixture
+def key_review(monkeypatch: pytest.MonkeyPatch):
+    """Review through the terminal screen (KeyUI) in-process: keys come from a list."""
+    from mlsflash.cli import review_ui
+
+    def use(keys: str) -> None:
+        feed: Iterator[str] = iter(keys)
+        monkeypatch.setattr(review_ui, "LineUI", review_ui.KeyUI)
+        monkeypatch.setattr(typer, "getchar", lambda *args, **kwargs: next(feed, "q"))
+
+    return use
+
+
+def test_terminal_review_screen_shows_everything_literally(run, hostile, key_review) -> None:
+    key_review(" 5 5 4x")
+    shown = collapse(run("review").stdout)
+    assert f"review · {DECK}" in shown or f"new card · {DECK}" in shown
+    assert f"╭─ {HEADING} ─" in shown
+    assert "│ list[int] │" in collapse(shown.replace("  ", " "))
+    assert "a list [/dim] of ints [bold] :thumbs_up:" in shown
+    assert f"{FILE_NAME}:3" in shown
+    assert f"{HEADING} › list[int]" in shown
+    assert "[red]café[/red]" in shown and "coffee שלום 🦊" in shown
+    assert "[context]: Graded 4" in shown
+    assert "Reviewed 3 card(s)" in shown
+
+
+def test_errors_and_notes_naming_user_text_are_literal(run, hostile) -> None:
+    missing = run("cards", "--deck", "No [/such] deck", code=1)
+    assert "Error: no deck named 'No [/such] deck'" in missing.stderr
+    assert DECK in missing.stderr
+
+
+def test_real_terminal_review_shows_hostile_text_literally(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import NOW, answer_in_terminal
+
+    pexpect = pytest.importorskip("pexpect")
+    environment = {**os.environ, "MLSFLASH_DB": str(tmp_path / "mlsflash.db"), "MLSFLASH_NOW": NOW,
+                   "NO_COLOR": "1", "TERM": "xterm"}
+    environment.pop("MLSFLASH_DEBUG", None)
+    notes = write_notes(tmp_path, FILE_NAME, HOSTILE)
+    subprocess.run([sys.executable, "-m", "mlsflash", "import", str(notes)], env=environment, check=True,
+                   capture_output=True, timeout=60)
+    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "review"], env=environment, dimensions=(30, 100),
+                          encoding="utf-8", timeout=20, cwd=str(tmp_path))
+    child.expect_exact(DECK)
+    child.expect_exact(HEADING)
+    answer_in_terminal(child, "5", front="list[int]", answer="a list [/dim] of ints [bold] :thumbs_up:")
+    child.expect_exact(": Graded 5 (easy)")
+    child.expect_exact(f"{HEADING} › list[int]")
+    child.expect_exact("[red]café[/red]")
+    child.expect_exact("Space/Enter show answer")
+    child.send(" ")
+    child.expect_exact("coffee שלום 🦊")
+    child.expect_exact(f"{FILE_NAME}:4")
+    child.expect_exact("grade:")
+    child.send("5")
+    answer_in_terminal(child, "4", front="[context]", answer="lowercase [dim]")
+    child.expect_exact("All done for now")
+    child.send("x")
+    child.expect_exact("Reviewed 3 card(s) in 3 answer(s), 100% correct")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
