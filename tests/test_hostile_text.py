@@ -141,3 +141,33 @@ def test_real_terminal_review_shows_hostile_text_literally(tmp_path: Path) -> No
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+# --- 2. the clock refuses, with a sentence, the dates it cannot represent ---------------------
+
+COMMANDS_USING_THE_CLOCK = [("stats",), ("stats", "--json"), ("decks",), ("review",), ("backup",)]
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:00", "0001-01-01T01:00", "9999-12-31", "0001-01-01T00:00+05:00",
+                                    "9999-12-31T23:59-12:00", "1899-12-31T23:59", "9001-01-01"])
+@pytest.mark.parametrize("command", COMMANDS_USING_THE_CLOCK, ids=" ".join)
+def test_a_date_out_of_range_is_an_error_line(run, hostile, monkeypatch, moment, command) -> None:
+    monkeypatch.setenv("MLSFLASH_NOW", moment)
+    result = run(*command, input="5\n", code=1)
+    assert result.stderr.startswith(f"Error: MLSFLASH_NOW={moment!r} is outside the dates mlsflash supports")
+    assert "Hint: use a date from 1900-01-01 to 9000-12-31" in result.stderr
+
+
+@pytest.mark.parametrize("moment", ["1900-01-01T00:00", "1900-01-01T03:59", "9000-12-31T23:59:59", "9000-12-31"])
+@pytest.mark.parametrize("command", [*COMMANDS_USING_THE_CLOCK, ("export",), ("cards",)], ids=" ".join)
+def test_every_command_works_at_the_edges_of_the_range(run, hostile, monkeypatch, moment, command) -> None:
+    monkeypatch.setenv("MLSFLASH_NOW", moment)
+    run(*command, input="5\n5\n5\n")
+    run("stats")
+
+
+@pytest.mark.parametrize("moment", ["2026-11-26 10:00", "20261126T1000", "2026-11-26t10:00", "2026-W48-4",
+                                    "2026-11-26T10:00:00.123456789", " 2026-11-26T10:00 "])
+def test_the_clock_accepts_what_a_user_types(run, hostile, monkeypatch, moment) -> None:
+    monkeypatch.setenv("MLSFLASH_NOW", moment)
+    assert '"today": "2026-11-26"' in run("stats", "--json").stdout
