@@ -3,6 +3,7 @@ atomic export, config values and blank names, help placeholders."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -171,3 +172,63 @@ def test_every_command_works_at_the_edges_of_the_range(run, hostile, monkeypatch
 def test_the_clock_accepts_what_a_user_types(run, hostile, monkeypatch, moment) -> None:
     monkeypatch.setenv("MLSFLASH_NOW", moment)
     assert '"today": "2026-11-26"' in run("stats", "--json").stdout
+
+
+# --- 7. search and --topic match the displayed text, case-folded, literally ----------------
+
+SEARCHABLE = """\
+# Search
+## Kinesis
+- **Kinesis Data Streams** - real time
+  - **Shards** - 1 MB/s in
+  - **Retention** - 24 h default
+## Café
+- **Espresso** - 100% arabica
+- **snake_case** - names "quoted"
+- **Straße** - a street
+"""
+
+
+@pytest.fixture
+def searchable(run, tmp_path: Path) -> None:
+    run("import", write_notes(tmp_path, "search.md", SEARCHABLE))
+
+
+def fronts_found(run, *args: str) -> list[str]:
+    return [card["front"] for card in json.loads(run("cards", "--json", *args).stdout)]
+
+
+@pytest.mark.parametrize(
+    ("needle", "fronts"),
+    [
+        ("Kinesis › Kinesis Data Streams", ["Shards", "Retention"]),  # the context as the screens show it
+        ("kinesis › KINESIS", ["Shards", "Retention"]),
+        ("%", ["Espresso"]),
+        ("_", ["snake_case"]),
+        ('"', ["snake_case"]),
+        ('"quoted"', ["snake_case"]),
+        ("CAFÉ", ["Espresso", "snake_case", "Straße"]),
+        ("strasse", ["Straße"]),  # Unicode casefold: ß is ss
+        ("Cafe\u0301", ["Espresso", "snake_case", "Straße"]),  # a decomposed é finds the composed one
+        ("REAL TIME", ["Kinesis Data Streams"]),
+        ('["Kinesis"', []),  # the stored JSON is not what anyone sees
+    ],
+)
+def test_cards_search_matches_the_displayed_text_literally(run, searchable, needle, fronts) -> None:
+    assert sorted(fronts_found(run, "--search", needle)) == sorted(fronts)
+
+
+@pytest.mark.parametrize(
+    ("topic", "fronts"),
+    [
+        ("Kinesis › Kinesis Data Streams", ["Shards", "Retention"]),
+        ("CAFÉ", ["Espresso", "snake_case", "Straße"]),
+        ("%", []),
+        ("_", []),
+        ('"', []),
+        ("Espresso", []),  # --topic looks at the context only
+    ],
+)
+def test_review_topic_matches_the_displayed_context_literally(run, searchable, topic, fronts) -> None:
+    shown = run("review", "--topic", topic, input="5\n" * 8).stdout
+    assert sorted(line[3:] for line in shown.splitlines() if line.startswith("Q: ")) == sorted(fronts)
