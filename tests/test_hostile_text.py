@@ -3,7 +3,10 @@ atomic export, config values and blank names, help placeholders."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -232,3 +235,61 @@ def test_cards_search_matches_the_displayed_text_literally(run, searchable, need
 def test_review_topic_matches_the_displayed_context_literally(run, searchable, topic, fronts) -> None:
     shown = run("review", "--topic", topic, input="5\n" * 8).stdout
     assert sorted(line[3:] for line in shown.splitlines() if line.startswith("Q: ")) == sorted(fronts)
+
+
+# --- 10. export -o writes atomically, with the umask's mode, and leaves nothing behind ----------
+
+
+@pytest.fixture
+def umask():
+    def set_to(mask: int) -> None:
+        previous.append(os.umask(mask))
+
+    previous: list[int] = []
+    yield set_to
+    for mask in reversed(previous):
+        os.umask(mask)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_export_file_has_the_umask_mode(run, hostile, tmp_path, umask, mask, mode) -> None:
+    umask(mask)
+    target = tmp_path / "out" / "cards.json"
+    run("export", "-o", target)
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 3
+    assert sorted(path.name for path in target.parent.iterdir()) == ["cards.json"]
+
+
+def test_export_into_a_folder_is_an_error_and_leaves_nothing(run, hostile, tmp_path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("mine")
+    result = run("export", "-o", folder, code=1)
+    assert result.stderr.startswith(f"Error: cannot export to {folder}: it is a folder")
+    assert "Hint: give a file name" in result.stderr
+    assert sorted(path.name for path in folder.iterdir()) == ["keep.txt"]
+
+
+@pytest.mark.parametrize("failing", ["write", "fsync", "replace", "interrupt"])
+def test_a_failed_export_leaves_the_old_file_and_no_temporary(run, hostile, tmp_path, monkeypatch, failing) -> None:
+    import errno
+
+    target = tmp_path / "cards.json"
+    target.write_text("old")
+    error: BaseException = KeyboardInterrupt() if failing == "interrupt" else OSError(errno.ENOSPC, "No space left")
+
+    def fail(*args, **kwargs):
+        raise error
+
+    name = {"write": "write", "fsync": "fsync", "replace": "replace", "interrupt": "fsync"}[failing]
+    monkeypatch.setattr(os, name, fail)
+    if failing == "interrupt":
+        with contextlib.suppress(KeyboardInterrupt):  # Typer may turn it into "Aborted!"
+            assert run("export", "-o", target, code=None).exit_code != 0
+    else:
+        result = run("export", "-o", target, code=1)
+        assert result.stderr.startswith(f"Error: cannot write {target}: No space left")
+    monkeypatch.undo()
+    assert target.read_text() == "old"
+    assert sorted(path.name for path in tmp_path.iterdir() if not path.is_dir()) == sorted([FILE_NAME, "cards.json"])
