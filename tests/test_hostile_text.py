@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,3 +294,85 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(run, hostile, tmp_
     monkeypatch.undo()
     assert target.read_text() == "old"
     assert sorted(path.name for path in tmp_path.iterdir() if not path.is_dir()) == sorted([FILE_NAME, "cards.json"])
+
+
+# --- 11. config values, blank names, help placeholders -----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["-5", "-0x1", "٣", "1_000", "+5", "5.0", "1e3", "", "   ", "10001", "lots"])
+def test_config_refuses_what_is_not_an_ascii_number_in_range(run, value) -> None:
+    result = run("config", "new_per_day", value, code=1)
+    assert result.stderr.startswith(f"Error: new_per_day must be an integer from 0 to 10000, not {value!r}\n")
+    assert run("config", "new_per_day").stdout == "new_per_day = 20\n"
+
+
+@pytest.mark.parametrize(("key", "value", "allowed"), [
+    ("rollover_hour", "-1", "from 0 to 23"),
+    ("leech_lapses", "0", "from 1 to 1000"),
+    ("max_reviews_per_day", "-3", "from 0 to 100000, or none"),
+])
+def test_config_names_the_allowed_range(run, key, value, allowed) -> None:
+    assert f"Error: {key} must be an integer {allowed}, not {value!r}" in run("config", key, value, code=1).stderr
+
+
+def test_config_accepts_an_ascii_number_with_spaces_around(run) -> None:
+    run("config", "new_per_day", " 7 ")
+    assert run("config", "new_per_day").stdout == "new_per_day = 7\n"
+    run("config", "max_reviews_per_day", "none")
+    assert run("config", "max_reviews_per_day").stdout == "max_reviews_per_day = none\n"
+
+
+BLANK_NAMES = [
+    ("import", "--deck", "   ", "NOTES"),
+    ("import", "--deck", "", "NOTES"),
+    ("import", "  "),
+    ("review", "--deck", " "),
+    ("review", "--topic", ""),
+    ("review", "--topic", " \t "),
+    ("cards", "--search", ""),
+    ("cards", "--search", "  "),
+    ("cards", "--deck", "   "),
+    ("export", "--deck", " "),
+    ("export", "-o", " "),
+    ("stats", "--deck", ""),
+    ("backup", " "),
+    ("suspend", " "),
+    ("--db", " ", "decks"),
+]
+
+
+@pytest.mark.parametrize("args", BLANK_NAMES, ids=lambda args: " ".join(repr(arg) for arg in args))
+def test_blank_names_are_refused(run, tmp_path, env, args) -> None:
+    notes = write_notes(tmp_path, "notes.md", "# Deck\n- **Alpha** - first\n")
+    run("import", notes)
+    before = json.loads(run("export").stdout)
+    result = run(*[str(notes) if arg == "NOTES" else arg for arg in args], input="5\n", code=2)
+    assert "cannot be blank" in result.stderr
+    assert json.loads(run("export").stdout) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "notes.md"]
+
+
+def _all_help(run) -> dict[str, str]:
+    from typer.main import get_command
+
+    from mlsflash.cli import app
+
+    names = sorted(get_command(app).commands)  # type: ignore[attr-defined]
+    return {"": run("--help").stdout, **{name: run(name, "--help").stdout for name in names}}
+
+
+def test_help_placeholders_read_as_words(run) -> None:
+    helps = _all_help(run)
+    for name, text in helps.items():
+        assert not re.search(r"<[^>]*>|\{|list\[", text), f"mlsflash {name} --help:\n{text}"
+    usage = {name: text.splitlines()[0] for name, text in helps.items()}
+    assert usage["suspend"] == "Usage: mlsflash suspend [OPTIONS] ID..."
+    assert usage["unsuspend"] == "Usage: mlsflash unsuspend [OPTIONS] ID..."
+    assert usage["import"] == "Usage: mlsflash import [OPTIONS] [PATH]..."
+    assert usage["config"] == "Usage: mlsflash config [OPTIONS] [KEY] [VALUE]"
+    assert usage["backup"] == "Usage: mlsflash backup [OPTIONS] [PATH]"
+    for name, option in [("review", "--new N"), ("review", "--limit N"), ("review", "--deck NAME"),
+                         ("review", "--topic TEXT"), ("cards", "--search TEXT"), ("cards", "--status STATUS"),
+                         ("export", "--output PATH"), ("export", "--format FORMAT"), ("stats", "--deck NAME"),
+                         ("import", "--deck NAME"), ("", "--db PATH")]:
+        assert option in helps[name], f"{option} in mlsflash {name} --help"
