@@ -376,3 +376,30 @@ def test_help_placeholders_read_as_words(run) -> None:
                          ("export", "--output PATH"), ("export", "--format FORMAT"), ("stats", "--deck NAME"),
                          ("import", "--deck NAME"), ("", "--db PATH")]:
         assert option in helps[name], f"{option} in mlsflash {name} --help"
+
+
+# --- 13. the project cites its own documents ---------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+CITED_SECTION = re.compile(r"""README(?:\.md)?(?:'s)?,? (?:section )?["“]([^"”]+)["”]""")
+
+
+def _sources() -> list[Path]:
+    return [path for folder in ("src", "tests") for path in sorted((ROOT / folder).rglob("*.py"))
+            if path != Path(__file__).resolve()]
+
+
+def test_code_and_tests_cite_no_document_the_repository_lacks() -> None:
+    for path in _sources():
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"DESIGN\.md|design doc", text, re.IGNORECASE), f"{path} cites a design document"
+        for name in re.findall(r"\b(?:docs/[\w./-]+\.md)", text):
+            assert (ROOT / name).exists(), f"{path} cites {name}, which the repository does not contain"
+
+
+def test_the_readme_sections_cited_in_the_code_exist() -> None:
+    headings = {line.lstrip("#").strip() for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("#")}
+    cited = {(path.name, section) for path in _sources() for section in CITED_SECTION.findall(path.read_text("utf-8"))}
+    assert cited, "the SM-2 and parser rules cite their README sections"
+    assert {(name, section) for name, section in cited if section not in headings} == set()
