@@ -49,7 +49,7 @@ class WordsCommand(TyperCommand):
         arguments = [
             (param.metavar, getattr(param, "help", None) or "")
             for param in self.get_params(ctx)
-            if param.param_type_name == "argument" and param.metavar and not param.hidden
+            if param.param_type_name == "argument" and param.metavar and not getattr(param, "hidden", False)
         ]
         if arguments:
             with formatter.section("Arguments"):
