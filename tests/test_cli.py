@@ -189,7 +189,7 @@ def test_debug_variable_re_raises(run, monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_import_prints_a_summary_per_file(run, notes: Path) -> None:
     result = run("import", notes)
     header = next(line for line in result.stdout.splitlines() if "added" in line)
-    for column in ("added", "updated", "unchanged", "moved", "retired", "revived", "skipped"):
+    for column in ("added", "updated", "same", "moved", "retired", "revived", "skipped"):
         assert column in header
     row = next(line for line in result.stdout.splitlines() if line.startswith("letters.md"))
     assert [int(number) for number in row.split()[1:]] == [4, 0, 0, 0, 0, 0, 0]

@@ -1,4 +1,4 @@
-"""The notes format of DESIGN.md, one table row per rule (pure: text in, drafts out)."""
+"""README, "The notes format": one table row per rule (pure: text in, drafts out)."""
 
 from __future__ import annotations
 

@@ -240,7 +240,7 @@ def test_max_reviews_per_day_caps_due_cards(run, deck, monkeypatch):
 
 
 def test_config_validates(run):
-    assert "Error: new_per_day must be a whole number" in run("config", "new_per_day", "lots", code=1).stderr
+    assert "Error: new_per_day must be an integer from 0 to 10000" in run("config", "new_per_day", "lots", code=1).stderr
     assert "Error: unknown setting" in run("config", "colour", code=1).stderr
     run("config", "new_per_day", "7")
     assert "new_per_day = 7" in run("config").stdout

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
 from mlsflash.errors import MlsflashError
+from mlsflash.textsearch import SHOWS_FUNCTION
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -89,7 +90,7 @@ def card_records(
     include_retired: bool = True,
 ) -> list[dict[str, Any]]:
     """Cards as the JSON export describes them, in deck and note order."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import func, select
 
     from mlsflash.storage.schema import Card, Deck
 
@@ -101,10 +102,8 @@ def card_records(
         if deck is not None:
             query = query.where(Card.deck_id == require_deck(connection, deck))
         if search:
-            pattern = f"%{search}%"
-            query = query.where(
-                or_(Card.front_plain.ilike(pattern), Card.back_plain.ilike(pattern), Card.context.ilike(pattern))
-            )
+            shows = getattr(func, SHOWS_FUNCTION)(search, Card.context, Card.front_plain, Card.back_plain)
+            query = query.where(shows == 1)
         if status is not None:
             query = query.where(status_column == status)
         elif not include_retired:

@@ -13,6 +13,11 @@ from mlsflash.errors import MlsflashError
 
 DEFAULT_ROLLOVER_HOUR = 4
 NOW_VARIABLE = "MLSFLASH_NOW"
+# Every command does date arithmetic around "now": the study day (minus the rollover hour),
+# 26 weeks of calendar back, 30 days of forecast and intervals of centuries ahead. Python's
+# dates end at years 1 and 9999, so "now" keeps well inside them.
+EARLIEST = datetime(1900, 1, 1)
+LATEST = datetime(9000, 12, 31, 23, 59, 59, 999_999)
 
 
 def now() -> datetime:
@@ -39,8 +44,20 @@ def parse_now(value: str) -> datetime:
     if len(text) <= 10 and "T" not in text:
         parsed = datetime.combine(parsed.date(), time(12, 0))
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(tz.tzlocal()).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(tz.tzlocal()).replace(tzinfo=None)
+        except OverflowError:  # the offset carries it past year 1 or 9999
+            raise _out_of_range(value) from None
+    if not EARLIEST <= parsed <= LATEST:
+        raise _out_of_range(value)
     return parsed
+
+
+def _out_of_range(value: str) -> MlsflashError:
+    return MlsflashError(
+        f"{NOW_VARIABLE}={value!r} is outside the dates mlsflash supports",
+        hint=f"use a date from {EARLIEST.date().isoformat()} to {LATEST.date().isoformat()}",
+    )
 
 
 def study_day(moment: datetime, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:

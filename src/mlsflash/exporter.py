@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -39,13 +40,51 @@ def to_csv(records: Sequence[dict[str, Any]]) -> str:
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    """Write to a temporary file beside the target, flush it to disk, then rename: readers
+    never see half a file, a failure (or Ctrl-C) leaves the old file and no temporary, and the
+    new file gets the mode the umask gives any new file (mkstemp alone would make it 0600)."""
     target = Path(path)
+    if target.is_dir():
+        raise MlsflashError(f"cannot export to {target}: it is a folder", hint=f"give a file name, such as {target / 'cards.json'}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, target)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise MlsflashError(f"cannot write {target}: {error.strerror}") from None
+    try:
+        try:
+            os.chmod(temporary, 0o666 & ~_umask())
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(handle, data) :]
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise MlsflashError(f"cannot write {target}: {error.strerror or error}") from None
+        raise
+    _sync_folder(target.parent)
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows cannot open a folder)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)

@@ -136,8 +136,8 @@ class ReviewSession:
                 conditions.append("c.deck_id = ?")
                 params.append(require_deck(connection, self.deck))
         if self.topic:
-            conditions.append("c.context LIKE ?")
-            params.append(f"%{self.topic}%")
+            conditions.append("mlsflash_shows(?, c.context)")  # see textsearch: the context as displayed
+            params.append(self.topic)
         self._filter_sql = " AND ".join(conditions)
         self._filter_params = tuple(params)
 

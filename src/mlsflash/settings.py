@@ -38,16 +38,15 @@ def load(connection: Connection) -> Settings:
 def parse_value(key: str, text: str) -> int | None:
     if key not in KEYS:
         raise MlsflashError(f"unknown setting {key!r}", hint=f"settings are: {', '.join(KEYS)}")
-    if key == "max_reviews_per_day" and text.strip().lower() in _NONE_WORDS:
+    if key == "max_reviews_per_day" and text.strip().lower() in _NONE_WORDS - {""}:
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise MlsflashError(f"{key} must be a whole number, not {text!r}") from None
+    digits = text.strip()
     low, high = _LIMITS[key]
-    if not low <= value <= high:
-        raise MlsflashError(f"{key} must be between {low} and {high}, not {value}")
-    return value
+    # ASCII digits only: int() would also take "-5", "+5", "1_000" and "٣".
+    if not (digits.isascii() and digits.isdigit() and low <= int(digits) <= high):
+        also = ", or none" if key == "max_reviews_per_day" else ""
+        raise MlsflashError(f"{key} must be an integer from {low} to {high}{also}, not {text!r}")
+    return int(digits)
 
 
 def save(connection: Connection, key: str, text: str) -> int | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from mlsflash import __version__
 from mlsflash.errors import MlsflashError
@@ -31,6 +32,38 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class WordsCommand(TyperCommand):
+    """Help whose placeholders read as words: an argument with a metavar is shown exactly as
+    that metavar (`ID...`, `[PATH]...`), without Typer's `{ids}...` and `<list[str]>`."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument" and param.metavar:
+                pieces.append(param.metavar)
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        arguments = [
+            (param.metavar, getattr(param, "help", None) or "")
+            for param in self.get_params(ctx)
+            if param.param_type_name == "argument" and param.metavar and not getattr(param, "hidden", False)
+        ]
+        if arguments:
+            with formatter.section("Arguments"):
+                formatter.write_dl(arguments)
+        options = [
+            record
+            for param in self.get_params(ctx)
+            if param.param_type_name == "option" and (record := param.get_help_record(ctx)) is not None
+        ]
+        if options:
+            with formatter.section("Options"):
+                formatter.write_dl(options)
+
+
 @dataclass
 class Globals:
     db: Optional[str]
@@ -49,6 +82,19 @@ class Globals:
         return resolve_db_path(self.db)
 
 
+def not_blank(value: Any) -> Any:
+    """Option callback: a name, text or path made only of spaces is a usage error, never a
+    deck called "" or a filter that matches everything."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(item, str) and not item.strip() for item in values):
+        raise typer.BadParameter("cannot be blank")
+    return value
+
+
+def deck_option(help: str = "Only this deck.") -> Any:
+    return typer.Option(None, "--deck", metavar="NAME", help=help, callback=not_blank)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mlsflash {__version__}")
@@ -60,7 +106,7 @@ def root(
     ctx: typer.Context,
     db: Optional[str] = typer.Option(
         None, "--db", envvar="MLSFLASH_DB", help="SQLite database file [default: the user data folder].",
-        show_envvar=True,
+        show_envvar=True, metavar="PATH", callback=not_blank,
     ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -101,7 +147,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
                     globals_._store.close()
                     globals_._store = None
 
-        app.command(name, **kwargs)(guarded)
+        app.command(name, cls=WordsCommand, **kwargs)(guarded)
         return function
 
     return register

@@ -6,16 +6,19 @@ from typing import List, Optional
 
 import typer
 
-from mlsflash.cli.app import command, store_of
+from mlsflash.cli.app import command, deck_option, not_blank, store_of
 from mlsflash.errors import MlsflashError
 
 
 @command("export")
 def export_command(
     ctx: typer.Context,
-    format: str = typer.Option("json", "--format", "-f", help="json or csv."),
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write to FILE instead of standard output."),
+    format: str = typer.Option("json", "--format", "-f", metavar="FORMAT", help="json or csv."),
+    deck: Optional[str] = deck_option(),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="PATH", callback=not_blank,
+        help="Write to this file (atomically) instead of standard output.",
+    ),
 ) -> None:
     """Export every card with its schedule (JSON schema in README)."""
     from mlsflash import catalog, exporter
@@ -46,10 +49,13 @@ def decks_command(ctx: typer.Context) -> None:
 @command("cards")
 def cards_command(
     ctx: typer.Context,
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
-    search: Optional[str] = typer.Option(None, "--search", "-s", help="Text in the front, back or context."),
+    deck: Optional[str] = deck_option(),
+    search: Optional[str] = typer.Option(
+        None, "--search", "-s", metavar="TEXT", callback=not_blank,
+        help="Text shown in the front, back or context (any case, taken literally).",
+    ),
     status: Optional[str] = typer.Option(
-        None, "--status", help="new, learning, review, suspended or retired [default: all but retired]."
+        None, "--status", metavar="STATUS", help="new, learning, review, suspended or retired [default: all but retired]."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the export schema)."),
 ) -> None:
@@ -65,7 +71,7 @@ def cards_command(
 
 
 @command("suspend")
-def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., help="Card ids.")) -> None:
+def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank)) -> None:
     """Take cards out of review until unsuspended."""
     from mlsflash import catalog
 
@@ -74,7 +80,7 @@ def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., hel
 
 
 @command("unsuspend")
-def unsuspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., help="Card ids.")) -> None:
+def unsuspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank)) -> None:
     """Put suspended cards (leeches included) back into review."""
     from mlsflash import catalog
 

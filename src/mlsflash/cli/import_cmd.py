@@ -6,15 +6,17 @@ from typing import List, Optional
 
 import typer
 
-from mlsflash.cli.app import command, db_path_of, store_of
+from mlsflash.cli.app import command, db_path_of, deck_option, not_blank, store_of
 from mlsflash.errors import MlsflashError
 
 
 @command("import")
 def import_command(
     ctx: typer.Context,
-    paths: Optional[List[str]] = typer.Argument(None, help="Notes files or folders (searched for *.md, *.markdown)."),
-    deck: Optional[str] = typer.Option(None, "--deck", help="Deck name [default: the file's first # heading]."),
+    paths: Optional[List[str]] = typer.Argument(
+        None, metavar="[PATH]...", help="Notes files or folders (searched for *.md, *.markdown).", callback=not_blank
+    ),
+    deck: Optional[str] = deck_option("Deck name [default: the file's first # heading]."),
     reverse: Optional[bool] = typer.Option(
         None, "--reverse/--no-reverse", help="Also make definition->term cards; remembered per deck."
     ),

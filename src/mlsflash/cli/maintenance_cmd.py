@@ -6,13 +6,15 @@ from typing import Optional
 
 import typer
 
-from mlsflash.cli.app import command, store_of
+from mlsflash.cli.app import command, not_blank, store_of
 
 
 @command("backup")
 def backup_command(
     ctx: typer.Context,
-    path: Optional[str] = typer.Argument(None, help="Where to write the copy [default: beside the database]."),
+    path: Optional[str] = typer.Argument(
+        None, metavar="[PATH]", help="Where to write the copy [default: beside the database].", callback=not_blank
+    ),
 ) -> None:
     """Write a consistent copy of the database (SQLite backup API; safe while mlsflash runs)."""
     from pathlib import Path

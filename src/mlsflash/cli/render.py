@@ -14,11 +14,22 @@ if TYPE_CHECKING:
 
 _INLINE = re.compile(r"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*")
 
-
 def console(stderr: bool = False) -> Console:
+    """A console that never reads a string as Rich markup or `:emoji:` codes: user text is
+    printed as it is written, and style comes only from `styled` pieces."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False)
+
+
+def styled(*parts: str | tuple[str, str] | Text) -> Text:
+    """The one way to put text on screen: each part is literal text, `(text, style)`, or Text.
+
+    Notes text, deck names, contexts, file names and search terms go through here (or
+    `inline`), so brackets such as `[/opt/ml]` or `[bold]` are shown, never interpreted."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 def inline(markup: str, base_style: str = "") -> Text:
@@ -47,18 +58,17 @@ _IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived"
 
 
 def import_report(out: Console, report: ImportReport, *, verbose: bool = False) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     title = "Import (dry run: nothing written)" if report.dry_run else "Import"
     table = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
     table.add_column("file / deck", overflow="fold")
-    for column in (*_IMPORT_COUNTS, "skipped"):
-        table.add_column(column, justify="right")
+    for column in (*_IMPORT_COUNTS, "skipped"):  # "same": "unchanged" leaves file names too little room
+        table.add_column("same" if column == "unchanged" else column, justify="right")
     for file in report.files:
-        where = "[dim]→ gone from its folder[/dim]" if file.gone else f"[dim]→ {escape(file.deck)}[/dim]"
+        where = "→ gone from its folder" if file.gone else f"→ {file.deck}"
         table.add_row(
-            f"{escape(file.path)}\n{where}", *(str(getattr(file, name)) for name in _IMPORT_COUNTS),
+            styled(file.path, "\n", (where, "dim")), *(str(getattr(file, name)) for name in _IMPORT_COUNTS),
             str(len(file.skipped)),
         )
     if len(report.files) > 1:
@@ -73,17 +83,17 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
         for file in report.files for other, count in file.repeats.items()
     ]
     for notice in notices:
-        out.print(f"Note: {notice}", markup=False, soft_wrap=True)
+        out.print(styled(f"Note: {notice}"), soft_wrap=True)
     moved = [line for file in report.files for line in file.moved_cards]
     if moved and verbose:
         out.print(f"\nMoved cards ({len(moved)}), history kept:")
         for line in moved:
-            out.print(f"  {line}", markup=False, soft_wrap=True)
+            out.print(styled(f"  {line}"), soft_wrap=True)
     skipped = [line for file in report.files for line in file.skipped]
     if skipped:
         out.print(f"\nSkipped bullets ({len(skipped)}):")
         for line in skipped:
-            out.print(f"  {line}", markup=False, soft_wrap=True)
+            out.print(styled(f"  {line}"), soft_wrap=True)
 
 
 def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
@@ -97,7 +107,7 @@ def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
     for column in ("total", "new", "due", "suspended", "retired"):
         table.add_column(column, justify="right")
     for deck in decks:
-        table.add_row(deck.name, *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired)))
+        table.add_row(styled(deck.name), *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired)))
     out.print(table)
 
 
@@ -114,7 +124,7 @@ def card_table(out: Console, records: Sequence[dict[str, Any]]) -> None:
     table.add_column("due", no_wrap=True)
     for record in records:
         where = " › ".join(record["context"])
-        label = f"{record['front']}" + (f"  [{where}]" if where else "")
+        label = styled(record["front"], f"  [{where}]" if where else "")
         table.add_row(record["id"], label, record["status"], record["due"] or "-")
     out.print(table)
     out.print(f"{len(records)} card(s)")
@@ -136,8 +146,8 @@ def stats_view(out: Console, figures: dict[str, Any]) -> None:
         figures[key] for key in ("cards", "due", "reviews", "retention", "streak")
     )
     scope = f" · deck {figures['deck']}" if figures.get("deck") else ""
-    out.print(f"[bold]mlsflash stats[/bold] · study day {figures['today']}{scope}")
-    out.print(f"Due today [bold]{due['today']}[/bold] (overdue {due['overdue']}) · tomorrow {due['tomorrow']}")
+    out.print(styled(("mlsflash stats", "bold"), f" · study day {figures['today']}{scope}"))
+    out.print(styled("Due today ", (str(due["today"]), "bold"), f" (overdue {due['overdue']}) · tomorrow {due['tomorrow']}"))
     out.print(
         f"Reviewed today {reviews['today']} ({duration(reviews['seconds_today'])}) · "
         f"7 days {reviews['last_7_days']} · 30 days {reviews['last_30_days']} "
@@ -173,7 +183,7 @@ def _forecast_chart(out: Console, forecast: list[dict[str, Any]], height: int = 
 
     counts = [day["due"] for day in forecast]
     peak = max(counts, default=0)
-    out.print(f"[bold]Due in the next {len(counts)} days[/bold] (peak {peak}, total {sum(counts)})")
+    out.print(styled((f"Due in the next {len(counts)} days", "bold"), f" (peak {peak}, total {sum(counts)})"))
     if peak == 0:
         out.print("  nothing scheduled")
         return
@@ -202,7 +212,7 @@ def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks
     peak = max(by_day.values(), default=0)
     last_monday = today - timedelta(days=today.weekday())
     first_monday = last_monday - timedelta(weeks=weeks - 1)
-    out.print(f"[bold]Reviews, last {weeks} weeks[/bold] ({sum(by_day.values())} answers, busiest day {peak})")
+    out.print(styled((f"Reviews, last {weeks} weeks", "bold"), f" ({sum(by_day.values())} answers, busiest day {peak})"))
     styles = ("dim", "green", "green", "bold green", "bold green")
     for weekday, label in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         line = Text(f"  {label:<4}")
@@ -224,7 +234,7 @@ def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
     if not topics:
         out.print("No cards yet. Import notes with: mlsflash import NOTES.md (or --bundled)")
         return
-    out.print("[bold]By topic[/bold]")
+    out.print(styled(("By topic", "bold")))
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("deck › topic", overflow="fold", ratio=1)
     for column in ("cards", "seen", "mature", "retain", "EF", "due"):
@@ -233,7 +243,7 @@ def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
         total = topic["total"] or 1
         name = f"{topic['deck']} › {topic['topic']}" if topic["topic"] else topic["deck"]
         table.add_row(
-            escape_markup(name),
+            styled(name),
             str(topic["total"]),
             f"{topic['seen'] / total:.0%}",
             f"{topic['mature'] / total:.0%}",
@@ -247,7 +257,7 @@ def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
 def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
-    out.print("[bold]Hardest cards[/bold] (rewrite their notes)")
+    out.print(styled(("Hardest cards", "bold"), " (rewrite their notes)"))
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("card", overflow="fold", ratio=1)
     table.add_column("EF", justify="right", no_wrap=True)
@@ -256,7 +266,7 @@ def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
     for card in hardest:
         label = card["front"] + (" [leech]" if card["leech"] else "")
         source = f"{_short_path(card['source']['file'])}:{card['source']['line']}"
-        table.add_row(escape_markup(label), f"{card['easiness']:.2f}", str(card["lapses"]), escape_markup(source))
+        table.add_row(styled(label), f"{card['easiness']:.2f}", str(card["lapses"]), styled(source))
     out.print(table)
 
 
@@ -265,8 +275,3 @@ def _short_path(path: str) -> str:
 
     return Path(path).name
 
-
-def escape_markup(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)

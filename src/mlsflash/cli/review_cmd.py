@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from mlsflash.cli.app import command, store_of
+from mlsflash.cli.app import command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
     from mlsflash.cli.review_ui import ReviewUI
@@ -18,10 +18,13 @@ if TYPE_CHECKING:
 @command("review")
 def review_command(
     ctx: typer.Context,
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
-    topic: Optional[str] = typer.Option(None, "--topic", help="Only cards whose context contains TEXT."),
-    new: Optional[int] = typer.Option(None, "--new", min=0, help="New cards allowed today, for this run."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N scheduled cards this session."),
+    deck: Optional[str] = deck_option(),
+    topic: Optional[str] = typer.Option(
+        None, "--topic", metavar="TEXT", callback=not_blank,
+        help="Only cards whose context, as shown, contains TEXT (any case, taken literally).",
+    ),
+    new: Optional[int] = typer.Option(None, "--new", min=0, metavar="N", help="New cards allowed today, for this run."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="At most N scheduled cards this session."),
 ) -> None:
     """Today's SM-2 session: Space reveals, 0-5 grades, u undo, s skip, q quit, ? keys."""
     from mlsflash import catalog, clock, importer, settings
@@ -76,11 +79,16 @@ def _run(session: ReviewSession, ui: ReviewUI) -> None:
             ui.show_result(result, session.today)
 
 
-@command("config")
+# ignore_unknown_options: `config new_per_day -5` is a value to refuse with its range, not an option.
+@command("config", context_settings={"ignore_unknown_options": True})
 def config_command(
     ctx: typer.Context,
-    key: Optional[str] = typer.Argument(None, help="new_per_day, max_reviews_per_day, rollover_hour or leech_lapses."),
-    value: Optional[str] = typer.Argument(None, help="New value (max_reviews_per_day accepts 'none')."),
+    key: Optional[str] = typer.Argument(
+        None, metavar="[KEY]", help="new_per_day, max_reviews_per_day, rollover_hour or leech_lapses."
+    ),
+    value: Optional[str] = typer.Argument(
+        None, metavar="[VALUE]", help="New value (max_reviews_per_day accepts 'none')."
+    ),
 ) -> None:
     """Show or change the settings kept in the database."""
     from dataclasses import asdict

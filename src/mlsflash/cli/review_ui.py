@@ -172,30 +172,30 @@ class KeyUI:
             self._console.print(render.inline(line, "dim"))
         self._status = []
         kind = {"new": "new card", "due": "review", "redrill": "re-drill"}[card.kind]
-        self._console.print(f"[bold]{counts_line(counts)}[/bold]   [dim]{kind} · {card.deck}[/dim]")
-        title = CONTEXT_SEPARATOR.join(card.context) or None
+        self._console.print(render.styled((counts_line(counts), "bold"), "   ", (f"{kind} · {card.deck}", "dim")))
+        # A str title would be read as Rich markup by Panel, whatever the console says.
+        title = render.styled(CONTEXT_SEPARATOR.join(card.context)) if card.context else None
         self._console.print(Panel(render.inline(card.front), title=title, title_align="left", padding=(1, 2)))
-        self._console.print("[dim]Space/Enter show answer · s skip · u undo · q quit · ? keys[/dim]")
+        self._console.print("Space/Enter show answer · s skip · u undo · q quit · ? keys", style="dim")
 
     def _show_back(self, card: QueueCard) -> None:
-        from rich.markup import escape
         from rich.panel import Panel
         from rich.text import Text
 
         answer = Text("\n").join(render.inline(line) for line in card.back.splitlines())
         self._console.print(Panel(answer, border_style="green", padding=(0, 2)))
-        self._console.print(f"[dim]{escape(source_of(card))}[/dim]", soft_wrap=True)
-        self._console.print(f"[bold]grade:[/bold] {LEGEND}")
-        self._console.print("[dim]u undo · s skip · q quit · ? keys[/dim]")
+        self._console.print(render.styled((source_of(card), "dim")), soft_wrap=True)
+        self._console.print(render.styled(("grade:", "bold"), f" {LEGEND}"))
+        self._console.print("u undo · s skip · q quit · ? keys", style="dim")
 
     def offer_undo(self) -> bool:
         import typer
 
-        self._console.print(f"[dim]{DONE_PROMPT}[/dim]")
+        self._console.print(DONE_PROMPT, style="dim")
         return typer.getchar() == "u"
 
     def show_result(self, result: AnswerResult, today: date) -> None:
-        self._say(f"{_plain(result.card.front)}: {result_line(result, today)}")
+        self._say(f"{result.card.front}: {result_line(result, today)}")
 
     def note(self, text: str) -> None:
         self._say(text)

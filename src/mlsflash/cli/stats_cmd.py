@@ -6,13 +6,13 @@ from typing import Optional
 
 import typer
 
-from mlsflash.cli.app import command, store_of
+from mlsflash.cli.app import command, deck_option, store_of
 
 
 @command("stats")
 def stats_command(
     ctx: typer.Context,
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    deck: Optional[str] = deck_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (schema in README)."),
 ) -> None:
     """Due today and the next 30 days, retention, streaks, weak topics, hardest cards."""

@@ -151,6 +151,8 @@ def _prepare_parent(path: Path) -> None:
 def make_engine(path: Path) -> Engine:
     from sqlalchemy import create_engine, event
 
+    from mlsflash import textsearch
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -165,6 +167,7 @@ def make_engine(path: Path) -> Engine:
         # can roll back the last few commits, and never corrupts the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        textsearch.register(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
