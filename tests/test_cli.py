@@ -114,11 +114,20 @@ def _not_a_db(tmp_path: Path) -> list[str]:
     return ["--db", str(tmp_path / "notes.db"), "cards"]
 
 
+def _database(tmp_path: Path) -> None:
+    """An empty database where the `env` fixture points: only review and import create one."""
+    from mlsflash.storage import open_store
+
+    open_store(tmp_path / "data" / "mlsflash.db").close()
+
+
 def _unknown_deck(tmp_path: Path) -> list[str]:
+    _database(tmp_path)
     return ["export", "--deck", "No Such Deck"]
 
 
 def _unknown_card(tmp_path: Path) -> list[str]:
+    _database(tmp_path)
     return ["suspend", "0123456789ab"]
 
 
@@ -127,6 +136,7 @@ def _unknown_format(tmp_path: Path) -> list[str]:
 
 
 def _unknown_status(tmp_path: Path) -> list[str]:
+    _database(tmp_path)
     return ["cards", "--status", "sleeping"]
 
 
@@ -285,7 +295,8 @@ def test_export_csv_has_a_header_and_a_row_per_card(run, notes: Path, export) ->
     assert {record["id"] for record in records} == {card["id"] for card in export()}
 
 
-def test_export_of_an_empty_collection_is_an_empty_array(export) -> None:
+def test_export_of_an_empty_collection_is_an_empty_array(export, tmp_path: Path) -> None:
+    _database(tmp_path)
     assert export() == []
 
 
@@ -302,6 +313,7 @@ def deck_rows(output: str) -> dict[str, list[int]]:
 
 
 def test_decks_lists_counts(run, notes: Path, tmp_path: Path, export) -> None:
+    _database(tmp_path)
     assert "No decks" in run("decks").stdout
     run("import", notes)
     other = write_notes(tmp_path, "other.md", "# Other\n\n- omega - end\n- psi - near the end\n")
@@ -352,4 +364,4 @@ def test_db_option_overrides_the_environment(run, notes: Path, tmp_path: Path, e
     run("--db", other, "import", notes)
     assert other.is_file()
     assert json.loads(run("--db", other, "export").stdout) != []
-    assert json.loads(run("export").stdout) == []
+    assert "Error: no database at" in run("export", code=1).stderr  # the environment's, never created

@@ -299,8 +299,14 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(run, hostile, tmp_
 # --- 11. config values, blank names, help placeholders -----------------------------------------
 
 
+@pytest.fixture
+def database(run, tmp_path) -> None:
+    """config changes an existing database (only review and import create one)."""
+    run("import", write_notes(tmp_path, "one.md", "* **x** - y\n"))
+
+
 @pytest.mark.parametrize("value", ["-5", "-0x1", "٣", "1_000", "+5", "5.0", "1e3", "", "   ", "10001", "lots"])
-def test_config_refuses_what_is_not_an_ascii_number_in_range(run, value) -> None:
+def test_config_refuses_what_is_not_an_ascii_number_in_range(run, database, value) -> None:
     result = run("config", "new_per_day", value, code=1)
     assert result.stderr.startswith(f"Error: new_per_day must be an integer from 0 to 10000, not {value!r}\n")
     assert run("config", "new_per_day").stdout == "new_per_day = 20\n"
@@ -311,11 +317,11 @@ def test_config_refuses_what_is_not_an_ascii_number_in_range(run, value) -> None
     ("leech_lapses", "0", "from 1 to 1000"),
     ("max_reviews_per_day", "-3", "from 0 to 100000, or none"),
 ])
-def test_config_names_the_allowed_range(run, key, value, allowed) -> None:
+def test_config_names_the_allowed_range(run, database, key, value, allowed) -> None:
     assert f"Error: {key} must be an integer {allowed}, not {value!r}" in run("config", key, value, code=1).stderr
 
 
-def test_config_accepts_an_ascii_number_with_spaces_around(run) -> None:
+def test_config_accepts_an_ascii_number_with_spaces_around(run, database) -> None:
     run("config", "new_per_day", " 7 ")
     assert run("config", "new_per_day").stdout == "new_per_day = 7\n"
     run("config", "max_reviews_per_day", "none")

@@ -285,6 +285,9 @@ def test_reverse_is_per_deck(env: Path, tmp_path: Path, export, run) -> None:
 
 
 def test_dry_run_reports_and_writes_nothing(env: Path, notes: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlsflash.storage import open_store
+
+    open_store(env).close()  # a dry run never creates the database (tests/test_database_access.py)
     result = run("import", notes, "--dry-run")
     assert "dry run" in result.stdout.lower()
     assert dump(env) == {"decks": [], "source_files": [], "cards": [], "reviews": []}

@@ -239,7 +239,8 @@ def test_max_reviews_per_day_caps_due_cards(run, deck, monkeypatch):
     assert result.stdout.count("Graded 5") == 2
 
 
-def test_config_validates(run):
+def test_config_validates(run, deck):
+    deck()  # config changes an existing database; only review and import create one
     assert "Error: new_per_day must be an integer from 0 to 10000" in run("config", "new_per_day", "lots", code=1).stderr
     assert "Error: unknown setting" in run("config", "colour", code=1).stderr
     run("config", "new_per_day", "7")

@@ -90,7 +90,10 @@ def test_deck_filter_and_unknown_deck(run, history, tmp_path):
     assert "Error: no deck named 'Missing'" in run("stats", "--deck", "Missing", code=1).stderr
 
 
-def test_an_empty_database_gives_zeros_and_nulls(run):
+def test_an_empty_database_gives_zeros_and_nulls(run, env):
+    from mlsflash.storage import open_store
+
+    open_store(env).close()
     figures = stats(run)
     assert figures["cards"]["total"] == 0 and figures["due"]["today"] == 0
     assert figures["retention"] == {

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Sequence
 
+from mlsflash import states
 from mlsflash.errors import MlsflashError
 from mlsflash.textsearch import SHOWS_FUNCTION
+from mlsflash.states import Status, UserStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -16,22 +18,14 @@ if TYPE_CHECKING:
 
     from mlsflash.storage import Store
 
-STATUSES = ("new", "learning", "review", "suspended", "retired")
+STATUSES = tuple(status.value for status in UserStatus)
 
 
 def status_expression() -> ColumnElement[str]:
-    """The user-facing status of a card, as SQL."""
-    from sqlalchemy import case
+    """The user-facing status of a card, as SQL (the one definition in `states`)."""
+    from sqlalchemy import String, literal_column
 
-    from mlsflash.storage.schema import Card
-
-    return case(
-        (Card.status == "retired", "retired"),
-        (Card.status == "suspended", "suspended"),
-        (Card.due.is_(None), "new"),
-        (Card.repetitions < 2, "learning"),
-        else_="review",
-    )
+    return literal_column(f"({states.USER_STATUS})", String)
 
 
 @dataclass(frozen=True)
@@ -45,26 +39,22 @@ class DeckSummary:
 
 
 def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
-    from sqlalchemy import func, select
+    from sqlalchemy import text
 
-    from mlsflash.storage.schema import Card, Deck
-
-    active = Card.status == "active"
-    query = (
-        select(
-            Deck.name,
-            func.count(Card.id).filter(Card.status != "retired"),
-            func.count(Card.id).filter(active, Card.due.is_(None)),
-            func.count(Card.id).filter(active, Card.due <= today.isoformat()),
-            func.count(Card.id).filter(Card.status == "suspended"),
-            func.count(Card.id).filter(Card.status == "retired"),
-        )
-        .outerjoin(Card, Card.deck_id == Deck.id)
-        .group_by(Deck.id)
-        .order_by(Deck.name)
+    query = text(
+        f"""
+        SELECT d.name,
+          count(*) FILTER (WHERE {states.NOT_RETIRED}),
+          count(*) FILTER (WHERE {states.NEW}),
+          count(*) FILTER (WHERE {states.DUE}),
+          count(*) FILTER (WHERE {states.SUSPENDED}),
+          count(*) FILTER (WHERE {states.RETIRED})
+        FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
+        GROUP BY d.id ORDER BY d.name
+        """
     )
     with store.read() as connection:
-        return [DeckSummary(*row) for row in connection.execute(query)]
+        return [DeckSummary(*row) for row in connection.execute(query, {"today": today.isoformat()})]
 
 
 def collection_is_empty(store: Store) -> bool:
@@ -107,7 +97,7 @@ def card_records(
         if status is not None:
             query = query.where(status_column == status)
         elif not include_retired:
-            query = query.where(Card.status != "retired")
+            query = query.where(Card.status != Status.RETIRED.value)
         query = query.order_by(Deck.name, Card.source_file, Card.position)
         rows = connection.execute(query).all()
     return [_record(row) for row in rows]
@@ -144,13 +134,13 @@ def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int
         missing = [card_id for card_id in wanted if card_id not in rows]
         if missing:
             raise MlsflashError(f"no card with id {', '.join(missing)}", hint="find ids with: mlsflash cards --search TEXT")
-        retired = [card_id for card_id in wanted if rows[card_id] == "retired"]
+        retired = [card_id for card_id in wanted if rows[card_id] == Status.RETIRED]
         if retired:
             raise MlsflashError(f"card {', '.join(retired)} is retired (its bullet left the notes)")
-        source, target = ("active", "suspended") if suspended else ("suspended", "active")
+        source, target = (Status.ACTIVE, Status.SUSPENDED) if suspended else (Status.SUSPENDED, Status.ACTIVE)
         changing = [card_id for card_id in wanted if rows[card_id] == source]
         if changing:
-            values: dict[str, Any] = {"status": target}
+            values: dict[str, Any] = {"status": target.value}
             if not suspended:
                 values["leech"] = False
             connection.execute(update(Card).where(Card.id.in_(changing)).values(**values))

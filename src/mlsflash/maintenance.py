@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from mlsflash.model import Direction
+from mlsflash.states import ReviewKind, Status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mlsflash.storage import Store
+
+
+def _quoted(values: type[enum.Enum]) -> str:
+    return ", ".join(f"'{value.value}'" for value in values)
 
 # (description, SQL counting the rows that break it)
 INVARIANTS: tuple[tuple[str, str], ...] = (
@@ -22,10 +30,9 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
      "SELECT count(*) FROM cards WHERE due IS NULL AND (repetitions != 0 OR interval != 0)"),
     ("scheduled cards with an interval below one day", "SELECT count(*) FROM cards WHERE due IS NOT NULL AND interval < 1"),
     ("cards with an unknown status or direction",
-     "SELECT count(*) FROM cards WHERE status NOT IN ('active', 'suspended', 'retired') "
-     "OR direction NOT IN ('forward', 'reverse')"),
+     f"SELECT count(*) FROM cards WHERE status NOT IN ({_quoted(Status)}) OR direction NOT IN ({_quoted(Direction)})"),
     ("reviews with a grade outside 0-5 or an unknown kind",
-     "SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ('scheduled', 'redrill')"),
+     f"SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ({_quoted(ReviewKind)})"),
     ("reviews whose deck or topic is not their card's",
      "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.deck_id != c.deck_id OR r.topic != c.topic"),
     ("live cards sharing one identity key in one deck",

@@ -3,6 +3,10 @@
 Daily limits are counted from today's reviews, so they hold across sessions. Each answer
 is one short write transaction; no transaction is ever open while the learner thinks.
 
+Other sessions may answer, suspend or retire the same cards at any time, so what a card's
+answer does is decided from its row inside the write transaction, never from what this
+session read earlier; undo takes back exactly the rows this session wrote, or nothing.
+
 The per-answer path (answer, next card, counts) runs a handful of fixed SQL statements,
 each on an index, so it stays around a millisecond at 100k cards and 1M reviews; the
 statements are plain SQL because building SQLAlchemy expressions would cost more than
@@ -20,18 +24,19 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from mlsflash import clock, sm2
+from mlsflash import clock, sm2, states
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Grade, ReviewState
 from mlsflash.settings import Settings
+from mlsflash.states import ReviewKind, Status
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mlsflash.storage import Store
 
-SCHEDULED = "scheduled"
-REDRILL = "redrill"
+SCHEDULED = ReviewKind.SCHEDULED
+REDRILL = ReviewKind.REDRILL
 PASSING_REDRILL_GRADE = 4
 
 _CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
@@ -39,7 +44,10 @@ _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
 _STATE_BY_ID = (
     "SELECT status, leech, repetitions, easiness, interval, due, lapses, deck_id, topic FROM cards WHERE id = ?"
 )
-_REVIEWED_TODAY = "SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? LIMIT 1"
+_SCHEDULED_TODAY = (
+    f"SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? AND kind = '{SCHEDULED.value}' LIMIT 1"
+)
+_ANSWERED_SINCE = "SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1"
 _UPDATE_STATE = (
     "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, status = ?, leech = ? "
     "WHERE id = ?"
@@ -52,8 +60,16 @@ _INSERT_REVIEW = (
 )
 _TODAY_COUNTS = (
     "SELECT count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER (WHERE due_before IS NOT NULL) "
-    "FROM reviews WHERE study_day = ? AND kind = 'scheduled'"
+    f"FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}'"
 )
+
+
+class CardLeftReview(MlsflashError):
+    """The card on screen was suspended, retired or answered elsewhere: skip it, go on."""
+
+
+class UndoRefused(MlsflashError):
+    """Another session changed the card since: undoing would overwrite its work."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +96,7 @@ class Counts:
 class AnswerResult:
     card: QueueCard
     grade: Grade
-    kind: str  # scheduled | redrill
+    kind: ReviewKind
     after: ReviewState
     leech_suspended: bool
 
@@ -99,12 +115,29 @@ class Summary:
         return self.correct / self.answers if self.answers else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Answered:
+    """An answer on the undo stack: the review row it inserted and the card row it left."""
+
     review_id: int
     card_id: str
-    kind: str
+    front: str
+    kind: ReviewKind
     grade: int
+    before: tuple[Any, ...]  # the card's state columns (_STATE_COLUMNS) before the answer
+    written: tuple[Any, ...]  # ... and after it
+
+
+@dataclass(frozen=True)
+class _Skipped:
+    card_id: str
+    front: str
+    buried_before: str | None
+    buried: str
+
+
+_Action = _Answered | _Skipped
+_STATE_COLUMNS = "repetitions, easiness, interval, due, lapses, status, leech"
 
 
 @dataclass
@@ -116,7 +149,7 @@ class ReviewSession:
     topic: str | None = None
     new_limit: int | None = None  # --new: replaces new_per_day for this run
     limit: int | None = None  # --limit: scheduled cards in this session
-    _answered: list[_Answered] = field(default_factory=list)
+    _actions: list[_Action] = field(default_factory=list)  # the undo stack, last action last
     _show_first: str | None = None
     _due: deque[str] | None = None
     _new: deque[str] | None = None
@@ -127,7 +160,7 @@ class ReviewSession:
 
     def __post_init__(self) -> None:
         day = self.today.isoformat()
-        conditions = ["c.status = 'active'", "(c.buried_on IS NULL OR c.buried_on != ?)"]
+        conditions = [f"c.{states.ACTIVE}", "(c.buried_on IS NULL OR c.buried_on != ?)"]
         params: list[Any] = [day]
         if self.deck is not None:
             from mlsflash.catalog import require_deck
@@ -164,7 +197,7 @@ class ReviewSession:
                         ids.popleft()
             for card_id in list(redrill):
                 row = _first(connection, _CARD_BY_ID, (card_id,))
-                if row is not None and row.status == "active" and row.buried_on != self.today.isoformat():
+                if row is not None and row.status == Status.ACTIVE and row.buried_on != self.today.isoformat():
                     return _queue_card(row, "redrill")
                 del redrill[card_id]
         return None
@@ -222,10 +255,13 @@ class ReviewSession:
     def _scheduled_left(self) -> int:
         if self.limit is None:
             return 1 << 62
-        return max(0, self.limit - sum(1 for answer in self._answered if answer.kind == SCHEDULED))
+        return max(0, self.limit - sum(1 for answer in self._answers() if answer.kind == SCHEDULED))
+
+    def _answers(self) -> list[_Answered]:
+        return [action for action in self._actions if isinstance(action, _Answered)]
 
     def _still_queued(self, row: Any, kind: str) -> bool:
-        if row.status != "active" or row.buried_on == self.today.isoformat():
+        if row.status != Status.ACTIVE or row.buried_on == self.today.isoformat():
             return False
         if kind == "new":
             return row.due is None
@@ -238,75 +274,94 @@ class ReviewSession:
         elif ids and card.id in ids:
             ids.remove(card.id)
 
+    def _forget(self, card: QueueCard) -> None:
+        self._dequeue(card)
+        if self._redrill is not None:
+            self._redrill.pop(card.id, None)
+
     def _load(self, connection: Connection, card_id: str) -> QueueCard | None:
         row = _first(connection, _CARD_BY_ID, (card_id,))
-        if row is None or row.status != "active":
+        if row is None or row.status != Status.ACTIVE:
             return None
-        if self._reviewed_today(connection, card_id):
+        if self._scheduled_today(connection, card_id):
             return _queue_card(row, "redrill")
         return _queue_card(row, "new" if row.due is None else "due")
 
-    def _reviewed_today(self, connection: Connection, card_id: str) -> bool:
-        return _first(connection, _REVIEWED_TODAY, (card_id, self.today.isoformat())) is not None
+    def _scheduled_today(self, connection: Connection, card_id: str) -> bool:
+        return _first(connection, _SCHEDULED_TODAY, (card_id, self.today.isoformat())) is not None
+
+    def _kind_of(self, connection: Connection, card: QueueCard, row: Any) -> ReviewKind:
+        """Scheduled or re-drill, from the database: a card gets one scheduled answer per
+        study day, when it is new or due; every later answer that day is a re-drill."""
+        if row is None or row.status != Status.ACTIVE:
+            raise CardLeftReview(f"{card.front} left review meanwhile (suspended or retired elsewhere): skipped")
+        if self._scheduled_today(connection, card.id):
+            if card.kind != "redrill":
+                raise CardLeftReview(f"{card.front} was answered in another session meanwhile: skipped")
+            return REDRILL
+        if row.due is None or row.due <= self.today.isoformat():
+            return SCHEDULED
+        return REDRILL
 
     # --- actions ------------------------------------------------------------------
 
     def answer(self, card: QueueCard, grade: Grade | int, duration_ms: int = 0) -> AnswerResult:
-        """Record one answer and commit it before anything else is shown."""
+        """Record one answer and commit it before anything else is shown. Raises
+        CardLeftReview, writing nothing, when the card left review while on screen."""
         grade = Grade(grade)
-        with self.store.write() as connection:
-            if not connection.info.get("checkpoints_when_idle"):
-                # Checkpointing the WAL would stall an answer now and then; `when_idle` does it
-                # while the learner reads the next card instead.
-                _execute(connection, "PRAGMA wal_autocheckpoint=0")
-                connection.info["checkpoints_when_idle"] = True
-            row = _first(connection, _STATE_BY_ID, (card.id,))
-            if row is None or row.status != "active":
-                raise MlsflashError(f"card {card.id} is no longer in review (suspended or retired meanwhile)")
-            before = _state_of(row)
-            kind = REDRILL if self._reviewed_today(connection, card.id) else SCHEDULED
-            after, leech, status, made_leech = before, bool(row.leech), row.status, False
-            if kind == SCHEDULED:
-                outcome = sm2.review(before, grade, self.today)
-                after = outcome.after
-                if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
-                    leech, status, made_leech = True, "suspended", True
-                _execute(connection, _UPDATE_STATE, (*_values(after), status, leech, card.id))
-            cursor = _execute(
-                connection,
-                _INSERT_REVIEW,
-                (
-                    card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind, duration_ms,
-                    *_values(before), row.status, bool(row.leech), *_values(after), row.deck_id, row.topic,
-                ),
+        try:
+            with self.store.write() as connection:
+                if not connection.info.get("checkpoints_when_idle"):
+                    # Checkpointing the WAL would stall an answer now and then; `when_idle` does it
+                    # while the learner reads the next card instead.
+                    _execute(connection, "PRAGMA wal_autocheckpoint=0")
+                    connection.info["checkpoints_when_idle"] = True
+                row = _first(connection, _STATE_BY_ID, (card.id,))
+                kind = self._kind_of(connection, card, row)
+                before = _state_of(row)
+                after, leech, status, made_leech = before, bool(row.leech), row.status, False
+                if kind == SCHEDULED:
+                    outcome = sm2.review(before, grade, self.today)
+                    after = outcome.after
+                    if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
+                        leech, status, made_leech = True, Status.SUSPENDED.value, True
+                    _execute(connection, _UPDATE_STATE, (*_values(after), status, leech, card.id))
+                cursor = _execute(
+                    connection,
+                    _INSERT_REVIEW,
+                    (
+                        card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind.value, duration_ms,
+                        *_values(before), row.status, bool(row.leech), *_values(after), row.deck_id, row.topic,
+                    ),
+                )
+                review_id = cursor.lastrowid or 0  # always set after an INSERT
+        except CardLeftReview:
+            self._forget(card)
+            raise
+        self._actions.append(
+            _Answered(
+                review_id, card.id, card.front, kind, int(grade),
+                before=(*_values(before), row.status, int(bool(row.leech))),
+                written=(*_values(after), status, int(leech)),
             )
-            review_id = cursor.lastrowid
-        self._answered.append(_Answered(review_id, card.id, kind, int(grade)))
-        self._dequeue(card)
-        if self._redrill is not None:
-            self._redrill.pop(card.id, None)
-            if grade < PASSING_REDRILL_GRADE:
-                self._redrill[card.id] = None  # back of the re-drill line
+        )
+        self._forget(card)
+        if self._redrill is not None and grade < PASSING_REDRILL_GRADE:
+            self._redrill[card.id] = None  # back of the re-drill line
         return AnswerResult(card=card, grade=grade, kind=kind, after=after, leech_suspended=made_leech)
 
     def undo(self) -> QueueCard | None:
-        """Take back the last answer of this session: card state and log exactly as before."""
-        if not self._answered:
+        """Take back this session's last action (an answer or a skip), restoring exactly the
+        rows it wrote, and return the card to show again. Raises UndoRefused, writing
+        nothing, when another session has changed the card since."""
+        if not self._actions:
             return None
-        last = self._answered.pop()
+        last = self._actions.pop()
         with self.store.write() as connection:
-            review = _first(connection, "SELECT * FROM reviews WHERE id = ?", (last.review_id,))
-            if review is None:
-                raise MlsflashError("the last answer was already removed by another session")
-            _execute(
-                connection,
-                _UPDATE_STATE,
-                (
-                    review.repetitions_before, review.easiness_before, review.interval_before, review.due_before,
-                    review.lapses_before, review.status_before, review.leech_before, last.card_id,
-                ),
-            )
-            _execute(connection, "DELETE FROM reviews WHERE id = ?", (last.review_id,))
+            if isinstance(last, _Answered):
+                _undo_answer(connection, last)
+            else:
+                _undo_skip(connection, last)
         self._show_first = last.card_id
         self._due = self._new = self._redrill = None  # the day's budgets changed: read the queue again
         with self.store.read() as connection:
@@ -314,15 +369,16 @@ class ReviewSession:
 
     def skip(self, card: QueueCard) -> None:
         """Hide the card for the rest of the study day; its schedule does not change."""
+        day = self.today.isoformat()
         with self.store.write() as connection:
-            _execute(connection, "UPDATE cards SET buried_on = ? WHERE id = ?", (self.today.isoformat(), card.id))
-        self._dequeue(card)
-        if self._redrill is not None:
-            self._redrill.pop(card.id, None)
+            row = _first(connection, "SELECT buried_on FROM cards WHERE id = ?", (card.id,))
+            _execute(connection, "UPDATE cards SET buried_on = ? WHERE id = ?", (day, card.id))
+        self._actions.append(_Skipped(card.id, card.front, row.buried_on if row else None, day))
+        self._forget(card)
 
     def when_idle(self) -> None:
         """Housekeeping for the moments the learner is thinking: checkpoint the WAL."""
-        if self._answered:
+        if self._actions:
             raw = self.store.engine.raw_connection()  # outside any transaction, as a checkpoint needs
             try:
                 raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
@@ -331,24 +387,42 @@ class ReviewSession:
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._answered)
+        return bool(self._actions)
 
     def summary(self) -> Summary:
+        answers = self._answers()
         result = Summary(
-            answers=len(self._answered),
-            cards=len({answer.card_id for answer in self._answered}),
-            correct=sum(1 for answer in self._answered if answer.grade >= Grade.HARD),
+            answers=len(answers),
+            cards=len({answer.card_id for answer in answers}),
+            correct=sum(1 for answer in answers if answer.grade >= Grade.HARD),
             seconds=time.monotonic() - self._started,
         )
         with self.store.read() as connection:
-            next_due = _first(
-                connection, "SELECT min(due) FROM cards WHERE status = 'active' AND due IS NOT NULL", ()
-            )[0]
-            result.new_waiting = _first(
-                connection, "SELECT count(*) FROM cards WHERE status = 'active' AND due IS NULL", ()
-            )[0]
+            next_due = _first(connection, f"SELECT min(due) FROM cards WHERE {states.SEEN}", ())[0]
+            result.new_waiting = _first(connection, f"SELECT count(*) FROM cards WHERE {states.NEW}", ())[0]
         result.next_due = date.fromisoformat(next_due) if next_due else None
         return result
+
+
+def _undo_answer(connection: Connection, answer: _Answered) -> None:
+    refused = f"cannot undo the answer to {answer.front}"
+    if _first(connection, "SELECT 1 FROM reviews WHERE id = ?", (answer.review_id,)) is None:
+        raise UndoRefused(f"{refused}: another session removed it")
+    if _first(connection, _ANSWERED_SINCE, (answer.card_id, answer.review_id)) is not None:
+        raise UndoRefused(f"{refused}: it was answered in another session since")
+    row = _first(connection, f"SELECT {_STATE_COLUMNS} FROM cards WHERE id = ?", (answer.card_id,))
+    if row is None or (*row[:-1], int(bool(row[-1]))) != answer.written:
+        raise UndoRefused(f"{refused}: another session changed the card since")
+    if answer.kind == SCHEDULED:  # a re-drill wrote only its log row
+        _execute(connection, _UPDATE_STATE, (*answer.before, answer.card_id))
+    _execute(connection, "DELETE FROM reviews WHERE id = ?", (answer.review_id,))
+
+
+def _undo_skip(connection: Connection, skip: _Skipped) -> None:
+    _execute(
+        connection, "UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?",
+        (skip.buried_before, skip.card_id, skip.buried),
+    )
 
 
 def _execute(connection: Connection, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> sqlite3.Cursor:

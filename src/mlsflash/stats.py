@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from mlsflash import states
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
     from mlsflash.storage import Store
 
-MATURE_DAYS = 21
+MATURE_DAYS = states.MATURE_DAYS
+_SCHEDULED = states.ReviewKind.SCHEDULED.value
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 HARDEST_LIMIT = 10
@@ -110,7 +113,7 @@ def _card_counts(groups: list[Any], retired: int) -> dict[str, int]:
 
 
 def _retired(connection: Connection, where: _Filter, params: dict[str, Any]) -> int:
-    sql = f"SELECT count(*) FROM cards c WHERE status = 'retired' {where.cards()}"
+    sql = f"SELECT count(*) FROM cards c WHERE {states.RETIRED} {where.cards()}"
     return _one(connection, sql, params)[0]
 
 
@@ -119,10 +122,10 @@ def _due(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict
         connection,
         f"""
         SELECT
-          count(*) FILTER (WHERE due <= :today),
+          count(*) FILTER (WHERE {states.DUE}),
           count(*) FILTER (WHERE due < :today),
           count(*) FILTER (WHERE due = :tomorrow)
-        FROM cards c WHERE status = 'active' AND due IS NOT NULL AND due <= :tomorrow {where.cards()}
+        FROM cards c WHERE {states.SEEN} AND due <= :tomorrow {where.cards()}
         """,
         params,
     )
@@ -134,7 +137,7 @@ def _forecast(connection: Connection, where: _Filter, params: dict[str, Any], to
         connection,
         f"""
         SELECT max(due, :today) AS day, count(*)
-        FROM cards c WHERE status = 'active' AND due IS NOT NULL AND due <= :forecast_end {where.cards()}
+        FROM cards c WHERE {states.SEEN} AND due <= :forecast_end {where.cards()}
         GROUP BY day
         """,
         params,
@@ -159,15 +162,15 @@ def _reviews_and_retention(
           coalesce(sum(duration_ms) FILTER (WHERE study_day = :today), 0),
           coalesce(sum(duration_ms) FILTER (WHERE study_day >= :week_start), 0),
           coalesce(sum(duration_ms), 0),
-          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start),
-          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start AND grade >= 3),
-          count(*) FILTER (WHERE kind = 'scheduled'),
-          count(*) FILTER (WHERE kind = 'scheduled' AND grade >= 3),
-          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start AND interval_before >= :mature),
-          count(*) FILTER (WHERE kind = 'scheduled' AND study_day >= :week_start AND interval_before >= :mature
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start),
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start AND grade >= 3),
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}'),
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND grade >= 3),
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start AND interval_before >= :mature),
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start AND interval_before >= :mature
                            AND grade >= 3),
-          count(*) FILTER (WHERE kind = 'scheduled' AND interval_before >= :mature),
-          count(*) FILTER (WHERE kind = 'scheduled' AND interval_before >= :mature AND grade >= 3)
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND interval_before >= :mature),
+          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND interval_before >= :mature AND grade >= 3)
         FROM reviews r WHERE study_day >= :month_start AND study_day <= :today {where.reviews()}
         """,
         params,
@@ -227,23 +230,24 @@ def _calendar(connection: Connection, where: _Filter, params: dict[str, Any]) ->
 
 def _groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> list[Any]:
     """Figures per (deck, topic), from the covering index ix_cards_topic_stats; decks and the
-    collection are sums of these few rows."""
+    collection are sums of these few rows. Each stage is a predicate of `states`, so a
+    suspended card counts only as suspended."""
     return _all(
         connection,
         f"""
         SELECT c.deck_id, d.name AS deck, c.topic,
           count(*) AS total,
-          count(*) FILTER (WHERE c.due IS NULL) AS new,
-          count(*) FILTER (WHERE c.due IS NOT NULL) AS seen,
-          count(*) FILTER (WHERE c.due IS NOT NULL AND c.repetitions < 2) AS learning,
-          count(*) FILTER (WHERE c.repetitions >= 2 AND c.interval < :mature) AS young,
-          count(*) FILTER (WHERE c.repetitions >= 2 AND c.interval >= :mature) AS mature,
-          count(*) FILTER (WHERE c.status = 'suspended') AS suspended,
-          count(*) FILTER (WHERE c.status = 'active' AND c.due <= :today) AS due,
-          coalesce(sum(c.easiness) FILTER (WHERE c.due IS NOT NULL), 0) AS easiness_sum,
+          count(*) FILTER (WHERE {states.NEW}) AS new,
+          count(*) FILTER (WHERE {states.SEEN}) AS seen,
+          count(*) FILTER (WHERE {states.LEARNING}) AS learning,
+          count(*) FILTER (WHERE {states.YOUNG}) AS young,
+          count(*) FILTER (WHERE {states.MATURE}) AS mature,
+          count(*) FILTER (WHERE {states.SUSPENDED}) AS suspended,
+          count(*) FILTER (WHERE {states.DUE}) AS due,
+          coalesce(sum(c.easiness) FILTER (WHERE {states.SEEN}), 0) AS easiness_sum,
           min(c.rowid) AS first_row
         FROM cards c INDEXED BY ix_cards_topic_stats JOIN decks d ON d.id = c.deck_id
-        WHERE c.status != 'retired' {where.cards()}
+        WHERE {states.NOT_RETIRED} {where.cards()}
         GROUP BY c.deck_id, c.topic
         """,
         params,
@@ -257,7 +261,7 @@ def _retention_groups(connection: Connection, where: _Filter, params: dict[str, 
         f"""
         SELECT r.deck_id, r.topic, count(*), count(*) FILTER (WHERE r.grade >= 3)
         FROM reviews r INDEXED BY ix_reviews_day_group
-        WHERE r.study_day >= :month_start AND r.study_day <= :today AND r.kind = 'scheduled' {where.reviews()}
+        WHERE r.study_day >= :month_start AND r.study_day <= :today AND r.kind = '{_SCHEDULED}' {where.reviews()}
         GROUP BY r.deck_id, r.topic
         """,
         params,
@@ -307,7 +311,7 @@ def _hardest(connection: Connection, where: _Filter, params: dict[str, Any]) -> 
         f"""
         SELECT c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line
         FROM cards c
-        WHERE c.status != 'retired' AND c.due IS NOT NULL AND (c.easiness < 250 OR c.lapses > 0) {where.cards()}
+        WHERE {states.NOT_RETIRED} AND c.due IS NOT NULL AND (c.easiness < 250 OR c.lapses > 0) {where.cards()}
         ORDER BY c.easiness, c.lapses DESC, c.id LIMIT {HARDEST_LIMIT}
         """,
         params,

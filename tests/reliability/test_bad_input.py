@@ -68,7 +68,9 @@ def test_a_database_path_that_cannot_be_written(tmp_path):
 
 def test_a_database_folder_that_does_not_exist_yet_is_created(tmp_path):
     db = tmp_path / "new" / "deeper" / "mlsflash.db"
-    assert mlsflash(environment(db), "decks").returncode == 0
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Deck\n* **Term** - definition\n", encoding="utf-8")
+    assert mlsflash(environment(db), "import", str(notes)).returncode == 0
     assert db.exists()
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Access
 
 app = typer.Typer(
     name="mlsflash",
@@ -69,11 +70,11 @@ class Globals:
     db: Optional[str]
     _store: Optional["Store"] = None
 
-    def store(self) -> "Store":
+    def store(self, access: "Access") -> "Store":
         if self._store is None:
             from mlsflash.storage import open_store
 
-            self._store = open_store(self.db_path())
+            self._store = open_store(self.db_path(), access)
         return self._store
 
     def db_path(self) -> "Path":
@@ -116,8 +117,9 @@ def root(
     ctx.obj = Globals(db=db)
 
 
-def store_of(ctx: typer.Context) -> "Store":
-    return ctx.find_root().obj.store()
+def store_of(ctx: typer.Context, access: "Access") -> "Store":
+    """The command's database: READ commands open it read-only, only CREATE ones create it."""
+    return ctx.find_root().obj.store(access)
 
 
 def db_path_of(ctx: typer.Context) -> "Path":
@@ -135,15 +137,15 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
             except MlsflashError as error:
                 fail(error)
             except Exception as error:
-                if not _is_storage_error(error) or os.environ.get("MLSFLASH_DEBUG"):
-                    raise
-                from mlsflash.storage.db import storage_error
+                from mlsflash.storage.db import is_storage_error, storage_error
 
-                fail(storage_error(None, error))
+                globals_ = _globals(kw)
+                if not is_storage_error(error) or globals_ is None or os.environ.get("MLSFLASH_DEBUG"):
+                    raise
+                fail(storage_error(globals_.db_path(), error))
             finally:
-                context = kw.get("ctx")
-                globals_ = context.find_root().obj if context is not None else None
-                if isinstance(globals_, Globals) and globals_._store is not None:
+                globals_ = _globals(kw)
+                if globals_ is not None and globals_._store is not None:
                     globals_._store.close()
                     globals_._store = None
 
@@ -153,10 +155,10 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
     return register
 
 
-def _is_storage_error(error: BaseException) -> bool:
-    import sqlite3
-
-    return isinstance(error, sqlite3.Error) or type(error).__module__.startswith("sqlalchemy")
+def _globals(kw: dict[str, Any]) -> Optional[Globals]:
+    context = kw.get("ctx")
+    found = context.find_root().obj if context is not None else None
+    return found if isinstance(found, Globals) else None
 
 
 def fail(error: MlsflashError) -> None:

@@ -22,10 +22,11 @@ def export_command(
 ) -> None:
     """Export every card with its schedule (JSON schema in README)."""
     from mlsflash import catalog, exporter
+    from mlsflash.storage.db import Access
 
     if format not in ("json", "csv"):
         raise MlsflashError(f"unknown format {format!r}", hint="use --format json or --format csv")
-    records = catalog.card_records(store_of(ctx), deck=deck)
+    records = catalog.card_records(store_of(ctx, Access.READ), deck=deck)
     text = exporter.to_json(records) if format == "json" else exporter.to_csv(records)
     if output:
         exporter.write_atomically(output, text)
@@ -39,8 +40,9 @@ def decks_command(ctx: typer.Context) -> None:
     """List decks with their total, new, due, suspended and retired cards."""
     from mlsflash import catalog, clock, settings
     from mlsflash.cli import render
+    from mlsflash.storage.db import Access
 
-    store = store_of(ctx)
+    store = store_of(ctx, Access.READ)
     with store.read() as connection:
         rollover = settings.load(connection).rollover_hour
     render.deck_table(render.console(), catalog.deck_summaries(store, clock.today(rollover)))
@@ -62,8 +64,9 @@ def cards_command(
     """Find cards (and their ids, for suspend / unsuspend)."""
     from mlsflash import catalog, exporter
     from mlsflash.cli import render
+    from mlsflash.storage.db import Access
 
-    records = catalog.card_records(store_of(ctx), deck=deck, search=search, status=status, include_retired=False)
+    records = catalog.card_records(store_of(ctx, Access.READ), deck=deck, search=search, status=status, include_retired=False)
     if as_json:
         typer.echo(exporter.to_json(records), nl=False)
     else:
@@ -74,8 +77,9 @@ def cards_command(
 def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank)) -> None:
     """Take cards out of review until unsuspended."""
     from mlsflash import catalog
+    from mlsflash.storage.db import Access
 
-    changed = catalog.set_suspended(store_of(ctx), ids, True)
+    changed = catalog.set_suspended(store_of(ctx, Access.WRITE), ids, True)
     typer.echo(f"Suspended {changed} card(s).")
 
 
@@ -83,6 +87,7 @@ def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., met
 def unsuspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank)) -> None:
     """Put suspended cards (leeches included) back into review."""
     from mlsflash import catalog
+    from mlsflash.storage.db import Access
 
-    changed = catalog.set_suspended(store_of(ctx), ids, False)
+    changed = catalog.set_suspended(store_of(ctx, Access.WRITE), ids, False)
     typer.echo(f"Unsuspended {changed} card(s).")

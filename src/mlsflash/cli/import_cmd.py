@@ -27,14 +27,20 @@ def import_command(
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
     from mlsflash import importer
     from mlsflash.cli import render
+    from mlsflash.storage.db import Access
 
     if not paths and not bundled:
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
     files += [importer.read_notes(path) for path in importer.collect_files(paths or [])]
     folders = importer.folders_of(paths or [])
+    if dry_run:
+        store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
     with importer.early_parsing(files, db_path_of(ctx), deck, reverse) as parsing:
+        store = store_of(ctx, Access.CREATE)
         report = importer.import_notes(
-            store_of(ctx), files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing, folders=folders
+            store, files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing, folders=folders
         )
+    if store.created:
+        typer.echo(f"Created a new database at {store.path}", err=True)
     render.import_report(render.console(), report, verbose=verbose)

@@ -19,9 +19,9 @@ def backup_command(
     """Write a consistent copy of the database (SQLite backup API; safe while mlsflash runs)."""
     from pathlib import Path
 
-    from mlsflash.storage.db import backup, backup_path
+    from mlsflash.storage.db import Access, backup, backup_path
 
-    store = store_of(ctx)
+    store = store_of(ctx, Access.READ)
     target = Path(path) if path else backup_path(store.path)
     if target.is_dir():
         target = target / backup_path(store.path).name
@@ -34,8 +34,9 @@ def check_command(ctx: typer.Context) -> None:
     """Check the database: SQLite's integrity check and mlsflash's own invariants."""
     from mlsflash import maintenance
     from mlsflash.errors import MlsflashError
+    from mlsflash.storage.db import Access
 
-    store = store_of(ctx)
+    store = store_of(ctx, Access.READ)
     report = maintenance.check(store)
     for notice in report.notices:
         typer.echo(f"Note: {notice}", err=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TYPE_CHECKING, Optional
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
@@ -30,10 +31,13 @@ def review_command(
     from mlsflash import catalog, clock, importer, settings
     from mlsflash.cli.review_ui import KeyUI, LineUI
     from mlsflash.session import ReviewSession
+    from mlsflash.storage.db import Access
 
-    store = store_of(ctx)
+    store = store_of(ctx, Access.CREATE)
     ui: ReviewUI = KeyUI() if sys.stdin.isatty() else LineUI()
-    if catalog.collection_is_empty(store):
+    if store.created:
+        ui.note(f"Created a new database at {store.path}")
+    if store.created and catalog.collection_is_empty(store):
         ui.note("Your collection is empty: loading the bundled AWS MLS exam decks (mlsflash import --bundled).")
         report = importer.import_notes(store, importer.bundled_files())
         ui.note(f"Imported {report.total('added')} cards in {len(report.files)} decks. Your own notes: mlsflash import NOTES.md")
@@ -45,38 +49,129 @@ def review_command(
     )
     if session.next_card() is None:
         ui.note("Nothing to review right now.")
+    _run_to_the_end(session, ui)
+
+
+def _run_to_the_end(session: ReviewSession, ui: ReviewUI) -> None:
+    """Run the session; however it ends (q, end of input, Ctrl-C, SIGTERM, SIGHUP, a storage
+    failure such as a full disk), every answer given is committed and the summary is shown."""
+    from mlsflash.storage.db import is_storage_error, storage_error
+
+    endings = _Endings()
+    endings.install()
     try:
-        _run(session, ui)
+        _run(session, ui, endings)
     except KeyboardInterrupt:
-        ui.show_summary(session.summary(), interrupted=True)
+        _summary(session, ui, interrupted=True)
         raise typer.Exit(130) from None
-    ui.show_summary(session.summary())
+    except _Ended as ended:
+        _summary(session, ui, interrupted=True)
+        raise typer.Exit(ended.code) from None
+    except Exception as error:
+        if not is_storage_error(error):
+            raise
+        _summary(session, ui, interrupted=True)
+        raise storage_error(session.store.path, error) from None
+    finally:
+        endings.uninstall()
+    _summary(session, ui)
 
 
-def _run(session: ReviewSession, ui: ReviewUI) -> None:
+def _summary(session: ReviewSession, ui: ReviewUI, *, interrupted: bool = False) -> None:
+    try:
+        ui.show_summary(session.summary(), interrupted=interrupted)
+    except OSError:  # the terminal is gone (SIGHUP): the answers are committed all the same
+        pass
+
+
+def _run(session: ReviewSession, ui: ReviewUI, endings: _Endings) -> None:
     from mlsflash.model import Grade
+    from mlsflash.session import CardLeftReview
 
     while True:
         card = session.next_card()
         if card is None:
-            if session.can_undo and ui.offer_undo():
-                undone = session.undo()
-                ui.note(f"Undone: {undone.front}" if undone else "Nothing to undo.")
+            with endings.waiting():
+                again = session.can_undo and ui.offer_undo()
+            if again:
+                _undo(session, ui)
                 continue
             return
         shown_at = time.monotonic()
-        action = ui.ask(card, session.counts(), can_undo=session.can_undo, idle=session.when_idle)
+        with endings.waiting():
+            action = ui.ask(card, session.counts(), can_undo=session.can_undo, idle=session.when_idle)
         if action == "q":
             return
         if action == "s":
             session.skip(card)
             ui.note(f"Skipped until tomorrow: {card.front}")
         elif action == "u":
-            undone = session.undo()
-            ui.note(f"Undone: {undone.front}" if undone else "Nothing to undo.")
+            _undo(session, ui)
         else:
-            result = session.answer(card, Grade(int(action)), int((time.monotonic() - shown_at) * 1000))
+            try:
+                result = session.answer(card, Grade(int(action)), int((time.monotonic() - shown_at) * 1000))
+            except CardLeftReview as gone:
+                ui.note(gone.message)
+                continue
             ui.show_result(result, session.today)
+
+
+def _undo(session: ReviewSession, ui: ReviewUI) -> None:
+    from mlsflash.session import UndoRefused
+
+    try:
+        undone = session.undo()
+    except UndoRefused as refused:
+        ui.note(refused.message[:1].upper() + refused.message[1:])
+        return
+    ui.note(f"Undone: {undone.front}" if undone else "Undone.")
+
+
+class _Ended(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum  # the shell's convention: 143 for SIGTERM, 129 for SIGHUP
+
+
+class _Endings:
+    """SIGTERM and SIGHUP end the session like q, with exit code 128 + signal. The handler
+    raises only while the session waits for a key, so an answer being written is always
+    committed first; a signal arriving meanwhile ends the session at the next prompt."""
+
+    def __init__(self) -> None:
+        import signal
+
+        self._signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+        self._previous: dict[int, object] = {}
+        self._pending: int | None = None
+        self._waiting = False
+
+    def install(self) -> None:
+        import signal
+
+        for signum in self._signals:
+            self._previous[signum] = signal.signal(signum, self._handle)
+
+    def uninstall(self) -> None:
+        import signal
+
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        self._pending = signum
+        if self._waiting:
+            raise _Ended(signum)
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        self._waiting = True
+        try:
+            if self._pending is not None:  # arrived while an answer was being written
+                raise _Ended(self._pending)
+            yield
+        finally:
+            self._waiting = False
 
 
 # ignore_unknown_options: `config new_per_day -5` is a value to refuse with its range, not an option.
@@ -94,15 +189,19 @@ def config_command(
     from dataclasses import asdict
 
     from mlsflash import settings
+    from mlsflash.storage.db import Access
 
-    store = store_of(ctx)
+    # refuse a bad key or value before opening the database
+    if key is not None and key not in settings.KEYS:
+        settings.parse_value(key, "")  # raises the unknown-setting error with the list of keys
+    if key is not None and value is not None:
+        settings.parse_value(key, value)
+    store = store_of(ctx, Access.READ if value is None else Access.WRITE)
     if key is not None and value is not None:
         with store.write() as connection:
             settings.save(connection, key, value)
     with store.read() as connection:
         current = asdict(settings.load(connection))
-    if key is not None and key not in current:
-        settings.parse_value(key, "")  # raises the unknown-setting error with the list of keys
     for name, setting in current.items():
         if key is None or name == key:
             typer.echo(f"{name} = {'none' if setting is None else setting}")

@@ -21,7 +21,7 @@ COMMANDS = "usq"
 LEGEND = " · ".join(f"{grade.value} {grade.meaning}" for grade in Grade)
 KEYS_HELP = (
     "Keys: Space/Enter show the answer · 0-5 grade (below 3 = forgot; below 4 comes back today) · "
-    "u undo the last answer · s skip until tomorrow · q quit · ? these keys"
+    "u undo the last action · s skip until tomorrow · q or Ctrl-D quit · ? these keys"
 )
 
 
@@ -134,6 +134,16 @@ class LineUI:
             self._print(line)
 
 
+def _key() -> str:
+    """One key from the terminal; Ctrl-D ends the session like q."""
+    import typer
+
+    try:
+        return typer.getchar()
+    except EOFError:
+        return "q"
+
+
 class KeyUI:
     """A terminal: a panel per card, Space reveals, one key grades."""
 
@@ -142,12 +152,10 @@ class KeyUI:
         self._status: list[str] = []  # what happened last, shown on top of the next screen
 
     def ask(self, card: QueueCard, counts: Counts, *, can_undo: bool, idle: Callable[[], None]) -> str:
-        import typer
-
         self._show_front(card, counts)
         idle()
         while True:
-            key = typer.getchar()
+            key = _key()
             if key in (" ", "\r", "\n"):
                 break
             if key in COMMANDS:
@@ -158,7 +166,7 @@ class KeyUI:
                 self._console.print("Press Space to see the answer first.", style="dim")
         self._show_back(card)
         while True:
-            key = typer.getchar()
+            key = _key()
             if key in GRADES or key in COMMANDS:
                 return key
             if key == "?":
@@ -189,10 +197,8 @@ class KeyUI:
         self._console.print("u undo · s skip · q quit · ? keys", style="dim")
 
     def offer_undo(self) -> bool:
-        import typer
-
         self._console.print(DONE_PROMPT, style="dim")
-        return typer.getchar() == "u"
+        return _key() == "u"
 
     def show_result(self, result: AnswerResult, today: date) -> None:
         self._say(f"{result.card.front}: {result_line(result, today)}")

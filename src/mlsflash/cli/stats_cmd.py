@@ -19,8 +19,9 @@ def stats_command(
     import json
 
     from mlsflash import clock, settings, stats
+    from mlsflash.storage.db import Access
 
-    store = store_of(ctx)
+    store = store_of(ctx, Access.READ)
     with store.read() as connection:
         rollover = settings.load(connection).rollover_hour
     figures = stats.collect(store, clock.today(rollover), deck=deck)

@@ -4,6 +4,7 @@ short transactions (`read()` / `write()`; writes take the lock up front with BEG
 
 from __future__ import annotations
 
+import enum
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -45,12 +46,21 @@ def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
     return Path(from_env).expanduser() if from_env else default_db_path()
 
 
+class Access(enum.Enum):
+    """What a command may do to the database file."""
+
+    READ = "read"  # it must exist; opened read-only, so a read-only file or folder is fine
+    WRITE = "write"  # it must exist
+    CREATE = "create"  # created when missing (review and import only)
+
+
 class Store:
     """An open, current mlsflash database."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, *, created: bool = False) -> None:
         self.path = path
         self.engine = engine
+        self.created = created  # this process created the database
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -70,13 +80,19 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(path: Path) -> Store:
-    """Open (creating or upgrading as needed) the database at `path`."""
+def open_store(path: Path, access: Access = Access.CREATE) -> Store:
+    """Open the database at `path`: created only with Access.CREATE, upgraded when behind,
+    read-only with Access.READ."""
     revision = _inspect(path)
     if revision is not None and revision not in REVISIONS:
         raise MlsflashError(
             f"{path} was written by a newer version of mlsflash (schema {revision})",
             hint="upgrade mlsflash; the database was left untouched",
+        )
+    if revision is None and access is not Access.CREATE:
+        raise MlsflashError(
+            f"no database at {path}",
+            hint="import notes to create one: mlsflash import NOTES.md (or mlsflash import --bundled)",
         )
     if revision is None:
         _prepare_parent(path)
@@ -87,15 +103,15 @@ def open_store(path: Path) -> Store:
         elif revision != HEAD_REVISION:
             backup(engine, path, backup_path(path))
             upgrade_schema(engine)
-    except sqlite3.Error as error:  # pragma: no cover - reached through SQLAlchemy wrappers below
-        engine.dispose()
-        raise storage_error(path, error) from None
     except Exception as error:
         engine.dispose()
-        if type(error).__module__.startswith("sqlalchemy"):
+        if is_storage_error(error):
             raise storage_error(path, error) from None
         raise
-    return Store(path, engine)
+    if access is Access.READ:
+        engine.dispose()
+        engine = make_engine(path, read_only=True)
+    return Store(path, engine, created=revision is None)
 
 
 def _inspect(path: Path) -> str | None:
@@ -132,11 +148,30 @@ def _inspect(path: Path) -> str | None:
 @contextmanager
 def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A stdlib sqlite3 connection that cannot write, for looks taken before SQLAlchemy loads."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection = connect_read_only(path)
     try:
         yield connection
     finally:
         connection.close()
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write. A WAL database needs its -shm file, which SQLite cannot
+    create in a read-only folder: there the file is opened as immutable, since no mlsflash
+    can write beside it either."""
+    uri = path.resolve().as_uri()
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        connection = sqlite3.connect(
+            f"{uri}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return connection
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "immutable" in query or _primary_code(error) not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _prepare_parent(path: Path) -> None:
@@ -145,15 +180,20 @@ def _prepare_parent(path: Path) -> None:
     except OSError as error:
         raise MlsflashError(f"cannot create the folder for database {path}: {error.strerror}") from None
     if not os.access(path.parent, os.W_OK):
-        raise MlsflashError(f"cannot write database {path}: the folder is not writable")
+        raise MlsflashError(f"cannot write database {path}: its folder is read-only")
 
 
-def make_engine(path: Path) -> Engine:
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     from sqlalchemy import create_engine, event
 
     from mlsflash import textsearch
 
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    if read_only:
+        from sqlalchemy.pool import QueuePool
+
+        engine = create_engine("sqlite://", creator=lambda: connect_read_only(path), poolclass=QueuePool)
+    else:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -162,10 +202,11 @@ def make_engine(path: Path) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: a large import writes its indexes in memory
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
-        # can roll back the last few commits, and never corrupts the file.
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
+            # can roll back the last few commits, and never corrupts the file.
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         textsearch.register(dbapi_connection)
 
@@ -232,13 +273,59 @@ def backup(engine: Engine, source: Path, target: Path) -> Path:
     return target
 
 
-def storage_error(path: Path | None, error: BaseException) -> MlsflashError:
-    text = str(getattr(error, "orig", None) or error)
-    path = path or Path("(database)")
-    if "not a database" in text or "malformed" in text:
-        return MlsflashError(f"{path} is corrupt or not an mlsflash database ({text})", hint="restore a backup")
-    if "readonly" in text or "unable to open" in text or "read-only" in text:
-        return MlsflashError(f"cannot write database {path} ({text})", hint="check the file's permissions")
-    if "locked" in text:
-        return MlsflashError(f"database {path} is busy ({text})", hint="another mlsflash may be running; try again")
-    return MlsflashError(f"database {path}: {text}")
+def is_storage_error(error: BaseException) -> bool:
+    """An error SQLite raised, directly or wrapped by SQLAlchemy (which keeps it as `orig`)."""
+    return _sqlite_cause(error) is not None
+
+
+def _sqlite_cause(error: BaseException) -> sqlite3.Error | None:
+    if isinstance(error, sqlite3.Error):
+        return error
+    orig = getattr(error, "orig", None)
+    return orig if isinstance(orig, sqlite3.Error) else None
+
+
+def _primary_code(error: BaseException) -> int | None:
+    """SQLite's primary result code (the low byte of an extended code), None if unknown."""
+    cause = _sqlite_cause(error)
+    code = getattr(cause, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+_CORRUPT = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_NOT_WRITABLE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM)
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def storage_error(path: Path, error: BaseException) -> MlsflashError:
+    """An error from SQLite as a sentence naming the file, decided by SQLite's error code."""
+    cause = _sqlite_cause(error) or error
+    name = getattr(cause, "sqlite_errorname", None) or type(cause).__name__
+    code = _primary_code(error)
+    if code in _CORRUPT:
+        return MlsflashError(f"{path} is corrupt or not an mlsflash database ({name})", hint="restore a backup")
+    if code in _NOT_WRITABLE:
+        return MlsflashError(
+            f"cannot write database {path}: {_why_not_writable(path, cause)} ({name})",
+            hint="check the permissions of the file and its folder; read commands (stats, export, backup) still work",
+        )
+    if code == sqlite3.SQLITE_FULL:
+        return MlsflashError(
+            f"cannot write database {path}: the disk is full ({name})",
+            hint="free some space; everything committed before is kept",
+        )
+    if code in _BUSY:
+        return MlsflashError(f"database {path} is busy ({name})", hint="another mlsflash may be running; try again")
+    if code == sqlite3.SQLITE_IOERR:
+        return MlsflashError(f"cannot read or write database {path}: disk I/O error ({name})")
+    return MlsflashError(f"database {path}: {cause} ({name})")
+
+
+def _why_not_writable(path: Path, cause: BaseException) -> str:
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_DIRECTORY:
+        return "its folder is read-only"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return "its folder is read-only"
+    return "SQLite refused to write it"

@@ -1,0 +1,59 @@
+"""What state a card is in, defined once: the stored statuses and review kinds, and the SQL
+predicates every count uses (`stats`, `decks`, `cards`, export and the review queue).
+
+Every card not retired is in exactly one of new, learning, young, mature (all active) and
+suspended: a suspended card counts only as suspended, whatever its schedule. So
+new + learning + young + mature + suspended = total, and retired comes on top.
+
+The predicates are SQL over the columns of `cards`, unqualified (no joined table has these
+column names); `DUE` takes the study day as the named parameter `:today`.
+"""
+
+from __future__ import annotations
+
+import enum
+
+MATURE_DAYS = 21
+
+
+class Status(str, enum.Enum):
+    """The `cards.status` column."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    RETIRED = "retired"
+
+
+class ReviewKind(str, enum.Enum):
+    """The `reviews.kind` column: an answer that scheduled the card, or a same-day re-drill."""
+
+    SCHEDULED = "scheduled"
+    REDRILL = "redrill"
+
+
+class UserStatus(str, enum.Enum):
+    """The status export and `cards --status` show: review = young or mature."""
+
+    NEW = "new"
+    LEARNING = "learning"
+    REVIEW = "review"
+    SUSPENDED = "suspended"
+    RETIRED = "retired"
+
+
+ACTIVE = f"status = '{Status.ACTIVE.value}'"
+SUSPENDED = f"status = '{Status.SUSPENDED.value}'"
+RETIRED = f"status = '{Status.RETIRED.value}'"
+NOT_RETIRED = f"status != '{Status.RETIRED.value}'"
+NEW = f"{ACTIVE} AND due IS NULL"
+SEEN = f"{ACTIVE} AND due IS NOT NULL"
+LEARNING = f"{SEEN} AND repetitions < 2"
+YOUNG = f"{SEEN} AND repetitions >= 2 AND interval < {MATURE_DAYS}"
+MATURE = f"{SEEN} AND repetitions >= 2 AND interval >= {MATURE_DAYS}"
+DUE = f"{ACTIVE} AND due <= :today"
+
+USER_STATUS = (
+    f"CASE WHEN {RETIRED} THEN '{UserStatus.RETIRED.value}' WHEN {SUSPENDED} THEN '{UserStatus.SUSPENDED.value}' "
+    f"WHEN due IS NULL THEN '{UserStatus.NEW.value}' WHEN repetitions < 2 THEN '{UserStatus.LEARNING.value}' "
+    f"ELSE '{UserStatus.REVIEW.value}' END"
+)

@@ -1,0 +1,130 @@
+"""Undo is a stack of actions, and the database, not one session's memory, decides a card's state.
+
+Two sessions here are two ReviewSession objects on one file; the same races between real
+processes: tests/reliability/test_two_sessions.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from conftest import write_notes
+
+FIVE = "# Deck\n## Letters\n" + "".join(f"* **{name}** - letter {name.lower()}\n" for name in ["Alpha", "Beta", "Gamma"])
+TODAY = date(2026, 11, 26)
+
+
+def rows(db, query: str) -> list[tuple]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def letters(run, tmp_path, env):
+    run("import", write_notes(tmp_path, "notes.md", FIVE))
+    return env
+
+
+def test_undo_right_after_a_skip_undoes_the_skip(run, letters):
+    result = run("review", input="5\ns\nu\n4\nq\n")
+    assert "Skipped until tomorrow: Beta" in result.stdout
+    assert "Undone: Beta" in result.stdout
+    assert result.stdout.count("Q: Beta") == 2
+    assert rows(letters, "SELECT c.front_plain, r.grade, r.kind FROM reviews r JOIN cards c ON c.id = r.card_id "
+                         "ORDER BY r.id") == [("Alpha", 5, "scheduled"), ("Beta", 4, "scheduled")]
+    assert rows(letters, "SELECT buried_on FROM cards WHERE front_plain = 'Beta'") == [(None,)]
+
+
+def test_undo_walks_back_answers_and_skips_in_order(run, letters):
+    run("review", input="5\ns\nu\nu\nq\n")  # grade Alpha, skip Beta, undo the skip, undo the grade
+    assert rows(letters, "SELECT count(*) FROM reviews") == [(0,)]
+    assert rows(letters, "SELECT count(*) FROM cards WHERE due IS NOT NULL OR buried_on IS NOT NULL") == [(0,)]
+
+
+# --- two sessions on one database --------------------------------------------------------------
+
+
+@pytest.fixture
+def sessions(letters):
+    from mlsflash.session import ReviewSession
+    from mlsflash.settings import Settings
+    from mlsflash.storage import open_store
+
+    stores = []
+
+    def session(**options):
+        store = open_store(letters)
+        stores.append(store)
+        return ReviewSession(store, today=TODAY, settings=Settings(), **options)
+
+    yield session
+    for store in stores:
+        store.close()
+
+
+def test_a_card_answered_in_another_session_while_on_screen_is_skipped_and_undo_leaves_it_schedulable(
+    sessions, letters
+):
+    from mlsflash.session import CardLeftReview
+
+    first, second = sessions(), sessions()
+    shown_first, shown_second = first.next_card(), second.next_card()
+    assert shown_first.front == shown_second.front == "**Alpha**"
+    first.answer(shown_first, 5)
+    with pytest.raises(CardLeftReview, match="answered in another session"):
+        second.answer(shown_second, 4)
+    assert second.next_card().front == "**Beta**"  # the session goes on
+    first.undo()
+    # the card is new again, with nothing logged: the next session schedules it
+    assert rows(letters, "SELECT count(*) FROM reviews") == [(0,)]
+    third = sessions()
+    card = third.next_card()
+    assert card.front == "**Alpha**" and third.answer(card, 4).kind == "scheduled"
+    assert rows(letters, "SELECT due FROM cards WHERE front_plain = 'Alpha'") == [("2026-11-27",)]
+
+
+def test_undo_is_refused_when_another_session_answered_the_card_since(sessions, letters):
+    from mlsflash.session import UndoRefused
+
+    first = sessions()
+    alpha = first.next_card()
+    first.answer(alpha, 2)  # scheduled, and it comes back today as a re-drill
+    second = sessions(new_limit=0)
+    redrill = second.next_card()
+    assert (redrill.front, redrill.kind) == ("**Alpha**", "redrill")
+    second.answer(redrill, 5)
+    before = rows(letters, "SELECT * FROM cards WHERE front_plain = 'Alpha'")
+    with pytest.raises(UndoRefused, match="another session"):
+        first.undo()
+    assert rows(letters, "SELECT * FROM cards WHERE front_plain = 'Alpha'") == before
+    assert rows(letters, "SELECT grade, kind FROM reviews ORDER BY id") == [(2, "scheduled"), (5, "redrill")]
+
+
+def test_undo_is_refused_when_the_card_row_changed_since(sessions, letters, run):
+    from mlsflash.session import UndoRefused
+
+    first = sessions()
+    alpha = first.next_card()
+    first.answer(alpha, 5)
+    run("suspend", alpha.id)
+    with pytest.raises(UndoRefused):
+        first.undo()
+    assert rows(letters, f"SELECT status, due FROM cards WHERE id = '{alpha.id}'") == [("suspended", "2026-11-27")]
+
+
+def test_the_database_decides_scheduled_or_redrill(sessions, letters):
+    """A card shown as a re-drill whose scheduled answer was undone elsewhere is scheduled."""
+    first = sessions()
+    alpha = first.next_card()
+    first.answer(alpha, 2)
+    second = sessions(new_limit=0)
+    redrill = second.next_card()
+    assert redrill.kind == "redrill"
+    first.undo()  # Alpha is new again, with no answer today
+    assert second.answer(redrill, 4).kind == "scheduled"
+    assert rows(letters, "SELECT grade, kind FROM reviews") == [(4, "scheduled")]
