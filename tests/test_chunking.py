@@ -86,3 +86,17 @@ def test_line_numbers_count_newlines_only() -> None:
     text = "# D\n\nsome\u2028text\x85here\u2029\n\n* **Late** - card\n"
     (draft,) = parse_notes(text).drafts
     assert draft.line == 5
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_worker_processes_give_the_whole_file_result_with_either_start_method(start_method: str) -> None:
+    """spawn is what the import uses where fork does not exist (Windows) or is unsafe (macOS)."""
+    import multiprocessing
+
+    from mlsflash.importer import NotesFile, Parsing
+
+    if start_method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {start_method} here")
+    text = "# Deck\n\n" + CLEAN * 3
+    parsed = Parsing([NotesFile("/x.md", "x.md", text, "digest")], start_method=start_method).results()
+    assert parsed["/x.md"] == parse_notes(text)

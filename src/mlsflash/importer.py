@@ -389,7 +389,7 @@ class Parsing:
     result equals parsing it whole: see parser.split_chunks). Started before the database is
     opened, so the two overlap."""
 
-    def __init__(self, files: Sequence[NotesFile]) -> None:
+    def __init__(self, files: Sequence[NotesFile], start_method: str | None = None) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -403,9 +403,8 @@ class Parsing:
             for file in files
             for chunk in split_chunks(file.text, max(1, round(workers * len(file.text) / total)))
         ]
-        # fork: the workers inherit the imported parser; no cyclic GC in them, as in _no_cyclic_gc
-        context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=gc.disable)
+        context = multiprocessing.get_context(start_method or _start_method())
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
         self._futures = [self._pool.submit(parse_chunk, chunk) for _, chunk in self._jobs]
 
     def results(self) -> dict[str, ParsedNotes]:
@@ -424,6 +423,39 @@ class Parsing:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_method() -> str:
+    """fork on Linux (the workers inherit the imported parser); spawn where fork is missing
+    or unsafe (Windows, macOS)."""
+    import multiprocessing
+    import sys
+
+    return "fork" if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _worker_start() -> None:
+    """In each parse worker: no cyclic GC (as in _no_cyclic_gc), and death with the parent.
+
+    A worker waits for jobs on a queue and would wait forever, holding the terminal's stderr,
+    if the import were killed. multiprocessing hands every worker a sentinel: a pipe whose
+    other end only the parent (and siblings forked after it, which die the same way) hold.
+    A thread watches it and ends the worker the moment it reads end-of-file."""
+    import multiprocessing
+    import threading
+
+    gc.disable()
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def parse_files(files: Sequence[NotesFile], parsing: Parsing | None = None) -> dict[str, ParsedNotes]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 NOW = "2026-11-26T10:00"
@@ -40,3 +42,38 @@ def integrity(db: Path) -> str:
 def revision(db: Path) -> str:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
+def children_of(pid: int) -> set[int]:
+    """Live processes whose parent is `pid` (from /proc; empty where there is no /proc)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            children.add(int(stat.parent.name))
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def kill_9_and_list_survivors(process: subprocess.Popen, children: set[int], grace: float = 1.0) -> list[int]:
+    """kill -9 the process, give its children `grace` seconds to notice, and return those still
+    running (killed afterwards, so a failing test leaves nothing behind)."""
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + grace
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    survivors = sorted(pid for pid in children if _alive(pid))
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    return survivors

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 from conftest import answer_in_terminal
-from reliability_helpers import command, dump, environment, integrity, mlsflash, revision
+from reliability_helpers import (
+    children_of,
+    command,
+    dump,
+    environment,
+    integrity,
+    kill_9_and_list_survivors,
+    mlsflash,
+    revision,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -59,8 +68,7 @@ def test_kill_9_during_a_large_import_leaves_the_database_as_it_was(studied, tmp
     for delay in (0.2, 0.6, 1.0, 1.4, 1.8, 2.4):
         process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
-        process.kill()
-        process.wait()
+        assert kill_9_and_list_survivors(process, children_of(process.pid)) == []
         assert integrity(db) == "ok"
         now = dump(db)
         if now != before:  # the kill came after the commit: then all of the import is there
@@ -111,3 +119,23 @@ def test_kill_9_during_a_schema_upgrade_leaves_a_database_the_next_run_upgrades(
     rows_after = {table: len(rows) for table, rows in dump(db).items() if table in rows_before}
     assert rows_after == rows_before
     assert mlsflash(env, "check").returncode == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_kill_9_of_an_import_leaves_no_worker_process_behind(tmp_path):
+    """The parse workers notice their parent's death through a pipe and exit within a second;
+    before, they waited on their job queue forever, holding stderr open."""
+    db = tmp_path / "mlsflash.db"
+    env = environment(db)
+    big = write_generated_notes(tmp_path / "big.md", 40)
+    process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 20
+    while not workers and time.monotonic() < deadline:
+        workers = children_of(process.pid)
+        time.sleep(0.02)
+    assert workers, "the import started no worker processes"
+    time.sleep(0.3)  # let them start parsing
+    assert kill_9_and_list_survivors(process, workers) == []
+    assert process.stderr.read() == b""  # reaching end-of-file means no worker holds stderr open
