@@ -118,9 +118,7 @@ def parse_only(notes: Path) -> list[str]:
 
 def case_import_fresh(runs: int, work: Path, notes: Path, label: str) -> Result:
     """A notes file the database has never seen, into a copy of an existing empty database."""
-    empty = work / "empty.db"
-    create = "import sys, pathlib\nfrom mlsflash.storage import open_store\nopen_store(pathlib.Path(sys.argv[1])).close()"
-    subprocess.run([sys.executable, "-c", create, str(empty)], check=True)  # only review/import create one
+    empty = empty_database(work / "empty.db")
 
     def fresh(attempt: int) -> tuple[list[str], dict[str, str]]:
         db = work / f"fresh-{attempt}.db"
@@ -141,14 +139,20 @@ def case_reimport(runs: int, work: Path, notes: Path, label: str) -> Result:
     return ratio_result(f"re-import {label}, unchanged", ours, theirs, 0.5, "markdown-it parse")
 
 
+def empty_database(path: Path) -> Path:
+    """A new, empty database (only review and import create one from the command line)."""
+    create = "import sys, pathlib\nfrom mlsflash.storage import open_store\nopen_store(pathlib.Path(sys.argv[1])).close()"
+    subprocess.run([sys.executable, "-c", create, str(path)], check=True)
+    return path
+
+
 def case_rename_heading(runs: int, work: Path, scale: float) -> Result:
     """Re-import after renaming the `##` heading above every card (every key changes; cards
     are paired by definition) against a first import of the same notes."""
     notes = write_notes(work / f"umbrella-{scale}x.md", scale, umbrella="Everything")
     first_copy = work / f"umbrella-first-{scale}x.md"
     shutil.copy(notes, first_copy)
-    empty, imported = work / "rename-empty.db", work / "rename-imported.db"
-    subprocess.run([*mlsflash_command(), "decks"], env=environment(empty), check=True, stdout=subprocess.DEVNULL)
+    empty, imported = empty_database(work / "rename-empty.db"), work / "rename-imported.db"
     shutil.copy(empty, imported)
     subprocess.run([*mlsflash_command(), "import", str(notes)], env=environment(imported), check=True,
                    stdout=subprocess.DEVNULL)
