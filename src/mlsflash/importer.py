@@ -703,10 +703,12 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
     gone: set[str] = set()
     for folder in folders:
         prefix = str(folder.resolve()).rstrip(os.sep) + os.sep
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past every path in the folder
         for (source,) in connection.exec_driver_sql(
-            "SELECT path FROM source_files WHERE substr(path, 1, ?) = ? "
-            "UNION SELECT DISTINCT source_file FROM cards WHERE substr(source_file, 1, ?) = ? AND status != 'retired'",
-            (len(prefix), prefix, len(prefix), prefix),
+            "SELECT path FROM source_files WHERE path >= ? AND path < ? "
+            "UNION SELECT DISTINCT source_file FROM cards WHERE source_file >= ? AND source_file < ? "
+            "AND status != 'retired'",
+            (prefix, after, prefix, after),
         ):
             if source not in present and not os.path.exists(source):
                 gone.add(source)
