@@ -22,6 +22,17 @@ from typer.testing import CliRunner, Result
 NOW = "2026-11-26T10:00"
 
 
+def rows(db: Path, query: str, *params: Any) -> list[tuple]:
+    """The rows a query returns, read straight from the database file."""
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(query, params).fetchall()
+    finally:
+        connection.close()
+
+
 def write_notes(directory: Path, name: str, text: str) -> Path:
     """Write `text` as UTF-8 to directory/name (parents created), newlines untranslated."""
     path = Path(directory) / name

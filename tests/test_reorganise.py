@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
 from conftest import write_notes
 
 KINESIS = """\
@@ -63,13 +62,24 @@ def reviewed(before: dict[str, tuple[Any, ...]]) -> None:
     assert any(values[5] > 0 for values in before.values()), "no card lapsed"
 
 
-def test_renaming_a_file_inside_an_imported_folder_keeps_every_card(tmp_path, run, export, learn) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "kinesis.md", KINESIS)
-    write_notes(notes, "glue.md", GLUE)
-    run("import", notes)
-    learn()
-    before = schedule(export())
+@pytest.fixture
+def studied(tmp_path, run, export, learn) -> Callable[..., tuple[Path, dict[str, tuple[Any, ...]]]]:
+    """notes/ with the given files imported and studied for two days; returns the folder and
+    every live card's schedule."""
+
+    def make(**files: str) -> tuple[Path, dict[str, tuple[Any, ...]]]:
+        notes = tmp_path / "notes"
+        for name, text in files.items():
+            write_notes(notes, f"{name}.md", text)
+        run("import", notes)
+        learn()
+        return notes, schedule(export())
+
+    return make
+
+
+def test_renaming_a_file_inside_an_imported_folder_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
     reviewed(before)
     (notes / "kinesis.md").rename(notes / "streaming.md")
     result = run("import", notes)
@@ -81,12 +91,8 @@ def test_renaming_a_file_inside_an_imported_folder_keeps_every_card(tmp_path, ru
     assert "moved" in result.stdout
 
 
-def test_renaming_a_file_whose_deck_is_its_name_keeps_every_card(tmp_path, run, export, learn) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "kinesis.md", KINESIS.replace("# AWS Notes\n", ""))
-    run("import", notes)
-    learn()
-    before = schedule(export())
+def test_renaming_a_file_whose_deck_is_its_name_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS.replace("# AWS Notes\n", ""))
     (notes / "kinesis.md").rename(notes / "streaming.md")
     run("import", notes)
     after = export()
@@ -96,12 +102,8 @@ def test_renaming_a_file_whose_deck_is_its_name_keeps_every_card(tmp_path, run, 
     assert "streaming" in decks and "kinesis" not in decks  # the emptied deck is gone
 
 
-def test_moving_a_file_into_a_subfolder_keeps_every_card(tmp_path, run, export, learn) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "kinesis.md", KINESIS)
-    run("import", notes)
-    learn()
-    before = schedule(export())
+def test_moving_a_file_into_a_subfolder_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS)
     (notes / "aws").mkdir()
     shutil.move(notes / "kinesis.md", notes / "aws" / "kinesis.md")
     run("import", notes)
@@ -109,12 +111,8 @@ def test_moving_a_file_into_a_subfolder_keeps_every_card(tmp_path, run, export, 
     assert "no longer exists" not in run("check").stderr
 
 
-def test_splitting_a_file_in_two_keeps_every_card(tmp_path, run, export, learn) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "aws.md", KINESIS + "\n" + GLUE.replace("# AWS Notes\n", ""))
-    run("import", notes)
-    learn()
-    before = schedule(export())
+def test_splitting_a_file_in_two_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(aws=KINESIS + "\n" + GLUE.replace("# AWS Notes\n", ""))
     assert len(before) == 5
     write_notes(notes, "aws.md", KINESIS)
     write_notes(notes, "glue.md", GLUE.replace("# AWS Notes\n", ""))  # no title: a deck of its own
@@ -124,13 +122,8 @@ def test_splitting_a_file_in_two_keeps_every_card(tmp_path, run, export, learn) 
     assert {card["deck"] for card in after if card["front"] == "Crawler"} == {"glue"}
 
 
-def test_merging_two_files_into_one_keeps_every_card(tmp_path, run, export, learn) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "kinesis.md", KINESIS)
-    write_notes(notes, "glue.md", GLUE)
-    run("import", notes)
-    learn()
-    before = schedule(export())
+def test_merging_two_files_into_one_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
     write_notes(notes, "kinesis.md", KINESIS + "\n" + GLUE.replace("# AWS Notes\n", ""))
     (notes / "glue.md").unlink()
     run("import", notes)
@@ -140,14 +133,9 @@ def test_merging_two_files_into_one_keeps_every_card(tmp_path, run, export, lear
 
 
 def test_a_bullet_moved_to_another_file_keeps_its_card_even_when_only_that_file_is_imported(
-    tmp_path, run, export, learn
+    run, export, studied
 ) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "kinesis.md", KINESIS)
-    write_notes(notes, "glue.md", GLUE)
-    run("import", notes)
-    learn()
-    before = schedule(export())
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
     write_notes(notes, "kinesis.md", KINESIS.replace("* **Firehose** - near real-time delivery to S3\n", ""))
     write_notes(notes, "glue.md", GLUE + "\n## Kinesis\n\n* **Firehose** - near real-time delivery to S3\n")
     run("import", notes / "glue.md")  # the card is found in the deck, wherever it came from
@@ -200,12 +188,8 @@ def test_same_term_under_one_parent_is_one_card_and_survives_deleting_either_bul
     assert [c for c in after if c["status"] == "retired"] == []
 
 
-def test_a_copy_of_a_file_under_another_path_is_one_set_of_cards_with_a_warning(tmp_path, run, export, learn) -> None:
-    notes = tmp_path / "notes"
-    write_notes(notes, "kinesis.md", KINESIS.replace("# AWS Notes\n", ""))  # deck named by the file
-    run("import", notes)
-    learn()
-    before = schedule(export())
+def test_a_copy_of_a_file_under_another_path_is_one_set_of_cards_with_a_warning(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS.replace("# AWS Notes\n", ""))  # deck named by the file
     shutil.copy(notes / "kinesis.md", notes / "kinesis copy.md")
     result = run("import", notes)
     assert "kinesis copy.md has the same content as" in result.stdout and "kinesis.md" in result.stdout

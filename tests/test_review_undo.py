@@ -6,22 +6,13 @@ processes: tests/reliability/test_two_sessions.py.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 
 import pytest
-from conftest import write_notes
+from conftest import rows, write_notes
 
 FIVE = "# Deck\n## Letters\n" + "".join(f"* **{name}** - letter {name.lower()}\n" for name in ["Alpha", "Beta", "Gamma"])
 TODAY = date(2026, 11, 26)
-
-
-def rows(db, query: str) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
 
 
 @pytest.fixture

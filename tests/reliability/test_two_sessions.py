@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from conftest import rows
 from reliability_helpers import command, environment, mlsflash
 
 pexpect = pytest.importorskip("pexpect")
 from pexpect.popen_spawn import PopenSpawn
-
-
-def rows(db, query: str) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
 
 
 @pytest.fixture
