@@ -281,3 +281,21 @@ def test_check_reports_cards_whose_file_is_gone(tmp_path, run) -> None:
     result = run("check")
     assert "3 live cards whose notes file no longer exists" in result.stderr
     assert "OK" in result.stdout
+
+
+def test_a_file_with_old_mac_line_endings_keeps_its_cards(tmp_path, run, export) -> None:
+    run("import", write_notes(tmp_path, "mac.md", KINESIS.replace("\n", "\r")))
+    assert sorted(card["front"] for card in export()) == ["Data Streams", "Firehose", "Shard"]
+    assert {card["deck"] for card in export()} == {"AWS Notes"}
+
+
+def test_a_leading_horizontal_rule_is_not_front_matter(tmp_path, run, export) -> None:
+    run("import", write_notes(tmp_path, "rule.md", "---\n" + KINESIS + "\n---\n\n* **After** - the rule\n"))
+    assert sorted(card["front"] for card in export()) == ["After", "Data Streams", "Firehose", "Shard"]
+    assert {card["deck"] for card in export()} == {"AWS Notes"}
+
+
+def test_a_list_item_whose_only_child_is_empty_is_not_a_list_card(tmp_path, run, export) -> None:
+    result = run("import", write_notes(tmp_path, "e.md", "* S3: \n\n    * \n"))
+    assert export() == []
+    assert "e.md:1:" in result.stdout

@@ -133,19 +133,20 @@ class ChunkResult:
 def prepare(text: str) -> tuple[str, str | None]:
     """The text the parser reads, and the front matter's title.
 
-    Invisible characters go; CR-LF becomes LF and a lone CR a space, so lines are counted
-    at `\n` only, as editors count them; YAML front matter becomes blank lines (line
+    Invisible characters go; CR-LF and a lone CR (old Mac files) become LF, and nothing else
+    starts a line (not U+2028), as editors count them; YAML front matter becomes blank lines (line
     numbers stay right)."""
-    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", " ")
+    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
     match = _FRONT_MATTER.match(text)
-    if not match:
-        return text, None
+    if not match or not all(_YAML_LINE.match(line) for line in match.group(0).split("\n")[1:-2]):
+        return text, None  # a thematic break, not front matter
     block = match.group(0)
     title = _FRONT_TITLE.search(block)
     return "\n" * block.count("\n") + text[len(block):], _unquote(title.group(1)) if title else None
 
 
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*(?:\n|$)")
+_YAML_LINE = re.compile(r"^(?:\s*$|\s+\S|- |#|[\w.-]+[ \t]*:(?:\s|$))")
 _FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
 
 
@@ -522,7 +523,8 @@ def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tu
 
 def _classify(item: _Item) -> _Split:
     if item.split is None:
-        item.split = _classify_pieces(_strip(item.pieces), has_children=bool(item.children))
+        has_children = any(child.pieces or child.children for child in item.children)
+        item.split = _classify_pieces(_strip(item.pieces), has_children=has_children)
     return item.split
 
 
