@@ -169,7 +169,7 @@ def optimize(store: Store) -> OptimizeReport:
         raise MlsflashError(
             f"optimize needs at least {memory.MINIMUM_REVIEWS_TO_OPTIMIZE} scheduled reviews; "
             f"the log has {reviews}",
-            hint=f"review {memory.MINIMUM_REVIEWS_TO_OPTIMIZE - reviews} more answers' worth, then run it again",
+            hint=f"{memory.MINIMUM_REVIEWS_TO_OPTIMIZE - reviews} more scheduled reviews are needed; run it again then",
         )
     items = memory.training_items(histories)
     try:

@@ -42,7 +42,6 @@ def optimize_command(
         cards = history.reset_parameters(store)
         typer.echo(f"FSRS parameters reset to the defaults; memory states of {cards} cards recomputed.")
         return
-    typer.echo("Fitting FSRS to your reviews...", err=True)
     report = history.optimize(store)
     typer.echo(f"Fitted to {report.reviews} scheduled reviews.")
     typer.echo(f"  before: log loss {report.before.log_loss:.4f}, RMSE {report.before.rmse:.4f}")
