@@ -87,11 +87,13 @@ def build_database(path: Path, cards: int, reviews: int, today: date, seed: int 
             "forward", context, topic, f"**Term {index}**", f"definition {index}", f"Term {index}",
             f"definition {index}", "active", 0, repetitions, rng.randint(130, 300), interval, due,
             rng.randint(0, 3) if seen else 0, None, now, now,
+            round(rng.uniform(0.5, 300), 4) if seen else None, round(rng.uniform(1, 10), 4) if seen else None,
         ))
     connection.executemany(
         "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key, direction,"
         " context, topic, front, back, front_plain, back_plain, status, leech, repetitions, easiness, interval, due,"
-        " lapses, buried_on, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " lapses, buried_on, created_at, updated_at, stability, difficulty)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         card_rows,
     )
     seen = [(row[0], row[1], row[9]) for row in card_rows if row[19] is not None]  # id, deck, topic

@@ -181,14 +181,16 @@ def _count_cards(db: Path) -> int:
         connection.close()
 
 
-def answer_latencies(db: Path, answers: int) -> list[float]:
+def answer_latencies(db: Path, answers: int, scheduler: str = "sm2") -> list[float]:
     """Milliseconds from a grade to the next card ready (answer + next card + counts), in-process."""
+    from mlsflash.model import Scheduler
     from mlsflash.session import ReviewSession
     from mlsflash.settings import Settings
     from mlsflash.storage import open_store
 
     store = open_store(db)
-    session = ReviewSession(store, today=TODAY, settings=Settings(new_per_day=1_000_000))
+    settings = Settings(new_per_day=1_000_000, scheduler=Scheduler(scheduler))
+    session = ReviewSession(store, today=TODAY, settings=settings)
     card, _ = session.next_card(), session.counts()
     latencies = []
     for index in range(answers):
@@ -239,12 +241,19 @@ def anki_answer_ms(notes: int = 10_000, answers: int = 300) -> tuple[float, str]
     return median, f"Anki {median:.2f} ms on 10k notes"
 
 
-def case_answer(work: Path, cards: int, reviews: int, answers: int, anki_note: str) -> list[Result]:
-    db = build_database(work / f"answer-{cards}.db", cards=cards, reviews=reviews, today=TODAY)
-    latencies = sorted(answer_latencies(db, answers))
+def case_answer(
+    work: Path, cards: int, reviews: int, answers: int, anki_note: str, scheduler: str = "sm2"
+) -> list[Result]:
+    db = work / f"answer-{cards}.db"
+    if not db.exists():
+        build_database(db, cards=cards, reviews=reviews, today=TODAY)
+    copy = work / f"answer-{cards}-{scheduler}.db"  # each scheduler answers the same cards
+    shutil.copy(db, copy)
+    latencies = sorted(answer_latencies(copy, answers, scheduler))
+    copy.unlink()
     median = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    label = f"answer, {cards // 1000}k cards / {reviews // 1000}k reviews"
+    label = f"answer ({scheduler}), {cards // 1000}k cards / {reviews // 1000}k reviews"
     return [
         Result(f"{label}, median", round(median, 3), "ms", None, "<= 2 ms", median <= 2.0, anki_note),
         Result(f"{label}, p99", round(p99, 3), "ms", None, "<= 20 ms", p99 <= 20.0),
@@ -268,6 +277,32 @@ def case_stats_json(work: Path, cards: int, reviews: int, runs: int) -> Result:
     median = statistics.median(timings)
     label = f"stats --json, {cards // 1000}k cards / {reviews // 1000}k reviews"
     return Result(label, round(median, 1), "ms", None, "<= 300 ms", median <= 300)
+
+
+def case_migration_0007(work: Path, cards: int, reviews: int) -> Result:
+    """Upgrading a 0006 database of this size to 0007 (memory states replayed from the log):
+    the generated database with the 0007 columns dropped again, then opened."""
+    import sqlite3
+
+    from mlsflash.storage import open_store
+
+    db = work / f"migrate-{cards}.db"
+    shutil.copy(work / f"answer-{cards}.db", db)
+    connection = sqlite3.connect(db)
+    connection.execute("DROP INDEX ix_cards_memory")
+    for table, columns in (("cards", ("stability", "difficulty")),
+                           ("reviews", ("stability_before", "difficulty_before", "stability_after",
+                                        "difficulty_after"))):
+        for column in columns:
+            connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    connection.execute("UPDATE alembic_version SET version_num = '0006_deck_identity'")
+    connection.commit()
+    connection.close()
+    start = time.perf_counter()
+    open_store(db).close()
+    seconds = time.perf_counter() - start
+    label = f"migration 0007, {cards // 1000}k cards / {reviews // 1000}k reviews"
+    return Result(label, round(seconds, 1), "s", None, "<= 60 s", seconds <= 60)
 
 
 def case_import_memory(work: Path, notes: Path, label: str) -> Result:
@@ -321,10 +356,15 @@ def main() -> int:
         anki_ms, anki_note = (ANKI_KNOWN_MS, "Anki: known 0.3 ms") if options.quick else anki_answer_ms()
         sizes = [(10_000, 100_000)] if options.quick else [(50_000, 1_000_000), (100_000, 1_000_000)]
         for cards, reviews in sizes:
-            for result in case_answer(work, cards, reviews, 300 if options.quick else 1000, anki_note):
-                results.append(result)
-                print_line(result)
+            for scheduler in ("sm2", "fsrs"):
+                for result in case_answer(
+                    work, cards, reviews, 300 if options.quick else 1000, anki_note, scheduler
+                ):
+                    results.append(result)
+                    print_line(result)
         cards, reviews = sizes[-1]
+        results.append(case_migration_0007(work, cards, reviews))
+        print_line(results[-1])
         results.append(case_stats_json(work, cards, reviews, runs))
         print_line(results[-1])
         if not options.quick:

@@ -51,13 +51,13 @@ def test_every_json_figure_of_a_known_history(run, history):
     assert figures["calendar"] == [{"date": "2026-11-26", "reviews": 5}, {"date": "2026-11-27", "reviews": 5}]
     assert figures["decks"] == [
         {"deck": "Deck", "total": 10, "new": 5, "seen": 5, "due": 0, "mature": 0,
-         "retention_30d": 0.9, "mean_easiness": 2.62},
+         "retention_30d": 0.9, "mean_easiness": 2.62, "mean_recall": 1.0},
     ]
     assert figures["topics"] == [
         {"deck": "Deck", "topic": "Streams", "total": 5, "seen": 5, "mature": 0, "due": 0,
-         "retention_30d": 0.9, "mean_easiness": 2.62},
+         "retention_30d": 0.9, "mean_easiness": 2.62, "mean_recall": 1.0},
         {"deck": "Deck", "topic": "Storage", "total": 5, "seen": 0, "mature": 0, "due": 0,
-         "retention_30d": None, "mean_easiness": None},
+         "retention_30d": None, "mean_easiness": None, "mean_recall": None},
     ]
     hardest = figures["hardest"]
     assert [card["front"] for card in hardest] == ["Term 5"]

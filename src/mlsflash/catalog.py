@@ -78,8 +78,11 @@ def card_records(
     search: str | None = None,
     status: str | None = None,
     include_retired: bool = True,
+    today: date | None = None,
+    decay: float | None = None,
 ) -> list[dict[str, Any]]:
-    """Cards as the JSON export describes them, in deck and note order."""
+    """Cards as the JSON export describes them, in deck and note order; `retrievability`
+    is the probability of recall on `today` under the forgetting curve of `decay`."""
     from sqlalchemy import func, select
 
     from mlsflash.storage.schema import Card, Deck
@@ -100,10 +103,16 @@ def card_records(
             query = query.where(Card.status != Status.RETIRED.value)
         query = query.order_by(Deck.name, Card.source_file, Card.position)
         rows = connection.execute(query).all()
-    return [_record(row) for row in rows]
+    return [_record(row, today, decay) for row in rows]
 
 
-def _record(card: Any) -> dict[str, Any]:
+def _record(card: Any, today: date | None, decay: float | None) -> dict[str, Any]:
+    from mlsflash import memory
+
+    recall = None
+    if card.stability is not None and card.due is not None and today is not None:
+        last_review = date.fromisoformat(card.due).toordinal() - card.interval
+        recall = memory.retrievability(card.stability, today.toordinal() - last_review, decay or memory.DEFAULT_DECAY)
     return {
         "id": card.id,
         "deck": card.deck_name,
@@ -119,7 +128,14 @@ def _record(card: Any) -> dict[str, Any]:
         "due": card.due,
         "lapses": card.lapses,
         "leech": bool(card.leech),
+        "stability": _rounded(card.stability),
+        "difficulty": _rounded(card.difficulty),
+        "retrievability": _rounded(recall),
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int:

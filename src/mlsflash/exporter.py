@@ -15,7 +15,7 @@ from mlsflash.errors import MlsflashError
 
 CSV_COLUMNS = (
     "id", "deck", "context", "front", "back", "direction", "source_file", "source_line",
-    "status", "repetitions", "easiness", "interval", "due", "lapses",
+    "status", "repetitions", "easiness", "interval", "due", "lapses", "stability", "difficulty", "retrievability",
 )
 
 
@@ -33,10 +33,14 @@ def to_csv(records: Sequence[dict[str, Any]]) -> str:
                 record["id"], record["deck"], " › ".join(record["context"]), record["front"], record["back"],
                 record["direction"], record["source"]["file"], record["source"]["line"], record["status"],
                 record["repetitions"], f"{record['easiness']:.2f}", record["interval"], record["due"] or "",
-                record["lapses"],
+                record["lapses"], *(_blank_if_none(record[key]) for key in ("stability", "difficulty", "retrievability")),
             ]
         )
     return buffer.getvalue()
+
+
+def _blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:

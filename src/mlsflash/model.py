@@ -6,7 +6,7 @@ import enum
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from datetime import date
+from datetime import date, timedelta
 
 CONTEXT_SEPARATOR = " › "
 
@@ -14,6 +14,13 @@ CONTEXT_SEPARATOR = " › "
 class Direction(str, enum.Enum):
     FORWARD = "forward"
     REVERSE = "reverse"
+
+
+class Scheduler(str, enum.Enum):
+    """Which algorithm sets the next interval (the memory state is kept under both)."""
+
+    SM2 = "sm2"
+    FSRS = "fsrs"
 
 
 class Grade(enum.IntEnum):
@@ -87,17 +94,25 @@ class ParsedNotes:
 
 @dataclass(frozen=True)
 class ReviewState:
-    """SM-2 state of one card. `easiness` is EF in integer hundredths (250 = 2.50)."""
+    """Schedule of one card. `easiness` is SM-2's EF in integer hundredths (250 = 2.50);
+    `stability` (days) and `difficulty` (1-10) are its FSRS memory state, None while new."""
 
     repetitions: int = 0
     easiness: int = 250
     interval: int = 0
     due: date | None = None
     lapses: int = 0
+    stability: float | None = None
+    difficulty: float | None = None
 
     @property
     def is_new(self) -> bool:
         return self.due is None
+
+    @property
+    def last_review(self) -> date | None:
+        """The study day of the last scheduled answer: every schedule sets due = that day + interval."""
+        return None if self.due is None else self.due - timedelta(days=self.interval)
 
 
 _WHITESPACE = re.compile(r"\s+")

@@ -24,7 +24,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from mlsflash import clock, sm2, states
+from mlsflash import clock, scheduler, sm2, states
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Grade, ReviewState
 from mlsflash.settings import Settings
@@ -42,21 +42,24 @@ PASSING_REDRILL_GRADE = 4
 _CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
 _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
 _STATE_BY_ID = (
-    "SELECT status, leech, repetitions, easiness, interval, due, lapses, deck_id, topic FROM cards WHERE id = ?"
+    "SELECT status, leech, repetitions, easiness, interval, due, lapses, stability, difficulty, deck_id, topic "
+    "FROM cards WHERE id = ?"
 )
 _SCHEDULED_TODAY = (
     f"SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? AND kind = '{SCHEDULED.value}' LIMIT 1"
 )
 _ANSWERED_SINCE = "SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1"
 _UPDATE_STATE = (
-    "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, status = ?, leech = ? "
+    "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, stability = ?, difficulty = ?, "
+    "status = ?, leech = ? "
     "WHERE id = ?"
 )
 _INSERT_REVIEW = (
     "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, "
-    "repetitions_before, easiness_before, interval_before, due_before, lapses_before, status_before, leech_before, "
-    "repetitions_after, easiness_after, interval_after, due_after, lapses_after, deck_id, topic) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "repetitions_before, easiness_before, interval_before, due_before, lapses_before, stability_before, "
+    "difficulty_before, status_before, leech_before, repetitions_after, easiness_after, interval_after, due_after, "
+    "lapses_after, stability_after, difficulty_after, deck_id, topic) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _TODAY_COUNTS = (
     "SELECT count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER (WHERE due_before IS NOT NULL) "
@@ -137,7 +140,7 @@ class _Skipped:
 
 
 _Action = _Answered | _Skipped
-_STATE_COLUMNS = "repetitions, easiness, interval, due, lapses, status, leech"
+_STATE_COLUMNS = "repetitions, easiness, interval, due, lapses, stability, difficulty, status, leech"
 
 
 @dataclass
@@ -321,7 +324,7 @@ class ReviewSession:
                 before = _state_of(row)
                 after, leech, status, made_leech = before, bool(row.leech), row.status, False
                 if kind == SCHEDULED:
-                    outcome = sm2.review(before, grade, self.today)
+                    outcome = scheduler.review(before, grade, self.today, self.settings.policy)
                     after = outcome.after
                     if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
                         leech, status, made_leech = True, Status.SUSPENDED.value, True
@@ -471,15 +474,19 @@ def _state_of(row: Any) -> ReviewState:
         interval=row.interval,
         due=date.fromisoformat(row.due) if row.due else None,
         lapses=row.lapses,
+        stability=row.stability,
+        difficulty=row.difficulty,
     )
 
 
 def _values(state: ReviewState) -> tuple[Any, ...]:
-    """repetitions, easiness, interval, due, lapses: as stored."""
+    """repetitions, easiness, interval, due, lapses, stability, difficulty: as stored."""
     return (
         state.repetitions,
         state.easiness,
         state.interval,
         state.due.isoformat() if state.due else None,
         state.lapses,
+        state.stability,
+        state.difficulty,
     )

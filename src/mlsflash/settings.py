@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from mlsflash.errors import MlsflashError
+from mlsflash.model import Scheduler
+from mlsflash.scheduler import DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Policy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -17,27 +21,53 @@ class Settings:
     max_reviews_per_day: int | None = None
     rollover_hour: int = 4
     leech_lapses: int = 8
+    scheduler: Scheduler = Scheduler.SM2
+    desired_retention: float = DEFAULT_RETENTION
+    maximum_interval: int = DEFAULT_MAXIMUM_INTERVAL
+    # Set by `mlsflash optimize`, not by `config`; None: FSRS-6's defaults.
+    parameters: tuple[float, ...] | None = None
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(self.scheduler, self.desired_retention, self.maximum_interval, self.parameters)
 
 
+Value = Union[int, float, Scheduler, None]
 _LIMITS = {
     "new_per_day": (0, 10_000),
     "max_reviews_per_day": (0, 100_000),
     "rollover_hour": (0, 23),
     "leech_lapses": (1, 1_000),
+    "maximum_interval": (1, 36_500),
 }
-KEYS = tuple(field.name for field in fields(Settings))
+RETENTION_RANGE = (0.70, 0.97)
+PARAMETERS_KEY = "fsrs_parameters"
+KEYS = tuple(field.name for field in fields(Settings) if field.name != "parameters")
 _NONE_WORDS = {"none", "off", "unlimited", ""}
+_DECIMAL = re.compile(r"[0-9]?\.[0-9]{1,4}")
 
 
 def load(connection: Connection) -> Settings:
     stored = dict(connection.exec_driver_sql("SELECT key, value FROM settings").all())
     values = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
-    return Settings(**values)
+    if PARAMETERS_KEY in stored:
+        values["parameters"] = tuple(float(value) for value in json.loads(stored[PARAMETERS_KEY]))
+    return Settings(**values)  # type: ignore[arg-type]
 
 
-def parse_value(key: str, text: str) -> int | None:
+def display(value: Value) -> str:
+    if value is None:
+        return "none"
+    return value.value if isinstance(value, Scheduler) else str(value)
+
+
+def parse_value(key: str, text: str) -> Value:
     if key not in KEYS:
         raise MlsflashError(f"unknown setting {key!r}", hint=f"settings are: {', '.join(KEYS)}")
+    if key == "scheduler":
+        return _parse_scheduler(text)
+    if key == "desired_retention":
+        return _parse_retention(text)
     if key == "max_reviews_per_day" and text.strip().lower() in _NONE_WORDS - {""}:
         return None
     digits = text.strip()
@@ -49,11 +79,49 @@ def parse_value(key: str, text: str) -> int | None:
     return int(digits)
 
 
-def save(connection: Connection, key: str, text: str) -> int | None:
+def _parse_scheduler(text: str) -> Scheduler:
+    try:
+        return Scheduler(text.strip().lower())
+    except ValueError:
+        names = " or ".join(scheduler.value for scheduler in Scheduler)
+        raise MlsflashError(f"scheduler must be {names}, not {text!r}") from None
+
+
+def _parse_retention(text: str) -> float:
+    low, high = RETENTION_RANGE
+    digits = text.strip()
+    if not (digits.isascii() and _DECIMAL.fullmatch(digits)):
+        raise MlsflashError(f"desired_retention must be a decimal from {low:.2f} to {high:.2f}, not {text!r}")
+    value = float(digits)
+    if value > high:
+        raise MlsflashError(
+            f"desired_retention {text.strip()} is above {high:.2f}: intervals collapse",
+            hint=f"near 100 % recall FSRS must review almost daily; choose {low:.2f} to {high:.2f}",
+        )
+    if value < low:
+        raise MlsflashError(
+            f"desired_retention {text.strip()} is below {low:.2f}",
+            hint=f"forgetting that much makes reviews mostly relearning; choose {low:.2f} to {high:.2f}",
+        )
+    return value
+
+
+def save(connection: Connection, key: str, text: str) -> Value:
     value = parse_value(key, text)
-    stored = "none" if value is None else str(value)
+    stored = display(value)
     connection.exec_driver_sql(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, stored),
     )
     return value
+
+
+def save_parameters(connection: Connection, parameters: tuple[float, ...] | None) -> None:
+    """Store fitted FSRS parameters, or go back to the defaults (None)."""
+    if parameters is None:
+        connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (PARAMETERS_KEY,))
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (PARAMETERS_KEY, json.dumps(list(parameters))),
+    )

@@ -6,6 +6,7 @@ calendar and the streaks (gaps-and-islands with a window function) are computed 
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,17 @@ _SCHEDULED = states.ReviewKind.SCHEDULED.value
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 HARDEST_LIMIT = 10
+DEFAULT_DECAY = 0.1542  # memory.DEFAULT_DECAY, repeated so stats imports nothing of the engine
+# Probability of recall today of a scheduled card (FSRS-6 forgetting curve; the last answer
+# was on due - interval). :factor is 0.9 ** (-1 / decay) - 1.
+_RECALL = (
+    "pow(1 + :factor * max(0, julianday(:today) - julianday(c.due) + c.interval) / c.stability, -:decay)"
+)
+
+
+class HardestBy(str, enum.Enum):
+    EASINESS = "easiness"  # lowest EF first, then most lapses
+    RECALL = "recall"  # lowest predicted recall today first
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,10 @@ class _Filter:
         return " AND r.deck_id = :deck_id" if self.deck_id is not None else ""
 
 
-def collect(store: Store, today: date, deck: str | None = None) -> dict[str, Any]:
+def collect(
+    store: Store, today: date, deck: str | None = None, *, decay: float = DEFAULT_DECAY,
+    hardest_by: HardestBy = HardestBy.EASINESS,
+) -> dict[str, Any]:
     """Every figure of `stats --json`, for the whole collection or one deck.
 
     The slowest aggregates run side by side on their own connections: SQLite releases the
@@ -48,7 +63,7 @@ def collect(store: Store, today: date, deck: str | None = None) -> dict[str, Any
 
     with store.read() as connection:
         deck_id = require_deck(connection, deck) if deck is not None else None
-    where, params = _Filter(deck_id), _params(today, deck_id)
+    where, params = _Filter(deck_id), {**_params(today, deck_id), "decay": decay, "factor": 0.9 ** (-1 / decay) - 1}
 
     def run(query: Any, *extra: Any) -> Any:
         with store.read() as connection:
@@ -67,12 +82,16 @@ def collect(store: Store, today: date, deck: str | None = None) -> dict[str, Any
                 "due": _due(connection, where, params),
                 "forecast": _forecast(connection, where, params, today),
                 "streak": _streak(connection, where, params, today),
-                "hardest": _hardest(connection, where, params),
+                "hardest": (_hardest_by_recall if hardest_by is HardestBy.RECALL else _hardest)(
+                    connection, where, params
+                ),
             }
+            recall = _recall_groups(connection, where, params)
         figures["reviews"], figures["retention"] = reviews.result()
         figures["calendar"] = calendar.result()
         figures["decks"] = _per_deck(groups, retention.result())
         figures["topics"] = _per_topic(groups, retention.result())
+        _add_mean_recall(figures["decks"], figures["topics"], recall)
     order = ("today", "deck", "cards", "due", "forecast", "reviews", "retention", "streak", "calendar",
              "decks", "topics", "hardest")
     return {key: figures[key] for key in order}
@@ -309,13 +328,18 @@ def _hardest(connection: Connection, where: _Filter, params: dict[str, Any]) -> 
     rows = _all(
         connection,
         f"""
-        SELECT c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line
+        SELECT c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line,
+          {_RECALL} AS recall
         FROM cards c
         WHERE {states.NOT_RETIRED} AND c.due IS NOT NULL AND (c.easiness < 250 OR c.lapses > 0) {where.cards()}
         ORDER BY c.easiness, c.lapses DESC, c.id LIMIT {HARDEST_LIMIT}
         """,
         params,
     )
+    return _hardest_entries(rows)
+
+
+def _hardest_entries(rows: list[Any]) -> list[dict[str, Any]]:
     return [
         {
             "id": row.id,
@@ -325,6 +349,54 @@ def _hardest(connection: Connection, where: _Filter, params: dict[str, Any]) -> 
             "lapses": row.lapses,
             "leech": bool(row.leech),
             "source": {"file": row.source_file, "line": row.source_line},
+            "recall": None if row.recall is None else round(row.recall, 4),
         }
         for row in rows
     ]
+
+
+def _hardest_by_recall(connection: Connection, where: _Filter, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cards least likely to be recalled today, ranked on the memory index, then read by rowid."""
+    rows = _all(
+        connection,
+        f"""
+        SELECT c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line,
+          {_RECALL} AS recall
+        FROM cards c WHERE c.rowid IN (
+          SELECT c.rowid FROM cards c INDEXED BY ix_cards_memory
+          WHERE c.status != 'retired' AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
+          ORDER BY {_RECALL}, c.id LIMIT {HARDEST_LIMIT}
+        )
+        ORDER BY recall, c.id
+        """,
+        params,
+    )
+    return _hardest_entries(rows)
+
+
+def _recall_groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[tuple[str, str], tuple[float, int]]:
+    """Sum and count of today's predicted recall per (deck, topic), over scheduled live cards."""
+    rows = _all(
+        connection,
+        f"""
+        SELECT d.name, c.topic, sum({_RECALL}), count(*)
+        FROM cards c INDEXED BY ix_cards_memory JOIN decks d ON d.id = c.deck_id
+        WHERE c.status != 'retired' AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
+        GROUP BY c.deck_id, c.topic
+        """,
+        params,
+    )
+    return {(deck, topic): (total, count) for deck, topic, total, count in rows}
+
+
+def _add_mean_recall(
+    decks: list[dict[str, Any]], topics: list[dict[str, Any]], recall: dict[tuple[str, str], tuple[float, int]]
+) -> None:
+    """`mean_recall` of each deck and topic: null when none of its cards is scheduled."""
+    for topic in topics:
+        total, count = recall.get((topic["deck"], topic["topic"]), (0.0, 0))
+        topic["mean_recall"] = round(total / count, 4) if count else None
+    for deck in decks:
+        parts = [value for (name, _), value in recall.items() if name == deck["deck"]]
+        total, count = sum(part[0] for part in parts), sum(part[1] for part in parts)
+        deck["mean_recall"] = round(total / count, 4) if count else None

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="mlsflash",
-    help="Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2).",
+    help="Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2 or FSRS).",
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -113,7 +113,7 @@ def root(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    """Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2)."""
+    """Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2 or FSRS)."""
     ctx.obj = Globals(db=db)
 
 
@@ -183,3 +183,4 @@ from mlsflash.cli import review_cmd  # noqa: E402,F401
 from mlsflash.cli import stats_cmd  # noqa: E402,F401
 from mlsflash.cli import cards_cmd  # noqa: E402,F401
 from mlsflash.cli import maintenance_cmd  # noqa: E402,F401
+from mlsflash.cli import memory_cmd  # noqa: E402,F401

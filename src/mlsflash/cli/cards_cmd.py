@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -26,13 +26,23 @@ def export_command(
 
     if format not in ("json", "csv"):
         raise MlsflashError(f"unknown format {format!r}", hint="use --format json or --format csv")
-    records = catalog.card_records(store_of(ctx, Access.READ), deck=deck)
+    records = catalog.card_records(store_of(ctx, Access.READ), deck=deck, **_recall_on_today(ctx))
     text = exporter.to_json(records) if format == "json" else exporter.to_csv(records)
     if output:
         exporter.write_atomically(output, text)
         typer.echo(f"Exported {len(records)} cards to {output}", err=True)
     else:
         typer.echo(text, nl=False)
+
+
+def _recall_on_today(ctx: typer.Context) -> dict[str, Any]:
+    """The study day and forgetting curve that `retrievability` in the records is read on."""
+    from mlsflash import clock, memory, settings
+    from mlsflash.storage.db import Access
+
+    with store_of(ctx, Access.READ).read() as connection:
+        current = settings.load(connection)
+    return {"today": clock.today(current.rollover_hour), "decay": memory.decay(current.parameters)}
 
 
 @command("decks")
@@ -66,7 +76,9 @@ def cards_command(
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
 
-    records = catalog.card_records(store_of(ctx, Access.READ), deck=deck, search=search, status=status, include_retired=False)
+    records = catalog.card_records(
+        store_of(ctx, Access.READ), deck=deck, search=search, status=status, include_retired=False, **_recall_on_today(ctx)
+    )
     if as_json:
         typer.echo(exporter.to_json(records), nl=False)
     else:

@@ -237,7 +237,7 @@ def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
     out.print(styled(("By topic", "bold")))
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("deck › topic", overflow="fold", ratio=1)
-    for column in ("cards", "seen", "mature", "retain", "EF", "due"):
+    for column in ("cards", "seen", "mature", "retain", "recall", "EF", "due"):
         table.add_column(column, justify="right", no_wrap=True)
     for topic in topics:
         total = topic["total"] or 1
@@ -248,6 +248,7 @@ def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
             f"{topic['seen'] / total:.0%}",
             f"{topic['mature'] / total:.0%}",
             _percent(topic["retention_30d"]),
+            _percent(topic.get("mean_recall")),
             "-" if topic["mean_easiness"] is None else f"{topic['mean_easiness']:.2f}",
             str(topic["due"]),
         )
@@ -262,11 +263,14 @@ def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
     table.add_column("card", overflow="fold", ratio=1)
     table.add_column("EF", justify="right", no_wrap=True)
     table.add_column("lapses", justify="right", no_wrap=True)
+    table.add_column("recall", justify="right", no_wrap=True)
     table.add_column("source", overflow="fold", max_width=28)
     for card in hardest:
         label = card["front"] + (" [leech]" if card["leech"] else "")
         source = f"{_short_path(card['source']['file'])}:{card['source']['line']}"
-        table.add_row(styled(label), f"{card['easiness']:.2f}", str(card["lapses"]), styled(source))
+        table.add_row(
+            styled(label), f"{card['easiness']:.2f}", str(card["lapses"]), _percent(card.get("recall")), styled(source)
+        )
     out.print(table)
 
 

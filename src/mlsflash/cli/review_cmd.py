@@ -27,7 +27,7 @@ def review_command(
     new: Optional[int] = typer.Option(None, "--new", min=0, metavar="N", help="New cards allowed today, for this run."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="At most N scheduled cards this session."),
 ) -> None:
-    """Today's SM-2 session: Space reveals, 0-5 grades, u undo, s skip, q quit, ? keys."""
+    """Today's session: Space reveals, 0-5 grades, u undo, s skip, q quit, ? keys."""
     from mlsflash import catalog, clock, importer, settings
     from mlsflash.cli.review_ui import KeyUI, LineUI
     from mlsflash.session import ReviewSession
@@ -179,15 +179,15 @@ class _Endings:
 def config_command(
     ctx: typer.Context,
     key: Optional[str] = typer.Argument(
-        None, metavar="[KEY]", help="new_per_day, max_reviews_per_day, rollover_hour or leech_lapses."
+        None, metavar="[KEY]",
+        help="new_per_day, max_reviews_per_day, rollover_hour, leech_lapses, scheduler, desired_retention "
+        "or maximum_interval.",
     ),
     value: Optional[str] = typer.Argument(
-        None, metavar="[VALUE]", help="New value (max_reviews_per_day accepts 'none')."
+        None, metavar="[VALUE]", help="New value (max_reviews_per_day accepts 'none'; scheduler is sm2 or fsrs)."
     ),
 ) -> None:
     """Show or change the settings kept in the database."""
-    from dataclasses import asdict
-
     from mlsflash import settings
     from mlsflash.storage.db import Access
 
@@ -201,7 +201,10 @@ def config_command(
         with store.write() as connection:
             settings.save(connection, key, value)
     with store.read() as connection:
-        current = asdict(settings.load(connection))
+        loaded = settings.load(connection)
+    current = {name: getattr(loaded, name) for name in settings.KEYS}
+    if key is not None and key not in current:
+        settings.parse_value(key, "")  # raises the unknown-setting error with the list of keys
     for name, setting in current.items():
         if key is None or name == key:
-            typer.echo(f"{name} = {'none' if setting is None else setting}")
+            typer.echo(f"{name} = {settings.display(setting)}")

@@ -14,17 +14,28 @@ def stats_command(
     ctx: typer.Context,
     deck: Optional[str] = deck_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (schema in README)."),
+    hardest_by: str = typer.Option(
+        "easiness", "--hardest-by", metavar="RANK",
+        help="Rank the hardest cards by easiness (lowest EF) or recall (lowest predicted recall today).",
+    ),
 ) -> None:
     """Due today and the next 30 days, retention, streaks, weak topics, hardest cards."""
     import json
 
-    from mlsflash import clock, settings, stats
+    from mlsflash import clock, memory, settings, stats
+    from mlsflash.errors import MlsflashError
     from mlsflash.storage.db import Access
 
+    try:
+        rank = stats.HardestBy(hardest_by)
+    except ValueError:
+        raise MlsflashError(f"unknown ranking {hardest_by!r}", hint="use --hardest-by easiness or recall") from None
     store = store_of(ctx, Access.READ)
     with store.read() as connection:
-        rollover = settings.load(connection).rollover_hour
-    figures = stats.collect(store, clock.today(rollover), deck=deck)
+        current = settings.load(connection)
+    figures = stats.collect(
+        store, clock.today(current.rollover_hour), deck=deck, decay=memory.decay(current.parameters), hardest_by=rank
+    )
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return

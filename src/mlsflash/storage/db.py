@@ -26,6 +26,7 @@ REVISIONS: tuple[str, ...] = (
     "0004_card_topic",
     "0005_review_topic",
     "0006_deck_identity",
+    "0007_memory_state",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

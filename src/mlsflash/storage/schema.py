@@ -8,7 +8,7 @@ they neither import the ORM (~100 ms) nor build expressions per call.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -72,6 +72,9 @@ class Card(Base):
     updated_at: Mapped[str] = mapped_column(String)
     # Added by revision 0004, hence last: context[0], the top-level heading stats group by.
     topic: Mapped[str] = mapped_column(String, default="", server_default="")
+    # Added by revision 0007: the FSRS memory state, kept under either scheduler; NULL while new.
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_cards_source", "source_file"),
@@ -80,6 +83,7 @@ class Card(Base):
         Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
         Index("ix_cards_hardest", "easiness", text("lapses DESC"), "id"),
         Index("ix_cards_topic_stats", "deck_id", "topic", "status", "due", "repetitions", "interval", "easiness"),
+        Index("ix_cards_memory", "deck_id", "topic", "status", "due", "interval", "stability"),
     )
 
 
@@ -110,6 +114,11 @@ class Review(Base):
     # Added by revision 0005: the card's deck and topic, kept equal to the card's by the importer.
     deck_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     topic: Mapped[str] = mapped_column(String, default="", server_default="")
+    # Added by revision 0007 (NULL on answers logged before it): the memory state around the answer.
+    stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stability_after: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty_after: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_reviews_study_day", "study_day", "kind"),

@@ -1,0 +1,193 @@
+"""The review log read back in bulk: memory states replayed, due dates recomputed
+(`reschedule`), FSRS fitted to the learner (`optimize`). The SQL lives here; the arithmetic
+in memory.py and scheduler.py.
+
+A card's scheduled answers are read oldest first (study day, then log order); re-drills
+never count. A history whose first answer found the card already scheduled (its older
+answers are not in the log) starts from the state that schedule implied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from mlsflash import memory, scheduler, settings
+from mlsflash.errors import MlsflashError
+from mlsflash.model import ReviewState, Scheduler
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mlsflash.storage import Store
+
+_SCHEDULED_CARDS = "SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
+_ANSWERS = (
+    "SELECT card_id, study_day, grade, repetitions_before, easiness_before, interval_before, due_before "
+    "FROM reviews WHERE kind = 'scheduled' ORDER BY card_id, study_day, id"
+)
+
+
+@dataclass(frozen=True)
+class CardLog:
+    """One card's scheduled answers: the state before the first, then (grade, study day) each."""
+
+    first_before: ReviewState
+    answers: list[tuple[int, date]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.first_before.is_new
+
+    def history(self) -> memory.History:
+        previous = self.first_before.last_review or self.answers[0][1]
+        days = []
+        for grade, day in self.answers:
+            days.append((grade, max(0, (day - previous).days)))
+            previous = day
+        return days
+
+
+def read_logs(connection: Connection) -> dict[str, CardLog]:
+    logs: dict[str, CardLog] = {}
+    for row in connection.exec_driver_sql(_ANSWERS):
+        log = logs.get(row.card_id)
+        if log is None:
+            before = ReviewState(
+                repetitions=row.repetitions_before, easiness=row.easiness_before, interval=row.interval_before,
+                due=date.fromisoformat(row.due_before) if row.due_before else None,
+            )
+            log = logs[row.card_id] = CardLog(before)
+        log.answers.append((row.grade, date.fromisoformat(row.study_day)))
+    return logs
+
+
+def _scheduled_cards(connection: Connection, where: str = "") -> list[tuple[str, ReviewState]]:
+    rows = connection.exec_driver_sql(f"{_SCHEDULED_CARDS} WHERE due IS NOT NULL {where} ORDER BY id").all()
+    return [
+        (row.id, ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
+                             row.stability, row.difficulty))
+        for row in rows
+    ]
+
+
+def replayed_memory(
+    cards: list[tuple[str, ReviewState]], logs: dict[str, CardLog], parameters: memory.Parameters | None
+) -> dict[str, memory.Memory]:
+    """Each scheduled card's memory state from its log (or its schedule, without one)."""
+    replayed = [card_id for card_id, _ in cards if card_id in logs]
+    starts = [scheduler.current_memory(logs[card_id].first_before, parameters) for card_id in replayed]
+    states = memory.replay([logs[card_id].history() for card_id in replayed], starts, parameters)
+    result = dict(zip(replayed, states))
+    for card_id, state in cards:
+        if card_id not in result:
+            result[card_id] = memory.from_sm2(state.easiness, state.interval, parameters)
+    return result
+
+
+def recompute_memory(connection: Connection, parameters: memory.Parameters | None) -> int:
+    """Replay every scheduled card's log under these parameters and store the states."""
+    cards = _scheduled_cards(connection)
+    states = replayed_memory(cards, read_logs(connection), parameters)
+    connection.exec_driver_sql(
+        "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?",
+        [(state.stability, state.difficulty, card_id) for card_id, state in states.items()],
+    )
+    return len(states)
+
+
+# --- reschedule ---------------------------------------------------------------------------
+
+
+@dataclass
+class RescheduleReport:
+    scheduler: Scheduler
+    cards: int = 0
+    earlier: list[int] = field(default_factory=list)  # days each moved card comes earlier
+    later: list[int] = field(default_factory=list)
+
+    @property
+    def moved(self) -> int:
+        return len(self.earlier) + len(self.later)
+
+
+def reschedule(store: Store, policy: scheduler.Policy, dry_run: bool = False) -> RescheduleReport:
+    """Every live scheduled card's due date as the current scheduler would set it at its
+    last answer: FSRS from the memory state, SM-2 from the grades of its log."""
+    report = RescheduleReport(policy.scheduler)
+    with store.write() as connection:
+        cards = _scheduled_cards(connection, "AND status != 'retired'")
+        logs = read_logs(connection) if policy.scheduler is Scheduler.SM2 else {}
+        updates: list[tuple[Any, ...]] = []
+        for card_id, state in cards:
+            interval = _interval_now(state, logs.get(card_id), policy)
+            report.cards += 1
+            if interval is None or state.last_review is None:
+                continue
+            due = state.last_review + timedelta(days=interval)
+            if due != state.due:
+                shift = (due - state.due).days if state.due else 0
+                (report.later if shift > 0 else report.earlier).append(abs(shift))
+                updates.append((interval, due.isoformat(), card_id))
+        if updates and not dry_run:
+            connection.exec_driver_sql("UPDATE cards SET interval = ?, due = ? WHERE id = ?", updates)
+    return report
+
+
+def _interval_now(state: ReviewState, log: CardLog | None, policy: scheduler.Policy) -> int | None:
+    if policy.scheduler is Scheduler.FSRS:
+        current = scheduler.current_memory(state, policy.parameters)
+        return None if current is None else scheduler.fsrs_interval(current.stability, policy)
+    if log is None:
+        return None  # nothing to replay: SM-2's interval stays as it is
+    replayed = replace(log.first_before, interval=min(log.first_before.interval, policy.maximum_interval))
+    return scheduler.sm2_interval([grade for grade, _ in log.answers], policy, start=replayed)
+
+
+# --- optimize -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptimizeReport:
+    reviews: int
+    before: memory.Evaluation
+    after: memory.Evaluation
+    parameters: memory.Parameters
+    kept: bool  # the fitted parameters did not predict the log better: the current ones stay
+
+
+def optimize(store: Store) -> OptimizeReport:
+    """Fit FSRS to the learner's scheduled answers, keep the result if it predicts them
+    better, and recompute every memory state with the parameters kept."""
+    with store.read() as connection:
+        current = settings.load(connection).parameters
+        logs = read_logs(connection)
+    histories = [log.history() for log in logs.values() if log.complete]
+    reviews = sum(len(history) for history in histories)
+    if reviews < memory.MINIMUM_REVIEWS_TO_OPTIMIZE:
+        raise MlsflashError(
+            f"optimize needs at least {memory.MINIMUM_REVIEWS_TO_OPTIMIZE} scheduled reviews; "
+            f"the log has {reviews}",
+            hint=f"{memory.MINIMUM_REVIEWS_TO_OPTIMIZE - reviews} more scheduled reviews are needed; run it again then",
+        )
+    items = memory.training_items(histories)
+    try:
+        fitted = memory.fit(items)
+    except Exception as error:  # the engine's own refusal (too little spread, say) as a sentence
+        raise MlsflashError(f"FSRS could not fit parameters to this log: {error}") from None
+    before, after = memory.evaluate(items, current), memory.evaluate(items, fitted)
+    kept = after.log_loss > before.log_loss
+    chosen = current if kept else fitted
+    if not kept:
+        with store.write() as connection:
+            settings.save_parameters(connection, fitted)
+            recompute_memory(connection, fitted)
+    return OptimizeReport(reviews, before, after, chosen or memory.default_parameters(), kept)
+
+
+def reset_parameters(store: Store) -> int:
+    """Back to FSRS-6's defaults; every memory state is recomputed with them."""
+    with store.write() as connection:
+        settings.save_parameters(connection, None)
+        return recompute_memory(connection, None)

@@ -1,0 +1,215 @@
+"""FSRS as a second scheduler and the memory state of every card, through the CLI, against
+fsrs-rs-python's own `next_states` with default parameters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import fsrs_rs_python
+import pytest
+
+from conftest import write_notes
+from mlsflash import memory
+
+ONE_CARD = "# Deck\n## Topic\n* **Alpha** - first letter\n"
+DAY0 = date(2026, 11, 26)
+SEQUENCES = [[4, 4, 4, 4], [3, 4, 5, 4], [5, 5, 5], [4, 1, 4, 4]]
+
+
+def expected(grades: list[int], retention: float) -> list[tuple[int, float, float]]:
+    """(interval, stability, difficulty) after each grade answered on its due day, by fsrs-rs."""
+    engine = fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS)
+    state, elapsed, seen = None, 0, []
+    for grade in grades:
+        states = engine.next_states(state, retention, elapsed)
+        chosen = (states.again, states.hard, states.good, states.easy)[max(1, grade - 1) - 1]
+        interval = max(1, int(chosen.interval + 0.5))
+        state, elapsed = chosen.memory, interval
+        seen.append((interval, chosen.memory.stability, chosen.memory.difficulty))
+    return seen
+
+
+def through_cli(run, export, monkeypatch, tmp_path, grades: list[int]) -> list[tuple[int, float, float]]:
+    run("import", write_notes(tmp_path, "notes.md", ONE_CARD))
+    day, seen = DAY0, []
+    for grade in grades:
+        monkeypatch.setenv("MLSFLASH_NOW", f"{day.isoformat()}T10:00")
+        # below 3 the card comes back the same day; the re-drill's 4 must change nothing
+        run("review", input=f"{grade}\n" + ("4\n" if grade < 3 else ""))
+        (card,) = export()
+        seen.append((card["interval"], card["stability"], card["difficulty"]))
+        assert card["due"] == (day + timedelta(days=card["interval"])).isoformat()
+        day = date.fromisoformat(card["due"])
+    return seen
+
+
+@pytest.mark.parametrize("grades", SEQUENCES, ids=lambda grades: ",".join(map(str, grades)))
+def test_intervals_and_memory_states_equal_fsrs_rs(run, export, monkeypatch, tmp_path, grades):
+    run("config", "scheduler", "fsrs")
+    reference = expected(grades, 0.9)
+    assert through_cli(run, export, monkeypatch, tmp_path, grades) == [
+        (interval, round(stability, 4), round(difficulty, 4)) for interval, stability, difficulty in reference
+    ]
+
+
+@pytest.mark.parametrize("grades", SEQUENCES, ids=lambda grades: ",".join(map(str, grades)))
+def test_a_lower_desired_retention_never_shortens_an_interval(run, export, monkeypatch, tmp_path, grades):
+    run("config", "scheduler", "fsrs")
+    run("config", "desired_retention", "0.8")
+    at_80 = [interval for interval, _, _ in through_cli(run, export, monkeypatch, tmp_path, grades)]
+    at_90 = [interval for interval, _, _ in expected(grades, 0.9)]
+    assert all(low >= high for low, high in zip(at_80, at_90))
+    assert at_80 == [interval for interval, _, _ in expected(grades, 0.8)]
+    assert at_80 != at_90
+
+
+def test_under_sm2_the_memory_state_follows_fsrs_while_intervals_stay_sm2(run, export, monkeypatch, tmp_path):
+    seen = through_cli(run, export, monkeypatch, tmp_path, [5, 4, 3, 4])
+    assert [interval for interval, _, _ in seen] == [1, 6, 16, 40]  # README: 5,4,3,4 under SM-2
+    # FSRS saw the same answers on the same (SM-2) days
+    engine = fsrs_rs_python.FSRS(fsrs_rs_python.DEFAULT_PARAMETERS)
+    state, elapsed = None, 0
+    for grade, (interval, stability, difficulty) in zip([5, 4, 3, 4], seen):
+        states = engine.next_states(state, 0.9, elapsed)
+        state = (states.again, states.hard, states.good, states.easy)[grade - 2].memory
+        assert (stability, difficulty) == (round(state.stability, 4), round(state.difficulty, 4))
+        elapsed = interval
+
+
+def test_a_redrill_and_an_undo_leave_the_memory_state_as_it_was(run, export, env, tmp_path):
+    import sqlite3
+
+    run("import", write_notes(tmp_path, "notes.md", ONE_CARD))
+    run("review", input="4\nu\n2\n1\n4\n")  # 4, undone; then 2 (scheduled), re-drills 1 and 4
+    (card,) = export()
+    assert card["stability"] == round(expected([2], 0.9)[0][1], 4) != round(expected([4], 0.9)[0][1], 4)
+    with sqlite3.connect(env) as connection:
+        rows = connection.execute(
+            "SELECT kind, stability_before, stability_after FROM reviews ORDER BY id"
+        ).fetchall()
+    assert [kind for kind, _, _ in rows] == ["scheduled", "redrill", "redrill"]
+    assert rows[0][1] is None and rows[1][1] == rows[1][2] == rows[2][2] == rows[0][2]
+
+
+@pytest.mark.parametrize("scheduler", ["sm2", "fsrs"])
+def test_maximum_interval_caps_both_schedulers(run, export, monkeypatch, tmp_path, scheduler):
+    run("config", "scheduler", scheduler)
+    run("config", "maximum_interval", "5")
+    seen = through_cli(run, export, monkeypatch, tmp_path, [5, 5, 5])
+    assert max(interval for interval, _, _ in seen) == 5
+
+
+def test_config_refuses_retention_above_097_with_the_reason(run):
+    result = run("config", "desired_retention", "0.98", code=1)
+    assert "intervals collapse" in result.stderr and "Traceback" not in result.stderr
+    assert "0.70" in run("config", "desired_retention", "0.69", code=1).stderr
+    assert "0.70 to 0.97" in run("config", "desired_retention", "90%", code=1).stderr
+    assert "sm2 or fsrs" in run("config", "scheduler", "anki", code=1).stderr
+    run("config", "maximum_interval", "36501", code=1)
+    shown = run("config").stdout
+    assert "scheduler = sm2" in shown and "desired_retention = 0.9" in shown and "maximum_interval = 36500" in shown
+    run("config", "desired_retention", "0.97")
+    assert run("config", "desired_retention").stdout == "desired_retention = 0.97\n"
+
+
+def test_switching_scheduler_changes_nothing_until_the_next_answer(run, export, tmp_path):
+    run("import", write_notes(tmp_path, "notes.md", ONE_CARD))
+    run("review", input="5\n")
+    before = export()
+    run("config", "scheduler", "fsrs")
+    assert export() == before
+
+
+def test_export_has_the_memory_state_and_todays_recall(run, export, monkeypatch, tmp_path):
+    run("import", write_notes(tmp_path, "notes.md", ONE_CARD + "* **Beta** - second letter\n"))
+    run("review", "--new", "1", input="4\n")
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-29T10:00")
+    reviewed, new = export()
+    assert new["stability"] is None and new["difficulty"] is None and new["retrievability"] is None
+    assert reviewed["retrievability"] == round(memory.retrievability(reviewed["stability"], 3), 4)
+    assert 0 < reviewed["retrievability"] < 1
+    csv_header = run("export", "--format", "csv").stdout.splitlines()[0]
+    assert csv_header.endswith("stability,difficulty,retrievability")
+
+
+def test_retrievability_matches_the_engine_forgetting_curve():
+    assert memory.DEFAULT_DECAY == pytest.approx(fsrs_rs_python.DEFAULT_PARAMETERS[20], abs=1e-7)
+    for stability in (0.5, 3.0, 40.0):
+        assert memory.retrievability(stability, stability) == pytest.approx(0.9)
+        for retention in (0.7, 0.8, 0.95):
+            days = memory.interval_for(stability, retention)
+            assert memory.retrievability(stability, days) == pytest.approx(retention, abs=1e-4)
+
+
+def test_grade_mapping():
+    assert [memory.rating(grade) for grade in range(6)] == [1, 1, 1, 2, 3, 4]
+    assert [memory.whole_days(days) for days in (0.2, 1.49, 1.5, 2.5, 36.7)] == [1, 1, 2, 3, 37]
+
+
+def test_stats_mean_recall_and_ranking_by_recall(run, monkeypatch, tmp_path):
+    notes = "# Deck\n## Easy\n* **A** - a\n## Hard\n* **B** - b\n"
+    run("import", write_notes(tmp_path, "notes.md", notes))
+    run("review", input="5\n1\n4\n")  # A easy; B failed then re-drilled
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-28T10:00")
+    cards = {card["front"]: card for card in json.loads(run("export").stdout)}
+    figures = json.loads(run("stats", "--json", "--hardest-by", "recall").stdout)
+    recall = {topic["topic"]: topic["mean_recall"] for topic in figures["topics"]}
+    assert recall == {"Easy": cards["A"]["retrievability"], "Hard": cards["B"]["retrievability"]}
+    assert recall["Hard"] < recall["Easy"] < 1
+    assert figures["decks"][0]["mean_recall"] == pytest.approx((recall["Easy"] + recall["Hard"]) / 2, abs=1e-4)
+    assert [card["front"] for card in figures["hardest"]] == ["B", "A"]
+    assert run("stats", "--hardest-by", "luck", code=1).stderr.startswith("Error: unknown ranking")
+
+
+def test_stats_by_recall_uses_indexes(run, env, tmp_path):
+    from sqlalchemy import event
+
+    from mlsflash import stats
+    from mlsflash.storage import open_store
+
+    run("import", write_notes(tmp_path, "notes.md", ONE_CARD))
+    run("review", input="4\n")
+    store = open_store(env)
+    statements: list[tuple[str, object]] = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3])))
+    stats.collect(store, DAY0, hardest_by=stats.HardestBy.RECALL)
+    recall_queries = [(sql, params) for sql, params in statements if "pow(" in sql]
+    assert len(recall_queries) == 2
+    with store.engine.connect() as connection:
+        for sql, params in recall_queries:
+            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+            assert not [step for step in plan if step.startswith("SCAN c") and "INDEX" not in step], plan
+    store.close()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["stats"], ["export"]])
+def test_commands_that_only_read_states_do_not_import_the_engine(env, args):
+    code = (
+        "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('ENGINE' if 'fsrs_rs_python' in sys.modules else 'NO ENGINE', file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    assert result.stderr.strip().endswith("NO ENGINE"), result.stderr
+
+
+def test_answering_imports_the_engine(env, run, tmp_path):
+    run("import", write_notes(tmp_path, "notes.md", ONE_CARD))
+    code = (
+        "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', 'review']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('ENGINE' if 'fsrs_rs_python' in sys.modules else 'NO ENGINE', file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], input="4\n", capture_output=True, text=True, check=True)
+    assert result.stderr.strip().endswith("ENGINE") and not result.stderr.strip().endswith("NO ENGINE")
+
+
+@pytest.fixture(autouse=True)
+def _database(env):
+    """config changes an existing database (only review and import create one)."""
+    from mlsflash.storage import open_store
+
+    open_store(env).close()
