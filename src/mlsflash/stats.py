@@ -324,12 +324,18 @@ def _per_deck(groups: list[Any], retention: dict[tuple[int, str], tuple[int, int
     ]
 
 
+# What a hardest-cards entry shows, whichever way the cards are ranked.
+_HARDEST_COLUMNS = (
+    "c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line, "
+    f"{_RECALL} AS recall"
+)
+
+
 def _hardest(connection: Connection, where: _Filter, params: dict[str, Any]) -> list[dict[str, Any]]:
     rows = _all(
         connection,
         f"""
-        SELECT c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line,
-          {_RECALL} AS recall
+        SELECT {_HARDEST_COLUMNS}
         FROM cards c
         WHERE {states.NOT_RETIRED} AND c.due IS NOT NULL AND (c.easiness < 250 OR c.lapses > 0) {where.cards()}
         ORDER BY c.easiness, c.lapses DESC, c.id LIMIT {HARDEST_LIMIT}
@@ -360,8 +366,7 @@ def _hardest_by_recall(connection: Connection, where: _Filter, params: dict[str,
     rows = _all(
         connection,
         f"""
-        SELECT c.id, c.front_plain, c.context, c.easiness, c.lapses, c.leech, c.source_file, c.source_line,
-          {_RECALL} AS recall
+        SELECT {_HARDEST_COLUMNS}
         FROM cards c WHERE c.rowid IN (
           SELECT c.rowid FROM cards c INDEXED BY ix_cards_memory
           WHERE c.status != 'retired' AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
