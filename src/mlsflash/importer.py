@@ -296,7 +296,8 @@ class _DeckChoice:
         original = self.copies.get(file.source)
         deck_name = _deck_name(file, parsed, self.deck_option)
         if original is not None and self.deck_option is None:
-            deck_name = self.deck_names.get(original.source) or self._stored_deck_name(original.source) or deck_name
+            stored = _remembered(self.connection, original.source)
+            deck_name = self.deck_names.get(original.source) or (stored.name if stored else None) or deck_name
         deck_id, reverse = _resolve_deck(self.connection, file.source, deck_name, self.reverse_option)
         self.reverse_of[deck_id] = reverse
         self.deck_names[file.source] = deck_name
@@ -305,11 +306,6 @@ class _DeckChoice:
         if original is not None:
             report.notices.append(f"{file.display} has the same content as {original.display}: one set of cards")
         return _FileSync(file, order, parsed, content_hash, deck_id, deck_name, report)
-
-    def _stored_deck_name(self, source: str) -> str | None:
-        return self.connection.exec_driver_sql(
-            "SELECT d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", (source,)
-        ).scalar()
 
 
 def _deck_name(file: NotesFile, parsed: ParsedNotes, deck_option: str | None) -> str:
@@ -640,9 +636,7 @@ def _resolve_deck(
         return connection.exec_driver_sql(statement, params)
 
     by_name = sql("SELECT id, reverse FROM decks WHERE name = ?", name).first()
-    remembered = sql(
-        "SELECT d.id, d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", source
-    ).first()
+    remembered = _remembered(connection, source)
     if remembered is not None and remembered.name != name and by_name is None:
         sharing = sql("SELECT count(*) FROM source_files WHERE deck_id = ?", remembered.id).scalar_one()
         if sharing == 1:  # the deck is this file's alone: rename it, cards and all
@@ -725,8 +719,16 @@ def _forget_gone(connection: Connection, gone: set[str]) -> None:
     )
 
 
+def _remembered(connection: Connection, source: str) -> Row | None:
+    """The deck (id, name) a file fed when it was last imported."""
+    return connection.exec_driver_sql(
+        "SELECT d.id, d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", (source,)
+    ).first()
+
+
 def _remembered_deck(connection: Connection, source: str) -> int | None:
-    return connection.exec_driver_sql("SELECT deck_id FROM source_files WHERE path = ?", (source,)).scalar()
+    remembered = _remembered(connection, source)
+    return remembered.id if remembered else None
 
 
 def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:
