@@ -27,6 +27,7 @@ REVISIONS: tuple[str, ...] = (
     "0005_review_topic",
     "0006_deck_identity",
     "0007_memory_state",
+    "0008_definition_index",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

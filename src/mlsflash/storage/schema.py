@@ -78,6 +78,7 @@ class Card(Base):
 
     __table_args__ = (
         Index("ix_cards_source", "source_file"),
+        Index("ix_cards_definition", "definition_key", "direction"),
         Index("ix_cards_deck_identity", "deck_id", "identity", unique=True, sqlite_where=text("status != 'retired'")),
         Index("ix_cards_status_due", "status", "due"),
         Index("ix_cards_deck_position", "deck_id", "source_file", "position"),
