@@ -211,8 +211,56 @@ def test_a_folder_reached_twice_through_a_symlink_is_imported_once(tmp_path, run
     notes = tmp_path / "notes"
     write_notes(notes, "kinesis.md", KINESIS)
     (tmp_path / "again").symlink_to(notes)
-    run("import", notes, tmp_path / "again")
+    result = run("import", notes, tmp_path / "again")
     assert len(export()) == 3
+    assert f"{tmp_path / 'again'} is {notes} reached by another path" in " ".join(result.stdout.split())
+
+
+def test_one_folder_linked_twice_inside_the_notes_is_read_once_not_a_loop(tmp_path, run, export) -> None:
+    write_notes(tmp_path / "shared", "kinesis.md", KINESIS)
+    notes = tmp_path / "notes"
+    write_notes(notes, "glue.md", GLUE)
+    (notes / "a").symlink_to(tmp_path / "shared")
+    (notes / "b").symlink_to(tmp_path / "shared")
+    result = run("import", notes)
+    assert sorted(card["front"] for card in export()) == ["Crawler", "Data Streams", "Firehose", "Job bookmark", "Shard"]
+    assert "reached by another path" in result.stdout and "b is" in result.stdout
+
+
+def test_a_link_back_to_an_enclosing_folder_is_a_loop_and_nothing_is_imported(tmp_path, run, export) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes / "deep", "kinesis.md", KINESIS)
+    (notes / "deep" / "up").symlink_to(notes)
+    result = run("import", notes, code=1)
+    assert "symbolic link loop" in result.stderr
+
+
+def test_deleting_the_original_of_two_identical_copies_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
+    shutil.copy(notes / "kinesis.md", notes / "kinesis-copy.md")
+    run("import", notes)
+    (notes / "kinesis.md").unlink()
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert {card["source"]["file"] for card in after if card["front"] == "Firehose"} == {
+        str((notes / "kinesis-copy.md").resolve())
+    }
+    run("import", notes)  # and again: nothing changes
+    assert schedule(export()) == before
+
+
+def test_a_scratch_copy_imported_alone_then_deleted_keeps_every_card(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
+    shutil.copy(notes / "kinesis.md", notes / "scratch.md")
+    run("import", notes / "scratch.md")
+    (notes / "scratch.md").unlink()
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    assert {card["source"]["file"] for card in after if card["front"] == "Firehose"} == {
+        str((notes / "kinesis.md").resolve())
+    }
 
 
 def test_twelve_levels_of_nesting_all_become_cards(tmp_path, run, export) -> None:

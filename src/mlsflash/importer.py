@@ -54,6 +54,7 @@ class FileReport:
 class ImportReport:
     files: list[FileReport]
     dry_run: bool = False
+    notices: list[str] = field(default_factory=list)  # about the import as a whole
 
     def total(self, attribute: str) -> int:
         return sum(getattr(report, attribute) for report in self.files)
@@ -70,14 +71,23 @@ class NotesFile:
 # --- reading ---------------------------------------------------------------------------
 
 
-def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Files named directly, plus `*.md` / `*.markdown` found recursively in folders."""
+@dataclass
+class Collected:
+    files: list[Path]
+    notices: list[str]  # a file or folder reached under two paths: read once
+
+
+def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
+    """Files named directly, plus `*.md` / `*.markdown` found recursively in folders; a file
+    or folder reached twice (a symlink, a path given twice) is read once, with a notice."""
     files: list[Path] = []
+    notices: list[str] = []
+    walked: dict[str, Path] = {}  # real folder -> the path it was first reached by
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = list(_notes_in_folder(path))
-            if not found:
+            found = list(_notes_in_folder(path, walked, notices))
+            if not found and not _reached_before(path, walked):
                 raise MlsflashError(
                     f"no Markdown notes (*.md, *.markdown) in folder {path}",
                     hint="point import at a notes file or a folder that holds some",
@@ -91,8 +101,10 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             raise MlsflashError(f"no such file or folder: {path}", hint="check the path; nothing was imported")
     unique: dict[Path, Path] = {}
     for file in files:
-        unique.setdefault(file.resolve(), file)
-    return list(unique.values())
+        first = unique.setdefault(file.resolve(), file)
+        if first is not file and first != file:
+            notices.append(f"{file} is {first} reached by another path: read once")
+    return Collected(list(unique.values()), notices)
 
 
 def folders_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
@@ -100,17 +112,41 @@ def folders_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     return [Path(path).resolve() for path in paths if Path(path).is_dir()]
 
 
-def _notes_in_folder(folder: Path) -> Iterator[Path]:
-    seen: set[str] = set()
+def _reached_before(folder: Path, walked: dict[str, Path]) -> bool:
+    return walked.get(os.path.realpath(folder)) not in (None, folder)
+
+
+def _notes_in_folder(folder: Path, walked: dict[str, Path], notices: list[str]) -> Iterator[Path]:
+    """Notes under `folder`, following symbolic links; a link back to a folder being walked is
+    a loop (an error), a folder already walked under another path is skipped with a notice."""
+    if _is_walked(folder, walked, notices):
+        return
     for root, dirs, names in os.walk(folder, followlinks=True):
-        real = os.path.realpath(root)
-        if real in seen:
-            raise MlsflashError(f"symbolic link loop under {folder} (at {root})", hint="remove the looping link")
-        seen.add(real)
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        real_root = os.path.realpath(root)
+        kept: list[str] = []
+        # Real folders claim their place before links to them at the same level.
+        for name in sorted(dirs, key=lambda name: (os.path.islink(os.path.join(root, name)), name)):
+            path = Path(root) / name
+            real = os.path.realpath(path)
+            if name.startswith("."):
+                continue
+            if real_root == real or real_root.startswith(real.rstrip(os.sep) + os.sep):
+                raise MlsflashError(f"symbolic link loop under {folder} (at {path})", hint="remove the looping link")
+            if not _is_walked(path, walked, notices):
+                kept.append(name)
+        dirs[:] = sorted(kept)
         for name in sorted(names):
             if name.lower().endswith(NOTES_SUFFIXES) and not name.startswith("."):
                 yield Path(root) / name
+
+
+def _is_walked(folder: Path, walked: dict[str, Path], notices: list[str]) -> bool:
+    real = os.path.realpath(folder)
+    first = walked.setdefault(real, folder)
+    if first == folder:
+        return False
+    notices.append(f"{folder} is {first} reached by another path: read once")
+    return True
 
 
 def read_notes(path: Path, *, source: str | None = None, display: str | None = None) -> NotesFile:
@@ -243,8 +279,9 @@ def _import_parsed(
             if file.source in changed:
                 result = parsed.get(file.source) or parse_notes(file.text)
                 syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
-        # An unchanged file whose deck takes part must be read too: its bullets share the keys.
-        involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed))
+        # An unchanged file whose deck takes part must be read too: its bullets share the keys,
+        # and may be all that is left of a vanished file's (a deleted copy's) cards.
+        involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed | gone))
         for order, file in enumerate(notes):
             if file.source not in changed and _remembered_deck(connection, file.source) in involved:
                 syncs.append(decks.sync(file, order, parse_notes(file.text), hashes[file.source][0]))

@@ -51,7 +51,7 @@ def test_a_notes_file_that_disappears_mid_import_is_an_error(tmp_path):
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "a.md").write_text("* **A** - b\n", encoding="utf-8")
-    (files := collect_files([folder]))[0].unlink()
+    (files := collect_files([folder]).files)[0].unlink()
     with pytest.raises(MlsflashError, match="disappeared"):
         read_notes(files[0])
 

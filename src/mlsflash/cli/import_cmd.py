@@ -32,7 +32,8 @@ def import_command(
     if not paths and not bundled:
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
-    files += [importer.read_notes(path) for path in importer.collect_files(paths or [])]
+    collected = importer.collect_files(paths or [])
+    files += [importer.read_notes(path) for path in collected.files]
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
@@ -41,6 +42,7 @@ def import_command(
         report = importer.import_notes(
             store, files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing, folders=folders
         )
+    report.notices[:0] = collected.notices
     if store.created:
         typer.echo(f"Created a new database at {store.path}", err=True)
     render.import_report(render.console(), report, verbose=verbose)

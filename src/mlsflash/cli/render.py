@@ -77,7 +77,7 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
             str(sum(len(file.skipped) for file in report.files)),
         )
     out.print(table)
-    notices = [notice for file in report.files for notice in file.notices]
+    notices = report.notices + [notice for file in report.files for notice in file.notices]
     notices += [
         f"{file.path}: {count} bullets repeat cards of {other} (same deck, context and term): one card each"
         for file in report.files for other, count in file.repeats.items()
