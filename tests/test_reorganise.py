@@ -147,6 +147,75 @@ def test_a_bullet_moved_to_another_file_keeps_its_card_even_when_only_that_file_
     assert firehose["source"]["file"].endswith("glue.md")
 
 
+STORAGE = """\
+# Storage
+
+## S3
+
+* **Glacier** - archive storage, minutes to hours
+"""
+FIREHOSE = "* **Firehose** - near real-time delivery to S3\n"
+
+
+@pytest.mark.parametrize("new_file_first", [True, False], ids=["new-file-first", "old-file-first"])
+@pytest.mark.parametrize("destination", ["another deck", "same deck, other heading"])
+def test_a_bullet_moved_between_files_imported_one_at_a_time_keeps_its_history(
+    run, export, studied, new_file_first: bool, destination: str
+) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE, storage=STORAGE)
+    reviewed(before)
+    assert before["Firehose"][1] > 0  # answered: there is history to lose
+    write_notes(notes, "kinesis.md", KINESIS.replace(FIREHOSE, ""))
+    if destination == "another deck":
+        write_notes(notes, "storage.md", STORAGE + FIREHOSE)
+        new_file = notes / "storage.md"
+    else:
+        write_notes(notes, "glue.md", GLUE + "\n## Delivery\n\n" + FIREHOSE)
+        new_file = notes / "glue.md"
+    for path in (new_file, notes / "kinesis.md") if new_file_first else (notes / "kinesis.md", new_file):
+        run("import", path)
+    after = export()
+    firehoses = [card for card in after if card["front"] == "Firehose"]
+    assert [card["id"] for card in firehoses] == [before["Firehose"][0]]  # one card, the old one
+    (firehose,) = firehoses
+    assert firehose["status"] != "retired"
+    assert firehose["source"]["file"] == str(new_file.resolve())
+    assert schedule(after) == before
+    run("import", notes)  # the whole folder afterwards changes nothing
+    assert schedule(export()) == before
+    assert "OK" in run("check").stdout
+
+
+def test_a_moved_bullet_imported_first_in_its_new_file_then_with_the_folder_keeps_its_history(
+    run, export, studied
+) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
+    write_notes(notes, "kinesis.md", KINESIS.replace(FIREHOSE, ""))
+    write_notes(notes, "glue.md", GLUE + "\n## Delivery\n\n" + FIREHOSE)
+    run("import", notes / "glue.md")  # a fresh card for now: kinesis.md still has its bullet on record
+    result = run("import", notes)
+    after = export()
+    assert [card["id"] for card in after if card["front"] == "Firehose"] == [before["Firehose"][0]]
+    assert schedule(after) == before
+    assert "moved" in result.stdout
+
+
+def test_a_moved_bullet_whose_new_card_was_already_answered_keeps_both_histories_apart(
+    run, export, studied, monkeypatch
+) -> None:
+    notes, before = studied(kinesis=KINESIS, storage=STORAGE)
+    write_notes(notes, "kinesis.md", KINESIS.replace(FIREHOSE, ""))
+    write_notes(notes, "storage.md", STORAGE + FIREHOSE)
+    run("import", notes / "storage.md")
+    run("review", "--new", "100", input="5\n" * 100)  # the new Firehose card gets its own answer
+    run("import", notes / "kinesis.md")
+    after = export()
+    live = [card for card in after if card["front"] == "Firehose" and card["status"] != "retired"]
+    retired = [card for card in after if card["front"] == "Firehose" and card["status"] == "retired"]
+    assert len(live) == 1 and live[0]["id"] != before["Firehose"][0] and live[0]["repetitions"] == 1
+    assert [card["id"] for card in retired] == [before["Firehose"][0]]  # kept with its reviews, not merged
+
+
 def test_a_deleted_file_retires_its_cards_and_restoring_it_revives_them(tmp_path, run, export, learn) -> None:
     notes = tmp_path / "notes"
     write_notes(notes, "kinesis.md", KINESIS)
@@ -296,7 +365,7 @@ def test_a_heading_still_names_the_deck_over_front_matter(tmp_path, run, export)
 
 def test_zero_width_characters_never_reach_a_card(tmp_path, run, export, learn) -> None:
     clean = "# Deck\n\n## Kinesis\n\n* **Shard** - unit of capacity\n"
-    pasted = "\ufeff# Deck\n\n## Kine\u200bsis\n\n* **Sh\u2060ard\u200b** - unit\u200b of capacity\n"
+    pasted = "\ufeff# Deck\n\n## Kine\u200bsis\n\n* **Sh\u2060ard\u00ad\u200b** - unit\u200b of ca\u00adpacity\n"
     notes = write_notes(tmp_path, "notes.md", clean)
     run("import", notes)
     learn()

@@ -11,9 +11,15 @@ cards in tiers, each linear (dictionaries, no all-pairs comparison):
 3. same deck, same definition, among cards that vanished from the imported files
    (a renamed term or heading);
 4. the same across decks;
-5. same deck, same definition, among retired cards (a restored bullet revives).
+5. same deck, same definition, among retired cards (a restored bullet revives);
+6. any deck, same term and definition, among retired cards (a bullet moved to another deck,
+   its old file imported first);
+7. a vanished card whose bullet (term and definition) already came back as a fresh,
+   never-answered card (moved, its new file imported first) continues that bullet, and the
+   fresh card goes.
 
-What is left of the vanished cards retires; what is left of the drafts is new.
+What is left of the vanished cards retires; what is left of the drafts is new. After the
+plan, `hand_over` does step 7 for fresh cards outside the import (another deck's files).
 """
 
 from __future__ import annotations
@@ -55,12 +61,14 @@ class StoredCard:
     status: str
     source_file: str
     position: int
+    fresh: bool = False  # never answered: nothing learned would be lost without it
 
 
 @dataclass
 class Plan:
     continues: dict[int, StoredCard] = field(default_factory=dict)  # deck card index -> stored card
     retire: list[StoredCard] = field(default_factory=list)
+    drop: list[StoredCard] = field(default_factory=list)  # fresh cards an older card replaces
 
 
 def merge_repeats(drafts: Iterable[CardDraft]) -> list[CardDraft]:
@@ -132,10 +140,39 @@ def plan(
     # 3. and 4. Same definition: same deck first, then anywhere.
     pair(vanishing, lambda card: (card.deck_id, _definition(card)), lambda card: (card.deck_id, _stored_definition(card)))
     pair(vanishing, _definition, _stored_definition)
-    # 5. A retired card whose definition comes back.
+    # 5. and 6. A retired card whose definition comes back: in its deck first, then anywhere.
     pair(retired, lambda card: (card.deck_id, _definition(card)), lambda card: (card.deck_id, _stored_definition(card)))
+    pair(retired, _bullet, _stored_bullet)
+    # 7. A vanished card whose bullet came back as a fresh card continues it instead.
+    fresh_by_bullet: dict[tuple[str, str, str], list[int]] = {}
+    for index, card in sorted(result.continues.items()):
+        if card.fresh and card.status != "retired":
+            fresh_by_bullet.setdefault(_stored_bullet(card), []).append(index)
+    for card in vanishing:
+        indexes = fresh_by_bullet.get(_stored_bullet(card))
+        if card.id in taken or card.fresh or not indexes:
+            continue
+        index = indexes.pop(0)
+        result.drop.append(result.continues[index])
+        result.continues[index] = card
+        taken.add(card.id)
     result.retire = [card for card in vanishing if card.id not in taken]
     return result
+
+
+def hand_over(leaving: Sequence[StoredCard], fresh: Iterable[StoredCard]) -> list[tuple[StoredCard, StoredCard]]:
+    """Step 7 outside the import: (leaving card, fresh card whose place it takes), one to one,
+    for leaving cards that were answered at least once and fresh cards with their term and
+    definition."""
+    by_bullet: dict[tuple[str, str, str], list[StoredCard]] = {}
+    for card in fresh:
+        by_bullet.setdefault(_stored_bullet(card), []).append(card)
+    pairs: list[tuple[StoredCard, StoredCard]] = []
+    for card in leaving:
+        candidates = by_bullet.get(_stored_bullet(card))
+        if candidates and not card.fresh:
+            pairs.append((card, candidates.pop(0)))
+    return pairs
 
 
 def _definition(card: DeckCard) -> tuple[str, str]:
@@ -144,6 +181,20 @@ def _definition(card: DeckCard) -> tuple[str, str]:
 
 def _stored_definition(card: StoredCard) -> tuple[str, str]:
     return card.definition_key, card.direction
+
+
+# Across decks, a bullet is recognised by its term and definition together: a definition
+# alone ("yes", "see above") may repeat between unrelated decks.
+def _bullet(card: DeckCard) -> tuple[str, str, str]:
+    return _term(card.draft.key), card.draft.definition_key, card.draft.direction.value
+
+
+def _stored_bullet(card: StoredCard) -> tuple[str, str, str]:
+    return _term(card.identity), card.definition_key, card.direction
+
+
+def _term(key: str) -> str:
+    return key.rsplit("\x1f", 2)[-2]
 
 
 # Above this many candidates under one key, pairing goes in note order instead of by distance.

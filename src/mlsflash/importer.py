@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
 BUNDLED_PREFIX = "<bundled>/"
-PARSER_VERSION = "3"  # part of the unchanged-file hash: bump when parsing rules change
+PARSER_VERSION = "4"  # part of the unchanged-file hash: bump when parsing rules change
 
 
 @dataclass
@@ -366,9 +366,13 @@ def _sync_cards(
     wanted = identity.deck_cards(bullets.items())
     sources = {sync.file.source for sync in syncs}
     stored = _stored_cards(connection, set(bullets), sources | gone)
+    stored.update(_retired_elsewhere(connection, wanted, set(bullets)))
     retirable = sources | gone
     plan = identity.plan(wanted, [_as_stored(row) for row in stored.values()],
                          lambda card: card.source_file in retirable)
+    in_plan = {card.id for card in (*plan.continues.values(), *plan.retire, *plan.drop)}
+    hand_overs = identity.hand_over(plan.retire, _fresh_elsewhere(connection, plan.retire, in_plan))
+    handed = {leaving.id for leaving, _ in hand_overs}
 
     by_source = {sync.file.source: sync for sync in syncs}
     gone_reports = {source: FileReport(path=_gone_display(source), deck="", gone=True) for source in sorted(gone)}
@@ -396,7 +400,7 @@ def _sync_cards(
         elif moved:
             report.moved += 1
             report.moved_cards.append(
-                f"{draft.front_plain}: {_gone_display(previous.source_file)}:{previous.source_line} -> "
+                f"{_one_line(draft.front_plain)}: {_gone_display(previous.source_file)}:{previous.source_line} -> "
                 f"{report.path}:{draft.line}"
             )
         elif content_changed or previous.identity != values.identity:
@@ -405,8 +409,18 @@ def _sync_cards(
             report.unchanged += 1
         writer.update(previous, values, card.first.source, content_changed)
     for card in plan.retire:
-        reports.setdefault(card.source_file, FileReport(path=_gone_display(card.source_file), deck="")).retired += 1
+        report = reports.setdefault(card.source_file, FileReport(path=_gone_display(card.source_file), deck=""))
+        if card.id in handed:
+            continue
+        report.retired += 1
         writer.retire(card.id)
+    writer.drop(fresh.id for fresh in plan.drop)
+    for leaving, fresh in hand_overs:
+        reports[leaving.source_file].notices.append(
+            f"{_one_line(stored[leaving.id].front_plain)}: its history follows the bullet to "
+            f"{_gone_display(fresh.source_file)} (imported before as a new card)"
+        )
+        writer.hand_over(leaving.id, fresh.id)
     writer.flush(connection)
     for sync in syncs:
         warnings = json.dumps([[w.line, w.reason] for w in sync.parsed.warnings], ensure_ascii=False)
@@ -605,6 +619,16 @@ _UPDATE_CARD = (
 )
 
 
+_PLACE_COLUMNS = (
+    "deck_id, identity, definition_key, direction, context, topic, front, back, front_plain, back_plain, "
+    "source_line, position, source_file"
+)
+_HAND_OVER = (
+    f"UPDATE cards SET ({_PLACE_COLUMNS}) = (SELECT {_PLACE_COLUMNS} FROM cards AS fresh WHERE fresh.id = ?), "
+    "updated_at = ? WHERE id = ?"
+)
+
+
 class _CardWriter:
     """Collects the import's card writes and sends them to the driver in bulk: no per-row
     SQLAlchemy work at 100k cards."""
@@ -615,6 +639,8 @@ class _CardWriter:
         self.updates: list[tuple[object, ...]] = []
         self.regrouped: list[tuple[object, ...]] = []  # (deck_id, topic, card id): reviews follow their card
         self.retired: list[tuple[str, str]] = []
+        self.dropped: list[tuple[str]] = []
+        self.handed: list[tuple[str, str, str]] = []  # (fresh id, now, leaving id)
 
     def insert(self, values: _CardValues, source: str) -> None:
         self.inserts.append((*values, _new_id(), source, self.now, self.now))
@@ -630,10 +656,31 @@ class _CardWriter:
     def retire(self, card_id: str) -> None:
         self.retired.append((self.now, card_id))
 
+    def drop(self, card_ids: Iterable[str]) -> None:
+        """Fresh cards whose bullet an older card continues: they go (retired if answered)."""
+        self.dropped.extend((card_id,) for card_id in card_ids)
+
+    def hand_over(self, leaving_id: str, fresh_id: str) -> None:
+        """The leaving card takes the fresh card's place (deck, key, text, file); the fresh goes."""
+        self.dropped.append((fresh_id,))
+        self.handed.append((fresh_id, self.now, leaving_id))
+
     def flush(self, connection: Connection) -> None:
         # Retire first: a vanished card's key may be taken by a card of this import.
-        if self.retired:
-            connection.exec_driver_sql("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", self.retired)
+        retiring = self.retired + [(self.now, card_id) for card_id, in self.dropped]
+        if retiring:
+            connection.exec_driver_sql("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", retiring)
+        if self.handed:
+            connection.exec_driver_sql(_HAND_OVER, self.handed)
+            connection.exec_driver_sql(
+                "UPDATE reviews SET (deck_id, topic) = (SELECT deck_id, topic FROM cards WHERE cards.id = ?) "
+                "WHERE card_id = ?", [(leaving, leaving) for _, _, leaving in self.handed],
+            )
+        if self.dropped:
+            connection.exec_driver_sql(
+                "DELETE FROM cards WHERE id = ? AND NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id)",
+                self.dropped,
+            )
         if self.updates:
             connection.exec_driver_sql(_UPDATE_CARD, self.updates)
         if self.inserts:
@@ -705,7 +752,7 @@ def _remember_file(
 
 _CARD_COLUMNS = (
     "id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
-    "source_line, source_file"
+    "front_plain, source_line, source_file, due"
 )
 
 
@@ -722,11 +769,46 @@ def _stored_cards(connection: Connection, deck_ids: set[int], sources: set[str])
     return rows
 
 
+def _retired_elsewhere(connection: Connection, wanted: Sequence[DeckCard], deck_ids: set[int]) -> dict[str, Row]:
+    """Retired cards of other decks sharing a definition with a bullet of this import: one may
+    be the bullet's old card (moved to another deck, its old file imported first)."""
+    outside = ", ".join("?" * len(deck_ids))
+    if not connection.exec_driver_sql(
+        f"SELECT 1 FROM cards WHERE status = 'retired' AND deck_id NOT IN ({outside}) LIMIT 1", tuple(deck_ids)
+    ).first():
+        return {}
+    return _cards_by_definition(connection, {card.draft.definition_key for card in wanted}, "status = 'retired'")
+
+
+def _fresh_elsewhere(connection: Connection, leaving: Sequence[StoredCard], known: set[str]) -> list[StoredCard]:
+    """Never-answered live cards this import leaves alone (`known` are the ones it handles)
+    sharing a definition with a leaving card."""
+    if not leaving:
+        return []
+    rows = _cards_by_definition(
+        connection, {card.definition_key for card in leaving}, "status = 'active' AND due IS NULL"
+    )
+    return [_as_stored(row) for card_id, row in rows.items() if card_id not in known]
+
+
+def _cards_by_definition(connection: Connection, definitions: set[str], condition: str) -> dict[str, Row]:
+    values = sorted(definitions)
+    rows: dict[str, Row] = {}
+    for start in range(0, len(values), 500):
+        batch = values[start : start + 500]
+        for row in connection.exec_driver_sql(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE definition_key IN ({', '.join('?' * len(batch))}) "
+            f"AND {condition}", tuple(batch)
+        ):
+            rows[row.id] = row
+    return rows
+
+
 def _as_stored(row: Row) -> StoredCard:
     from mlsflash.identity import StoredCard
 
     return StoredCard(row.id, row.deck_id, row.identity, row.definition_key, row.direction, row.status,
-                      row.source_file, row.position)
+                      row.source_file, row.position, fresh=row.due is None and row.status == "active")
 
 
 def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[str]) -> set[str]:
@@ -785,3 +867,8 @@ def _note_repeats(card: DeckCard, by_source: dict[str, _FileSync]) -> None:
         report = by_source[repeat.source].report
         original = by_source[card.first.source].file.display
         report.repeats[original] = report.repeats.get(original, 0) + 1
+
+
+def _one_line(text: str) -> str:
+    """A multi-line front (a reverse card of a list) on one report line."""
+    return " / ".join(line.strip() for line in text.splitlines() if line.strip())

@@ -117,8 +117,9 @@ class ReviewState:
 
 _WHITESPACE = re.compile(r"\s+")
 # Invisible characters pasted from the web: zero-width space, word joiner, byte-order mark,
-# Mongolian vowel separator. Zero-width (non-)joiners stay: emoji and some scripts need them.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e]")
+# Mongolian vowel separator, soft hyphen (a hint where a word may break, never a letter).
+# Zero-width (non-)joiners stay: emoji, Persian and Indic scripts need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e\u00ad]")
 
 
 def strip_invisible(text: str) -> str:
