@@ -3,6 +3,7 @@
     python benchmarks/run.py            # the full run (builds 50k/100k-card databases, ~5 min)
     python benchmarks/run.py --quick    # a CI-sized subset (reports only)
     python benchmarks/run.py --json     # the results as JSON as well
+    python benchmarks/run.py --only answer   # just the cases whose name holds a word
 
 Processes are timed interleaved with their baseline, run by run, and compared by the
 ratio of medians, because these machines are noisy; where no baseline exists (per-answer
@@ -328,6 +329,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a CI-sized subset; always exits 0")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--runs", type=int, help="runs per process case (default 7, quick 3)")
+    parser.add_argument("--only", metavar="WORD", help="run only the cases whose name contains WORD")
     options = parser.parse_args()
     runs = options.runs or (3 if options.quick else 7)
     # Installing a wheel compiles bytecode; an editable checkout under PYTHONDONTWRITEBYTECODE
@@ -344,33 +346,39 @@ def main() -> int:
         scale = 5 if options.quick else 20
         notes = write_notes(work / f"notes-{scale}x.md", scale)
         label = f"{scale}x ({notes.stat().st_size // 1000} KB)"
-        for case in (
-            lambda: case_help(runs, work),
-            lambda: case_stats_1k(runs, work),
-            lambda: case_import_fresh(runs, work, notes, label),
-            lambda: case_reimport(runs, work, notes, label),
-            lambda: case_rename_heading(min(runs, 5), work, 5 if options.quick else 75),
-        ):
-            results.append(case())
-            print_line(results[-1])
-        anki_ms, anki_note = (ANKI_KNOWN_MS, "Anki: known 0.3 ms") if options.quick else anki_answer_ms()
         sizes = [(10_000, 100_000)] if options.quick else [(50_000, 1_000_000), (100_000, 1_000_000)]
-        for cards, reviews in sizes:
-            for scheduler in ("sm2", "fsrs"):
-                for result in case_answer(
-                    work, cards, reviews, 300 if options.quick else 1000, anki_note, scheduler
-                ):
-                    results.append(result)
-                    print_line(result)
         cards, reviews = sizes[-1]
-        results.append(case_migration_0007(work, cards, reviews))
-        print_line(results[-1])
-        results.append(case_stats_json(work, cards, reviews, runs))
-        print_line(results[-1])
-        if not options.quick:
+
+        def answers() -> list[Result]:
+            anki_note = "Anki: known 0.3 ms" if options.quick else anki_answer_ms()[1]
+            return [
+                result
+                for size in sizes for scheduler in ("sm2", "fsrs")
+                for result in case_answer(work, *size, 300 if options.quick else 1000, anki_note, scheduler)
+            ]
+
+        def import_memory() -> list[Result]:
             big = write_notes(work / "notes-100x.md", 100)
-            results.append(case_import_memory(work, big, f"100x ({big.stat().st_size // 1000} KB)"))
-            print_line(results[-1])
+            return [case_import_memory(work, big, f"100x ({big.stat().st_size // 1000} KB)")]
+
+        cases: list[tuple[str, Callable[[], list[Result]]]] = [
+            ("help", lambda: [case_help(runs, work)]),
+            ("stats", lambda: [case_stats_1k(runs, work)]),
+            ("import fresh", lambda: [case_import_fresh(runs, work, notes, label)]),
+            ("reimport", lambda: [case_reimport(runs, work, notes, label)]),
+            ("rename heading", lambda: [case_rename_heading(min(runs, 5), work, 5 if options.quick else 75)]),
+            ("answer", answers),
+            ("migration", lambda: [case_migration_0007(work, cards, reviews)]),
+            ("stats json", lambda: [case_stats_json(work, cards, reviews, runs)]),
+        ]
+        if not options.quick:
+            cases.append(("import memory", import_memory))
+        for name, case in cases:
+            if options.only and options.only not in name:
+                continue
+            for result in case():
+                results.append(result)
+                print_line(result)
     failed = [result for result in results if not result.passed]
     print(f"\n{len(results) - len(failed)} PASS, {len(failed)} FAIL in {time.perf_counter() - started:.0f} s"
           f" on {date.today().isoformat()} ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
