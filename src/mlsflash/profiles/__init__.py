@@ -1,0 +1,124 @@
+"""Exam profiles: one JSON file per exam, shipped with the package. Pure: no clock, no
+database. The default profile is the current exam (MLA-C01); a retired one can still be
+chosen and says so."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from mlsflash.errors import MlsflashError
+
+DEFAULT_PROFILE = "mla-c01"
+_FOLDER = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Domain:
+    number: int
+    name: str
+    weight: int  # percent of the scored content
+    keywords: tuple[str, ...]  # lower case; a topic naming one belongs here
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    status: str  # "current" or "retired"
+    retired_on: date | None
+    questions: int
+    scored_questions: int
+    minutes: int
+    passing_score: int  # on AWS's 100-1000 scale
+    source: str
+    domains: tuple[Domain, ...]
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_on is not None
+
+    def domain(self, number: int) -> Domain:
+        for domain in self.domains:
+            if domain.number == number:
+                return domain
+        numbers = ", ".join(str(domain.number) for domain in self.domains)
+        raise MlsflashError(f"{self.id} has no domain {number}", hint=f"its domains are {numbers}")
+
+    def domain_of(self, topic: str) -> int | None:
+        """The domain a topic belongs to by keywords: its parts are read from the most specific
+        (last) to the most general, and the first part naming a keyword decides, by its longest
+        keyword (`SageMaker Model Monitor` is monitoring, not modeling)."""
+        for part in reversed(_topic_parts(topic)):
+            best: tuple[int, int] | None = None
+            for domain in self.domains:
+                for keyword in domain.keywords:
+                    if _mentions(part, keyword) and (best is None or len(keyword) > best[0]):
+                        best = (len(keyword), domain.number)
+            if best is not None:
+                return best[1]
+        return None
+
+
+def profile_ids() -> list[str]:
+    """Current exams first, then retired ones, each by id."""
+    profiles = [load(path.stem) for path in sorted(_FOLDER.glob("*.json"))]
+    return [profile.id for profile in sorted(profiles, key=lambda profile: (profile.retired, profile.id))]
+
+
+@cache
+def load(profile_id: str) -> Profile:
+    path = _FOLDER / f"{profile_id.lower()}.json"
+    if not re.fullmatch(r"[a-z0-9-]+", profile_id.lower()) or not path.is_file():
+        known = ", ".join(sorted(candidate.stem for candidate in _FOLDER.glob("*.json")))
+        raise MlsflashError(f"no exam profile {profile_id!r}", hint=f"known profiles: {known}")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return Profile(
+        id=raw["id"], name=raw["name"], status=raw["status"],
+        retired_on=date.fromisoformat(raw["retired_on"]) if raw["retired_on"] else None,
+        questions=raw["questions"], scored_questions=raw["scored_questions"], minutes=raw["minutes"],
+        passing_score=raw["passing_score"], source=raw["source"],
+        domains=tuple(
+            Domain(entry["number"], entry["name"], entry["weight"], tuple(k.lower() for k in entry["keywords"]))
+            for entry in raw["domains"]
+        ),
+    )
+
+
+def allocate(total: int, weights: dict[int, int]) -> dict[int, int]:
+    """`total` split by weight with the largest-remainder method: shares sum to `total`, each
+    within one of its exact quota (ties go to the heavier, then the lower-numbered domain)."""
+    weight_sum = sum(weights.values())
+    if total <= 0 or weight_sum <= 0:
+        return {key: 0 for key in weights}
+    quotas = {key: total * weight / weight_sum for key, weight in weights.items()}
+    shares = {key: int(quota) for key, quota in quotas.items()}
+    left = total - sum(shares.values())
+    by_remainder = sorted(weights, key=lambda key: (-(quotas[key] - shares[key]), -weights[key], key))
+    for key in by_remainder[:left]:
+        shares[key] += 1
+    return shares
+
+
+def estimate_score(share_correct: float) -> int:
+    """An estimate on AWS's 100-1000 scale: linear, 0 % -> 100 and 100 % -> 1000. AWS scales
+    scores per exam form and does not publish how; this only places a mock near the line."""
+    share = min(max(share_correct, 0.0), 1.0)
+    return round(100 + 900 * share)
+
+
+def _topic_parts(topic: str) -> list[str]:
+    return [part.strip().lower() for part in re.split(r"\s*›\s*", topic) if part.strip()]
+
+
+@cache
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(keyword)}(?![\w-])")
+
+
+def _mentions(text: str, keyword: str) -> bool:
+    return keyword in text and _keyword_pattern(keyword).search(text) is not None

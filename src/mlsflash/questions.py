@@ -1,0 +1,185 @@
+"""Exam-style questions from cards. Pure: cards in, questions out; randomness only from the
+seeded `random.Random` the caller passes.
+
+Three shapes: which definition fits a term (options are answers), which term matches a
+definition (options are terms), and, from a list card, choose the two of five items that
+belong to it. Distractors come from the nearest siblings first: the same parent, the same
+heading, the same topic, the same domain, then the rest of the pool. None equals the answer
+or another option (ignoring case, spacing and markup), none comes from a card whose own
+answer would also be right, and among equally near candidates the ones closest in length to
+the right option are taken, so the longest option is no tell.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from mlsflash.model import normalize
+
+OPTION_WIDTH = 160  # every option is shortened to one line of at most this many characters
+CHOICES = 4
+CHOOSE_TWO_CHOICES = 5
+_LIST_ITEM = re.compile(r"^[-*+] |^\d+[.)] ")
+
+
+class Shape(str, enum.Enum):
+    DEFINITION = "definition"  # term as the stem, answers as options
+    TERM = "term"  # definition as the stem, terms as options
+    CHOOSE_TWO = "choose-two"  # a list card's term, two of its items among five
+
+
+class Level(enum.IntEnum):
+    """How near a distractor's card sits to the asked card; lower is nearer."""
+
+    PARENT = 0
+    HEADING = 1
+    TOPIC = 2
+    DOMAIN = 3
+    POOL = 4
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """What a question needs of a card (plain text, no markup)."""
+
+    id: str
+    front: str
+    back: str
+    context: tuple[str, ...]
+    topic: str
+    domain: int | None
+    deck: str
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """A list card's top-level items, else ()."""
+        lines = self.back.splitlines()
+        if len(lines) < 2 or not all(_LIST_ITEM.match(line) or line.startswith(" ") for line in lines):
+            return ()
+        return tuple(_LIST_ITEM.sub("", line).strip() for line in lines if _LIST_ITEM.match(line))
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str  # one line
+    card_id: str  # the card this option is the answer (or an item) of
+    right: bool
+    level: Level | None = None  # for a distractor: how near its card was
+
+
+@dataclass(frozen=True)
+class Question:
+    card_id: str
+    shape: Shape
+    domain: int | None
+    stem: str
+    options: tuple[Option, ...]
+
+    @property
+    def choose(self) -> int:
+        return 2 if self.shape is Shape.CHOOSE_TWO else 1
+
+    @property
+    def right(self) -> frozenset[int]:
+        return frozenset(index for index, option in enumerate(self.options) if option.right)
+
+
+def one_line(text: str, width: int = OPTION_WIDTH) -> str:
+    """Lines joined with ` / `, cut at `width` with an ellipsis: the same for every option."""
+    joined = " / ".join(_LIST_ITEM.sub("", line).strip() for line in text.splitlines() if line.strip())
+    joined = re.sub(r"\s+", " ", joined).strip()
+    return joined if len(joined) <= width else joined[: width - 1].rstrip() + "…"
+
+
+def level_of(card: QuestionCard, other: QuestionCard) -> Level:
+    if other.context == card.context:
+        return Level.PARENT
+    if card.context[:-1] and other.context[:-1] == card.context[:-1]:
+        return Level.HEADING
+    if other.deck == card.deck and other.topic == card.topic:
+        return Level.TOPIC
+    if card.domain is not None and other.domain == card.domain:
+        return Level.DOMAIN
+    return Level.POOL
+
+
+def shapes_for(card: QuestionCard) -> list[Shape]:
+    return [Shape.CHOOSE_TWO] if len(card.items) >= 2 else [Shape.DEFINITION, Shape.TERM]
+
+
+def build(card: QuestionCard, shape: Shape, pool: Sequence[QuestionCard], rng: random.Random) -> Question | None:
+    """A question of `shape` about `card`, or None when the pool lacks distinct distractors."""
+    if shape is Shape.CHOOSE_TWO:
+        return _choose_two(card, pool, rng)
+    if shape is Shape.DEFINITION:
+        stem, right = one_line(card.front), one_line(card.back)
+    else:
+        stem, right = one_line(card.back, width=10_000), one_line(card.front)
+    if not _key(right) or not _key(stem) or shape is Shape.TERM and _key(card.front) in _key(card.back):
+        return None  # nothing to ask, or the definition gives the term away
+    candidates = []
+    for other in pool:
+        if other.id == card.id or other.items and shape is Shape.TERM:
+            continue
+        # A card with the same term (or, asked by definition, the same answer) is also right.
+        if _key(other.front) == _key(card.front) or _key(other.back) == _key(card.back):
+            continue
+        text = one_line(other.back) if shape is Shape.DEFINITION else one_line(other.front)
+        candidates.append((level_of(card, other), text, other.id))
+    distractors = _pick(candidates, right, CHOICES - 1, rng, taken={_key(right)})
+    if distractors is None:
+        return None
+    return _shuffled(card, shape, stem, [Option(right, card.id, True), *distractors], rng)
+
+
+def _choose_two(card: QuestionCard, pool: Sequence[QuestionCard], rng: random.Random) -> Question | None:
+    if len(card.items) < 2:
+        return None
+    own = {_key(item) for item in card.items}
+    rights = [one_line(item) for item in rng.sample(card.items, 2)]
+    if len({_key(item) for item in rights}) < 2:
+        return None
+    candidates = [
+        (level_of(card, other), one_line(item), other.id)
+        for other in pool if other.id != card.id
+        for item in other.items if _key(item) not in own
+    ]
+    length = sum(len(item) for item in rights) // 2
+    distractors = _pick(candidates, "x" * length, CHOOSE_TWO_CHOICES - 2, rng, taken=set(own))
+    if distractors is None:
+        return None
+    options = [Option(item, card.id, True) for item in rights] + distractors
+    return _shuffled(card, Shape.CHOOSE_TWO, one_line(card.front), options, rng)
+
+
+def _pick(
+    candidates: Iterable[tuple[Level, str, str]], right: str, count: int, rng: random.Random, taken: set[str]
+) -> list[Option] | None:
+    """`count` distinct options, nearest level first; within a level, closest in length to
+    `right` (ties in random order)."""
+    chosen: list[Option] = []
+    ranked = sorted(
+        ((level, abs(len(text) - len(right)), rng.random(), text, card_id) for level, text, card_id in candidates),
+    )
+    for level, _, _, text, card_id in ranked:
+        key = _key(text)
+        if not key or key in taken:
+            continue
+        taken.add(key)
+        chosen.append(Option(text, card_id, False, level))
+        if len(chosen) == count:
+            return chosen
+    return None
+
+
+def _shuffled(card: QuestionCard, shape: Shape, stem: str, options: list[Option], rng: random.Random) -> Question:
+    rng.shuffle(options)
+    return Question(card.id, shape, card.domain, stem, tuple(options))
+
+
+def _key(text: str) -> str:
+    return normalize(text.replace("…", ""))
