@@ -12,7 +12,7 @@ from mlsflash import questions
 from mlsflash.model import normalize
 from mlsflash.parser import parse_notes
 from mlsflash.profiles import load
-from mlsflash.questions import Level, QuestionCard, Shape
+from mlsflash.questions import QuestionCard, Shape
 
 ROOT = Path(__file__).resolve().parent.parent
 LEARNER_NOTES = ROOT.parent / "shared" / "notes" / "aws-mls-notes.md"
@@ -101,7 +101,8 @@ def test_list_cards_make_choose_two_questions_from_sibling_items() -> None:
                      "AWS › Streaming", 1, "d"),
         QuestionCard("b", "Glue parts", "- Crawler\n- Data Catalog\n- Job bookmarks", ("AWS", "Streaming"),
                      "AWS › Streaming", 1, "d"),
-        QuestionCard("c", "S3 classes", "- Standard\n- Glacier\n- Firehose", ("AWS", "Storage"), "AWS › Storage", 1, "d"),
+        QuestionCard("c", "S3 classes", "- Standard\n- Glacier\n- Firehose", ("AWS", "Storage"),
+                     "AWS › Storage", 1, "d"),
     ]
     question = questions.build(pool[0], Shape.CHOOSE_TWO, pool, random.Random(3))
     assert question is not None and question.choose == 2
