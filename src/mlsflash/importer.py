@@ -408,12 +408,13 @@ def _sync_cards(
         else:
             report.unchanged += 1
         writer.update(previous, values, card.first.source, content_changed)
-    for card in plan.retire:
-        report = reports.setdefault(card.source_file, FileReport(path=_gone_display(card.source_file), deck=""))
-        if card.id in handed:
+    for vanished in plan.retire:
+        source = vanished.source_file
+        report = reports.setdefault(source, FileReport(path=_gone_display(source), deck=""))
+        if vanished.id in handed:
             continue
         report.retired += 1
-        writer.retire(card.id)
+        writer.retire(vanished.id)
     writer.drop(fresh.id for fresh in plan.drop)
     for leaving, fresh in hand_overs:
         reports[leaving.source_file].notices.append(
