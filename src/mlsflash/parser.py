@@ -145,6 +145,20 @@ def prepare(text: str) -> tuple[str, str | None]:
     return "\n" * block.count("\n") + text[len(block):], _unquote(title.group(1)) if title else None
 
 
+def front_matter(text: str) -> dict[str, str]:
+    """The top-level `key: value` pairs of a file's YAML front matter (values unquoted)."""
+    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
+    match = _FRONT_MATTER.match(text)
+    if not match or not all(_YAML_LINE.match(line) for line in match.group(0).split("\n")[1:-2]):
+        return {}
+    pairs: dict[str, str] = {}
+    for line in match.group(0).split("\n")[1:-2]:
+        key, colon, value = line.partition(":")
+        if colon and key and not key[0].isspace() and not key.startswith(("#", "- ")):
+            pairs.setdefault(key.strip(), _unquote(value.strip()) or "")
+    return pairs
+
+
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(?:.*\n)*?(?:---|\.\.\.)[ \t]*(?:\n|$)")
 _YAML_LINE = re.compile(r"^(?:\s*$|\s+\S|- |#|[\w.-]+[ \t]*:(?:\s|$))")
 _FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)

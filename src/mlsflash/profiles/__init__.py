@@ -64,6 +64,49 @@ class Profile:
         return None
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """The domains a notes file declares for one profile in its front matter:
+    `mla-c01: 1` for the whole file, `mla-c01-sections: Security = 4; Step Functions = 3` for
+    the `##` sections named (compared without case)."""
+
+    default: int | None
+    sections: dict[str, int]
+
+    def domain_of(self, topic: str) -> int | None:
+        parts = _topic_parts(topic)
+        if parts and parts[0] in self.sections:
+            return self.sections[parts[0]]
+        return self.default
+
+
+def declared(meta: dict[str, str], profile: Profile) -> tuple[Declaration | None, list[str]]:
+    """The file's declaration for `profile`, and what in it could not be read."""
+    numbers = {domain.number for domain in profile.domains}
+    problems: list[str] = []
+
+    def number(text: str, where: str) -> int | None:
+        value = text.strip()
+        if value.isascii() and value.isdigit() and int(value) in numbers:
+            return int(value)
+        problems.append(f"{where}: {profile.id} has no domain {value!r}")
+        return None
+
+    default = number(meta[profile.id], profile.id) if profile.id in meta else None
+    sections: dict[str, int] = {}
+    for entry in meta.get(f"{profile.id}-sections", "").split(";"):
+        heading, equals, value = entry.rpartition("=")
+        if not entry.strip():
+            continue
+        if not equals or not heading.strip():
+            problems.append(f"{profile.id}-sections: expected 'Heading = N', not {entry.strip()!r}")
+        elif (domain := number(value, f"{profile.id}-sections")) is not None:
+            sections[" ".join(heading.split()).lower()] = domain
+    if default is None and not sections:
+        return None, problems
+    return Declaration(default, sections), problems
+
+
 def profile_ids() -> list[str]:
     """Current exams first, then retired ones, each by id."""
     profiles = [load(path.stem) for path in sorted(_FOLDER.glob("*.json"))]
