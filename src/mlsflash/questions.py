@@ -111,10 +111,14 @@ def shapes_for(card: QuestionCard) -> list[Shape]:
     return [Shape.CHOOSE_TWO] if len(card.items) >= 2 else [Shape.DEFINITION, Shape.TERM]
 
 
-def build(card: QuestionCard, shape: Shape, pool: Sequence[QuestionCard], rng: random.Random) -> Question | None:
-    """A question of `shape` about `card`, or None when the pool lacks distinct distractors."""
+def build(
+    card: QuestionCard, shape: Shape, pool: Sequence[QuestionCard], rng: random.Random,
+    prefer: frozenset[str] = frozenset(),
+) -> Question | None:
+    """A question of `shape` about `card`, or None when the pool lacks distinct distractors.
+    Cards in `prefer` (ones the learner confused with this card) are offered before any other."""
     if shape is Shape.CHOOSE_TWO:
-        return _choose_two(card, pool, rng)
+        return _choose_two(card, pool, rng, prefer)
     if shape is Shape.DEFINITION:
         stem, right = one_line(card.front), one_line(card.back)
     else:
@@ -130,13 +134,15 @@ def build(card: QuestionCard, shape: Shape, pool: Sequence[QuestionCard], rng: r
             continue
         text = one_line(other.back) if shape is Shape.DEFINITION else one_line(other.front)
         candidates.append((level_of(card, other), text, other.id))
-    distractors = _pick(candidates, right, CHOICES - 1, rng, taken={_key(right)})
+    distractors = _pick(candidates, right, CHOICES - 1, rng, taken={_key(right)}, prefer=prefer)
     if distractors is None:
         return None
     return _shuffled(card, shape, stem, [Option(right, card.id, True), *distractors], rng)
 
 
-def _choose_two(card: QuestionCard, pool: Sequence[QuestionCard], rng: random.Random) -> Question | None:
+def _choose_two(
+    card: QuestionCard, pool: Sequence[QuestionCard], rng: random.Random, prefer: frozenset[str]
+) -> Question | None:
     if len(card.items) < 2:
         return None
     own = {_key(item) for item in card.items}
@@ -149,7 +155,7 @@ def _choose_two(card: QuestionCard, pool: Sequence[QuestionCard], rng: random.Ra
         for item in other.items if _key(item) not in own
     ]
     length = sum(len(item) for item in rights) // 2
-    distractors = _pick(candidates, "x" * length, CHOOSE_TWO_CHOICES - 2, rng, taken=set(own))
+    distractors = _pick(candidates, "x" * length, CHOOSE_TWO_CHOICES - 2, rng, taken=set(own), prefer=prefer)
     if distractors is None:
         return None
     options = [Option(item, card.id, True) for item in rights] + distractors
@@ -157,15 +163,17 @@ def _choose_two(card: QuestionCard, pool: Sequence[QuestionCard], rng: random.Ra
 
 
 def _pick(
-    candidates: Iterable[tuple[Level, str, str]], right: str, count: int, rng: random.Random, taken: set[str]
+    candidates: Iterable[tuple[Level, str, str]], right: str, count: int, rng: random.Random, taken: set[str],
+    prefer: frozenset[str] = frozenset(),
 ) -> list[Option] | None:
-    """`count` distinct options, nearest level first; within a level, closest in length to
-    `right` (ties in random order)."""
+    """`count` distinct options: preferred cards first, then nearest level first; within a
+    level, closest in length to `right` (ties in random order)."""
     chosen: list[Option] = []
     ranked = sorted(
-        ((level, abs(len(text) - len(right)), rng.random(), text, card_id) for level, text, card_id in candidates),
+        (card_id not in prefer, level, abs(len(text) - len(right)), rng.random(), text, card_id)
+        for level, text, card_id in candidates
     )
-    for level, _, _, text, card_id in ranked:
+    for _, level, _, _, text, card_id in ranked:
         key = _key(text)
         if not key or key in taken:
             continue

@@ -1,0 +1,389 @@
+"""Exam practice and mock exams over the store: which domain each card belongs to, the
+questions drawn from the collection, answers, confusions and mock results. The questions
+themselves come from `questions` (pure); nothing here touches a card's schedule."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from mlsflash import clock
+from mlsflash.errors import MlsflashError
+from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, declared, estimate_score, load
+from mlsflash.questions import Question, QuestionCard, build, shapes_for
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mlsflash.storage import Store
+
+PROFILE_KEY = "exam_profile"
+CONFUSED_AT_LEAST = 2  # a pair shown in review and stats after this many wrong picks
+
+
+class Origin:
+    """Where a topic's domain comes from, strongest first."""
+
+    LEARNER = "mapped"  # `mlsflash exam map`
+    NOTES = "declared"  # the notes file's front matter
+    KEYWORDS = "keywords"  # the profile's keywords found in the topic
+
+
+# --- the profile --------------------------------------------------------------------------
+
+
+def current_profile(connection: Connection) -> Profile:
+    row = connection.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (PROFILE_KEY,)).first()
+    return load(row.value if row else DEFAULT_PROFILE)
+
+
+def set_profile(store: Store, profile_id: str) -> Profile:
+    profile = load(profile_id)
+    with store.write() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (PROFILE_KEY, profile.id),
+        )
+    return profile
+
+
+# --- domains ------------------------------------------------------------------------------
+
+
+def save_declarations(
+    connection: Connection, source: str, meta: dict[str, str], profiles: Iterable[Profile]
+) -> list[str]:
+    """Store what a notes file's front matter declares (replacing what it declared before);
+    returns what could not be read, for the import report."""
+    connection.exec_driver_sql("DELETE FROM exam_declarations WHERE source_file = ?", (source,))
+    problems: list[str] = []
+    rows: list[tuple[str, str, str, int]] = []
+    for profile in profiles:
+        declaration, found = declared(meta, profile)
+        problems += found
+        if declaration is None:
+            continue
+        if declaration.default is not None:
+            rows.append((source, profile.id, "", declaration.default))
+        rows += [(source, profile.id, heading, domain) for heading, domain in declaration.sections.items()]
+    if rows:
+        connection.exec_driver_sql(
+            "INSERT INTO exam_declarations (source_file, profile, heading, domain) VALUES (?, ?, ?, ?)", rows
+        )
+    return problems
+
+
+def forget_declarations(connection: Connection, sources: Iterable[str]) -> None:
+    connection.exec_driver_sql("DELETE FROM exam_declarations WHERE source_file = ?", [(s,) for s in sources])
+
+
+@dataclass
+class TopicDomain:
+    deck_id: int
+    deck: str
+    topic: str
+    cards: int = 0
+    domain: int | None = None
+    origin: str = ""
+
+
+@dataclass
+class CardDomains:
+    """Every live card's domain under one profile, and the topics behind them."""
+
+    profile: Profile
+    of_card: dict[str, int | None] = field(default_factory=dict)
+    topics: list[TopicDomain] = field(default_factory=list)
+
+    def unassigned(self) -> list[TopicDomain]:
+        return [topic for topic in self.topics if topic.domain is None]
+
+
+def card_domains(connection: Connection, profile: Profile) -> CardDomains:
+    """Each live card's domain: the learner's map of its topic, else what its file declares
+    for the topic's section (or the whole file), else the profile's keywords in the topic."""
+    mapped = {
+        (row.deck_id, row.topic): row.domain
+        for row in connection.exec_driver_sql(
+            "SELECT deck_id, topic, domain FROM exam_topic_map WHERE profile = ?", (profile.id,)
+        )
+    }
+    declarations: dict[str, Declaration] = {}
+    for row in connection.exec_driver_sql(
+        "SELECT source_file, heading, domain FROM exam_declarations WHERE profile = ?", (profile.id,)
+    ):
+        declaration = declarations.setdefault(row.source_file, Declaration(None, {}))
+        if row.heading:
+            declaration.sections[row.heading] = row.domain
+        else:
+            declarations[row.source_file] = Declaration(row.domain, declaration.sections)
+    result = CardDomains(profile)
+    topics: dict[tuple[int, str], TopicDomain] = {}
+    keyword_cache: dict[str, int | None] = {}
+    for row in connection.exec_driver_sql(
+        "SELECT c.id, c.deck_id, d.name, c.topic, c.source_file FROM cards c JOIN decks d ON d.id = c.deck_id "
+        "WHERE c.status != 'retired' ORDER BY d.name, c.topic"
+    ):
+        domain, origin = mapped.get((row.deck_id, row.topic)), Origin.LEARNER
+        if domain is None and row.source_file in declarations:
+            domain, origin = declarations[row.source_file].domain_of(row.topic), Origin.NOTES
+        if domain is None:
+            if row.topic not in keyword_cache:
+                keyword_cache[row.topic] = profile.domain_of(row.topic)
+            domain, origin = keyword_cache[row.topic], Origin.KEYWORDS
+        result.of_card[row.id] = domain
+        topic = topics.setdefault((row.deck_id, row.topic), TopicDomain(row.deck_id, row.name, row.topic))
+        topic.cards += 1
+        if topic.domain is None and domain is not None:
+            topic.domain, topic.origin = domain, origin
+    result.topics = list(topics.values())
+    return result
+
+
+def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) -> int:
+    """The learner's domain for every live topic named `topic` (in `deck` only, if given);
+    returns how many (deck, topic) pairs were mapped."""
+    with store.write() as connection:
+        profile = current_profile(connection)
+        profile.domain(domain)  # refuses a domain the profile does not have
+        wanted = " ".join(topic.split()).casefold()
+        pairs = {
+            (row.deck_id, row.topic)
+            for row in connection.exec_driver_sql(
+                "SELECT DISTINCT c.deck_id, c.topic, d.name FROM cards c JOIN decks d ON d.id = c.deck_id "
+                "WHERE c.status != 'retired'"
+            )
+            if " ".join(row.topic.split()).casefold() == wanted and (deck is None or row.name == deck)
+        }
+        if not pairs:
+            where = f" in deck {deck!r}" if deck else ""
+            raise MlsflashError(
+                f"no topic {topic!r}{where}", hint="`mlsflash exam domains` lists every topic and its domain"
+            )
+        now = clock.timestamp()
+        connection.exec_driver_sql(
+            "INSERT INTO exam_topic_map (profile, deck_id, topic, domain, mapped_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (profile, deck_id, topic) DO UPDATE SET domain = excluded.domain, "
+            "mapped_at = excluded.mapped_at",
+            [(profile.id, deck_id, name, domain, now) for deck_id, name in sorted(pairs)],
+        )
+    return len(pairs)
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def question_cards(connection: Connection, domains: CardDomains) -> list[QuestionCard]:
+    """Every active card as a question source (suspended and retired cards are not asked)."""
+    cards = []
+    for row in connection.exec_driver_sql(
+        "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, d.name FROM cards c "
+        "JOIN decks d ON d.id = c.deck_id WHERE c.status = 'active' ORDER BY c.deck_id, c.source_file, c.position"
+    ):
+        cards.append(QuestionCard(row.id, row.front_plain, row.back_plain, tuple(json.loads(row.context)),
+                                  row.topic, domains.of_card.get(row.id), row.name))
+    return cards
+
+
+def draw(
+    pool: Sequence[QuestionCard], asked: Sequence[QuestionCard], count: int, rng: random.Random,
+    confusions: dict[str, list[str]] | None = None,
+) -> list[Question]:
+    """Up to `count` questions about cards of `asked` (each card once), distractors from `pool`.
+    With `confusions` (card id -> ids it was confused with), those cards are offered first."""
+    order = list(asked)
+    rng.shuffle(order)
+    drawn: list[Question] = []
+    for card in order:
+        if len(drawn) == count:
+            break
+        shapes = shapes_for(card)
+        rng.shuffle(shapes)
+        prefer = frozenset((confusions or {}).get(card.id, ()))
+        for shape in shapes:
+            question = build(card, shape, pool, rng, prefer=prefer)
+            if question is not None:
+                drawn.append(question)
+                break
+    return drawn
+
+
+def mock_questions(pool: Sequence[QuestionCard], profile: Profile, rng: random.Random) -> list[Question]:
+    """The profile's number of questions, split across domains by weight (largest remainder);
+    a domain without enough cards gives what it has."""
+    shares = allocate(profile.questions, {domain.number: domain.weight for domain in profile.domains})
+    drawn: list[Question] = []
+    for domain in profile.domains:
+        asked = [card for card in pool if card.domain == domain.number]
+        drawn += draw(pool, asked, shares[domain.number], rng)
+    rng.shuffle(drawn)
+    return drawn
+
+
+def is_right(question: Question, chosen: Sequence[int]) -> bool:
+    return frozenset(chosen) == question.right
+
+
+def record_answer(
+    connection: Connection, profile: Profile, mode: str, question: Question, chosen: Sequence[int],
+    seconds: float, mock_id: int | None = None,
+) -> bool:
+    """Log one answer (and, when wrong, which cards the learner took for the right one)."""
+    now = clock.timestamp()
+    correct = is_right(question, chosen)
+    connection.exec_driver_sql(
+        "INSERT INTO exam_answers (answered_at, study_day, profile, mode, mock_id, shape, card_id, domain, offered, "
+        "chosen, correct, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (now, clock.study_day().isoformat(), profile.id, mode, mock_id, question.shape.value, question.card_id,
+         question.domain, json.dumps([option.card_id for option in question.options]), json.dumps(sorted(chosen)),
+         correct, round(seconds, 3)),
+    )
+    confused = {question.options[index].card_id for index in chosen if not question.options[index].right}
+    confused.discard(question.card_id)
+    if confused:
+        connection.exec_driver_sql(
+            "INSERT INTO exam_confusions (card_id, confused_with, answered_at) VALUES (?, ?, ?)",
+            [(question.card_id, other, now) for other in sorted(confused)],
+        )
+    return correct
+
+
+@dataclass(frozen=True)
+class Confusion:
+    card_id: str
+    front: str
+    other_id: str
+    other_front: str
+    times: int
+
+
+def confusions(connection: Connection, *, at_least: int = 1, limit: int | None = None) -> list[Confusion]:
+    """Pairs of live cards the learner mixed up, most often first (either way round counts)."""
+    rows = connection.exec_driver_sql(
+        "SELECT min(x.card_id, x.confused_with) AS a, max(x.card_id, x.confused_with) AS b, count(*) AS times "
+        "FROM exam_confusions x GROUP BY a, b HAVING count(*) >= ? ORDER BY times DESC, a, b",
+        (at_least,),
+    ).all()
+    fronts = _fronts(connection, {row.a for row in rows} | {row.b for row in rows})
+    found = [Confusion(row.a, fronts[row.a], row.b, fronts[row.b], row.times)
+             for row in rows if row.a in fronts and row.b in fronts]
+    return found[:limit] if limit is not None else found
+
+
+def confused_with(connection: Connection, card_id: str) -> list[str]:
+    """Fronts of the live cards this card was confused with at least CONFUSED_AT_LEAST times."""
+    rows = connection.exec_driver_sql(
+        "SELECT CASE WHEN card_id = ? THEN confused_with ELSE card_id END AS other, count(*) AS times "
+        "FROM exam_confusions WHERE card_id = ? OR confused_with = ? GROUP BY other HAVING count(*) >= ? "
+        "ORDER BY times DESC, other",
+        (card_id, card_id, card_id, CONFUSED_AT_LEAST),
+    ).all()
+    fronts = _fronts(connection, {row.other for row in rows})
+    return [fronts[row.other] for row in rows if row.other in fronts]
+
+
+def confusion_map(connection: Connection) -> dict[str, list[str]]:
+    """Card id -> ids it was confused with (both ways), for contrast questions."""
+    pairs: dict[str, list[str]] = {}
+    for pair in confusions(connection):
+        pairs.setdefault(pair.card_id, []).append(pair.other_id)
+        pairs.setdefault(pair.other_id, []).append(pair.card_id)
+    return pairs
+
+
+def _fronts(connection: Connection, ids: set[str]) -> dict[str, str]:
+    fronts: dict[str, str] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        batch = ordered[start : start + 500]
+        for row in connection.exec_driver_sql(
+            f"SELECT id, front_plain FROM cards WHERE status != 'retired' AND id IN ({', '.join('?' * len(batch))})",
+            tuple(batch),
+        ):
+            fronts[row.id] = row.front_plain
+    return fronts
+
+
+# --- mock results -------------------------------------------------------------------------
+
+
+@dataclass
+class MockResult:
+    profile: Profile
+    questions: int
+    answered: int
+    correct: int
+    timed_out: bool
+    by_domain: dict[int, tuple[int, int]]  # domain -> (correct, questions)
+
+    @property
+    def share(self) -> float:
+        return self.correct / self.questions if self.questions else 0.0
+
+    @property
+    def score(self) -> int:
+        return estimate_score(self.share)
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.profile.passing_score
+
+
+def mock_result(profile: Profile, questions: Sequence[Question], answers: Sequence[Sequence[int]],
+                timed_out: bool) -> MockResult:
+    by_domain: dict[int, tuple[int, int]] = {domain.number: (0, 0) for domain in profile.domains}
+    correct = 0
+    for question, chosen in zip(questions, answers, strict=True):
+        right = bool(chosen) and is_right(question, chosen)
+        correct += right
+        if question.domain is not None:
+            done, asked = by_domain.get(question.domain, (0, 0))
+            by_domain[question.domain] = (done + right, asked + 1)
+    return MockResult(profile, len(questions), sum(1 for chosen in answers if chosen), correct, timed_out, by_domain)
+
+
+def save_mock(
+    store: Store, result: MockResult, questions: Sequence[Question], answers: Sequence[Sequence[int]],
+    seconds: Sequence[float], started_at: str,
+) -> int:
+    """The result and every answer (unanswered ones too: they count as wrong), in one transaction."""
+    with store.write() as connection:
+        mock_id = connection.exec_driver_sql(
+            "INSERT INTO mock_exams (profile, started_at, finished_at, study_day, questions, answered, correct, "
+            "score, passed, timed_out, domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (result.profile.id, started_at, clock.timestamp(), clock.study_day().isoformat(), result.questions,
+             result.answered, result.correct, result.score, result.passed, result.timed_out,
+             json.dumps({str(domain): list(pair) for domain, pair in result.by_domain.items()})),
+        ).lastrowid
+        for question, chosen, spent in zip(questions, answers, seconds, strict=True):
+            record_answer(connection, result.profile, "mock", question, chosen, spent, mock_id)
+    return int(mock_id)
+
+
+def mock_history(connection: Connection) -> list[dict[str, object]]:
+    return [
+        {
+            "id": row.id, "profile": row.profile, "day": row.study_day, "questions": row.questions,
+            "answered": row.answered, "correct": row.correct, "score": row.score, "passed": bool(row.passed),
+            "timed_out": bool(row.timed_out),
+            "domains": {int(key): value for key, value in json.loads(row.domains).items()},
+        }
+        for row in connection.exec_driver_sql(
+            "SELECT id, profile, study_day, questions, answered, correct, score, passed, timed_out, domains "
+            "FROM mock_exams ORDER BY id"
+        )
+    ]
+
+
+def practice_accuracy(connection: Connection, since: str) -> dict[int | None, tuple[int, int]]:
+    """Domain -> (right, answered) of practice answers since a study day."""
+    return {
+        row.domain: (row.right, row.answered)
+        for row in connection.exec_driver_sql(
+            "SELECT domain, sum(correct) AS right, count(*) AS answered FROM exam_answers "
+            "WHERE study_day >= ? AND mode = 'practice' GROUP BY domain", (since,),
+        )
+    }
+
