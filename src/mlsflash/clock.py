@@ -74,3 +74,19 @@ def today(rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
 def timestamp() -> str:
     """Now as an ISO string, for created/updated/reviewed columns."""
     return now().isoformat(timespec="seconds")
+
+
+TIME_SCALE_VARIABLE = "MLSFLASH_TIME_SCALE"
+
+
+def seconds() -> float:
+    """A monotonic count of seconds for timers (a mock exam's countdown, time per answer).
+    `MLSFLASH_TIME_SCALE=N` makes it run N times faster: tests reach a time-out in moments."""
+    import time as _time
+
+    scale = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
+    try:
+        factor = float(scale) if scale else 1.0
+    except ValueError:
+        raise MlsflashError(f"{TIME_SCALE_VARIABLE}={scale!r} is not a number") from None
+    return _time.monotonic() * max(factor, 0.0)

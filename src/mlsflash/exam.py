@@ -236,7 +236,7 @@ def record_answer(
     connection.exec_driver_sql(
         "INSERT INTO exam_answers (answered_at, study_day, profile, mode, mock_id, shape, card_id, domain, offered, "
         "chosen, correct, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (now, clock.study_day().isoformat(), profile.id, mode, mock_id, question.shape.value, question.card_id,
+        (now, clock.today().isoformat(), profile.id, mode, mock_id, question.shape.value, question.card_id,
          question.domain, json.dumps([option.card_id for option in question.options]), json.dumps(sorted(chosen)),
          correct, round(seconds, 3)),
     )
@@ -353,7 +353,7 @@ def save_mock(
         mock_id = connection.exec_driver_sql(
             "INSERT INTO mock_exams (profile, started_at, finished_at, study_day, questions, answered, correct, "
             "score, passed, timed_out, domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (result.profile.id, started_at, clock.timestamp(), clock.study_day().isoformat(), result.questions,
+            (result.profile.id, started_at, clock.timestamp(), clock.today().isoformat(), result.questions,
              result.answered, result.correct, result.score, result.passed, result.timed_out,
              json.dumps({str(domain): list(pair) for domain, pair in result.by_domain.items()})),
         ).lastrowid

@@ -423,6 +423,7 @@ def _sync_cards(
         )
         writer.hand_over(leaving.id, fresh.id)
     writer.flush(connection)
+    _save_declarations(connection, syncs)
     for sync in syncs:
         warnings = json.dumps([[w.line, w.reason] for w in sync.parsed.warnings], ensure_ascii=False)
         _remember_file(connection, sync.file.source, sync.deck_id, sync.content_hash, warnings, now)
@@ -829,10 +830,24 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
     return gone
 
 
+def _save_declarations(connection: Connection, syncs: Sequence[_FileSync]) -> None:
+    """The exam domains each file declares in its front matter (see `exam`)."""
+    from mlsflash import exam, profiles
+    from mlsflash.parser import front_matter
+
+    every_profile = [profiles.load(name) for name in profiles.profile_ids()]
+    for sync in syncs:
+        problems = exam.save_declarations(connection, sync.file.source, front_matter(sync.file.text), every_profile)
+        sync.report.notices += [f"{sync.file.display}: front matter {problem}" for problem in problems]
+
+
 def _forget_gone(connection: Connection, gone: set[str]) -> None:
     """A vanished file is forgotten, and so is a deck left with no card and no file."""
     if gone:
+        from mlsflash import exam
+
         connection.exec_driver_sql("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
+        exam.forget_declarations(connection, gone)
     connection.exec_driver_sql(
         "DELETE FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
         "AND NOT EXISTS (SELECT 1 FROM source_files WHERE source_files.deck_id = decks.id)"

@@ -126,8 +126,9 @@ def db_path_of(ctx: typer.Context) -> "Path":
     return ctx.find_root().obj.db_path()
 
 
-def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """Register a command whose expected failures print `Error: ...` / `Hint: ...` and exit 1."""
+def command(name: str | None = None, *, group: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command (on `group`, a sub-command group, else the top level) whose expected
+    failures print `Error: ...` / `Hint: ...` and exit 1."""
 
     def register(function: F) -> F:
         @functools.wraps(function)
@@ -149,7 +150,7 @@ def command(name: str | None = None, **kwargs: Any) -> Callable[[F], F]:
                     globals_._store.close()
                     globals_._store = None
 
-        app.command(name, cls=WordsCommand, **kwargs)(guarded)
+        (group or app).command(name, cls=WordsCommand, **kwargs)(guarded)
         return function
 
     return register
@@ -184,3 +185,4 @@ from mlsflash.cli import stats_cmd  # noqa: E402,F401
 from mlsflash.cli import cards_cmd  # noqa: E402,F401
 from mlsflash.cli import maintenance_cmd  # noqa: E402,F401
 from mlsflash.cli import memory_cmd  # noqa: E402,F401
+from mlsflash.cli import exam_cmd  # noqa: E402,F401

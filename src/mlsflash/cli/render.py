@@ -279,3 +279,143 @@ def _short_path(path: str) -> str:
 
     return Path(path).name
 
+
+
+# --- exam -------------------------------------------------------------------------------------
+
+_LETTERS = "abcde"
+
+
+def exam_profiles(out: Console, profiles: Sequence[Any], in_use: str) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("", "exam", "name", "questions", "minutes", "pass", "status"):
+        table.add_column(column)
+    for profile in profiles:
+        status = f"retired {profile.retired_on.isoformat()}" if profile.retired_on else "current"
+        table.add_row("*" if profile.id == in_use else "", profile.id.upper(), profile.name, str(profile.questions),
+                      str(profile.minutes), f"{profile.passing_score}/1000", status)
+    out.print(table)
+    for profile in profiles:
+        weights = " · ".join(f"{domain.number} {domain.name} {domain.weight}%" for domain in profile.domains)
+        out.print(styled((f"{profile.id.upper()}: ", "bold"), weights), soft_wrap=True)
+
+
+def exam_domains(out: Console, domains: Any) -> None:
+    from rich.table import Table
+
+    profile = domains.profile
+    counts = {domain.number: 0 for domain in profile.domains}
+    for number in domains.of_card.values():
+        if number is not None:
+            counts[number] += 1
+    total = sum(counts.values())
+    table = Table(title=f"{profile.id.upper()} domains", title_justify="left", box=None, pad_edge=False,
+                  header_style="bold")
+    for column, justify in (("domain", "left"), ("weight", "right"), ("cards", "right"), ("share", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for domain in profile.domains:
+        share = f"{100 * counts[domain.number] / total:.0f}%" if total else "-"
+        table.add_row(styled(f"{domain.number} {domain.name}"), f"{domain.weight}%", str(counts[domain.number]), share)
+    out.print(table)
+    unassigned = domains.unassigned()
+    if not unassigned:
+        out.print("Every topic has a domain.")
+        return
+    cards = sum(topic.cards for topic in unassigned)
+    out.print(f"\nTopics without a domain ({len(unassigned)}, {cards} cards, never asked in a mock):")
+    for topic in unassigned:
+        out.print(styled("  ", topic.topic or "(no heading)", (f"  {topic.deck} · {topic.cards} cards", "dim")),
+                  soft_wrap=True)
+    example = unassigned[0].topic or "TOPIC"
+    out.print(styled(("Hint: ", "bold"), f'mlsflash exam map "{example}" N  puts a topic in domain N'), soft_wrap=True)
+
+
+def exam_question(out: Console, question: Any, picked: Sequence[int]) -> None:
+    from rich.panel import Panel
+
+    how = "Choose TWO." if question.choose == 2 else ""
+    lead = {"definition": "Which answer fits this term?", "term": "Which term matches this definition?",
+            "choose-two": "Which two belong to this?"}[question.shape.value]
+    out.print(Panel(styled(question.stem), title=styled((f"{lead} {how}".strip(), "bold")), title_align="left",
+                    padding=(0, 1)))
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # a wrapped option hangs under its own text, not its letter
+    for index, option in enumerate(question.options):
+        chosen = index in picked
+        grid.add_row(styled((f"{'●' if chosen else ' '} {_LETTERS[index]})", "bold" if chosen else "")),
+                     styled(option.text))
+    out.print(grid)
+
+
+def exam_feedback(out: Console, question: Any, picked: Sequence[int], fronts: dict[str, str],
+                  backs: dict[str, str]) -> None:
+    right = sorted(question.right)
+    if set(picked) == set(right):
+        out.print(styled(("Right.", "bold green")))
+        return
+    answer = " and ".join(f"{_LETTERS[index]}) {question.options[index].text}" for index in right)
+    out.print(styled(("Wrong. ", "bold red"), "The answer: ", answer))
+    for index in picked:
+        option = question.options[index]
+        if option.right:
+            continue
+        if question.shape.value == "definition":
+            what = f"{_LETTERS[index]}) is the answer to: {fronts.get(option.card_id, '?')}"
+        elif question.shape.value == "term":
+            what = f"{_LETTERS[index]}) {option.text} means: {backs.get(option.card_id, '?').splitlines()[0]}"
+        else:
+            what = f"{_LETTERS[index]}) belongs to: {fronts.get(option.card_id, '?')}"
+        out.print(styled(("  ", ""), what))
+
+
+def mock_review(out: Console, answers: Sequence[Sequence[int]], flagged: set[int]) -> None:
+    unanswered = [number + 1 for number, answer in enumerate(answers) if not answer]
+    marked = sorted(number + 1 for number in flagged)
+    out.print(styled(("Unanswered: ", "bold"), ", ".join(map(str, unanswered)) or "none"))
+    out.print(styled(("Flagged: ", "bold"), ", ".join(map(str, marked)) or "none"))
+
+
+def mock_result(out: Console, result: Any, summary: dict[str, Any], fronts: dict[str, str]) -> None:
+    """Wrong answers first, the verdict last: what stays on screen is the result."""
+    if summary["wrong"]:
+        out.print(f"Wrong or unanswered ({len(summary['wrong'])}):")
+        for wrong in summary["wrong"]:
+            out.print(styled(f"  {wrong['n']}. {fronts.get(wrong['card'], wrong['card'])}",
+                             (f"  {wrong['source']}", "dim")))
+        out.print()
+    for domain in result.profile.domains:
+        done, asked = result.by_domain.get(domain.number, (0, 0))
+        share = f"{100 * done / asked:.0f}%" if asked else "-"
+        out.print(styled(f"  {domain.number} {domain.name}: {done}/{asked} {share}"))
+    out.print("The score is an estimate (see the README): AWS does not publish how it scales scores.", style="dim")
+    verdict = ("PASS", "bold green") if result.passed else ("FAIL", "bold red")
+    out.print(styled(
+        (f"{result.profile.id.upper()} mock: ", "bold"), f"{result.correct} of {result.questions} right "
+        f"({100 * result.share:.0f}%), estimated score {result.score} (pass line {result.profile.passing_score}) ",
+        verdict, (" · time ran out" if result.timed_out else "", "yellow"),
+    ))
+
+
+def mock_history(out: Console, history: Sequence[dict[str, Any]]) -> None:
+    if not history:
+        out.print("No mock exam yet: `mlsflash exam mock` takes one.")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("day", "exam", "right", "score", "result", "per domain"):
+        table.add_column(column)
+    for entry in history:
+        domains = " ".join(
+            f"{number}:{100 * done // asked}%" if asked else f"{number}:-"
+            for number, (done, asked) in sorted(entry["domains"].items())
+        )
+        result = ("pass" if entry["passed"] else "fail") + (" (time)" if entry["timed_out"] else "")
+        table.add_row(entry["day"], entry["profile"].upper(), f"{entry['correct']}/{entry['questions']}",
+                      str(entry["score"]), result, domains)
+    out.print(table)

@@ -28,6 +28,7 @@ REVISIONS: tuple[str, ...] = (
     "0006_deck_identity",
     "0007_memory_state",
     "0008_definition_index",
+    "0010_exam",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -127,3 +127,78 @@ class Review(Base):
         Index("ix_reviews_day_stats", "study_day", "kind", "grade", "interval_before", "duration_ms"),
         Index("ix_reviews_day_group", "study_day", "kind", "deck_id", "topic", "grade"),
     )
+
+
+class ExamDeclaration(Base):
+    """A domain a notes file declares in its front matter; heading '' is the whole file."""
+
+    __tablename__ = "exam_declarations"
+
+    source_file: Mapped[str] = mapped_column(String, primary_key=True)
+    profile: Mapped[str] = mapped_column(String, primary_key=True)
+    heading: Mapped[str] = mapped_column(String, primary_key=True)
+    domain: Mapped[int] = mapped_column(Integer)
+
+
+class ExamTopicMap(Base):
+    """`mlsflash exam map`: the learner's domain for a topic, over any declaration or keyword."""
+
+    __tablename__ = "exam_topic_map"
+
+    profile: Mapped[str] = mapped_column(String, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String, primary_key=True)
+    domain: Mapped[int] = mapped_column(Integer)
+    mapped_at: Mapped[str] = mapped_column(String)
+
+
+class MockExam(Base):
+    __tablename__ = "mock_exams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile: Mapped[str] = mapped_column(String)
+    started_at: Mapped[str] = mapped_column(String)
+    finished_at: Mapped[str] = mapped_column(String)
+    study_day: Mapped[str] = mapped_column(String)
+    questions: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column()
+    timed_out: Mapped[bool] = mapped_column()
+    domains: Mapped[str] = mapped_column(Text)  # JSON: {domain: [correct, questions]}
+
+
+class ExamAnswer(Base):
+    """One practice or mock answer; card ids are plain text so results outlive their cards."""
+
+    __tablename__ = "exam_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answered_at: Mapped[str] = mapped_column(String)
+    study_day: Mapped[str] = mapped_column(String)
+    profile: Mapped[str] = mapped_column(String)
+    mode: Mapped[str] = mapped_column(String)  # practice | mock
+    mock_id: Mapped[int | None] = mapped_column(ForeignKey("mock_exams.id"), nullable=True)
+    shape: Mapped[str] = mapped_column(String)
+    card_id: Mapped[str] = mapped_column(String)
+    domain: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    offered: Mapped[str] = mapped_column(Text)  # JSON: each option's card id, in order
+    chosen: Mapped[str] = mapped_column(Text)  # JSON: indexes picked
+    correct: Mapped[bool] = mapped_column()
+    seconds: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_exam_answers_day", "study_day", "mode", "domain", "correct"),)
+
+
+class ExamConfusion(Base):
+    """A wrong pick: the card asked and the card whose option was chosen instead."""
+
+    __tablename__ = "exam_confusions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[str] = mapped_column(String)
+    confused_with: Mapped[str] = mapped_column(String)
+    answered_at: Mapped[str] = mapped_column(String)
+
+    __table_args__ = (Index("ix_exam_confusions_pair", "card_id", "confused_with"),)

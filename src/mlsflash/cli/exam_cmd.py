@@ -1,0 +1,164 @@
+"""`mlsflash exam ...`: exam profiles, domains, practice questions and mock exams."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from mlsflash.cli.app import app, command, deck_option, not_blank, store_of
+
+if TYPE_CHECKING:
+    from mlsflash.exam import CardDomains
+
+exam_app = typer.Typer(
+    name="exam", help="Practise in the exam's own form: profiles, domains, questions, mock exams.",
+    no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+)
+app.add_typer(exam_app, name="exam")
+
+
+@command("list", group=exam_app)
+def list_command(ctx: typer.Context) -> None:
+    """The exam profiles, the current exam first; * marks the one in use."""
+    from mlsflash import exam, profiles
+    from mlsflash.cli import render
+    from mlsflash.storage.db import Access
+
+    in_use = profiles.DEFAULT_PROFILE
+    if ctx.find_root().obj.db_path().exists():
+        with store_of(ctx, Access.READ).read() as connection:
+            in_use = exam.current_profile(connection).id
+    render.exam_profiles(render.console(), [profiles.load(name) for name in profiles.profile_ids()], in_use)
+
+
+@command("set", group=exam_app)
+def set_command(
+    ctx: typer.Context,
+    profile_id: str = typer.Argument(..., metavar="PROFILE", help="An exam profile id, e.g. mla-c01."),
+) -> None:
+    """Choose the exam to practise for (the default is MLA-C01)."""
+    from mlsflash import exam
+    from mlsflash.storage.db import Access
+
+    profile = exam.set_profile(store_of(ctx, Access.WRITE), profile_id)
+    typer.echo(f"Exam: {profile.id.upper()} ({profile.name}).")
+    if profile.retired_on:
+        typer.echo(f"Note: AWS retired {profile.id.upper()} on {profile.retired_on.isoformat()}; "
+                   "`mlsflash exam set mla-c01` goes back to the current exam.")
+
+
+@command("map", group=exam_app)
+def map_command(
+    ctx: typer.Context,
+    topic: str = typer.Argument(..., metavar="TOPIC", help="A topic as `exam domains` lists it.", callback=not_blank),
+    domain: int = typer.Argument(..., metavar="N", help="The domain number in the current exam."),
+    deck: Optional[str] = deck_option("Only the topic in this deck."),
+) -> None:
+    """Put a topic's cards in a domain of the current exam (over what notes or keywords say)."""
+    from mlsflash import exam
+    from mlsflash.storage.db import Access
+
+    store = store_of(ctx, Access.WRITE)
+    mapped = exam.map_topic(store, topic, domain, deck)
+    with store.read() as connection:
+        profile = exam.current_profile(connection)
+    plural = "s" if mapped > 1 else ""
+    typer.echo(f"{topic}: domain {domain} ({profile.domain(domain).name}) of {profile.id.upper()}, "
+               f"in {mapped} deck{plural}.")
+
+
+@command("domains", group=exam_app)
+def domains_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Cards per domain of the current exam, and every topic without a domain."""
+    from mlsflash import exam
+    from mlsflash.cli import render
+    from mlsflash.storage.db import Access
+
+    with store_of(ctx, Access.READ).read() as connection:
+        profile = exam.current_profile(connection)
+        domains = exam.card_domains(connection, profile)
+    if as_json:
+        typer.echo(json.dumps(_domains_json(domains), ensure_ascii=False, indent=2))
+        return
+    render.exam_domains(render.console(), domains)
+
+
+def _domains_json(domains: CardDomains) -> dict[str, object]:
+    counts = {domain.number: 0 for domain in domains.profile.domains}
+    for number in domains.of_card.values():
+        if number is not None:
+            counts[number] += 1
+    return {
+        "profile": domains.profile.id,
+        "domains": [
+            {"number": domain.number, "name": domain.name, "weight": domain.weight, "cards": counts[domain.number]}
+            for domain in domains.profile.domains
+        ],
+        "unassigned_cards": sum(1 for number in domains.of_card.values() if number is None),
+        "topics": [
+            {"deck": topic.deck, "topic": topic.topic, "cards": topic.cards, "domain": topic.domain,
+             "origin": topic.origin or None}
+            for topic in domains.topics
+        ],
+    }
+
+
+@command("practice", group=exam_app)
+def practice_command(
+    ctx: typer.Context,
+    domain: Optional[int] = typer.Option(None, "--domain", metavar="N", help="Only cards of this domain."),
+    deck: Optional[str] = deck_option("Only cards of this deck."),
+    count: int = typer.Option(10, "--count", min=1, max=1000, help="How many questions."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Repeatable questions (same seed, same questions)."),
+    confusions: bool = typer.Option(False, "--confusions", help="Contrast questions from cards you mixed up."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
+) -> None:
+    """Multiple-choice questions from your cards; never changes a card's schedule."""
+    from mlsflash.cli import exam_ui
+
+    session = exam_ui.practice_session(ctx, domain=domain, deck=deck, count=count, seed=seed,
+                                       confusions=confusions)
+    if as_json or not sys.stdin.isatty():
+        exam_ui.practice_scripted(session)
+    else:
+        exam_ui.practice_terminal(session)
+
+
+@command("mock", group=exam_app)
+def mock_command(
+    ctx: typer.Context,
+    seed: Optional[int] = typer.Option(None, "--seed", help="Repeatable questions (same seed, same exam)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
+) -> None:
+    """A mock exam in the exam's form: its number of questions by domain weight, its time."""
+    from mlsflash.cli import exam_ui
+
+    session = exam_ui.mock_session(ctx, seed=seed)
+    if as_json or not sys.stdin.isatty():
+        exam_ui.mock_scripted(session)
+    else:
+        exam_ui.mock_terminal(session)
+
+
+@command("history", group=exam_app)
+def history_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Every mock exam taken: score, pass or fail, and the share right per domain."""
+    from mlsflash import exam
+    from mlsflash.cli import render
+    from mlsflash.storage.db import Access
+
+    with store_of(ctx, Access.READ).read() as connection:
+        history = exam.mock_history(connection)
+    if as_json:
+        typer.echo(json.dumps(history, indent=2))
+        return
+    render.mock_history(render.console(), history)

@@ -1,0 +1,428 @@
+"""Practice questions and mock exams on screen: scripted (one JSON object per line) or in a
+terminal (one key per answer; a mock with its countdown, flags, moving back and forth and a
+review screen). Every practice answer is stored as it is given; a mock is stored whole when
+it is submitted or runs out of time."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+import typer
+
+from mlsflash import clock
+from mlsflash.errors import MlsflashError
+
+if TYPE_CHECKING:
+    from mlsflash.exam import MockResult
+    from mlsflash.profiles import Profile
+    from mlsflash.questions import Question
+    from mlsflash.storage import Store
+
+LETTERS = "abcde"
+
+
+@dataclass
+class Session:
+    store: Store
+    profile: Profile
+    questions: list[Question]
+    fronts: dict[str, str]  # card id -> front, for "what the picked option answers"
+    backs: dict[str, str]
+    sources: dict[str, str]  # card id -> file:line
+    started_at: str = field(default_factory=clock.timestamp)
+
+
+def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, str], dict[str, str], dict[str, str]]:
+    from mlsflash import exam
+    from mlsflash.cli.app import store_of
+    from mlsflash.storage.db import Access
+
+    store = store_of(ctx, Access.WRITE)
+    with store.read() as connection:
+        profile = exam.current_profile(connection)
+        domains = exam.card_domains(connection, profile)
+        pool = exam.question_cards(connection, domains)
+        sources = {
+            row.id: f"{_shown_path(row.source_file)}:{row.source_line}"
+            for row in connection.exec_driver_sql(
+                "SELECT id, source_file, source_line FROM cards WHERE status = 'active'"
+            )
+        }
+    if len(pool) < 4:
+        raise MlsflashError(
+            f"{len(pool)} active cards: too few to make a question with four options",
+            hint="import some notes (`mlsflash import notes.md`) or the bundled decks (`mlsflash import --bundled`)",
+        )
+    fronts = {card.id: card.front for card in pool}
+    backs = {card.id: card.back for card in pool}
+    return store, profile, pool, fronts, backs, sources
+
+
+def _shown_path(source: str) -> str:
+    """A notes file as the learner would type it: relative to the current folder if inside it."""
+    import os
+
+    if source.startswith("<"):
+        return source
+    relative = os.path.relpath(source)
+    return source if relative.startswith("..") else relative
+
+
+def practice_session(
+    ctx: typer.Context, *, domain: int | None, deck: str | None, count: int, seed: int | None, confusions: bool
+) -> Session:
+    from mlsflash import exam
+
+    store, profile, pool, fronts, backs, sources = _load(ctx)
+    if domain is not None:
+        profile.domain(domain)
+    asked = [card for card in pool if (domain is None or card.domain == domain) and (deck is None or card.deck == deck)]
+    pairs: dict[str, list[str]] | None = None
+    if confusions:
+        with store.read() as connection:
+            pairs = exam.confusion_map(connection)
+        asked = [card for card in asked if card.id in pairs]
+        if not asked:
+            raise MlsflashError("no confusions recorded yet",
+                                hint="answer some practice questions; each wrong pick is remembered")
+    questions = exam.draw(pool, asked, count, random.Random(seed), pairs)
+    if not questions:
+        what = " ".join(part for part in (f"domain {domain}" if domain else "", f"deck {deck!r}" if deck else "") if part)
+        raise MlsflashError(f"no question can be made from {what or 'these cards'}",
+                            hint="`mlsflash exam domains` shows how many cards each domain has")
+    return Session(store, profile, questions, fronts, backs, sources)
+
+
+def mock_session(ctx: typer.Context, *, seed: int | None) -> Session:
+    from mlsflash import exam
+
+    store, profile, pool, fronts, backs, sources = _load(ctx)
+    questions = exam.mock_questions(pool, profile, random.Random(seed))
+    if not questions:
+        raise MlsflashError(f"none of your cards has a domain of {profile.id.upper()}",
+                            hint="`mlsflash exam domains` lists the topics without one; `mlsflash exam map` assigns them")
+    return Session(store, profile, questions, fronts, backs, sources)
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+def parse_answer(text: str, question: Question) -> list[int]:
+    """`b`, `2`, `ac`, `1 3`: the picked option indexes, or an error saying what is expected."""
+    letters = [character for character in text.strip().lower() if not character.isspace() and character != ","]
+    picked: list[int] = []
+    for character in letters:
+        if character in LETTERS[: len(question.options)]:
+            index = LETTERS.index(character)
+        elif character.isdigit() and 1 <= int(character) <= len(question.options):
+            index = int(character) - 1
+        else:
+            raise ValueError(_expected(question))
+        if index not in picked:
+            picked.append(index)
+    if len(picked) != question.choose:
+        raise ValueError(_expected(question))
+    return sorted(picked)
+
+
+def _expected(question: Question) -> str:
+    last = LETTERS[len(question.options) - 1]
+    if question.choose == 2:
+        return f"choose two letters from a to {last}, like ac"
+    return f"one letter from a to {last} (or 1 to {len(question.options)}), or q to stop"
+
+
+def letters(indexes: Sequence[int]) -> str:
+    return "".join(LETTERS[index] for index in sorted(indexes))
+
+
+def question_json(number: int, question: Question) -> dict[str, object]:
+    return {
+        "n": number, "card": question.card_id, "shape": question.shape.value, "domain": question.domain,
+        "stem": question.stem, "options": [option.text for option in question.options], "choose": question.choose,
+    }
+
+
+def _lines() -> Iterator[str]:
+    for line in sys.stdin:
+        yield line
+
+
+def _emit(value: dict[str, object]) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False))
+
+
+def _record(session: Session, question: Question, chosen: list[int], seconds: float) -> bool:
+    from mlsflash import exam
+
+    with session.store.write() as connection:
+        return exam.record_answer(connection, session.profile, "practice", question, chosen, seconds)
+
+
+# --- practice -------------------------------------------------------------------------------
+
+
+def practice_scripted(session: Session) -> None:
+    lines = _lines()
+    answered = right = 0
+    for number, question in enumerate(session.questions, 1):
+        _emit(question_json(number, question))
+        started = clock.seconds()
+        while True:
+            line = next(lines, None)
+            if line is None or line.strip().lower() == "q":
+                _emit({"done": True, "answered": answered, "correct": right})
+                return
+            try:
+                chosen = parse_answer(line, question)
+                break
+            except ValueError as error:
+                _emit({"n": number, "error": str(error)})
+        correct = _record(session, question, chosen, clock.seconds() - started)
+        answered += 1
+        right += correct
+        _emit({"n": number, "chosen": letters(chosen), "correct": correct, "right": letters(question.right)})
+    _emit({"done": True, "answered": answered, "correct": right})
+
+
+def _key() -> str:
+    try:
+        return typer.getchar()
+    except EOFError:
+        return "q"
+
+
+def practice_terminal(session: Session) -> None:
+    from mlsflash.cli import render
+
+    console = render.console()
+    answered = right = 0
+    total = len(session.questions)
+    for number, question in enumerate(session.questions, 1):
+        console.clear()
+        console.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
+                                    (f"{session.profile.id.upper()} · domain {question.domain or '-'}", "dim")))
+        render.exam_question(console, question, picked=())
+        console.print(_keys_hint(question), style="dim")
+        started = clock.seconds()
+        picked: list[int] = []
+        while len(picked) < question.choose:
+            key = _key().lower()
+            if key in ("q", "\x03", "\x04", "\x1b"):
+                console.print(f"\n{right} of {answered} right.")
+                return
+            index = LETTERS.index(key) if key in LETTERS[: len(question.options)] else (
+                int(key) - 1 if key.isdigit() and 1 <= int(key) <= len(question.options) else None)
+            if index is None or index in picked:
+                continue
+            picked.append(index)
+            if len(picked) < question.choose:
+                console.print(f"picked {LETTERS[index]}: one more", style="dim")
+        correct = _record(session, question, picked, clock.seconds() - started)
+        answered += 1
+        right += correct
+        render.exam_feedback(console, question, picked, session.fronts, session.backs)
+        console.print("any key: next · q quit", style="dim")
+        if _key().lower() == "q":
+            break
+    console.print(f"\n{right} of {answered} right.")
+
+
+def _keys_hint(question: Question) -> str:
+    last = LETTERS[len(question.options) - 1]
+    return f"{'two of ' if question.choose == 2 else ''}a-{last} answer · q quit"
+
+
+# --- mock exams -----------------------------------------------------------------------------
+
+
+@dataclass
+class MockState:
+    questions: list[Question]
+    answers: list[list[int]]
+    flagged: set[int]
+    seconds: list[float]
+    current: int = 0
+
+
+def _finish(session: Session, state: MockState, timed_out: bool) -> tuple[MockResult, int]:
+    from mlsflash import exam
+
+    result = exam.mock_result(session.profile, state.questions, state.answers, timed_out)
+    mock_id = exam.save_mock(session.store, result, state.questions, state.answers, state.seconds, session.started_at)
+    return result, mock_id
+
+
+def _result_json(session: Session, result: MockResult, state: MockState) -> dict[str, object]:
+    wrong = [
+        {"n": number, "card": question.card_id, "source": session.sources.get(question.card_id, ""),
+         "chosen": letters(chosen), "right": letters(question.right)}
+        for number, (question, chosen) in enumerate(zip(state.questions, state.answers, strict=True), 1)
+        if set(chosen) != set(question.right)
+    ]
+    return {
+        "result": True, "profile": result.profile.id, "questions": result.questions, "answered": result.answered,
+        "correct": result.correct, "share": round(result.share, 4), "score": result.score,
+        "passing_score": result.profile.passing_score, "passed": result.passed, "timed_out": result.timed_out,
+        "domains": {str(domain): {"correct": done, "questions": asked}
+                    for domain, (done, asked) in result.by_domain.items()},
+        "wrong": wrong,
+    }
+
+
+def mock_scripted(session: Session) -> None:
+    state = MockState(session.questions, [[] for _ in session.questions], set(), [0.0] * len(session.questions))
+    deadline = clock.seconds() + session.profile.minutes * 60
+    lines = _lines()
+    timed_out = False
+    for number, question in enumerate(session.questions, 1):
+        if clock.seconds() >= deadline:
+            timed_out = True
+            break
+        _emit(question_json(number, question))
+        started = clock.seconds()
+        line = None
+        while True:
+            line = next(lines, None)
+            if line is None or line.strip().lower() == "q":
+                break
+            try:
+                state.answers[number - 1] = parse_answer(line, question)
+                break
+            except ValueError as error:
+                _emit({"n": number, "error": str(error)})
+        state.seconds[number - 1] = clock.seconds() - started
+        if line is None or line.strip().lower() == "q":
+            break
+        if clock.seconds() > deadline:  # answered after the bell: does not count
+            state.answers[number - 1] = []
+            timed_out = True
+            break
+        _emit({"n": number, "chosen": letters(state.answers[number - 1])})
+    result, _ = _finish(session, state, timed_out)
+    _emit(_result_json(session, result, state))
+
+
+def mock_terminal(session: Session) -> None:
+    from mlsflash.cli import render
+    from mlsflash.cli.keys import KeyReader
+
+    console = render.console()
+    state = MockState(session.questions, [[] for _ in session.questions], set(), [0.0] * len(session.questions))
+    deadline = clock.seconds() + session.profile.minutes * 60
+    total = len(state.questions)
+    reviewing = False
+    shown_at = clock.seconds()
+    message = ""
+
+    def draw() -> None:
+        left = max(0, int(deadline - clock.seconds()))
+        header = render.styled(
+            (f"{session.profile.id.upper()} mock · question {state.current + 1}/{total}", "bold"), "   ",
+            (f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d} left", "bold yellow"), "   ",
+            (f"answered {sum(1 for a in state.answers if a)} · flagged {len(state.flagged)}", "dim"),
+        )
+        console.clear()
+        console.print(header)
+        if reviewing:
+            render.mock_review(console, state.answers, state.flagged)
+            console.print("type a question number and Enter to go there · Esc back · s submit", style="dim")
+        else:
+            question = state.questions[state.current]
+            if state.current in state.flagged:
+                console.print("⚑ flagged", style="yellow")
+            render.exam_question(console, question, picked=state.answers[state.current])
+            last = LETTERS[len(question.options) - 1]
+            console.print(f"{'two of ' if question.choose == 2 else ''}a-{last} answer · n/→ next · p/← back · "
+                          "f flag · r review · s submit", style="dim")
+        if message:
+            console.print(message, style="dim")
+
+    def spend() -> None:
+        nonlocal shown_at
+        now = clock.seconds()
+        state.seconds[state.current] += now - shown_at
+        shown_at = now
+
+    timed_out = False
+    typed = ""
+    with KeyReader() as keys:
+        draw()
+        last_tick = int(clock.seconds())
+        while True:
+            if clock.seconds() >= deadline:
+                timed_out = True
+                break
+            key = keys.read(timeout=0.25)
+            if key is None:
+                if int(clock.seconds()) != last_tick:
+                    last_tick = int(clock.seconds())
+                    draw()
+                continue
+            message = ""
+            question = state.questions[state.current]
+            if key in ("\x03", "\x04"):
+                message = "s submits the exam; answers so far are kept only when you submit"
+            elif reviewing:
+                if key.isdigit():
+                    typed += key
+                    message = f"go to {typed}"
+                elif key in ("\r", "\n") and typed:
+                    number = int(typed)
+                    typed = ""
+                    if 1 <= number <= total:
+                        spend()
+                        state.current, reviewing = number - 1, False
+                elif key in ("escape", "r"):
+                    reviewing, typed = False, ""
+                elif key == "s":
+                    if _confirm(keys, console, state):
+                        break
+            elif key.lower() in LETTERS[: len(question.options)] or (key.isdigit() and 1 <= int(key) <= len(question.options)):
+                index = LETTERS.index(key.lower()) if key.isalpha() else int(key) - 1
+                _toggle(state.answers[state.current], index, question.choose)
+            elif key in ("n", "right", " "):
+                spend()
+                state.current = min(total - 1, state.current + 1)
+            elif key in ("p", "left"):
+                spend()
+                state.current = max(0, state.current - 1)
+            elif key == "f":
+                state.flagged ^= {state.current}
+            elif key == "r":
+                reviewing = True
+            elif key == "s":
+                if _confirm(keys, console, state):
+                    break
+            draw()
+    spend()
+    result, _ = _finish(session, state, timed_out)
+    console.clear()
+    render.mock_result(console, result, _result_json(session, result, state), session.fronts)
+
+
+def _toggle(chosen: list[int], index: int, choose: int) -> None:
+    """A single-answer question takes the new pick; choose-two keeps the last two picked."""
+    if index in chosen:
+        chosen.remove(index)
+    elif choose == 1:
+        chosen[:] = [index]
+    else:
+        chosen.append(index)
+        del chosen[:-choose]
+    chosen.sort()
+
+
+def _confirm(keys, console, state: MockState) -> bool:  # type: ignore[no-untyped-def]
+    unanswered = sum(1 for answer in state.answers if not answer)
+    console.print(f"Submit with {unanswered} unanswered and {len(state.flagged)} flagged? y/n", style="bold")
+    while True:
+        key = keys.read(timeout=None)
+        if key in ("y", "Y"):
+            return True
+        if key is not None:
+            return False
