@@ -1,0 +1,319 @@
+"""`mlsflash exam`: profiles, domains, practice and mock exams, scripted (JSON lines) through
+the CLI, and in a pseudo-terminal (keys, feedback, flags, moving back, review screen, submit,
+time-out under a fast clock). Practice and mocks never touch a card's schedule."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import NOW, rows
+
+from mlsflash.profiles import allocate, estimate_score, load
+
+SCHEDULE = ("id", "status", "repetitions", "easiness", "interval", "due", "lapses", "stability", "difficulty")
+
+
+def schedules(export) -> list[tuple]:
+    return sorted(tuple(card.get(key) for key in SCHEDULE) for card in export())
+
+
+def lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def bundled(run) -> None:
+    run("import", "--bundled")
+
+
+def answers_for(questions: list[dict], right: bool, keys: dict[str, str]) -> str:
+    """An answer line per question: the right letters (from `keys`, card -> letters) or a wrong one."""
+    return "".join((keys[q["card"]] if right else ("b" if keys[q["card"]] != "b" else "c")) + "\n" for q in questions)
+
+
+# --- profiles and domains ---------------------------------------------------------------------
+
+
+def test_profiles_list_the_current_exam_first_and_a_retired_one_says_so(run) -> None:
+    run("import", "--bundled")
+    listed = run("exam", "list").stdout
+    assert listed.index("MLA-C01") < listed.index("MLS-C01")
+    assert "retired 2026-03-31" in listed and "130" in listed and "180" in listed
+    result = run("exam", "set", "mls-c01")
+    assert "retired" in result.stdout and "2026-03-31" in result.stdout
+    assert "*  MLS-C01" in run("exam", "list").stdout
+    failed = run("exam", "set", "mls-c02", code=1)
+    assert failed.stderr.startswith("Error: no exam profile 'mls-c02'") and "Hint:" in failed.stderr
+
+
+def test_every_bundled_card_has_a_domain_in_both_profiles(run, bundled) -> None:
+    for profile in ("mla-c01", "mls-c01"):
+        run("exam", "set", profile)
+        report = json.loads(run("exam", "domains", "--json").stdout)
+        assert report["unassigned_cards"] == 0
+        assert {topic["origin"] for topic in report["topics"]} == {"declared"}
+        assert all(domain["cards"] > 0 for domain in report["domains"]), report["domains"]
+    # The modeling deck's Model Monitor section is declared monitoring (4) for MLA-C01.
+    run("exam", "set", "mla-c01")
+    topics = json.loads(run("exam", "domains", "--json").stdout)["topics"]
+    assert {t["domain"] for t in topics if t["topic"].startswith("SageMaker Model Monitor")} == {4}
+
+
+def test_learner_topics_by_keyword_and_by_map(tmp_path, run) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text(
+        "# AWS\n\n## Kinesis\n\n* **Shard** - unit of capacity\n* **Firehose** - delivery\n\n"
+        "## Endpoints\n\n* **Canary** - shift a little traffic first\n\n"
+        "## Odds and ends\n\n* **Alpha** - first\n* **Beta** - second\n",
+        encoding="utf-8",
+    )
+    run("import", notes)
+    report = json.loads(run("exam", "domains", "--json").stdout)
+    by_topic = {topic["topic"]: (topic["domain"], topic["origin"]) for topic in report["topics"]}
+    assert by_topic["Kinesis"] == (1, "keywords") and by_topic["Endpoints"] == (3, "keywords")
+    assert by_topic["Odds and ends"] == (None, None)
+    screen = run("exam", "domains").stdout
+    assert "Odds and ends" in screen and 'mlsflash exam map "Odds and ends" N' in " ".join(screen.split())
+    assert "1 deck" in run("exam", "map", "odds  AND ends", "2").stdout  # case and spacing do not matter
+    by_topic = {t["topic"]: (t["domain"], t["origin"]) for t in json.loads(run("exam", "domains", "--json").stdout)["topics"]}
+    assert by_topic["Odds and ends"] == (2, "mapped")
+    assert run("exam", "map", "Kinesis", "9", code=1).stderr.startswith("Error: mla-c01 has no domain 9")
+    assert run("exam", "map", "Nowhere", "1", code=1).stderr.startswith("Error: no topic 'Nowhere'")
+
+
+# --- pure pieces ------------------------------------------------------------------------------
+
+
+def test_largest_remainder_splits_exactly_and_within_one_of_each_quota() -> None:
+    rng = random.Random(1)
+    for _ in range(500):
+        weights = {number: rng.randint(1, 60) for number in range(1, rng.randint(2, 6))}
+        total = rng.randint(0, 200)
+        shares = allocate(total, weights)
+        assert sum(shares.values()) == total
+        for number, weight in weights.items():
+            assert abs(shares[number] - total * weight / sum(weights.values())) < 1
+    assert allocate(65, {1: 28, 2: 26, 3: 22, 4: 24}) == {1: 18, 2: 17, 3: 14, 4: 16}
+    assert allocate(65, {1: 20, 2: 24, 3: 36, 4: 20}) == {1: 13, 2: 16, 3: 23, 4: 13}
+
+
+def test_score_estimate_is_linear_from_100_to_1000() -> None:
+    assert (estimate_score(0), estimate_score(0.5), estimate_score(1)) == (100, 550, 1000)
+    assert estimate_score(0.68) < load("mla-c01").passing_score <= estimate_score(0.69)  # 69 % passes
+
+
+# --- practice -----------------------------------------------------------------------------------
+
+
+def test_scripted_practice_asks_checks_logs_and_never_touches_a_schedule(run, export, bundled, env) -> None:
+    before = schedules(export)
+    first = lines(run("exam", "practice", "--count", "6", "--seed", "4", input="q\n").stdout)
+    assert first[-1] == {"done": True, "answered": 0, "correct": 0}
+    asked = [line for line in first if "stem" in line]
+    assert len(asked) == 1 and set(asked[0]) == {"n", "card", "shape", "domain", "stem", "options", "choose"}
+
+    # Same seed, same questions: answer each one right, except the second (wrong) and one typo.
+    questions = probe(run, "--count", "6", "--seed", "4")
+    logged_before = rows(env, "SELECT count(*) FROM exam_answers")[0][0]
+    confusions_before = rows(env, "SELECT count(*) FROM exam_confusions")[0][0]
+    assert len(questions) == 6 and all(len(q["options"]) == (5 if q["choose"] == 2 else 4) for q in questions)
+    right_letters = _right_letters(env, questions)
+    script = []
+    for number, question in enumerate(questions, 1):
+        if number == 2:
+            script.append("zz")  # not an answer: asked again
+            script.append(next(l for l in "abcd" if l not in right_letters[number - 1]))
+        else:
+            script.append(right_letters[number - 1])
+    output = lines(run("exam", "practice", "--count", "6", "--seed", "4", input="\n".join(script) + "\n").stdout)
+    results = [line for line in output if "correct" in line and "n" in line]
+    assert [line["correct"] for line in results] == [True, False, True, True, True, True]
+    assert [line["right"] for line in results] == right_letters
+    assert any("error" in line and line["n"] == 2 for line in output)
+    assert output[-1] == {"done": True, "answered": 6, "correct": 5}
+    logged = rows(env, "SELECT mode, correct FROM exam_answers WHERE id > ? ORDER BY id", logged_before)
+    assert [(mode, bool(correct)) for mode, correct in logged] == [("practice", c) for c in
+                                                                    (True, False, True, True, True, True)]
+    assert rows(env, "SELECT count(*) FROM exam_confusions")[0][0] == confusions_before + 1
+    assert schedules(export) == before
+    assert rows(env, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def probe(run, *options: str) -> list[dict]:
+    """The questions a seed gives (each answered with a or ab: a reader's first guess)."""
+    output = lines(run("exam", "practice", *options, input="a\nab\n" * 200).stdout)
+    return [line for line in output if "stem" in line]
+
+
+def _right_letters(db: Path, questions: list[dict]) -> list[str]:
+    """The right letters of each question, found the way a reader would: by each option's card."""
+    cards = {card_id: (front, back) for card_id, front, back in rows(db, "SELECT id, front_plain, back_plain FROM cards")}
+    from mlsflash.questions import one_line
+
+    letters = []
+    for question in questions:
+        front, back = cards[question["card"]]
+        if question["shape"] == "definition":
+            wanted = {one_line(back)}
+        elif question["shape"] == "term":
+            wanted = {one_line(front)}
+        else:
+            wanted = {one_line(line[2:]) for line in back.splitlines() if line.startswith("- ")}
+        letters.append("".join("abcde"[i] for i, option in enumerate(question["options"]) if option in wanted))
+        assert len(letters[-1]) == question["choose"], (question, wanted)
+    return letters
+
+
+def test_practice_filters_by_domain_and_deck_and_refuses_what_it_cannot_ask(run, bundled) -> None:
+    output = lines(run("exam", "practice", "--domain", "3", "--count", "5", "--seed", "1", input="").stdout)
+    assert {line["domain"] for line in output if "stem" in line} == {3}
+    result = run("exam", "practice", "--domain", "7", code=1)
+    assert result.stderr.startswith("Error: mla-c01 has no domain 7")
+    result = run("exam", "practice", "--deck", "No such deck", code=1)
+    assert result.stderr.startswith("Error: no question can be made")
+
+
+def test_wrong_picks_become_confusions_and_contrast_questions(run, bundled, env) -> None:
+    assert run("exam", "practice", "--confusions", code=1).stderr.startswith("Error: no confusions recorded yet")
+    asked = probe(run, "--count", "3", "--seed", "9")
+    right = _right_letters(env, asked)
+    wrong = ["".join(letter for letter in "abcde" if letter not in good)[: q["choose"]] for good, q in zip(right, asked)]
+    run("exam", "practice", "--count", "3", "--seed", "9", input="\n".join(wrong) + "\n")
+    pairs = rows(env, "SELECT card_id, confused_with FROM exam_confusions")
+    assert {card for card, _ in pairs} >= {q["card"] for q in asked}
+    contrast = [line for line in lines(run("exam", "practice", "--confusions", "--count", "10", "--seed", "2",
+                                           input="").stdout) if "stem" in line]
+    confused = {a: b for a, b in pairs} | {b: a for a, b in pairs}
+    assert contrast and all(q["card"] in confused for q in contrast)
+
+
+# --- mock exams ---------------------------------------------------------------------------------
+
+
+def test_scripted_mock_follows_the_profile_and_is_kept(run, export, bundled, env) -> None:
+    before = schedules(export)
+    output = lines(run("exam", "mock", "--seed", "5", input="a\n" * 200).stdout)
+    questions = [line for line in output if "stem" in line]
+    result = output[-1]
+    assert len(questions) == 65 == result["questions"]
+    per_domain = {number: sum(1 for q in questions if q["domain"] == number) for number in range(1, 5)}
+    assert per_domain == {1: 18, 2: 17, 3: 14, 4: 16}
+    assert {k: v["questions"] for k, v in result["domains"].items()} == {"1": 18, "2": 17, "3": 14, "4": 16}
+    assert result["score"] == estimate_score(result["correct"] / 65)
+    assert result["passed"] is (result["score"] >= 720)
+    assert len(result["wrong"]) == 65 - result["correct"]
+    assert all(":" in wrong["source"] for wrong in result["wrong"])
+    history = json.loads(run("exam", "history", "--json").stdout)
+    assert [(h["questions"], h["correct"], h["score"]) for h in history] == [(65, result["correct"], result["score"])]
+    assert rows(env, "SELECT count(*) FROM exam_answers WHERE mode = 'mock'") == [(65,)]
+    assert schedules(export) == before
+
+
+def test_a_mock_under_the_retired_profile_uses_its_weights(run, bundled) -> None:
+    run("exam", "set", "mls-c01")
+    output = lines(run("exam", "mock", "--seed", "5", input="q\n").stdout)
+    result = output[-1]
+    assert {k: v["questions"] for k, v in result["domains"].items()} == {"1": 13, "2": 16, "3": 23, "4": 13}
+    assert result["answered"] == 0 and result["correct"] == 0 and result["score"] == 100
+
+
+def test_a_scripted_mock_stops_at_the_bell(run, bundled, monkeypatch) -> None:
+    monkeypatch.setenv("MLSFLASH_TIME_SCALE", "1000000000")  # 130 minutes pass at once
+    output = lines(run("exam", "mock", "--seed", "5", input="a\n" * 200).stdout)
+    result = output[-1]
+    assert result["timed_out"] is True and result["answered"] == 0
+
+
+# --- in a terminal --------------------------------------------------------------------------------
+
+pexpect = pytest.importorskip("pexpect")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> dict[str, str]:
+    environment = {**os.environ, "MLSFLASH_DB": str(tmp_path / "t.db"), "MLSFLASH_NOW": NOW, "NO_COLOR": "1",
+                   "TERM": "xterm"}
+    environment.pop("MLSFLASH_DEBUG", None)
+    environment.pop("MLSFLASH_TIME_SCALE", None)
+    subprocess.run([sys.executable, "-m", "mlsflash", "import", "--bundled"], env=environment, check=True,
+                   capture_output=True)
+    return environment
+
+
+def spawn(environment: dict[str, str], *args: str, columns: int = 100):
+    return pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", *args], env=environment,
+                         dimensions=(40, columns), encoding="utf-8", timeout=20)
+
+
+def test_practice_in_a_terminal_one_key_per_answer_with_feedback(terminal) -> None:
+    child = spawn(terminal, "practice", "--count", "2", "--seed", "3")
+    child.expect_exact("Practice 1/2")
+    child.expect_exact("answer · q quit")
+    child.send("a")
+    index = child.expect(["Right.", "Wrong. The answer:"])
+    if index == 1:
+        child.expect("(is the answer to|means|belongs to)")
+    child.expect_exact("any key: next")
+    child.send("x")
+    child.expect_exact("Practice 2/2")
+    child.send("q")
+    child.expect(r"(\d) of 1 right\.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    db = Path(terminal["MLSFLASH_DB"])
+    assert rows(db, "SELECT count(*) FROM exam_answers WHERE mode = 'practice'") == [(1,)]
+
+
+def test_mock_in_a_terminal_flag_back_change_review_submit(terminal) -> None:
+    child = spawn(terminal, "mock", "--seed", "3")
+    child.expect_exact("question 1/65")
+    child.expect(r"2:(10:00|09:[0-5]\d) left")  # the clock is the profile's 130 minutes
+    child.send("a")
+    child.expect_exact("answered 1 · flagged 0")
+    child.send("f")
+    child.expect_exact("⚑ flagged")
+    child.send("n")
+    child.expect_exact("question 2/65")
+    child.send("b")
+    child.expect_exact("answered 2 · flagged 1")
+    child.send("p")
+    child.expect_exact("question 1/65")
+    child.send("c")  # change the first answer
+    child.expect(r"● c\)")
+    child.send("r")
+    child.expect(r"Unanswered: \S*3, 4, 5,")  # (a style code may sit after the colon)
+    child.expect(r"Flagged: \S*1\r")
+    child.send("2")
+    child.send("\r")
+    child.expect_exact("question 2/65")
+    child.send("s")
+    child.expect_exact("Submit with 63 unanswered and 1 flagged? y/n")
+    child.send("y")
+    child.expect(r"MLA-C01 mock: \S*(\d+) of 65 right")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    db = Path(terminal["MLSFLASH_DB"])
+    chosen = rows(db, "SELECT chosen FROM exam_answers WHERE mode = 'mock' ORDER BY id")
+    assert [json.loads(value) for (value,) in chosen[:3]] == [[2], [1], []]
+    assert rows(db, "SELECT questions, answered, timed_out FROM mock_exams") == [(65, 2, 0)]
+
+
+def test_mock_in_a_terminal_submits_itself_when_time_runs_out(terminal) -> None:
+    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", "mock", "--seed", "3"],
+                          env={**terminal, "MLSFLASH_TIME_SCALE": "4000"}, dimensions=(40, 100),
+                          encoding="utf-8", timeout=30)
+    child.expect_exact("question 1/65")
+    child.send("a")
+    child.expect("time ran out")
+    child.expect(pexpect.EOF)
+    child.close()
+    db = Path(terminal["MLSFLASH_DB"])
+    assert rows(db, "SELECT timed_out, answered FROM mock_exams") == [(1, 1)]
