@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
 from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, declared, estimate_score, load
-from mlsflash.questions import Question, QuestionCard, build, shapes_for
+from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -188,13 +188,14 @@ def question_cards(connection: Connection, domains: CardDomains) -> list[Questio
 
 
 def draw(
-    pool: Sequence[QuestionCard], asked: Sequence[QuestionCard], count: int, rng: random.Random,
+    pool: Pool | Sequence[QuestionCard], asked: Sequence[QuestionCard], count: int, rng: random.Random,
     confusions: dict[str, list[str]] | None = None,
 ) -> list[Question]:
     """Up to `count` questions about cards of `asked` (each card once), distractors from `pool`.
     With `confusions` (card id -> ids it was confused with), those cards are offered first."""
     order = list(asked)
     rng.shuffle(order)
+    siblings = pool if isinstance(pool, Pool) else Pool(pool)
     drawn: list[Question] = []
     for card in order:
         if len(drawn) == count:
@@ -203,7 +204,7 @@ def draw(
         rng.shuffle(shapes)
         prefer = frozenset((confusions or {}).get(card.id, ()))
         for shape in shapes:
-            question = build(card, shape, pool, rng, prefer=prefer)
+            question = build(card, shape, siblings, rng, prefer=prefer)
             if question is not None:
                 drawn.append(question)
                 break
@@ -214,12 +215,30 @@ def mock_questions(pool: Sequence[QuestionCard], profile: Profile, rng: random.R
     """The profile's number of questions, split across domains by weight (largest remainder);
     a domain without enough cards gives what it has."""
     shares = allocate(profile.questions, {domain.number: domain.weight for domain in profile.domains})
+    siblings = Pool(pool)
     drawn: list[Question] = []
     for domain in profile.domains:
         asked = [card for card in pool if card.domain == domain.number]
-        drawn += draw(pool, asked, shares[domain.number], rng)
+        drawn += draw(siblings, asked, shares[domain.number], rng)
     rng.shuffle(drawn)
     return drawn
+
+
+def coverage(pool: Sequence[QuestionCard], profile: Profile, seed: int = 0) -> dict[int | None, dict[str, int]]:
+    """Domain -> shape -> how many cards can be asked in that shape (their pool has enough
+    distinct distractors); None collects the cards without a domain."""
+    from mlsflash.questions import Shape
+
+    rng = random.Random(seed)
+    siblings = Pool(pool)
+    table: dict[int | None, dict[str, int]] = {
+        key: {shape.value: 0 for shape in Shape} for key in [*(d.number for d in profile.domains), None]
+    }
+    for card in pool:
+        for shape in Shape:
+            if build(card, shape, siblings, rng) is not None:
+                table[card.domain][shape.value] += 1
+    return table
 
 
 def is_right(question: Question, chosen: Sequence[int]) -> bool:

@@ -16,7 +16,8 @@ import enum
 import random
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from functools import cached_property, lru_cache
+from typing import Hashable, Iterable, Iterator, Sequence
 
 from mlsflash.model import normalize
 
@@ -54,7 +55,7 @@ class QuestionCard:
     domain: int | None
     deck: str
 
-    @property
+    @cached_property
     def items(self) -> tuple[str, ...]:
         """A list card's top-level items, else ()."""
         lines = self.back.splitlines()
@@ -88,6 +89,7 @@ class Question:
         return frozenset(index for index, option in enumerate(self.options) if option.right)
 
 
+@lru_cache(maxsize=1 << 16)
 def one_line(text: str, width: int = OPTION_WIDTH) -> str:
     """Lines joined with ` / `, cut at `width` with an ellipsis: the same for every option."""
     joined = " / ".join(_LIST_ITEM.sub("", line).strip() for line in text.splitlines() if line.strip())
@@ -111,12 +113,53 @@ def shapes_for(card: QuestionCard) -> list[Shape]:
     return [Shape.CHOOSE_TWO] if len(card.items) >= 2 else [Shape.DEFINITION, Shape.TERM]
 
 
+class Pool:
+    """The cards distractors come from, grouped so a question reads its nearest siblings
+    first and stops as soon as it has enough: no scan of the whole collection per question."""
+
+    def __init__(self, cards: Iterable[QuestionCard]) -> None:
+        self.cards = list(cards)
+        self._groups: dict[tuple[Level, Hashable], list[QuestionCard]] = {}
+        for card in self.cards:
+            for level, key in _group_keys(card):
+                self._groups.setdefault((level, key), []).append(card)
+
+    def near(self, card: QuestionCard, prefer: frozenset[str] = frozenset()) -> Iterator[tuple[Level, QuestionCard]]:
+        """Every other card once, with its level: preferred ones first, then nearest first."""
+        seen = {card.id}
+        for other in self.cards if prefer else ():
+            if other.id in prefer and other.id not in seen:
+                seen.add(other.id)
+                yield level_of(card, other), other
+        for level, key in _group_keys(card):
+            for other in self._groups.get((level, key), ()):
+                if other.id not in seen:
+                    seen.add(other.id)
+                    yield level, other
+        for other in self.cards:
+            if other.id not in seen:
+                seen.add(other.id)
+                yield Level.POOL, other
+
+
+def _group_keys(card: QuestionCard) -> list[tuple[Level, Hashable]]:
+    """The groups a card's nearer siblings share with it, nearest first (as `level_of`)."""
+    keys: list[tuple[Level, Hashable]] = [(Level.PARENT, card.context)]
+    if card.context[:-1]:
+        keys.append((Level.HEADING, card.context[:-1]))
+    keys.append((Level.TOPIC, (card.deck, card.topic)))
+    if card.domain is not None:
+        keys.append((Level.DOMAIN, card.domain))
+    return keys
+
+
 def build(
-    card: QuestionCard, shape: Shape, pool: Sequence[QuestionCard], rng: random.Random,
+    card: QuestionCard, shape: Shape, pool: Pool | Sequence[QuestionCard], rng: random.Random,
     prefer: frozenset[str] = frozenset(),
 ) -> Question | None:
     """A question of `shape` about `card`, or None when the pool lacks distinct distractors.
     Cards in `prefer` (ones the learner confused with this card) are offered before any other."""
+    pool = pool if isinstance(pool, Pool) else Pool(pool)
     if shape is Shape.CHOOSE_TWO:
         return _choose_two(card, pool, rng, prefer)
     if shape is Shape.DEFINITION:
@@ -125,35 +168,35 @@ def build(
         stem, right = one_line(card.back, width=10_000), one_line(card.front)
     if not _key(right) or not _key(stem) or shape is Shape.TERM and _key(card.front) in _key(card.back):
         return None  # nothing to ask, or the definition gives the term away
-    candidates = []
-    for other in pool:
-        if other.id == card.id or other.items and shape is Shape.TERM:
-            continue
-        # A card with the same term (or, asked by definition, the same answer) is also right.
-        if _key(other.front) == _key(card.front) or _key(other.back) == _key(card.back):
-            continue
-        text = one_line(other.back) if shape is Shape.DEFINITION else one_line(other.front)
-        candidates.append((level_of(card, other), text, other.id))
-    distractors = _pick(candidates, right, CHOICES - 1, rng, taken={_key(right)}, prefer=prefer)
+    front, back = _key(card.front), _key(card.back)
+
+    def candidates() -> Iterator[tuple[Level, str, str]]:
+        for level, other in pool.near(card, prefer):
+            if other.items and shape is Shape.TERM:
+                continue
+            # A card with the same term (or, asked by definition, the same answer) is also right.
+            if _key(other.front) == front or _key(other.back) == back:
+                continue
+            yield level, one_line(other.back) if shape is Shape.DEFINITION else one_line(other.front), other.id
+
+    distractors = _pick(candidates(), right, CHOICES - 1, rng, taken={_key(right)}, prefer=prefer)
     if distractors is None:
         return None
     return _shuffled(card, shape, stem, [Option(right, card.id, True), *distractors], rng)
 
 
-def _choose_two(
-    card: QuestionCard, pool: Sequence[QuestionCard], rng: random.Random, prefer: frozenset[str]
-) -> Question | None:
+def _choose_two(card: QuestionCard, pool: Pool, rng: random.Random, prefer: frozenset[str]) -> Question | None:
     if len(card.items) < 2:
         return None
     own = {_key(item) for item in card.items}
     rights = [one_line(item) for item in rng.sample(card.items, 2)]
     if len({_key(item) for item in rights}) < 2:
         return None
-    candidates = [
-        (level_of(card, other), one_line(item), other.id)
-        for other in pool if other.id != card.id
+    candidates = (
+        (level, one_line(item), other.id)
+        for level, other in pool.near(card, prefer)
         for item in other.items if _key(item) not in own
-    ]
+    )
     length = sum(len(item) for item in rights) // 2
     distractors = _pick(candidates, "x" * length, CHOOSE_TWO_CHOICES - 2, rng, taken=set(own), prefer=prefer)
     if distractors is None:
@@ -166,21 +209,33 @@ def _pick(
     candidates: Iterable[tuple[Level, str, str]], right: str, count: int, rng: random.Random, taken: set[str],
     prefer: frozenset[str] = frozenset(),
 ) -> list[Option] | None:
-    """`count` distinct options: preferred cards first, then nearest level first; within a
-    level, closest in length to `right` (ties in random order)."""
+    """`count` distinct options from candidates that come preferred first, then nearest level
+    first; within one such group, the closest in length to `right` (ties in random order).
+    Reading stops at the first group that completes the options."""
     chosen: list[Option] = []
-    ranked = sorted(
-        (card_id not in prefer, level, abs(len(text) - len(right)), rng.random(), text, card_id)
-        for level, text, card_id in candidates
-    )
-    for _, level, _, _, text, card_id in ranked:
-        key = _key(text)
-        if not key or key in taken:
-            continue
-        taken.add(key)
-        chosen.append(Option(text, card_id, False, level))
-        if len(chosen) == count:
-            return chosen
+    group: list[tuple[str, str]] = []
+    group_key: tuple[bool, Level] | None = None
+
+    def take() -> bool:
+        for text, card_id in sorted(group, key=lambda pair: (abs(len(pair[0]) - len(right)), rng.random())):
+            key = _key(text)
+            if not key or key in taken:
+                continue
+            taken.add(key)
+            chosen.append(Option(text, card_id, False, group_key[1] if group_key else None))
+            if len(chosen) == count:
+                return True
+        return False
+
+    for level, text, card_id in candidates:
+        key = (card_id not in prefer, level)
+        if key != group_key:
+            if group and take():
+                return chosen
+            group, group_key = [], key
+        group.append((text, card_id))
+    if group and take():
+        return chosen
     return None
 
 
@@ -189,5 +244,6 @@ def _shuffled(card: QuestionCard, shape: Shape, stem: str, options: list[Option]
     return Question(card.id, shape, card.domain, stem, tuple(options))
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str) -> str:
     return normalize(text.replace("…", ""))

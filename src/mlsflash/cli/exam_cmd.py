@@ -74,6 +74,9 @@ def map_command(
 def domains_command(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    show_coverage: bool = typer.Option(
+        False, "--coverage", help="Also count the questions of each shape your cards can make, per domain."
+    ),
 ) -> None:
     """Cards per domain of the current exam, and every topic without a domain."""
     from mlsflash import exam
@@ -83,10 +86,16 @@ def domains_command(
     with store_of(ctx, Access.READ).read() as connection:
         profile = exam.current_profile(connection)
         domains = exam.card_domains(connection, profile)
+        table = exam.coverage(exam.question_cards(connection, domains), profile) if show_coverage else None
     if as_json:
-        typer.echo(json.dumps(_domains_json(domains), ensure_ascii=False, indent=2))
+        report = _domains_json(domains)
+        if table is not None:
+            report["coverage"] = {str(key) if key is not None else "none": shapes for key, shapes in table.items()}
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     render.exam_domains(render.console(), domains)
+    if table is not None:
+        render.exam_coverage(render.console(), profile, table)
 
 
 def _domains_json(domains: CardDomains) -> dict[str, object]:

@@ -332,6 +332,22 @@ def exam_domains(out: Console, domains: Any) -> None:
     out.print(styled(("Hint: ", "bold"), f'mlsflash exam map "{example}" N  puts a topic in domain N'), soft_wrap=True)
 
 
+def exam_coverage(out: Console, profile: Any, table: dict[Any, dict[str, int]]) -> None:
+    from rich.table import Table
+
+    grid = Table(title="Questions your cards can make", title_justify="left", box=None, pad_edge=False,
+                 header_style="bold")
+    grid.add_column("domain")
+    for shape in ("definition", "term", "choose-two"):
+        grid.add_column(shape, justify="right")
+    for key, shapes in table.items():
+        if key is None and not any(shapes.values()):
+            continue
+        name = f"{key} {profile.domain(key).name}" if key is not None else "no domain"
+        grid.add_row(styled(name), *(str(shapes[shape]) for shape in ("definition", "term", "choose-two")))
+    out.print(grid)
+
+
 def exam_question(out: Console, question: Any, picked: Sequence[int]) -> None:
     from rich.panel import Panel
 
