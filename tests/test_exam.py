@@ -256,7 +256,7 @@ def test_practice_in_a_terminal_one_key_per_answer_with_feedback(terminal) -> No
     child.expect_exact("Practice 1/2")
     child.expect_exact("answer · q quit")
     child.send("a")
-    index = child.expect(["Right.", "Wrong. The answer:"])
+    index = child.expect([r"Right\.", r"Wrong\. \S*The answer:"])
     if index == 1:
         child.expect("(is the answer to|means|belongs to)")
     child.expect_exact("any key: next")
