@@ -373,10 +373,12 @@ def test_retired_card_revives_when_its_term_returns_with_a_new_definition(env: P
 
 
 def test_renames_sharing_a_definition_pair_with_the_nearest_card(env: Path, tmp_path: Path, export) -> None:
-    path = write_notes(tmp_path, "same.md", "# Same\n\n- alpha - managed\n- beta - other\n- gamma - managed\n")
+    path = write_notes(tmp_path, "same.md",
+                       "# Same\n\n- alpha - managed by AWS\n- beta - other\n- gamma - managed by AWS\n")
     sync(env, path)
     ids = {card["front"]: card["id"] for card in export()}
-    write_notes(tmp_path, "same.md", "# Same\n\n- alpha two - managed\n- beta - other\n- gamma two - managed\n")
+    write_notes(tmp_path, "same.md",
+                "# Same\n\n- alpha two - managed by AWS\n- beta - other\n- gamma two - managed by AWS\n")
     assert counts(sync(env, path)) == {"updated": 2, "unchanged": 1}
     renamed = {card["front"]: card["id"] for card in export()}
     assert renamed == {"alpha two": ids["alpha"], "beta": ids["beta"], "gamma two": ids["gamma"]}

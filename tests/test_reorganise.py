@@ -200,6 +200,28 @@ def test_a_moved_bullet_imported_first_in_its_new_file_then_with_the_folder_keep
     assert "moved" in result.stdout
 
 
+@pytest.mark.parametrize("where", ["another deck", "same deck, other heading", "same deck, later import"])
+def test_a_new_term_with_a_trivial_shared_definition_never_takes_a_deleted_cards_history(
+    run, export, studied, where: str
+) -> None:
+    notes, before = studied(kinesis=KINESIS + "* **Encryption at rest** - yes\n", glue=GLUE, storage=STORAGE)
+    assert before["Encryption at rest"][1] > 0
+    write_notes(notes, "kinesis.md", KINESIS)  # deleted on purpose
+    if where == "another deck":
+        write_notes(notes, "storage.md", STORAGE + "* **Object Lock** - yes\n")
+    elif where == "same deck, other heading":
+        write_notes(notes, "glue.md", GLUE + "* **Schema Registry** - yes\n")
+    else:
+        run("import", notes)
+        write_notes(notes, "glue.md", GLUE + "* **Schema Registry** - yes\n")
+    run("import", notes)
+    after = export()
+    (new,) = [card for card in after if card["front"] in ("Object Lock", "Schema Registry")]
+    assert new["id"] != before["Encryption at rest"][0] and new["repetitions"] == 0 and new["due"] is None
+    (old,) = [card for card in after if card["front"] == "Encryption at rest"]
+    assert old["status"] == "retired" and old["repetitions"] == before["Encryption at rest"][1]
+
+
 def test_a_moved_bullet_whose_new_card_was_already_answered_keeps_both_histories_apart(
     run, export, studied, monkeypatch
 ) -> None:

@@ -8,15 +8,18 @@ cards in tiers, each linear (dictionaries, no all-pairs comparison):
 1. same deck, same key (a retired card with that key revives);
 2. same key in another deck, for a card whose source was imported now or has disappeared
    (its file's deck changed: retitled, renamed file without a title, bullet moved);
-3. same deck, same definition, among cards that vanished from the imported files
-   (a renamed term or heading);
-4. the same across decks;
-5. same deck, same definition, among retired cards (a restored bullet revives);
-6. any deck, same term and definition, among retired cards (a bullet moved to another deck,
-   its old file imported first);
+3. same deck, same term and definition, among cards that vanished from the imported files
+   (a renamed heading, a bullet moved within the deck); then same deck and context, same
+   definition of at least three words (a renamed term);
+4. same term and definition in another deck;
+5. and 6. the same steps among retired cards, in the deck then anywhere (a restored
+   bullet revives; a bullet moved to another deck whose old file was imported first);
 7. a vanished card whose bullet (term and definition) already came back as a fresh,
    never-answered card (moved, its new file imported first) continues that bullet, and the
    fresh card goes.
+
+A definition alone never crosses decks or contexts: "yes" or "see above" may repeat
+between unrelated cards.
 
 What is left of the vanished cards retires; what is left of the drafts is new. After the
 plan, `hand_over` does step 7 for fresh cards outside the import (another deck's files).
@@ -137,11 +140,15 @@ def plan(
         pair(pool, lambda card: (card.deck_id, card.draft.key), lambda card: (card.deck_id, card.identity))
     # 2. Same key, another deck.
     pair(vanishing, lambda card: card.draft.key, lambda card: card.identity)
-    # 3. and 4. Same definition: same deck first, then anywhere.
-    pair(vanishing, lambda card: (card.deck_id, _definition(card)), lambda card: (card.deck_id, _stored_definition(card)))
-    pair(vanishing, _definition, _stored_definition)
-    # 5. and 6. A retired card whose definition comes back: in its deck first, then anywhere.
-    pair(retired, lambda card: (card.deck_id, _definition(card)), lambda card: (card.deck_id, _stored_definition(card)))
+    # 3. Same deck, same term and definition (a renamed heading, a bullet moved in the deck),
+    # then same deck and context, same distinctive definition (a renamed term).
+    pair(vanishing, lambda card: (card.deck_id, _bullet(card)), lambda card: (card.deck_id, _stored_bullet(card)))
+    pair(vanishing, _renamed, _stored_renamed)
+    # 4. Same term and definition in another deck.
+    pair(vanishing, _bullet, _stored_bullet)
+    # 5. and 6. A retired card whose bullet comes back: in its deck first, then anywhere.
+    pair(retired, lambda card: (card.deck_id, _bullet(card)), lambda card: (card.deck_id, _stored_bullet(card)))
+    pair(retired, _renamed, _stored_renamed)
     pair(retired, _bullet, _stored_bullet)
     # 7. A vanished card whose bullet came back as a fresh card continues it instead.
     fresh_by_bullet: dict[tuple[str, str, str], list[int]] = {}
@@ -175,12 +182,27 @@ def hand_over(leaving: Sequence[StoredCard], fresh: Iterable[StoredCard]) -> lis
     return pairs
 
 
-def _definition(card: DeckCard) -> tuple[str, str]:
-    return card.draft.definition_key, card.draft.direction.value
+# A definition alone identifies a renamed term only when it says something: "yes" or "see
+# above" under two terms are no evidence that one became the other.
+DISTINCTIVE_LENGTH = 12
 
 
-def _stored_definition(card: StoredCard) -> tuple[str, str]:
-    return card.definition_key, card.direction
+def _renamed(card: DeckCard) -> Hashable:
+    """Deck, context and definition: the same bullet under a new term, or None."""
+    definition = card.draft.definition_key
+    if len(definition) < DISTINCTIVE_LENGTH:
+        return None
+    return card.deck_id, _context(card.draft.key), definition, card.draft.direction.value
+
+
+def _stored_renamed(card: StoredCard) -> Hashable:
+    if len(card.definition_key) < DISTINCTIVE_LENGTH:
+        return None
+    return card.deck_id, _context(card.identity), card.definition_key, card.direction
+
+
+def _context(key: str) -> str:
+    return key.rsplit("\x1f", 2)[0]
 
 
 # Across decks, a bullet is recognised by its term and definition together: a definition
@@ -211,11 +233,12 @@ def _pairs(
     """One-to-one pairs with equal keys; within a key, nearest position first."""
     by_key: dict[Hashable, list[StoredCard]] = {}
     for card in candidates:
-        by_key.setdefault(key_of_stored(card), []).append(card)
+        if (stored_key := key_of_stored(card)) is not None:
+            by_key.setdefault(stored_key, []).append(card)
     groups: dict[Hashable, list[int]] = {}
     for index in open_indexes:
         key = key_of_card(wanted[index])
-        if key in by_key:
+        if key is not None and key in by_key:
             groups.setdefault(key, []).append(index)
     pairs: list[tuple[int, StoredCard]] = []
     for key, indexes in groups.items():
