@@ -214,7 +214,9 @@ def test_deleted_file_content_retires_only_that_files_cards(env: Path, tmp_path:
     second = write_notes(tmp_path, "b.md", "# Shared\n\n- beta - b\n")
     sync(env, first, second)
     write_notes(tmp_path, "a.md", "# Shared\n\nNothing left.\n")
-    assert counts(sync(env, first)) == {"retired": 1}
+    report = sync(env, first)  # b.md, of the same deck, is read again: nothing of it changes
+    assert counts(report) == {"retired": 1, "unchanged": 1}
+    assert [file.path.endswith("b.md") for file in report.files] == [False, True]
     assert {card["front"]: card["status"] for card in export()} == {"alpha": "retired", "beta": "new"}
 
 

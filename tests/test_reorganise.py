@@ -222,6 +222,54 @@ def test_a_new_term_with_a_trivial_shared_definition_never_takes_a_deleted_cards
     assert old["status"] == "retired" and old["repetitions"] == before["Encryption at rest"][1]
 
 
+def test_a_copy_imported_alone_then_retitled_and_deleted_leaves_the_original_its_cards(
+    run, export, studied
+) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
+    shutil.copy(notes / "kinesis.md", notes / "v2.md")
+    run("import", notes / "v2.md")
+    write_notes(notes, "v2.md", KINESIS.replace("# AWS Notes", "# AWS Notes v2"))
+    run("import", notes / "v2.md")
+    after = export()
+    assert schedule([card for card in after if card["deck"] == "AWS Notes"]) == before  # the original's, intact
+    assert {card["repetitions"] for card in after if card["deck"] == "AWS Notes v2"} == {0}  # new cards
+    (notes / "v2.md").unlink()
+    run("import", notes)
+    assert schedule(export()) == before
+
+
+def test_a_bullet_two_files_of_a_deck_hold_keeps_its_card_when_one_file_drops_it(run, export, studied) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE)
+    write_notes(notes, "zz.md", "# AWS Notes\n\n## Kinesis\n\n" + FIREHOSE)
+    run("import", notes)
+    write_notes(notes, "kinesis.md", KINESIS.replace(FIREHOSE, ""))
+    run("import", notes / "kinesis.md")  # zz.md, of the same deck, still holds the bullet
+    after = export()
+    assert schedule(after) == before
+    (firehose,) = [card for card in after if card["front"] == "Firehose"]
+    assert firehose["source"]["file"] == str((notes / "zz.md").resolve())
+
+
+def test_same_term_bullets_split_over_files_imported_one_at_a_time_keep_both_answers(
+    tmp_path, run, export, learn
+) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", "# AWS\n\n## Kinesis\n\n* **throughput**:\n"
+                "  * **each shard** - 1 MB/s in\n  * **each shard** - 2 MB/s out\n")
+    run("import", notes)
+    learn()
+    before = schedule(export())
+    write_notes(notes, "kinesis.md", "# AWS\n\n## Kinesis\n\n* **throughput**:\n  * **each shard** - 1 MB/s in\n")
+    write_notes(notes, "k2.md", "# AWS\n\n## Kinesis\n\n* **throughput**:\n  * **each shard** - 2 MB/s out\n")
+    run("import", notes / "k2.md")
+    run("import", notes / "kinesis.md")
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before
+    (shard,) = [card for card in after if card["front"] == "each shard"]
+    assert shard["back"] == "2 MB/s out\n1 MB/s in"  # files in path order: k2.md, then kinesis.md
+
+
 def test_a_moved_bullet_whose_new_card_was_already_answered_keeps_both_histories_apart(
     run, export, studied, monkeypatch
 ) -> None:

@@ -270,20 +270,32 @@ def _import_parsed(
         hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
+        named = list(notes)
+        # The deck is the unit of identity: its files that were not named are read as well, so
+        # a bullet another file of the deck still holds keeps its card.
+        notes = [*notes, *_deck_files(connection, notes, parsed, changed, gone, deck)]
+        for file in notes[len(named):]:
+            hashes[file.source] = _content_hash(connection, file, deck, reverse)
+            if not hashes[file.source][1]:
+                changed.add(file.source)
         copies = _copies(connection, notes)
         syncs: list[_FileSync] = []
         decks = _DeckChoice(connection, deck, reverse, copies)
-        # Originals before their copies, so a copy can join its original's deck.
-        for order, file in sorted(enumerate(notes), key=lambda pair: pair[1].source in copies):
-            order += len(notes) if file.source in copies else 0  # a copy's bullets never come first
+        # Bullets in path order, whichever files were named: a card's answer and home file do
+        # not depend on how the import was typed. Originals before their copies, so a copy can
+        # join its original's deck.
+        rank = {file.source: number for number, file in enumerate(sorted(notes, key=lambda file: file.source))}
+        for file in sorted(notes, key=lambda file: file.source in copies):
+            order = rank[file.source] + (len(notes) if file.source in copies else 0)  # a copy never comes first
             if file.source in changed:
                 result = parsed.get(file.source) or parse_notes(file.text)
                 syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
         # An unchanged file whose deck takes part must be read too: its bullets share the keys,
         # and may be all that is left of a vanished file's (a deleted copy's) cards.
         involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed | gone))
-        for order, file in enumerate(notes):
+        for file in notes:
             if file.source not in changed and _remembered_deck(connection, file.source) in involved:
+                order = rank[file.source] + (len(notes) if file.source in copies else 0)
                 syncs.append(decks.sync(file, order, parse_notes(file.text), hashes[file.source][0]))
         reverse_of = decks.reverse_of
         synced = {sync.file.source for sync in syncs}
@@ -297,6 +309,38 @@ def _import_parsed(
         if dry_run:
             connection.rollback()
     return ImportReport(files=ordered, dry_run=dry_run)
+
+
+def _deck_files(
+    connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
+    gone: set[str], deck_option: str | None,
+) -> list[NotesFile]:
+    """The other files, still on disk, of the decks that changed files fed or now feed, and of
+    vanished files: read again with the named ones."""
+    from mlsflash.parser import parse_notes
+
+    decks = _remembered_decks(connection, sorted(changed | gone))
+    for file in notes:
+        if file.source in changed:
+            name = _deck_name(file, parsed.get(file.source) or parse_notes(file.text), deck_option)
+            row = connection.exec_driver_sql("SELECT id FROM decks WHERE name = ?", (name,)).first()
+            if row is not None:
+                decks.add(row.id)
+    if not decks:
+        return []
+    named = {file.source for file in notes} | gone
+    extra: list[NotesFile] = []
+    for (source,) in connection.exec_driver_sql(
+        f"SELECT path FROM source_files WHERE deck_id IN ({', '.join('?' * len(decks))}) ORDER BY path",
+        tuple(sorted(decks)),
+    ):
+        if source in named or source.startswith(BUNDLED_PREFIX) or not os.path.isfile(source):
+            continue
+        try:
+            extra.append(read_notes(Path(source)))
+        except MlsflashError:
+            continue  # unreadable now: its cards stay as they are
+    return extra
 
 
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
