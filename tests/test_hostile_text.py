@@ -409,3 +409,16 @@ def test_the_readme_sections_cited_in_the_code_exist() -> None:
     cited = {(path.name, section) for path in _sources() for section in CITED_SECTION.findall(path.read_text("utf-8"))}
     assert cited, "the SM-2 and parser rules cite their README sections"
     assert {(name, section) for name, section in cited if section not in headings} == set()
+
+
+def test_control_characters_and_bidi_overrides_never_reach_a_card_or_the_screen(tmp_path, run) -> None:
+    notes = write_notes(tmp_path, "esc.md", "# D\n\n* **ansi\x1b[31m** - \x1b[2J\x1b[Hcleared? \x07bell\n"
+                                            "* **\u202eRLO** - rev\x08ersed \u2066isolated\u2069\n")
+    run("import", notes)
+    cards = json.loads(run("export", "--format", "json").stdout)
+    assert [(card["front"], card["back"]) for card in cards] == [
+        ("ansi[31m", "[2J[Hcleared? bell"), ("RLO", "reversed isolated")
+    ]
+    for command in (("cards",), ("review", "--new", "5")):
+        shown = run(*command, input="5\n5\n").stdout
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown

@@ -486,3 +486,22 @@ def test_a_list_item_whose_only_child_is_empty_is_not_a_list_card(tmp_path, run,
     result = run("import", write_notes(tmp_path, "e.md", "* S3: \n\n    * \n"))
     assert export() == []
     assert "e.md:1:" in result.stdout
+
+
+def test_a_broken_link_inside_the_folder_is_skipped_with_a_note(tmp_path, run, export) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "glue.md", GLUE)
+    (notes / "gone.md").symlink_to(tmp_path / "moved-away.md")
+    result = run("import", notes)
+    assert "gone.md is a broken symbolic link: skipped" in " ".join(result.stdout.split())
+    assert len(export()) == 2
+
+
+def test_reverse_cards_are_not_made_for_a_definition_several_terms_share(tmp_path, run, export) -> None:
+    notes = write_notes(tmp_path, "k.md", "# S\n\n## Kinesis\n\n* **Encryption at rest** - yes\n"
+                                          "* **Retention** - yes\n* **Shard** - unit of capacity\n")
+    result = run("import", "--reverse", notes)
+    assert "k.md:5: no reverse card: 2 terms here share the definition 'yes'" in result.stdout
+    fronts = sorted(card["front"] for card in export())
+    assert fronts == ["Encryption at rest", "Retention", "Shard", "unit of capacity"]
+    assert run("check").stdout.startswith("OK")

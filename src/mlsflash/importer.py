@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
 BUNDLED_PREFIX = "<bundled>/"
-PARSER_VERSION = "4"  # part of the unchanged-file hash: bump when parsing rules change
+PARSER_VERSION = "5"  # part of the unchanged-file hash: bump when parsing rules change
 
 
 @dataclass
@@ -137,7 +137,11 @@ def _notes_in_folder(folder: Path, walked: dict[str, Path], notices: list[str]) 
         dirs[:] = sorted(kept)
         for name in sorted(names):
             if name.lower().endswith(NOTES_SUFFIXES) and not name.startswith("."):
-                yield Path(root) / name
+                path = Path(root) / name
+                if not path.exists():  # a link whose target moved: the rest of the folder still imports
+                    notices.append(f"{path} is a broken symbolic link: skipped")
+                    continue
+                yield path
 
 
 def _is_walked(folder: Path, walked: dict[str, Path], notices: list[str]) -> bool:
@@ -403,7 +407,14 @@ def _sync_cards(
 
     bullets: dict[int, list[identity.Bullet]] = {}
     for sync in syncs:
-        drafts = with_reverse(sync.parsed).drafts if reverse_of[sync.deck_id] else sync.parsed.drafts
+        drafts = sync.parsed.drafts
+        if reverse_of[sync.deck_id]:
+            both = with_reverse(sync.parsed)
+            drafts = both.drafts
+            sync.report.skipped += [
+                f"{sync.file.display}:{warning.line}: {warning.reason}"
+                for warning in both.warnings[len(sync.parsed.warnings):]
+            ]
         bullets.setdefault(sync.deck_id, []).extend(
             identity.Bullet(sync.file.source, sync.order, position, draft) for position, draft in enumerate(drafts)
         )
@@ -503,9 +514,18 @@ class Parsing:
     def results(self) -> dict[str, ParsedNotes]:
         from mlsflash.parser import merge_chunks, parse_notes
 
+        from concurrent.futures.process import BrokenProcessPool
+
         by_file: dict[str, list[Any]] = {}
-        for (source, chunk), future in zip(self._jobs, self._futures):
-            by_file.setdefault(source, []).append((chunk, future.result()))
+        try:
+            for (source, chunk), future in zip(self._jobs, self._futures, strict=True):
+                by_file.setdefault(source, []).append((chunk, future.result()))
+        except BrokenProcessPool:
+            self.close()
+            raise MlsflashError(
+                "a process parsing the notes was killed (out of memory?); nothing was imported",
+                hint="close other programs and import again",
+            ) from None
         self.close()
         parsed: dict[str, ParsedNotes] = {}
         for source, pairs in by_file.items():

@@ -118,8 +118,12 @@ class ReviewState:
 _WHITESPACE = re.compile(r"\s+")
 # Invisible characters pasted from the web: zero-width space, word joiner, byte-order mark,
 # Mongolian vowel separator, soft hyphen (a hint where a word may break, never a letter).
-# Zero-width (non-)joiners stay: emoji, Persian and Indic scripts need them.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e\u00ad]")
+# Zero-width (non-)joiners stay: emoji, Persian and Indic scripts need them. Control
+# characters (an escape sequence would reach the terminal and could clear or recolour it)
+# and bidirectional overrides (which show text reversed) go too; tab, LF and CR stay.
+_INVISIBLE = re.compile(
+    "[\u200b\u2060\ufeff\u180e\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def strip_invisible(text: str) -> str:

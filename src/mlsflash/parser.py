@@ -320,18 +320,36 @@ def merge_chunks(chunks: Sequence[Chunk], results: Sequence[ChunkResult]) -> Par
 
 
 def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
-    """The same notes with a definition->term card after each term card (list cards have none)."""
+    """The same notes with a definition->term card after each term card (list cards have none).
+    A definition that several terms share under one context ("yes") makes no reverse card:
+    its prompt would have several right answers. Each such bullet is reported."""
+    from mlsflash.model import normalize
+
+    def prompt(draft: CardDraft) -> tuple[tuple[str, ...], str]:
+        return draft.context, normalize(draft.back_plain)
+
+    terms: dict[tuple[tuple[str, ...], str], set[str]] = {}
+    for draft in parsed.drafts:
+        if not draft.is_list and draft.direction is Direction.FORWARD:
+            terms.setdefault(prompt(draft), set()).add(normalize(draft.front_plain))
     drafts: list[CardDraft] = []
+    warnings = list(parsed.warnings)
     for draft in parsed.drafts:
         drafts.append(draft)
-        if not draft.is_list and draft.direction is Direction.FORWARD:
-            drafts.append(
-                replace(
-                    draft, front=draft.back, back=draft.front, front_plain=draft.back_plain,
-                    back_plain=draft.front_plain, direction=Direction.REVERSE,
-                )
+        if draft.is_list or draft.direction is not Direction.FORWARD:
+            continue
+        sharing = len(terms[prompt(draft)])
+        if sharing > 1:
+            warnings.append(ParseWarning(draft.line, f"no reverse card: {sharing} terms here share the "
+                                                     f"definition {draft.back_plain[:40]!r}"))
+            continue
+        drafts.append(
+            replace(
+                draft, front=draft.back, back=draft.front, front_plain=draft.back_plain,
+                back_plain=draft.front_plain, direction=Direction.REVERSE,
             )
-    return replace(parsed, drafts=tuple(merge_repeats(drafts)))
+        )
+    return replace(parsed, drafts=tuple(merge_repeats(drafts)), warnings=tuple(warnings))
 
 
 # --- pass 1: tokens -> item tree ---------------------------------------------------------

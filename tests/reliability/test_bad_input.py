@@ -81,3 +81,19 @@ def test_a_corrupt_database_is_refused_and_left_alone(db_with_cards):
     result = mlsflash(environment(db_with_cards), "decks")
     refused(result)
     assert db_with_cards.read_bytes() == bytes(data)
+
+
+def test_a_parsing_process_killed_mid_import_is_an_error_line_not_a_traceback(tmp_path):
+    import hashlib
+    import signal
+
+    from mlsflash.errors import MlsflashError
+    from mlsflash.importer import NotesFile, Parsing
+
+    text = "".join(f"## Section {s}\n\n" + "".join(f"* **t{s}_{i}** - meaning {i}\n" for i in range(40))
+                   for s in range(400))
+    parsing = Parsing([NotesFile("/n.md", "n.md", text, hashlib.sha256(text.encode()).hexdigest())])
+    victim = next(iter(parsing._pool._processes))  # one worker, as the out-of-memory killer would
+    os.kill(victim, signal.SIGKILL)
+    with pytest.raises(MlsflashError, match="was killed"):
+        parsing.results()
