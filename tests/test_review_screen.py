@@ -291,3 +291,23 @@ def test_info_suspend_bury_and_undo_after_each(environment, screens, tmp_path, s
     screen.send("?")
     shown = " ".join(screen.wait_for("these keys").split())
     assert "e edit the note" in shown and "! suspend" in shown and "i card info" in shown
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_forward_then_reverse_on_the_same_day_is_held_back(environment, screens, tmp_path, size):
+    mlsflash(environment, "import", "--reverse", str(write_notes(tmp_path, "notes.md", ALPHA)))
+    screen = screens(size)
+    screen.start("review")
+    screen.wait_for("Alpha")
+    screen.send("Space")
+    screen.wait_for("grade:")
+    screen.send("5")
+    shown = screen.wait_for("Graded 5")
+    assert "│  Beta" in shown  # not Alpha's reverse card, whose question is "the first letter"
+    screen.send("Space")
+    screen.wait_for("the second letter")
+    screen.send("5")
+    screen.wait_for("All done for now")
+    screen.send("x")
+    shown = " ".join(screen.wait_for("Held back").split())
+    assert "Held back until tomorrow: 2 (the other direction was answered today)." in shown
