@@ -192,6 +192,21 @@ def import_notes(
         return _import_parsed(store, notes, parsed, deck=deck, reverse=reverse, dry_run=dry_run, folders=folders)
 
 
+def reimport_source(store: Store, source: str) -> ImportReport:
+    """Import one known notes file again (after `e` in review) into the deck it feeds, which
+    keeps every card's id and schedule, as any re-import does."""
+    if source.startswith(BUNDLED_PREFIX):
+        raise MlsflashError(
+            "the bundled decks ship inside mlsflash and are not edited in place",
+            hint="write your own notes and import them: mlsflash import NOTES.md",
+        )
+    with store.read() as connection:
+        deck = connection.exec_driver_sql(
+            "SELECT d.name FROM source_files f JOIN decks d ON d.id = f.deck_id WHERE f.path = ?", (source,)
+        ).scalar()
+    return import_notes(store, [read_notes(Path(source))], deck=deck)
+
+
 @contextmanager
 def _no_cyclic_gc() -> Iterator[None]:
     """Parsing allocates millions of short-lived objects and no cycles worth collecting;

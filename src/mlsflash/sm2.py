@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable, Mapping
 
 from mlsflash.model import Grade, ReviewState
 
@@ -53,3 +54,14 @@ def review(state: ReviewState, grade: Grade | int, today: date) -> Outcome:
         lapses=lapses,
     )
     return Outcome(before=state, after=after, grade=grade, lapsed=lapses > state.lapses)
+
+
+def preview(state: ReviewState, today: date) -> dict[Grade, int]:
+    """Days until the next review that each grade would give now: `review` run once per grade,
+    so what the review screen promises is what an answer does."""
+    return {grade: review(state, grade, today).after.interval for grade in Grade}
+
+
+# What the review session asks a scheduler for the grade line: SM-2's `preview` today; another
+# scheduler (FSRS) supplies a function of the same shape.
+IntervalPreview = Callable[[ReviewState, date], Mapping[Grade, int]]

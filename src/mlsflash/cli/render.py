@@ -54,6 +54,44 @@ def inline(markup: str, base_style: str = "") -> Text:
     return text
 
 
+_LIST_MARKER = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?")
+
+
+def hanging_lines(markup_line: str, width: int, out: Console) -> list[Text]:
+    """One line of an answer (stored Markdown subset) wrapped to `width` cells; the lines a
+    list item wraps onto start under its text, not under its marker (a hanging indent)."""
+    from rich.text import Text
+
+    prefix = _LIST_MARKER.match(markup_line).group(0)  # type: ignore[union-attr]  # it matches anything
+    indent = min(len(prefix), width // 2)  # deep nesting on a narrow screen keeps half for the text
+    lead = prefix[len(prefix) - indent :]
+    body = inline(markup_line[len(prefix) :])
+    wrapped = body.wrap(out, max(1, width - indent)) if body.plain else [Text()]
+    return [Text.assemble(lead if index == 0 else " " * indent, line) for index, line in enumerate(wrapped)]
+
+
+def shorten_left(parts: Sequence[str], width: int) -> str:
+    """The context path in at most `width` cells. The outer entries give way first, then the
+    start of the innermost one, each replaced by `…`: the most specific part stays."""
+    from rich.cells import cell_len
+
+    from mlsflash.model import CONTEXT_SEPARATOR
+
+    full = CONTEXT_SEPARATOR.join(parts)
+    if cell_len(full) <= width:
+        return full
+    for start in range(1, len(parts)):
+        candidate = CONTEXT_SEPARATOR.join(("…", *parts[start:]))
+        if cell_len(candidate) <= width:
+            return candidate
+    tail = ""
+    for character in reversed(parts[-1] if parts else ""):
+        if cell_len("…" + character + tail) > width:
+            break
+        tail = character + tail
+    return "…" + tail
+
+
 _IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived")
 
 
