@@ -4,7 +4,7 @@ session says when nothing is left, and the pieces the review screen is built fro
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -188,18 +188,61 @@ def test_preview_is_review_for_each_grade():
     assert sm2.preview(ReviewState(), today) == dict.fromkeys(Grade, 1)
 
 
-def test_the_session_asks_its_scheduler_for_the_preview(letters):
-    from mlsflash.model import Grade
+def test_scheduler_preview_is_review_for_each_grade_under_either_scheduler():
+    from mlsflash import scheduler
+    from mlsflash.model import Grade, ReviewState, Scheduler
+
+    today = date(2026, 11, 26)
+    states = [
+        ReviewState(),
+        ReviewState(repetitions=2, easiness=246, interval=6, due=today, lapses=0),  # no memory state yet
+        ReviewState(repetitions=2, easiness=246, interval=27, due=today, lapses=0, stability=26.7, difficulty=4.0),
+        ReviewState(repetitions=5, easiness=180, interval=60, due=today - timedelta(days=9), lapses=2,
+                    stability=80.0, difficulty=7.5),
+    ]
+    for policy in (
+        scheduler.Policy(), scheduler.Policy(Scheduler.FSRS),
+        scheduler.Policy(Scheduler.FSRS, desired_retention=0.8), scheduler.Policy(maximum_interval=10),
+    ):
+        for state in states:
+            expected = {grade: scheduler.review(state, grade, today, policy).after.interval for grade in Grade}
+            assert scheduler.preview(state, today, policy) == expected
+
+
+def test_the_preview_follows_maximum_interval():
+    from mlsflash import scheduler, sm2
+    from mlsflash.model import Grade, ReviewState
+
+    today = date(2026, 11, 26)
+    state = ReviewState(repetitions=2, easiness=246, interval=6, due=today, lapses=0)
+    assert sm2.preview(state, today)[Grade.GOOD] == 15
+    assert scheduler.preview(state, today, scheduler.Policy(maximum_interval=10))[Grade.GOOD] == 10
+
+
+def test_the_session_previews_the_scheduler_in_its_settings(letters):
+    """Under FSRS the grade line must show FSRS's intervals, never SM-2's."""
+    from mlsflash import scheduler, sm2
+    from mlsflash.model import Grade, Scheduler
     from mlsflash.session import ReviewSession
     from mlsflash.settings import Settings
     from mlsflash.storage import open_store
 
+    today = date(2026, 11, 26)
     store = open_store(letters)
     try:
-        other = {grade: 40 + grade for grade in Grade}
-        session = ReviewSession(store, today=date(2026, 11, 26), settings=Settings(),
-                                preview_intervals=lambda state, today: other)
-        assert session.preview(session.next_card()) == other
+        for chosen in Scheduler:
+            settings = Settings(scheduler=chosen)
+            session = ReviewSession(store, today=today, settings=settings)
+            card = session.next_card()
+            preview = session.preview(card)
+            assert preview == scheduler.preview(card.state, today, settings.policy)
+            answered = session.answer(card, Grade.EASY)
+            assert preview[Grade.EASY] == answered.after.interval  # what the line promised is what 5 did
+            session.undo()
+        fsrs = ReviewSession(store, today=today, settings=Settings(scheduler=Scheduler.FSRS))
+        card = fsrs.next_card()
+        assert fsrs.preview(card) != sm2.preview(card.state, today)
+        assert [fsrs.preview(card)[grade] for grade in (Grade.HARD, Grade.GOOD, Grade.EASY)] == [1, 2, 8]
     finally:
         store.close()
 
@@ -212,6 +255,19 @@ def test_grade_line_formats_the_mapping():
     assert grade_line(preview) == "0-2 again: today · 3 hard 4d · 4 good 6d · 5 easy 7d"
     assert grade_line(preview, narrow=True) == "0-2 today · 3 4d · 4 6d · 5 7d"
     assert grade_line(None).startswith("re-drill")
+    lapse = {**preview, **dict.fromkeys((Grade(0), Grade(1), Grade(2)), 3)}  # FSRS after a lapse: not tomorrow
+    assert grade_line(lapse) == "0-2 again: today, then 3d · 3 hard 4d · 4 good 6d · 5 easy 7d"
+    assert grade_line(lapse, narrow=True) == "0-2 today, 3d · 3 4d · 4 6d · 5 7d"
+
+
+def test_a_grade_line_too_wide_breaks_between_its_parts():
+    from mlsflash.cli.review_ui import grade_line, grade_lines
+    from mlsflash.model import Grade
+
+    preview = {Grade(grade): days for grade, days in enumerate([2, 2, 2, 62, 85, 137])}
+    line = grade_line(preview, narrow=True)
+    assert grade_lines(line, 60) == ["grade: 0-2 today, 2d · 3 62d · 4 85d · 5 137d"]
+    assert grade_lines(line, 40) == ["grade: 0-2 today, 2d · 3 62d · 4 85d", "       5 137d"]
 
 
 @pytest.mark.parametrize(

@@ -191,7 +191,6 @@ class ReviewSession:
     topic: str | None = None
     new_limit: int | None = None  # --new: replaces new_per_day for this run
     limit: int | None = None  # --limit: scheduled cards in this session
-    preview_intervals: sm2.IntervalPreview = sm2.preview  # the scheduler's promise per grade
     _actions: list[_Action] = field(default_factory=list)  # the undo stack, last action last
     _show_first: str | None = None
     _due: deque[str] | None = None
@@ -469,11 +468,12 @@ class ReviewSession:
         self._show_first = card_id
 
     def preview(self, card: QueueCard) -> Mapping[Grade, int] | None:
-        """Days to the next review for each grade, from the scheduler; None for a re-drill,
-        whose answer changes no schedule."""
+        """Days to the next review for each grade, from the scheduler in use (SM-2 or FSRS, under
+        this session's settings: what `answer` would write); None for a re-drill, whose answer
+        changes no schedule."""
         if card.kind == "redrill":
             return None
-        return self.preview_intervals(card.state, self.today)
+        return scheduler.preview(card.state, self.today, self.settings.policy)
 
     def when_idle(self) -> None:
         """Housekeeping for the moments the learner is thinking: checkpoint the WAL."""

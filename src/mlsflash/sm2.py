@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Mapping
 
 from mlsflash.model import Grade, ReviewState
 
@@ -57,11 +56,7 @@ def review(state: ReviewState, grade: Grade | int, today: date) -> Outcome:
 
 
 def preview(state: ReviewState, today: date) -> dict[Grade, int]:
-    """Days until the next review that each grade would give now: `review` run once per grade,
-    so what the review screen promises is what an answer does."""
+    """Days until the next review that each grade would give now under plain SM-2 (`review` run
+    once per grade). The review screen asks `scheduler.preview` instead, which follows the
+    scheduler in use (SM-2 or FSRS) and `maximum_interval`."""
     return {grade: review(state, grade, today).after.interval for grade in Grade}
-
-
-# What the review session asks a scheduler for the grade line: SM-2's `preview` today; another
-# scheduler (FSRS) supplies a function of the same shape.
-IntervalPreview = Callable[[ReviewState, date], Mapping[Grade, int]]

@@ -97,13 +97,33 @@ def result_line(result: AnswerResult, today: date) -> str:
 
 def grade_line(preview: Mapping[Grade, int] | None, *, narrow: bool = False) -> str:
     """What each grade does, as the scheduler computed it: the days to the next review for a
-    pass; a fail (and a re-drill below 4) comes back today."""
+    pass; a fail (and a re-drill below 4) comes back today, and then after the scheduler's
+    interval for a fail when that is not the next day (FSRS after a lapse: `today, then 3d`)."""
     if preview is None:
         return "re-drill: 0-3 again · 4-5 done" if narrow else "re-drill: 0-3 again today · 4-5 done for today"
+    fails = sorted({preview[grade] for grade in Grade if not grade.is_pass})
+    then = "" if fails == [1] else "/".join(str(days) for days in fails) + "d"
     if narrow:
-        return "0-2 today · " + " · ".join(f"{grade.value} {preview[grade]}d" for grade in Grade if grade.is_pass)
+        fail = "0-2 today" + (f", {then}" if then else "")
+        return f"{fail} · " + " · ".join(f"{grade.value} {preview[grade]}d" for grade in Grade if grade.is_pass)
     passes = " · ".join(f"{grade.value} {grade.meaning} {preview[grade]}d" for grade in Grade if grade.is_pass)
-    return f"0-2 again: today · {passes}"
+    return "0-2 again: today" + (f", then {then}" if then else "") + f" · {passes}"
+
+
+def grade_lines(line: str, width: int) -> list[str]:
+    """`grade: ` and the grade line in lines of at most `width` cells, broken only between its
+    `·`-separated parts (long intervals, a fail's own interval under FSRS), never inside one;
+    the lines after the first are indented under the first part."""
+    from rich.cells import cell_len
+
+    lead = "grade: "
+    lines: list[str] = []
+    for part in line.split(" · "):
+        if lines and cell_len(lines[-1]) + cell_len(" · " + part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append((lead if not lines else " " * len(lead)) + part)
+    return lines
 
 
 def info_lines(card: QueueCard) -> list[str]:
@@ -349,9 +369,11 @@ class KeyUI:
         if not screen.revealed:
             return [render.styled((NARROW_FRONT_HINT if narrow else FRONT_HINT, "dim"))]
         pager, keys = (NARROW_PAGER_HINT, NARROW_BACK_HINT) if narrow else (PAGER_HINT, BACK_HINT)
+        first, *more = grade_lines(grade_line(screen.preview, narrow=narrow), self._console.size.width)
         return [
             render.styled((source_of(screen.card), "dim")),
-            render.styled(("grade:", "bold"), f" {grade_line(screen.preview, narrow=narrow)}"),
+            render.styled(("grade:", "bold"), first[len("grade:") :]),
+            *(render.styled(line) for line in more),
             render.styled(((pager if paged else "") + keys, "dim")),
         ]
 
