@@ -26,6 +26,7 @@ REVISIONS: tuple[str, ...] = (
     "0004_card_topic",
     "0005_review_topic",
     "0006_deck_identity",
+    "0007_two_level_topic",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000
@@ -187,6 +188,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     from sqlalchemy import create_engine, event
 
     from mlsflash import textsearch
+    from mlsflash.model import TOPIC_FUNCTION, topic_of_json
 
     if read_only:
         from sqlalchemy.pool import QueuePool
@@ -209,6 +211,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         textsearch.register(dbapi_connection)
+        dbapi_connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
