@@ -23,6 +23,7 @@ _SCHEDULED = states.ReviewKind.SCHEDULED.value
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 HARDEST_LIMIT = 10
+WEAKEST_TOPICS = 10
 
 
 @dataclass(frozen=True)
@@ -328,3 +329,18 @@ def _hardest(connection: Connection, where: _Filter, params: dict[str, Any]) -> 
         }
         for row in rows
     ]
+
+
+def weakest_topics(topics: list[dict[str, Any]], limit: int | None = WEAKEST_TOPICS) -> list[dict[str, Any]]:
+    """Topics with seen cards, weakest first: lowest 30-day retention (topics without answers in
+    30 days after every topic with some), then lowest mean EF, then note order."""
+    seen = [topic for topic in topics if topic["seen"]]
+    ranked = sorted(seen, key=lambda topic: (
+        topic["retention_30d"] is None, topic["retention_30d"] or 0.0, topic["mean_easiness"],
+    ))
+    return ranked[:limit] if limit is not None else ranked
+
+
+def every_topic(topics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """All topics: the seen ones weakest first, then the unseen ones in note order."""
+    return weakest_topics(topics, limit=None) + [topic for topic in topics if not topic["seen"]]

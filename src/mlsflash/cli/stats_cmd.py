@@ -14,6 +14,9 @@ def stats_command(
     ctx: typer.Context,
     deck: Optional[str] = deck_option(),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (schema in README)."),
+    all_topics: bool = typer.Option(
+        False, "--topics", help="List every topic, weakest first [default: the 10 weakest]."
+    ),
 ) -> None:
     """Due today and the next 30 days, retention, streaks, weak topics, hardest cards."""
     import json
@@ -30,4 +33,5 @@ def stats_command(
         return
     from mlsflash.cli import render
 
-    render.stats_view(render.console(), figures)
+    topics = stats.every_topic(figures["topics"]) if all_topics else stats.weakest_topics(figures["topics"])
+    render.stats_view(render.console(), figures, topics, every_topic=all_topics)
