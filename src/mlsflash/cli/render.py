@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from mlsflash.catalog import DeckSummary
+    from mlsflash.catalog import DeckContents, DeckSummary
     from mlsflash.importer import ImportReport
 
 _INLINE = re.compile(r"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*")
@@ -111,6 +111,48 @@ def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
     for deck in decks:
         table.add_row(styled(deck.name), *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired)))
     out.print(table)
+    empty = [deck for deck in decks if deck.total == 0]
+    for deck in empty:
+        out.print(styled(f"Note: {deck.name} is empty: {_why_empty(deck)}"), soft_wrap=True)
+    if empty:
+        out.print("Remove a deck with: mlsflash decks --delete NAME")
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _why_empty(deck: DeckSummary) -> str:
+    if deck.files == 0:
+        return "no notes file feeds it any more"
+    files = "its notes file" if deck.files == 1 else f"its {deck.files} notes files"
+    retired = f" any more ({plural(deck.retired, 'retired card')} kept with their history)" if deck.retired else ""
+    if deck.warnings:
+        why = f"{plural(deck.warnings, 'bullet')} skipped (importing the file again lists why)"
+    else:
+        why = f"{'it has' if deck.files == 1 else 'they have'} no `term - definition` bullets"
+    return f"{files} gave no cards{retired}: {why}"
+
+
+def deck_deletion(out: Console, contents: DeckContents) -> None:
+    """What `decks --delete` is about to remove, before it asks."""
+    retired = f" ({contents.retired} retired)" if contents.retired else ""
+    out.print(styled(
+        "Deleting deck ", (contents.name, "bold"), f" removes {plural(contents.cards, 'card')}{retired}, "
+        f"their {plural(contents.reviews, 'review')} and the record of {plural(len(contents.files), 'notes file')}:",
+    ), soft_wrap=True)
+    for path in contents.files:
+        out.print(styled(f"  {path}"), soft_wrap=True)
+    out.print("The notes files themselves are not touched; importing one again makes new cards, without history.",
+              soft_wrap=True)
+
+
+def deck_deleted(out: Console, contents: DeckContents, backup: object) -> None:
+    out.print(styled(
+        "Deleted deck ", (contents.name, "bold"), f": {plural(contents.cards, 'card')}, "
+        f"{plural(contents.reviews, 'review')}, {plural(len(contents.files), 'notes file record')}. "
+        f"Its history is kept in the backup {backup}",
+    ), soft_wrap=True)
 
 
 def card_table(out: Console, records: Sequence[dict[str, Any]]) -> None:

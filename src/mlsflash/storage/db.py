@@ -254,9 +254,13 @@ def upgrade_schema(engine: Engine) -> None:
 
 
 def backup_path(path: Path) -> Path:
-    """`mlsflash.db.backup-YYYYMMDD-HHMMSS` beside the database."""
+    """`mlsflash.db.backup-YYYYMMDD-HHMMSS` beside the database, `-2`, `-3`... when that name is
+    taken (two backups in one second, or a fixed MLSFLASH_NOW): a backup is never overwritten."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.name}.backup-{stamp}")
+    target, number = path.with_name(f"{path.name}.backup-{stamp}"), 2
+    while target.exists():
+        target, number = path.with_name(f"{path.name}.backup-{stamp}-{number}"), number + 1
+    return target
 
 
 def backup(engine: Engine, source: Path, target: Path) -> Path:
