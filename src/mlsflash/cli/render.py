@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 from mlsflash.model import CONTEXT_SEPARATOR
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
     from rich.text import Text
 
@@ -147,7 +149,7 @@ def deck_deletion(out: Console, contents: DeckContents) -> None:
               soft_wrap=True)
 
 
-def deck_deleted(out: Console, contents: DeckContents, backup: object) -> None:
+def deck_deleted(out: Console, contents: DeckContents, backup: Path) -> None:
     out.print(styled(
         "Deleted deck ", (contents.name, "bold"), f": {plural(contents.cards, 'card')}, "
         f"{plural(contents.reviews, 'review')}, {plural(len(contents.files), 'notes file record')}. "
@@ -229,9 +231,8 @@ def _summary(out: Console, figures: dict[str, Any]) -> None:
         styled(f"7 days {reviews['last_7_days']}"),
         styled(f"30 days {reviews['last_30_days']} ({duration(reviews['seconds_last_30_days'])})"),
     ])
-    stages = ("new", "learning", "young", "mature", "suspended", "retired")
-    _flow(out, [styled(f"Cards {cards['total']}: new {cards['new']}"),
-                *(styled(f"{stage} {cards[stage]}") for stage in stages[1:])])
+    stages = ("learning", "young", "mature", "suspended", "retired")
+    _flow(out, [styled(f"Cards {cards['total']}: new {cards['new']}"), *(styled(f"{stage} {cards[stage]}") for stage in stages)])
     _flow(out, [
         styled(f"Retention 7d {_percent(retention['last_7_days'])}"),
         styled(f"30d {_percent(retention['last_30_days'])}"),
@@ -320,9 +321,8 @@ def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks
         out.print(" " * _LABEL + f"{first_monday.isoformat():<{weeks * 2 - 10}}{today.isoformat()}")
 
 
-# Figure columns of the deck and topic tables: (header, key); the narrow view keeps _KEY_COLUMNS.
-_FIGURES = (("cards", "total"), ("seen", "seen"), ("mature", "mature"), ("retain", "retention_30d"),
-            ("EF", "mean_easiness"), ("due", "due"))
+# Figure columns of the deck and topic tables; a narrow view keeps the ones that rank topics.
+_FIGURES = ("cards", "seen", "mature", "retain", "EF", "due")
 _KEY_COLUMNS = ("retain", "EF", "due")
 
 
@@ -360,7 +360,7 @@ def _named_table(
 
 
 def _columns(out: Console) -> tuple[str, ...]:
-    return _KEY_COLUMNS if out.width < _NARROW else tuple(header for header, _ in _FIGURES)
+    return _KEY_COLUMNS if out.width < _NARROW else _FIGURES
 
 
 def _deck_table(out: Console, decks: Sequence[dict[str, Any]], *, single: bool) -> None:
