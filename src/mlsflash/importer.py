@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
-from mlsflash.model import CardDraft, ParsedNotes
+from mlsflash.model import CardDraft, ParsedNotes, topic_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
@@ -623,7 +623,7 @@ class _CardWriter:
 def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:
     return _CardValues(
         deck_id, draft.key, draft.definition_key, draft.direction.value,
-        context_json, draft.context[0] if draft.context else "",
+        context_json, topic_of(draft.context),
         draft.front, draft.back, draft.front_plain, draft.back_plain, draft.line, position,
     )
 
