@@ -290,3 +290,75 @@ def test_wrapped_list_items_keep_a_hanging_indent():
 
     lines = render.hanging_lines("  - **nested** item with several words to wrap", 16, render.console())
     assert [line.plain.rstrip() for line in lines] == ["  - nested item", "    with several", "    words to", "    wrap"]
+
+
+# --- `e`: re-importing the edited file through the importer's identity matching ----------------
+
+
+def _cards(db) -> dict[str, tuple]:
+    """id -> (deck, direction, source line, repetitions, easiness, interval, due, stability, difficulty, status)."""
+    return {
+        card_id: tuple(rest)
+        for card_id, *rest in rows(
+            db, "SELECT c.id, d.name, c.direction, c.source_line, c.repetitions, c.easiness, c.interval, c.due, "
+            "c.stability, c.difficulty, c.status FROM cards c JOIN decks d ON d.id = c.deck_id",
+        )
+    }
+
+
+def _reimport(db, path) -> object:
+    from mlsflash import importer
+    from mlsflash.storage import open_store
+
+    store = open_store(db)
+    try:
+        return importer.reimport_source(store, str(path.resolve()))
+    finally:
+        store.close()
+
+
+def test_reimport_after_an_edit_keeps_ids_schedules_and_the_other_files_of_the_deck(run, env, tmp_path):
+    first = write_notes(tmp_path, "a.md", "# Shared\n## S3\n* **Alpha** - letter a\n* **Beta** - letter b\n")
+    second = write_notes(tmp_path, "b.md", "# Shared\n## Kinesis\n* **Gamma** - letter g\n")
+    run("import", "--reverse", first, second)
+    run("config", "scheduler", "fsrs")
+    run("review", input="5\n" * 6)  # the forward cards; their reverse cards wait until tomorrow
+    before = _cards(env)
+    assert len(before) == 6 and {card[0] for card in before.values()} == {"Shared"}
+    # the learner rewrites Alpha's definition and moves Beta above it
+    first.write_text("# Shared\n## S3\n* **Beta** - letter b\n* **Alpha** - the letter that starts it all\n")
+    report = _reimport(env, first)
+    assert report.total("updated") == 2 and report.total("added") == 0 and report.total("retired") == 0
+    after = _cards(env)
+    assert after.keys() == before.keys()  # the same cards: ids kept
+    schedule = {card_id: card[:2] + card[3:] for card_id, card in before.items()}  # all but the line
+    assert {card_id: card[:2] + card[3:] for card_id, card in after.items()} == schedule
+    assert sum(card[7] is not None for card in after.values()) == 3  # the answered cards' FSRS memory, kept
+    assert rows(env, "SELECT back_plain FROM cards WHERE front_plain = 'Alpha' AND direction = 'forward'") == [
+        ("the letter that starts it all",)
+    ]
+    assert "OK:" in run("check").stdout
+
+
+def test_reimport_keeps_the_deck_named_at_import(run, env, tmp_path):
+    notes = write_notes(tmp_path, "notes.md", "# Title\n## Letters\n* **Alpha** - letter a\n")
+    run("import", "--deck", "Chosen", notes)
+    run("review", input="4\n")
+    before = _cards(env)
+    notes.write_text("# Title\n## Letters\n* **Alpha** - letter alpha\n")
+    _reimport(env, notes)
+    assert rows(env, "SELECT name FROM decks") == [("Chosen",)]
+    assert _cards(env) == before
+
+
+def test_reimport_refuses_the_bundled_decks(run, env):
+    from mlsflash import importer
+    from mlsflash.errors import MlsflashError
+    from mlsflash.storage import open_store
+
+    store = open_store(env)
+    try:
+        with pytest.raises(MlsflashError, match="bundled decks"):
+            importer.reimport_source(store, importer.BUNDLED_PREFIX + "aws.md")
+    finally:
+        store.close()

@@ -201,10 +201,8 @@ def reimport_source(store: Store, source: str) -> ImportReport:
             hint="write your own notes and import them: mlsflash import NOTES.md",
         )
     with store.read() as connection:
-        deck = connection.exec_driver_sql(
-            "SELECT d.name FROM source_files f JOIN decks d ON d.id = f.deck_id WHERE f.path = ?", (source,)
-        ).scalar()
-    return import_notes(store, [read_notes(Path(source))], deck=deck)
+        remembered = _remembered(connection, source)
+    return import_notes(store, [read_notes(Path(source))], deck=remembered.name if remembered else None)
 
 
 @contextmanager
