@@ -260,6 +260,14 @@ def test_grade_line_formats_the_mapping():
     assert grade_line(lapse, narrow=True) == "0-2 today, 3d · 3 4d · 4 6d · 5 7d"
 
 
+def test_keys_read_together_are_handed_out_one_at_a_time():
+    from mlsflash.cli.review_ui import _ONE_KEY
+
+    assert _ONE_KEY.findall(" 4") == [" ", "4"]
+    assert _ONE_KEY.findall("\x1b[5~\x1b[6~\x1bOA\x1b[A") == ["\x1b[5~", "\x1b[6~", "\x1bOA", "\x1b[A"]
+    assert _ONE_KEY.findall("\x1b") == ["\x1b"] and _ONE_KEY.findall("é!") == ["é", "!"]
+
+
 def test_a_grade_line_too_wide_breaks_between_its_parts():
     from mlsflash.cli.review_ui import grade_line, grade_lines
     from mlsflash.model import Grade

@@ -415,3 +415,20 @@ def test_forward_then_reverse_on_the_same_day_is_held_back(environment, screens,
     screen.send("x")
     shown = " ".join(screen.wait_for("Held back").split())
     assert "Held back until tomorrow: 2 (the other direction was answered today)." in shown
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_keys_typed_ahead_are_kept(environment, screens, tmp_path, size):
+    """Space and 4 sent together (as a quick typist does): both act, neither is echoed or lost."""
+    mlsflash(environment, "import", str(write_notes(tmp_path, "notes.md", ALPHA)))
+    screen = screens(size)
+    screen.start("review")
+    screen.wait_drawn("Alpha")
+    screen.send("Space", "4", "Space", "5")
+    shown = screen.wait_for("All done for now")
+    assert "Beta: Graded 5" in shown
+    with sqlite3.connect(environment["MLSFLASH_DB"]) as connection:
+        graded = connection.execute(
+            "SELECT c.front_plain, r.grade FROM reviews r JOIN cards c ON c.id = r.card_id ORDER BY r.id"
+        ).fetchall()
+    assert graded == [("Alpha", 4), ("Beta", 5)]

@@ -7,6 +7,8 @@ the note; terminal only) or "q" (quit). `?` (the keys) and `i` (the card) are an
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -245,14 +247,57 @@ class LineUI:
             self._print(line)
 
 
-def _key() -> str:
-    """One key from the terminal; Ctrl-D ends the session like q."""
+# One key in what the terminal sent: an escape sequence (CSI or SS3), Alt+key, or one character.
+_ONE_KEY = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|.)?|.", re.DOTALL)
+
+
+def _key(typed_ahead: list[str]) -> str:
+    """One key from the terminal (or from `typed_ahead`, keys that arrived in one read, handed
+    out one at a time); Ctrl-D ends the session like q, Ctrl-C interrupts it."""
+    if not typed_ahead:
+        text = _read_terminal()
+        if not text:
+            return text  # the terminal is gone: the hang-up signal ends the session
+        typed_ahead.extend(_ONE_KEY.findall(text))
+    key = typed_ahead.pop(0)
+    if key == "\x03":
+        typed_ahead.clear()
+        raise KeyboardInterrupt
+    return "q" if key == "\x04" else key
+
+
+def _read_terminal() -> str:
+    """What the terminal sent: one key, or several typed ahead.
+
+    As click's getchar, but keys typed while the screen was being drawn (or the WAL
+    checkpointed) are kept: click enters raw mode with TCSAFLUSH, which discards them, so a
+    key pressed right after the screen changed was lost and its echo left on screen. Without
+    termios or a terminal file descriptor (Windows, a test's stream) click reads instead."""
+    try:
+        import termios
+        import tty
+    except ImportError:
+        return _click_key()
+    try:
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):
+        return _click_key()
+    try:
+        tty.setraw(fd, termios.TCSANOW)
+        data = os.read(fd, 32)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    return data.decode(sys.stdin.encoding or "utf-8", "replace")
+
+
+def _click_key() -> str:
     import typer
 
     try:
         return typer.getchar()
     except EOFError:
-        return "q"
+        return "\x04"
 
 
 @dataclass
@@ -277,6 +322,7 @@ class KeyUI:
     def __init__(self) -> None:
         self._console = render.console()
         self._status: list[str] = []  # what happened last, shown on top of the next screen
+        self._typed_ahead: list[str] = []  # keys read together, not yet acted on
 
     def ask(
         self, card: QueueCard, counts: Counts, *, can_undo: bool, idle: Callable[[], None],
@@ -287,7 +333,7 @@ class KeyUI:
         self._status = []
         idle()
         while True:
-            key = _key()
+            key = _key(self._typed_ahead)
             screen.aside = []
             if key in GRADES and screen.revealed or key in KEY_COMMANDS:
                 return key
@@ -389,7 +435,7 @@ class KeyUI:
 
     def offer_undo(self) -> bool:
         self._console.print(DONE_PROMPT, style="dim")
-        return _key() == "u"
+        return _key(self._typed_ahead) == "u"
 
     def show_result(self, result: AnswerResult, today: date) -> None:
         self._say(f"{result.card.front}: {result_line(result, today)}")
