@@ -58,6 +58,7 @@ def write_notes(path: Path, scale: float, umbrella: str | None = None) -> Path:
 
 def build_database(path: Path, cards: int, reviews: int, today: date, seed: int = 11) -> Path:
     """A current-schema database with `cards` cards in 10 decks and `reviews` answers over a year."""
+    from mlsflash.model import topic_of
     from mlsflash.storage import open_store
 
     store = open_store(path)  # creates the schema through the normal path
@@ -79,8 +80,8 @@ def build_database(path: Path, cards: int, reviews: int, today: date, seed: int 
         repetitions = rng.randint(0, 8) if seen else 0
         interval = 0 if not seen else (1 if repetitions < 2 else rng.randint(6, 200))
         due = (today + timedelta(days=rng.randint(-5, interval or 1))).isoformat() if seen else None
-        topic = f"Topic {index % 40}"
-        context = json.dumps([topic, f"Sub {index % 7}"])
+        context_list = [f"Topic {index % 40}", f"Sub {index % 7}"]
+        topic, context = topic_of(context_list), json.dumps(context_list)
         card_rows.append((
             card_id, deck, f"/notes/deck{deck}.md", index // decks + 1, index // decks,
             f"topic {index % 40} › sub {index % 7}\x1fterm {index}\x1fforward\x1f0", f"definition {index}",

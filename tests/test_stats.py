@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 from datetime import date
 from pathlib import Path
@@ -131,3 +132,152 @@ def test_every_stats_query_uses_an_index(run, history, env):
                 if step.startswith("SCAN ") and step.split()[1] in ("c", "r", "cards", "reviews"):
                     assert "INDEX" in step, f"full scan in {sql!r}: {plan}"
     store.close()
+
+
+# --- the one-screen view on a collection of 200 topics ------------------------------------------
+
+SERVICES = ["Kinesis Data Firehose Delivery Streams", "S3", "Glue", "Athena", "EMR", "Step Functions",
+            "Database Migration Service", "Redshift", "Lake Formation", "QuickSight"]
+ASPECTS = ["Security", "Pricing", "Limits", "Use Cases", "Monitoring and Troubleshooting", "Formats",
+           "Encryption at Rest and in Transit", "Scaling", "Integrations", "Costs"]
+VIEW_SNAPSHOTS = {width: Path(__file__).parent / "snapshots" / f"stats_{width}.txt" for width in (100, 40)}
+GRADES = "5410045230"  # pairs of cards (one topic) meet different grades: retention 0, 50% or 100%
+
+
+def topics_notes(deck: str) -> str:
+    sections = [f"# {deck}\n"]
+    for service in SERVICES:
+        sections.append(f"## {service}\n")
+        for aspect in ASPECTS:
+            sections.append(f"### {aspect}\n* **{service} {aspect} one** - first\n* **{service} {aspect} two** - second\n")
+    return "".join(sections)
+
+
+@pytest.fixture
+def two_hundred_topics(run, tmp_path, monkeypatch):
+    """Two decks of 100 topics (heading › subheading) each, 2 cards a topic, some seen over two
+    days. Ids are numbered so that cards of equal EF list in one order (ids are random otherwise)."""
+    from itertools import count
+
+    from mlsflash import importer
+
+    numbers = count(1)
+    monkeypatch.setattr(importer, "_new_id", lambda: f"{next(numbers):012x}")
+    run("import", write_notes(tmp_path, "engineering.md", topics_notes("Data Engineering Notes")))
+    run("import", write_notes(tmp_path, "modeling.md", topics_notes("Modeling and Deep Learning Notes")))
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T09:00")
+    run("review", "--new", "90", input="".join(f"{GRADES[n % len(GRADES)]}\n" for n in range(90)) + "q\n")
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T09:00")
+    run("review", "--new", "30", input="".join(f"{GRADES[n % 5]}\n" for n in range(60)) + "q\n")
+
+
+def view(run, monkeypatch, width: int, *args: str) -> list[str]:
+    monkeypatch.setenv("COLUMNS", str(width))
+    return run("stats", *args).stdout.splitlines()
+
+
+def cells(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(line)
+
+
+def expected_weakest(topics: list[dict]) -> list[str]:
+    """The ranking, written independently of stats.weakest_topics: seen topics only, retention
+    (missing last), then mean EF, then note order."""
+    seen = [topic for topic in topics if topic["seen"]]
+    ranked = sorted(seen, key=lambda t: (t["retention_30d"] is None, t["retention_30d"] or 0, t["mean_easiness"]))
+    return [topic["topic"] for topic in ranked]
+
+
+def topic_rows(lines: list[str], title: str) -> list[str]:
+    start = next(index for index, line in enumerate(lines) if line.startswith(title)) + 2
+    end = next((index for index in range(start, len(lines)) if not lines[index].strip()), len(lines))
+    return lines[start:end]
+
+
+def test_stats_view_at_100_columns_fits_one_screen_weakest_topics_first(run, two_hundred_topics, monkeypatch, tmp_path):
+    figures = stats(run)
+    assert len(figures["topics"]) == 200 and figures["topics"][0]["topic"] == f"{SERVICES[0]} › {ASPECTS[0]}"
+    lines = view(run, monkeypatch, 100)
+    assert len(lines) <= 60, len(lines)
+    assert all(cells(line) <= 100 for line in lines)
+    rows = topic_rows(lines, "Weakest topics")
+    weakest = expected_weakest(figures["topics"])
+    assert len(rows) == 10 and len(weakest) >= 40
+    for row, topic in zip(rows, weakest):  # deck › heading › subheading, the deck cut short when needed
+        assert topic.split(" › ")[-1] in row, (row, topic)
+    header = lines[next(index for index, line in enumerate(lines) if line.startswith("Weakest topics")) + 1].split()
+    column = header.index("retain") - len(header)  # counted from the right: names have spaces
+    retention = [int(row.split()[column].rstrip("%")) if row.split()[column] != "-" else 101 for row in rows]
+    assert retention == sorted(retention) and retention[0] < retention[-1]
+    assert "Weakest topics (10 of" in "\n".join(lines) and "all 200: --topics" in "\n".join(lines)
+    text = "\n".join(lines).replace(str(tmp_path), "<tmp>") + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        VIEW_SNAPSHOTS[100].write_text(text, encoding="utf-8")
+    assert text == VIEW_SNAPSHOTS[100].read_text(encoding="utf-8")
+
+
+def words_of(lines: list[str]) -> set[str]:
+    return {word for line in lines for word in line.split()}
+
+
+def test_stats_view_at_40_columns_wraps_no_word(run, two_hundred_topics, monkeypatch, tmp_path):
+    wide = words_of(view(run, monkeypatch, 200) + view(run, monkeypatch, 200, "--topics"))
+    for args in ((), ("--topics",)):
+        lines = view(run, monkeypatch, 40, *args)
+        assert all(cells(line) <= 40 for line in lines), [line for line in lines if cells(line) > 40]
+        # a word broken by wrapping would be a piece the wide view never shows; shortened names say so with …
+        broken = {
+            word for word in words_of(lines) - wide
+            if "…" not in word and not re.fullmatch(r"[\d%.:-]+|[█▇▆▅▄▃▂▁|·░▒▓]+", word)
+        }
+        assert broken == set(), broken
+    lines = view(run, monkeypatch, 40)
+    for title in ("Due in the next 30 days", "Reviews, last 17 weeks", "Decks", "Weakest topics", "Hardest cards"):
+        assert any(line.startswith(title) for line in lines), title
+    text = "\n".join(lines).replace(str(tmp_path), "<tmp>") + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        VIEW_SNAPSHOTS[40].write_text(text, encoding="utf-8")
+    assert text == VIEW_SNAPSHOTS[40].read_text(encoding="utf-8")
+
+
+def test_stats_topics_lists_every_topic_weakest_first_then_unseen(run, two_hundred_topics, monkeypatch):
+    figures = stats(run)
+    lines = view(run, monkeypatch, 200, "--topics")
+    rows = topic_rows(lines, "Topics")
+    assert len(rows) == 200
+    weakest = expected_weakest(figures["topics"])
+    unseen = [topic["topic"] for topic in figures["topics"] if not topic["seen"]]
+    for row, topic in zip(rows, weakest + unseen):
+        assert topic in row, (row, topic)
+
+
+def test_the_view_stays_within_60_lines_with_many_decks(run, two_hundred_topics, monkeypatch):
+    from rich.console import Console
+
+    from mlsflash import stats as stats_module
+    from mlsflash.cli import render
+
+    figures = stats(run)
+    figures["decks"] = [{**figures["decks"][0], "deck": f"Deck {n:02d}"} for n in range(30)]
+    figures["hardest"] = (figures["hardest"] * 10)[:10]
+    console = Console(width=100, record=True, file=open(os.devnull, "w"), markup=False, highlight=False)
+    render.stats_view(console, figures, stats_module.weakest_topics(figures["topics"]))
+    lines = console.export_text().splitlines()
+    assert len(lines) <= 60 and "  + 22 more: mlsflash decks, or stats --deck NAME" in lines
+
+
+@pytest.mark.parametrize(("parts", "width", "shown"), [
+    (["Deck", "S3", "Security"], 40, "Deck › S3 › Security"),
+    (["Data Engineering Notes", "Kinesis", "Shards"], 30, "Data Engin… › Kinesis › Shards"),
+    (["Data Engineering Notes", "Kinesis", "Shards"], 12, "… › Shards"),
+    (["D", "Kinesis", "Kinesis Data Firehose"], 24, "Kinesis Data Firehose"),
+    (["Kinesis Data Firehose Delivery Streams"], 20, "…Delivery Streams"),
+    (["🦊🦊🦊🦊🦊🦊"], 7, "…🦊🦊🦊"),
+])
+def test_shorten_keeps_the_most_specific_part(parts, width, shown):
+    from mlsflash.cli.render import cell_len, shorten
+
+    assert shorten(parts, width) == shown
+    assert cell_len(shorten(parts, width)) <= width

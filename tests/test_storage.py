@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -426,11 +427,120 @@ def test_revision_0006_merges_same_key_cards_and_strips_invisible_characters(
         reviews = connection.execute("SELECT card_id, topic FROM reviews ORDER BY id").fetchall()
     finally:
         connection.close()
+    topic = "Kinesis \u203a each shard"  # two levels since revision 0009
     assert rows == [
-        ("first1", "active", "**throughput**", "1 MB/s in\n2 MB/s out", '["Kinesis", "each shard"]', "Kinesis",
+        ("first1", "active", "**throughput**", "1 MB/s in\n2 MB/s out", '["Kinesis", "each shard"]', topic,
          "kinesis \u203a each shard\x1fthroughput\x1fforward", 3, 220, "2026-12-05", 2),
-        ("second", "retired", "**throughput**", "2 MB/s out", '["Kinesis", "each shard"]', "Kinesis",
+        ("second", "retired", "**throughput**", "2 MB/s out", '["Kinesis", "each shard"]', topic,
          "kinesis \u203a each shard\x1fthroughput\x1fforward", 1, 250, "2026-11-27", 0),
     ]
-    assert reviews == [("first1", "Kinesis"), ("second", "Kinesis")]
+    assert reviews == [("first1", topic), ("second", topic)]
     assert list(tmp_path.glob("mlsflash.db.backup-*"))
+
+
+@pytest.mark.parametrize("start", ["0006_deck_identity", "0008_definition_index"])
+def test_revision_0009_makes_topics_two_levels_on_cards_and_their_reviews(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    """The topic was the first context entry; it becomes the first two (model.topic_of), on
+    every card and on each of its reviews, and `check` agrees. From 0008 the FSRS memory
+    columns (and every other column) come through untouched. Downgrading restores one level."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from mlsflash import maintenance
+    from mlsflash.storage.migrate import alembic_config
+
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+    path = tmp_path / "mlsflash.db"
+    engine = create_engine(f"sqlite:///{path}")
+    contexts = {"none": [], "one": ["S3"], "two": ["S3", "Security"], "deep": ["Data Engineering", "Kinesis", "Shards"]}
+    with_memory = start == "0008_definition_index"
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, start)
+            connection.exec_driver_sql("INSERT INTO decks (id, name, reverse, created_at) VALUES (1, 'D', 0, 't')")
+            for position, (card_id, context) in enumerate(contexts.items()):
+                connection.exec_driver_sql(
+                    "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key,"
+                    " context, topic, front, back, front_plain, back_plain, created_at, updated_at, repetitions,"
+                    " easiness, interval, due)"
+                    " VALUES (?, 1, '/n.md', ?, ?, ?, 'd', ?, ?, 'f', 'b', 'f', 'b', 't', 't', 1, 250, 1, '2026-11-26')",
+                    (card_id, position + 1, position, card_id, json.dumps(context), context[0] if context else ""),
+                )
+                connection.exec_driver_sql(
+                    "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, repetitions_before,"
+                    " easiness_before, interval_before, lapses_before, status_before, leech_before, repetitions_after,"
+                    " easiness_after, interval_after, due_after, lapses_after, deck_id, topic) VALUES (?, 't',"
+                    " '2026-11-25', 4, 'scheduled', 0, 250, 0, 0, 'active', 0, 1, 250, 1, '2026-11-26', 0, 1, ?)",
+                    (card_id, context[0] if context else ""),
+                )
+                if with_memory:
+                    connection.exec_driver_sql(
+                        "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?", (2.5 + position, 5.25, card_id)
+                    )
+                    connection.exec_driver_sql(
+                        "UPDATE reviews SET stability_after = ?, difficulty_after = 5.25 WHERE card_id = ?",
+                        (2.5 + position, card_id),
+                    )
+            before = _everything_but_topics(connection)
+    finally:
+        engine.dispose()
+
+    store = open_store(path)
+    try:
+        with store.read() as connection:
+            cards = dict(connection.exec_driver_sql("SELECT id, topic FROM cards").all())
+            reviews = dict(connection.exec_driver_sql("SELECT card_id, topic FROM reviews").all())
+            memory = dict(connection.exec_driver_sql("SELECT id, stability FROM cards").all())
+            after = _everything_but_topics(connection)
+        assert maintenance.check(store).problems == []
+    finally:
+        store.close()
+    expected = {"none": "", "one": "S3", "two": "S3 \u203a Security", "deep": "Data Engineering \u203a Kinesis"}
+    assert cards == reviews == expected
+    if with_memory:
+        assert after == before  # 0009 changes the topics and nothing else
+        assert memory == {"none": 2.5, "one": 3.5, "two": 4.5, "deep": 5.5}
+    else:
+        assert all(value is not None for value in memory.values())  # 0007 replayed the log on the way
+
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008_definition_index")
+            assert dict(connection.exec_driver_sql("SELECT card_id, topic FROM reviews").all()) == {
+                "none": "", "one": "S3", "two": "S3", "deep": "Data Engineering",
+            }
+            if with_memory:
+                assert _everything_but_topics(connection) == before
+    finally:
+        engine.dispose()
+
+
+def _everything_but_topics(connection) -> tuple[list[tuple], list[tuple]]:
+    """Every column of cards and reviews except `topic`, in a fixed order."""
+    tables = []
+    for table, key in (("cards", "id"), ("reviews", "id")):
+        names = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table})").all() if row[1] != "topic"]
+        tables.append(connection.exec_driver_sql(f"SELECT {', '.join(names)} FROM {table} ORDER BY {key}").all())
+    return tables[0], tables[1]
+
+
+def test_check_names_a_card_whose_topic_is_not_its_context_s(run, tmp_path: Path, env: Path) -> None:
+    from conftest import write_notes
+
+    run("import", write_notes(tmp_path, "n.md", "# D\n## S3\n### Security\n* **KMS** - keys\n"))
+    assert "OK:" in run("check").stdout
+    connection = sqlite3.connect(env)
+    try:
+        assert connection.execute("SELECT topic FROM cards").fetchall() == [("S3 \u203a Security",)]
+        with connection:
+            connection.execute("UPDATE cards SET topic = 'S3'")
+    finally:
+        connection.close()
+    assert "1 cards whose topic is not the first two entries of their context" in run("check", code=1).stderr

@@ -4,14 +4,14 @@ the ids of the cards they offered as plain text (no foreign key): a result stays
 after its cards are retired or their deck is deleted.
 
 Revision ID: 0010_exam
-Revises: 0008_definition_index
+Revises: 0009_two_level_topic
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_exam"
-down_revision = "0008_definition_index"
+down_revision = "0009_two_level_topic"
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,8 @@ class DeckSummary:
     due: int
     suspended: int
     retired: int
+    files: int  # notes files that feed the deck
+    warnings: int  # bullets those files skipped at their last import
 
 
 def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
@@ -48,13 +50,60 @@ def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
           count(*) FILTER (WHERE {states.NEW}),
           count(*) FILTER (WHERE {states.DUE}),
           count(*) FILTER (WHERE {states.SUSPENDED}),
-          count(*) FILTER (WHERE {states.RETIRED})
+          count(*) FILTER (WHERE {states.RETIRED}),
+          (SELECT count(*) FROM source_files f WHERE f.deck_id = d.id),
+          (SELECT coalesce(sum(json_array_length(f.warnings)), 0) FROM source_files f WHERE f.deck_id = d.id)
         FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
         GROUP BY d.id ORDER BY d.name
         """
     )
     with store.read() as connection:
         return [DeckSummary(*row) for row in connection.execute(query, {"today": today.isoformat()})]
+
+
+@dataclass(frozen=True)
+class DeckContents:
+    """What deleting a deck removes from the database (never the notes files themselves)."""
+
+    name: str
+    cards: int  # retired ones included
+    retired: int
+    reviews: int
+    files: tuple[str, ...]  # the notes files remembered for it
+
+
+def deck_contents(store: Store, name: str) -> DeckContents:
+    with store.read() as connection:
+        return _deck_contents(connection, require_deck(connection, name), name)
+
+
+def _deck_contents(connection: Connection, deck_id: int, name: str) -> DeckContents:
+    cards, retired = connection.exec_driver_sql(
+        f"SELECT count(*), count(*) FILTER (WHERE {states.RETIRED}) FROM cards WHERE deck_id = ?", (deck_id,)
+    ).one()
+    reviews = connection.exec_driver_sql(
+        "SELECT count(*) FROM reviews WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)", (deck_id,)
+    ).scalar_one()
+    files = connection.exec_driver_sql(
+        "SELECT path FROM source_files WHERE deck_id = ? ORDER BY path", (deck_id,)
+    ).scalars().all()
+    return DeckContents(name, cards, retired, reviews, tuple(files))
+
+
+def delete_deck(store: Store, name: str) -> DeckContents:
+    """Delete a deck, its cards, their reviews and its remembered files, in one transaction.
+    Returns what was deleted, counted inside that transaction."""
+    with store.write() as connection:
+        deck_id = require_deck(connection, name)
+        contents = _deck_contents(connection, deck_id, name)
+        for statement in (
+            "DELETE FROM reviews WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
+            "DELETE FROM cards WHERE deck_id = ?",
+            "DELETE FROM source_files WHERE deck_id = ?",
+            "DELETE FROM decks WHERE id = ?",
+        ):
+            connection.exec_driver_sql(statement, (deck_id,))
+    return contents
 
 
 def collection_is_empty(store: Store) -> bool:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
-from mlsflash.model import CardDraft, ParsedNotes
+from mlsflash.model import CardDraft, ParsedNotes, topic_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
@@ -230,6 +230,19 @@ def import_notes(
     with _no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing)
         return _import_parsed(store, notes, parsed, deck=deck, reverse=reverse, dry_run=dry_run, folders=folders)
+
+
+def reimport_source(store: Store, source: str) -> ImportReport:
+    """Import one known notes file again (after `e` in review) into the deck it feeds, which
+    keeps every card's id and schedule, as any re-import does."""
+    if source.startswith(BUNDLED_PREFIX):
+        raise MlsflashError(
+            "the bundled decks ship inside mlsflash and are not edited in place",
+            hint="write your own notes and import them: mlsflash import NOTES.md",
+        )
+    with store.read() as connection:
+        remembered = _remembered(connection, source)
+    return import_notes(store, [read_notes(Path(source))], deck=remembered.name if remembered else None)
 
 
 @contextmanager
@@ -758,7 +771,7 @@ class _CardWriter:
 def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:
     return _CardValues(
         deck_id, draft.key, draft.definition_key, draft.direction.value,
-        context_json, draft.context[0] if draft.context else "",
+        context_json, topic_of(draft.context),
         draft.front, draft.back, draft.front_plain, draft.back_plain, draft.line, position,
     )
 

@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mlsflash.model import Direction
+from mlsflash.model import TOPIC_FUNCTION, Direction
 from mlsflash.states import ReviewKind, Status
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
      f"SELECT count(*) FROM cards WHERE status NOT IN ({_quoted(Status)}) OR direction NOT IN ({_quoted(Direction)})"),
     ("reviews with a grade outside 0-5 or an unknown kind",
      f"SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ({_quoted(ReviewKind)})"),
+    ("cards whose topic is not the first two entries of their context",
+     f"SELECT count(*) FROM cards WHERE topic != {TOPIC_FUNCTION}(context)"),
     ("reviews whose deck or topic is not their card's",
      "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.deck_id != c.deck_id OR r.topic != c.topic"),
     ("live cards sharing one identity key in one deck",

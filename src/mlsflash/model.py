@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import enum
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
+from typing import Sequence
 
 CONTEXT_SEPARATOR = " › "
+TOPIC_DEPTH = 2  # `Data Engineering › Kinesis`: one heading alone is too coarse to show what is weak
+
+
+def topic_of(context: Sequence[str]) -> str:
+    """The topic `stats` groups a card under: the first two entries of its context.
+
+    The one definition: the importer stores it in `cards.topic` (copied onto `reviews.topic`),
+    revision 0009 recomputes it for existing cards, and `mlsflash check` verifies it."""
+    return CONTEXT_SEPARATOR.join(context[:TOPIC_DEPTH])
+
+
+TOPIC_FUNCTION = "mlsflash_topic"
+
+
+def topic_of_json(context_json: str) -> str:
+    """`topic_of` for a stored context (a JSON list): SQL's `mlsflash_topic(context)`."""
+    return topic_of(json.loads(context_json))
 
 
 class Direction(str, enum.Enum):

@@ -44,6 +44,13 @@ def review(state: ReviewState, grade: Grade | int, today: date, policy: Policy =
     return replace(outcome, after=after)
 
 
+def preview(state: ReviewState, today: date, policy: Policy = Policy()) -> dict[Grade, int]:
+    """Days until the next review that each grade would give now, under the policy's scheduler
+    (SM-2 or FSRS) and cap: `review` run once per grade, so what the review screen promises is
+    what an answer does."""
+    return {grade: review(state, grade, today, policy).after.interval for grade in Grade}
+
+
 def current_memory(state: ReviewState, parameters: memory.Parameters | None = None) -> memory.Memory | None:
     """The card's memory state; a scheduled card without one (its answers predate the log)
     gets the state its SM-2 schedule implies."""

@@ -22,11 +22,11 @@ from collections import deque, namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from mlsflash import clock, scheduler, sm2, states
 from mlsflash.errors import MlsflashError
-from mlsflash.model import Grade, ReviewState
+from mlsflash.model import Direction, Grade, ReviewState
 from mlsflash.settings import Settings
 from mlsflash.states import ReviewKind, Status
 
@@ -40,7 +40,21 @@ REDRILL = ReviewKind.REDRILL
 PASSING_REDRILL_GRADE = 4
 
 _CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
+# The other direction of a card's bullet (same deck, file and line). A card's identity ends with
+# its direction (model.CardDraft.key), so the sibling is one lookup on the deck identity index.
+_SIBLING_JOIN = (
+    "JOIN cards s ON s.deck_id = c.deck_id AND s.status != 'retired' AND s.identity = "
+    "substr(c.identity, 1, length(c.identity) - length(c.direction)) || "
+    f"CASE c.direction WHEN '{Direction.FORWARD.value}' THEN '{Direction.REVERSE.value}' "
+    f"ELSE '{Direction.FORWARD.value}' END "
+    "AND s.source_file = c.source_file AND s.source_line = c.source_line AND s.id != c.id"
+)
+_SIBLING_OF = f"SELECT s.id FROM cards c {_SIBLING_JOIN} WHERE c.id = ?"
+_SIBLINGS_OF_ANSWERED = (
+    f"SELECT DISTINCT s.id FROM reviews r JOIN cards c ON c.id = r.card_id {_SIBLING_JOIN} WHERE r.study_day = ?"
+)
 _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
+_NOT_BURIED = "(c.buried_on IS NULL OR c.buried_on != ?)"  # skipped or buried: hidden this study day
 _STATE_BY_ID = (
     "SELECT status, leech, repetitions, easiness, interval, due, lapses, stability, difficulty, deck_id, topic "
     "FROM cards WHERE id = ?"
@@ -86,6 +100,7 @@ class QueueCard:
     source_line: int
     state: ReviewState
     kind: str  # new | due | redrill
+    direction: Direction = Direction.FORWARD
 
 
 @dataclass(frozen=True)
@@ -112,10 +127,28 @@ class Summary:
     seconds: float = 0.0
     next_due: date | None = None
     new_waiting: int = 0
+    held_back: int = 0  # cards whose other direction was answered today: tomorrow
+    outlook: Outlook | None = None  # when nothing is left: why, and what comes next
 
     @property
     def share_correct(self) -> float | None:
         return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Why a session ran out of cards, and what comes next."""
+
+    new_waiting: int  # new cards of the session's deck/topic, not yet introduced
+    new_today: int  # introduced today (every session counts)
+    new_limit: int  # the limit in force: new_per_day, or --new
+    new_limit_is_option: bool
+    review_cap: int | None  # max_reviews_per_day
+    due_capped: int  # due cards held back by that cap
+    session_limit: int | None  # --limit, when it was reached
+    buried: int  # skipped or buried until tomorrow
+    held_back: int  # siblings held back until tomorrow
+    next_due: date | None  # the first due date after today
 
 
 @dataclass(frozen=True)
@@ -139,7 +172,13 @@ class _Skipped:
     buried: str
 
 
-_Action = _Answered | _Skipped
+@dataclass(frozen=True)
+class _Suspended:
+    card_id: str
+    front: str
+
+
+_Action = _Answered | _Skipped | _Suspended
 _STATE_COLUMNS = "repetitions, easiness, interval, due, lapses, stability, difficulty, status, leech"
 
 
@@ -159,11 +198,12 @@ class ReviewSession:
     _redrill: dict[str, None] | None = None  # ordered: the next re-drill first
     _filter_sql: str = ""
     _filter_params: tuple[Any, ...] = ()
+    _held_back: dict[str, str] = field(default_factory=dict)  # sibling held until tomorrow -> new | due
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         day = self.today.isoformat()
-        conditions = [f"c.{states.ACTIVE}", "(c.buried_on IS NULL OR c.buried_on != ?)"]
+        conditions = [f"c.{states.ACTIVE}", _NOT_BURIED]
         params: list[Any] = [day]
         if self.deck is not None:
             from mlsflash.catalog import require_deck
@@ -215,37 +255,65 @@ class ReviewSession:
         return Counts(new=min(len(new), left - shown_due), due=shown_due, redrill=len(redrill))
 
     def _queue(self, connection: Connection) -> tuple[deque[str], deque[str], dict[str, None]]:
-        """The due, new and re-drill card ids, read once per session (and after an undo)."""
+        """The due, new and re-drill card ids, read once per session (and again after an undo;
+        the new cards also when a sibling held back leaves room in today's budget)."""
         if self._due is None or self._new is None or self._redrill is None:
             day = self.today.isoformat()
             introduced, reviewed = _first(connection, _TODAY_COUNTS, (day,))
-            new_per_day = self.settings.new_per_day if self.new_limit is None else self.new_limit
-            budget_new = max(0, new_per_day - introduced)
-            budget_due = -1  # SQLite: no limit
-            if self.settings.max_reviews_per_day is not None:
-                budget_due = max(0, self.settings.max_reviews_per_day - reviewed)
-            self._due = deque(
-                row[0]
-                for row in _all(
-                    connection,
-                    f"SELECT c.id FROM cards c WHERE {self._filter_sql} AND c.due <= ? "
-                    "ORDER BY c.due, c.deck_id, c.source_file, c.position LIMIT ?",
-                    (*self._filter_params, day, budget_due),
+            held = {row[0] for row in _all(connection, _SIBLINGS_OF_ANSWERED, (day,))}
+            if self._due is None:
+                budget_due = -1  # SQLite: no limit
+                if self.settings.max_reviews_per_day is not None:
+                    budget_due = max(0, self.settings.max_reviews_per_day - reviewed)
+                self._due = self._ids_without_held(
+                    connection, "c.due <= ? ORDER BY c.due, c.deck_id, c.source_file, c.position", (day,),
+                    budget_due, held, "due",
                 )
-            )
-            self._new = deque(
-                row[0]
-                for row in _all(
-                    connection,
-                    f"SELECT c.id FROM cards c WHERE {self._filter_sql} AND c.due IS NULL "
-                    "ORDER BY c.deck_id, c.source_file, c.position LIMIT ?",
-                    (*self._filter_params, budget_new),
+            if self._new is None:
+                budget_new = max(0, self._new_limit() - introduced)
+                self._new = self._ids_without_held(
+                    connection, "c.due IS NULL ORDER BY c.deck_id, c.source_file, c.position", (), budget_new,
+                    held, "new",
                 )
-            )
-            self._redrill = dict.fromkeys(
-                row[0] for row in _all(connection, self._redrill_sql(), (day, *self._filter_params))
-            )
+            if self._redrill is None:
+                self._redrill = dict.fromkeys(
+                    row[0] for row in _all(connection, self._redrill_sql(), (day, *self._filter_params))
+                )
         return self._due, self._new, self._redrill
+
+    def _ids_without_held(
+        self, connection: Connection, where_order: str, params: tuple[Any, ...], budget: int, held: set[str],
+        kind: str,
+    ) -> deque[str]:
+        """Up to `budget` ids (-1: all) of the cards that match, leaving out held-back siblings;
+        each held sibling can displace at most one card, so `budget + len(held)` rows suffice."""
+        limit = -1 if budget < 0 else budget + len(held)
+        ids = [
+            row[0]
+            for row in _all(
+                connection, f"SELECT c.id FROM cards c WHERE {self._filter_sql} AND {where_order} LIMIT ?",
+                (*self._filter_params, *params, limit),
+            )
+        ]
+        kept = [card_id for card_id in ids if card_id not in held]
+        self._held_back.update((card_id, kind) for card_id in ids if card_id in held)
+        return deque(kept if budget < 0 else kept[:budget])
+
+    def _new_limit(self) -> int:
+        return self.settings.new_per_day if self.new_limit is None else self.new_limit
+
+    def _hold_back_sibling(self, connection: Connection, card_id: str) -> None:
+        """Once one direction of a bullet is answered, the other waits until tomorrow: seeing
+        one would give the other away."""
+        row = _first(connection, _SIBLING_OF, (card_id,))
+        if row is None:
+            return
+        for kind, ids in (("due", self._due), ("new", self._new)):
+            if ids is not None and row.id in ids:
+                ids.remove(row.id)
+                self._held_back[row.id] = kind
+                if kind == "new":
+                    self._new = None  # read again: the next new card takes the freed place
 
     def _redrill_sql(self) -> str:
         """Cards whose latest answer today was below 4: shown again until they score 4 or 5."""
@@ -338,6 +406,7 @@ class ReviewSession:
                     ),
                 )
                 review_id = cursor.lastrowid or 0  # always set after an INSERT
+                self._hold_back_sibling(connection, card.id)
         except CardLeftReview:
             self._forget(card)
             raise
@@ -363,10 +432,13 @@ class ReviewSession:
         with self.store.write() as connection:
             if isinstance(last, _Answered):
                 _undo_answer(connection, last)
+            elif isinstance(last, _Suspended):
+                _undo_suspend(connection, last)
             else:
                 _undo_skip(connection, last)
         self._show_first = last.card_id
         self._due = self._new = self._redrill = None  # the day's budgets changed: read the queue again
+        self._held_back = {}  # ... and which siblings wait
         with self.store.read() as connection:
             return self._load(connection, last.card_id)
 
@@ -378,6 +450,30 @@ class ReviewSession:
             _execute(connection, "UPDATE cards SET buried_on = ? WHERE id = ?", (day, card.id))
         self._actions.append(_Skipped(card.id, card.front, row.buried_on if row else None, day))
         self._forget(card)
+
+    def suspend(self, card: QueueCard) -> None:
+        """Take the card out of review (`mlsflash unsuspend ID` or `u` brings it back)."""
+        with self.store.write() as connection:
+            changed = _execute(
+                connection, f"UPDATE cards SET status = '{Status.SUSPENDED.value}' WHERE id = ? AND {states.ACTIVE}",
+                (card.id,),
+            ).rowcount
+        self._forget(card)
+        if not changed:
+            raise CardLeftReview(f"{card.front} left review meanwhile (suspended or retired elsewhere)")
+        self._actions.append(_Suspended(card.id, card.front))
+
+    def show_again(self, card_id: str) -> None:
+        """Show this card next (re-read from the database: after its notes were edited)."""
+        self._show_first = card_id
+
+    def preview(self, card: QueueCard) -> Mapping[Grade, int] | None:
+        """Days to the next review for each grade, from the scheduler in use (SM-2 or FSRS, under
+        this session's settings: what `answer` would write); None for a re-drill, whose answer
+        changes no schedule."""
+        if card.kind == "redrill":
+            return None
+        return scheduler.preview(card.state, self.today, self.settings.policy)
 
     def when_idle(self) -> None:
         """Housekeeping for the moments the learner is thinking: checkpoint the WAL."""
@@ -392,19 +488,47 @@ class ReviewSession:
     def can_undo(self) -> bool:
         return bool(self._actions)
 
-    def summary(self) -> Summary:
+    def summary(self, *, finished: bool = False) -> Summary:
+        """The session's figures; `finished` (nothing left) adds why, and what comes next."""
         answers = self._answers()
         result = Summary(
             answers=len(answers),
             cards=len({answer.card_id for answer in answers}),
             correct=sum(1 for answer in answers if answer.grade >= Grade.HARD),
             seconds=time.monotonic() - self._started,
+            held_back=len(self._held_back),
         )
         with self.store.read() as connection:
             next_due = _first(connection, f"SELECT min(due) FROM cards WHERE {states.SEEN}", ())[0]
             result.new_waiting = _first(connection, f"SELECT count(*) FROM cards WHERE {states.NEW}", ())[0]
+            if finished:
+                result.outlook = self._outlook(connection)
         result.next_due = date.fromisoformat(next_due) if next_due else None
         return result
+
+    def _outlook(self, connection: Connection) -> Outlook:
+        day = self.today.isoformat()
+        introduced, reviewed = _first(connection, _TODAY_COUNTS, (day,))
+        count = f"SELECT count(*) FROM cards c WHERE {self._filter_sql} AND "
+        held = list(self._held_back.values())
+        due = _first(connection, count + "c.due <= ?", (*self._filter_params, day))[0] - held.count("due")
+        new = _first(connection, count + "c.due IS NULL", self._filter_params)[0] - held.count("new")
+        # The filter leaves out today's buried cards: count them without it.
+        unburied = self._filter_sql.replace(_NOT_BURIED, "c.buried_on = ?")
+        buried = _first(connection, f"SELECT count(*) FROM cards c WHERE {unburied}", self._filter_params)[0]
+        next_due = _first(
+            connection, f"SELECT min(c.due) FROM cards c WHERE {self._filter_sql} AND c.due > ?",
+            (*self._filter_params, day),
+        )[0]
+        cap = self.settings.max_reviews_per_day
+        capped = max(0, due - max(0, cap - reviewed)) if cap is not None else 0
+        return Outlook(
+            new_waiting=new, new_today=introduced, new_limit=self._new_limit(),
+            new_limit_is_option=self.new_limit is not None, review_cap=cap, due_capped=capped,
+            session_limit=self.limit if self.limit is not None and self._scheduled_left() == 0 else None,
+            buried=buried, held_back=len(self._held_back),
+            next_due=date.fromisoformat(next_due) if next_due else None,
+        )
 
 
 def _undo_answer(connection: Connection, answer: _Answered) -> None:
@@ -419,6 +543,15 @@ def _undo_answer(connection: Connection, answer: _Answered) -> None:
     if answer.kind == SCHEDULED:  # a re-drill wrote only its log row
         _execute(connection, _UPDATE_STATE, (*answer.before, answer.card_id))
     _execute(connection, "DELETE FROM reviews WHERE id = ?", (answer.review_id,))
+
+
+def _undo_suspend(connection: Connection, suspended: _Suspended) -> None:
+    changed = _execute(
+        connection, f"UPDATE cards SET status = '{Status.ACTIVE.value}' WHERE id = ? AND {states.SUSPENDED}",
+        (suspended.card_id,),
+    ).rowcount
+    if not changed:
+        raise UndoRefused(f"cannot undo suspending {suspended.front}: another session changed the card since")
 
 
 def _undo_skip(connection: Connection, skip: _Skipped) -> None:
@@ -464,6 +597,7 @@ def _queue_card(row: Any, kind: str) -> QueueCard:
         source_line=row.source_line,
         state=_state_of(row),
         kind=kind,
+        direction=Direction(row.direction),
     )
 
 

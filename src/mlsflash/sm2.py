@@ -53,3 +53,10 @@ def review(state: ReviewState, grade: Grade | int, today: date) -> Outcome:
         lapses=lapses,
     )
     return Outcome(before=state, after=after, grade=grade, lapsed=lapses > state.lapses)
+
+
+def preview(state: ReviewState, today: date) -> dict[Grade, int]:
+    """Days until the next review that each grade would give now under plain SM-2 (`review` run
+    once per grade). The review screen asks `scheduler.preview` instead, which follows the
+    scheduler in use (SM-2 or FSRS) and `maximum_interval`."""
+    return {grade: review(state, grade, today).after.interval for grade in Grade}

@@ -24,6 +24,7 @@ _SCHEDULED = states.ReviewKind.SCHEDULED.value
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 HARDEST_LIMIT = 10
+WEAKEST_TOPICS = 10
 DEFAULT_DECAY = 0.1542  # memory.DEFAULT_DECAY, repeated so stats imports nothing of the engine
 # Probability of recall today of a scheduled card (FSRS-6 forgetting curve; the last answer
 # was on due - interval). :factor is 0.9 ** (-1 / decay) - 1.
@@ -405,3 +406,18 @@ def _add_mean_recall(
         parts = [value for (name, _), value in recall.items() if name == deck["deck"]]
         total, count = sum(part[0] for part in parts), sum(part[1] for part in parts)
         deck["mean_recall"] = round(total / count, 4) if count else None
+
+
+def weakest_topics(topics: list[dict[str, Any]], limit: int | None = WEAKEST_TOPICS) -> list[dict[str, Any]]:
+    """Topics with seen cards, weakest first: lowest 30-day retention (topics without answers in
+    30 days after every topic with some), then lowest mean EF, then note order."""
+    seen = [topic for topic in topics if topic["seen"]]
+    ranked = sorted(seen, key=lambda topic: (
+        topic["retention_30d"] is None, topic["retention_30d"] or 0.0, topic["mean_easiness"],
+    ))
+    return ranked[:limit] if limit is not None else ranked
+
+
+def every_topic(topics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """All topics: the seen ones weakest first, then the unseen ones in note order."""
+    return weakest_topics(topics, limit=None) + [topic for topic in topics if not topic["seen"]]

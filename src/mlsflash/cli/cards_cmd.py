@@ -46,16 +46,50 @@ def _recall_on_today(ctx: typer.Context) -> dict[str, Any]:
 
 
 @command("decks")
-def decks_command(ctx: typer.Context) -> None:
-    """List decks with their total, new, due, suspended and retired cards."""
+def decks_command(
+    ctx: typer.Context,
+    delete: Optional[str] = typer.Option(
+        None, "--delete", metavar="NAME", callback=not_blank,
+        help="Delete this deck, its cards and their reviews (after a backup; asks first).",
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking (for scripts)."),
+) -> None:
+    """List decks with their total, new, due, suspended and retired cards, or delete one."""
     from mlsflash import catalog, clock, settings
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
 
+    if delete is not None:
+        _delete_deck(ctx, delete, yes)
+        return
     store = store_of(ctx, Access.READ)
     with store.read() as connection:
         rollover = settings.load(connection).rollover_hour
     render.deck_table(render.console(), catalog.deck_summaries(store, clock.today(rollover)))
+
+
+def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
+    """Show what goes, ask (unless --yes), back the database up, then delete in one transaction."""
+    import sys
+
+    from mlsflash import catalog
+    from mlsflash.cli import render
+    from mlsflash.storage.db import Access, backup, backup_path
+
+    store = store_of(ctx, Access.WRITE)
+    out = render.console()
+    render.deck_deletion(out, catalog.deck_contents(store, name))
+    if not yes:
+        if not sys.stdin.isatty():
+            raise MlsflashError(
+                f"not deleting deck {name!r}: nobody to confirm (standard input is not a terminal)",
+                hint="add --yes to delete without asking",
+            )
+        if not typer.confirm(f"Delete deck {name!r}?", default=False):
+            typer.echo("Nothing deleted.")
+            return
+    written = backup(store.engine, store.path, backup_path(store.path))
+    render.deck_deleted(out, catalog.delete_deck(store, name), written)
 
 
 @command("cards")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Sequence
 
+from mlsflash.model import CONTEXT_SEPARATOR
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
     from rich.text import Text
 
-    from mlsflash.catalog import DeckSummary
+    from mlsflash.catalog import DeckContents, DeckSummary
     from mlsflash.importer import ImportReport
 
 _INLINE = re.compile(r"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*")
@@ -52,6 +56,44 @@ def inline(markup: str, base_style: str = "") -> Text:
         position = match.end()
     text.append(markup[position:])
     return text
+
+
+_LIST_MARKER = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])\s+)?")
+
+
+def hanging_lines(markup_line: str, width: int, out: Console) -> list[Text]:
+    """One line of an answer (stored Markdown subset) wrapped to `width` cells; the lines a
+    list item wraps onto start under its text, not under its marker (a hanging indent)."""
+    from rich.text import Text
+
+    prefix = _LIST_MARKER.match(markup_line).group(0)  # type: ignore[union-attr]  # it matches anything
+    indent = min(len(prefix), width // 2)  # deep nesting on a narrow screen keeps half for the text
+    lead = prefix[len(prefix) - indent :]
+    body = inline(markup_line[len(prefix) :])
+    wrapped = body.wrap(out, max(1, width - indent)) if body.plain else [Text()]
+    return [Text.assemble(lead if index == 0 else " " * indent, line) for index, line in enumerate(wrapped)]
+
+
+def shorten_left(parts: Sequence[str], width: int) -> str:
+    """The context path in at most `width` cells. The outer entries give way first, then the
+    start of the innermost one, each replaced by `…`: the most specific part stays."""
+    from rich.cells import cell_len
+
+    from mlsflash.model import CONTEXT_SEPARATOR
+
+    full = CONTEXT_SEPARATOR.join(parts)
+    if cell_len(full) <= width:
+        return full
+    for start in range(1, len(parts)):
+        candidate = CONTEXT_SEPARATOR.join(("…", *parts[start:]))
+        if cell_len(candidate) <= width:
+            return candidate
+    tail = ""
+    for character in reversed(parts[-1] if parts else ""):
+        if cell_len("…" + character + tail) > width:
+            break
+        tail = character + tail
+    return "…" + tail
 
 
 _IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived")
@@ -109,6 +151,48 @@ def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
     for deck in decks:
         table.add_row(styled(deck.name), *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired)))
     out.print(table)
+    empty = [deck for deck in decks if deck.total == 0]
+    for deck in empty:
+        out.print(styled(f"Note: {deck.name} is empty: {_why_empty(deck)}"), soft_wrap=True)
+    if empty:
+        out.print("Remove a deck with: mlsflash decks --delete NAME")
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _why_empty(deck: DeckSummary) -> str:
+    if deck.files == 0:
+        return "no notes file feeds it any more"
+    files = "its notes file" if deck.files == 1 else f"its {deck.files} notes files"
+    retired = f" any more ({plural(deck.retired, 'retired card')} kept with their history)" if deck.retired else ""
+    if deck.warnings:
+        why = f"{plural(deck.warnings, 'bullet')} skipped (importing the file again lists why)"
+    else:
+        why = f"{'it has' if deck.files == 1 else 'they have'} no `term - definition` bullets"
+    return f"{files} gave no cards{retired}: {why}"
+
+
+def deck_deletion(out: Console, contents: DeckContents) -> None:
+    """What `decks --delete` is about to remove, before it asks."""
+    retired = f" ({contents.retired} retired)" if contents.retired else ""
+    out.print(styled(
+        "Deleting deck ", (contents.name, "bold"), f" removes {plural(contents.cards, 'card')}{retired}, "
+        f"their {plural(contents.reviews, 'review')} and the record of {plural(len(contents.files), 'notes file')}:",
+    ), soft_wrap=True)
+    for path in contents.files:
+        out.print(styled(f"  {path}"), soft_wrap=True)
+    out.print("The notes files themselves are not touched; importing one again makes new cards, without history.",
+              soft_wrap=True)
+
+
+def deck_deleted(out: Console, contents: DeckContents, backup: Path) -> None:
+    out.print(styled(
+        "Deleted deck ", (contents.name, "bold"), f": {plural(contents.cards, 'card')}, "
+        f"{plural(contents.reviews, 'review')}, {plural(len(contents.files), 'notes file record')}. "
+        f"Its history is kept in the backup {backup}",
+    ), soft_wrap=True)
 
 
 def card_table(out: Console, records: Sequence[dict[str, Any]]) -> None:
@@ -134,43 +218,85 @@ def card_table(out: Console, records: Sequence[dict[str, Any]]) -> None:
 
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 _HEAT = "·░▒▓█"
+_LABEL = 6  # the chart's and the heatmap's left margin
+_FORECAST_MARKS = ("today", "+7d", "+14d", "+21d", "+28d")
+_NARROW = 60  # below this width tables keep their key columns and pack them closer
+DECKS_SHOWN = 8
+HARDEST_SHOWN = 8
 
 
 def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def stats_view(out: Console, figures: dict[str, Any]) -> None:
-    """Summary line, forecast chart, calendar heatmap, per-topic table, hardest cards."""
-    cards, due, reviews, retention, streak = (
-        figures[key] for key in ("cards", "due", "reviews", "retention", "streak")
-    )
-    scope = f" · deck {figures['deck']}" if figures.get("deck") else ""
-    out.print(styled(("mlsflash stats", "bold"), f" · study day {figures['today']}{scope}"))
-    out.print(styled("Due today ", (str(due["today"]), "bold"), f" (overdue {due['overdue']}) · tomorrow {due['tomorrow']}"))
-    out.print(
-        f"Reviewed today {reviews['today']} ({duration(reviews['seconds_today'])}) · "
-        f"7 days {reviews['last_7_days']} · 30 days {reviews['last_30_days']} "
-        f"({duration(reviews['seconds_last_30_days'])})"
-    )
-    out.print(
-        f"Cards {cards['total']}: new {cards['new']} · learning {cards['learning']} · young {cards['young']} · "
-        f"mature {cards['mature']} · suspended {cards['suspended']} · retired {cards['retired']}"
-    )
-    out.print(
-        f"Retention 7d {_percent(retention['last_7_days'])} · 30d {_percent(retention['last_30_days'])} · "
-        f"mature 30d {_percent(retention['mature_last_30_days'])} · "
-        f"streak {streak['current']} day(s), longest {streak['longest']}"
-    )
+def _easiness(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def stats_view(out: Console, figures: dict[str, Any], topics: Sequence[dict[str, Any]], *, every_topic: bool = False) -> None:
+    """Summary, forecast chart, heatmap, decks, topics (as chosen by the caller), hardest cards.
+    Each section fits the console's width: nothing wraps, long names are shortened with `…`."""
+    _summary(out, figures)
     out.print()
     _forecast_chart(out, figures["forecast"])
     out.print()
     _heatmap(out, figures["calendar"], figures["today"])
+    if not figures["decks"]:
+        out.print()
+        out.print("No cards yet. Import notes with: mlsflash import NOTES.md (or --bundled)")
+        return
     out.print()
-    _topic_table(out, figures["topics"])
+    _deck_table(out, figures["decks"], single=figures.get("deck") is not None)
+    out.print()
+    _topic_table(out, figures, topics, every_topic=every_topic)
     if figures["hardest"]:
         out.print()
-        _hardest_table(out, figures["hardest"])
+        _hardest_table(out, figures["hardest"][:HARDEST_SHOWN])
+
+
+def _summary(out: Console, figures: dict[str, Any]) -> None:
+    cards, due, reviews, retention, streak = (
+        figures[key] for key in ("cards", "due", "reviews", "retention", "streak")
+    )
+    deck = [styled("deck ", figures["deck"])] if figures.get("deck") else []
+    _flow(out, [styled(("mlsflash stats", "bold")), styled(f"study day {figures['today']}"), *deck])
+    _flow(out, [
+        styled("Due today ", (str(due["today"]), "bold"), f" (overdue {due['overdue']})"),
+        styled(f"tomorrow {due['tomorrow']}"),
+    ])
+    _flow(out, [
+        styled(f"Reviewed today {reviews['today']} ({duration(reviews['seconds_today'])})"),
+        styled(f"7 days {reviews['last_7_days']}"),
+        styled(f"30 days {reviews['last_30_days']} ({duration(reviews['seconds_last_30_days'])})"),
+    ])
+    stages = ("learning", "young", "mature", "suspended", "retired")
+    _flow(out, [styled(f"Cards {cards['total']}: new {cards['new']}"), *(styled(f"{stage} {cards[stage]}") for stage in stages)])
+    _flow(out, [
+        styled(f"Retention 7d {_percent(retention['last_7_days'])}"),
+        styled(f"30d {_percent(retention['last_30_days'])}"),
+        styled(f"mature 30d {_percent(retention['mature_last_30_days'])}"),
+        styled(f"streak {streak['current']} day(s), longest {streak['longest']}"),
+    ])
+
+
+def _flow(out: Console, pieces: Sequence[Text], separator: str = " · ", indent: str = "  ") -> None:
+    """Pieces joined by `separator`, starting a new (indented) line between pieces rather than
+    letting the terminal break one in the middle."""
+    from rich.text import Text
+
+    line = Text()
+    for piece in pieces:
+        if line and line.cell_len + len(separator) + piece.cell_len > out.width:
+            out.print(line)
+            line = Text(indent)
+        elif line:
+            line.append(separator)
+        line.append_text(piece)
+    out.print(line)
+
+
+def _heading(out: Console, title: str, detail: str = "") -> None:
+    _flow(out, [styled((title, "bold")), *([styled(detail)] if detail else [])], separator=" ")
 
 
 def duration(seconds: int) -> str:
@@ -183,23 +309,26 @@ def _forecast_chart(out: Console, forecast: list[dict[str, Any]], height: int = 
 
     counts = [day["due"] for day in forecast]
     peak = max(counts, default=0)
-    out.print(styled((f"Due in the next {len(counts)} days", "bold"), f" (peak {peak}, total {sum(counts)})"))
+    _heading(out, f"Due in the next {len(counts)} days", f"(peak {peak}, total {sum(counts)})")
     if peak == 0:
         out.print("  nothing scheduled")
         return
+    cell = 2 if out.width >= _LABEL + 2 * len(counts) else 1  # one column a day on a narrow terminal
     steps = len(_BLOCKS) - 1
     for row in range(height, 0, -1):
-        line = Text(f"{peak if row == height else '':>5} ")
+        line = Text(f"{peak if row == height else '':>{_LABEL - 1}} ")
         for count in counts:
             filled = count * height * steps / peak - (row - 1) * steps
             level = max(0, min(steps, round(filled)))
             if count and row == 1 and level == 0:
                 level = 1  # a day with cards never looks empty
-            line.append(_BLOCKS[level] * 2, style="cyan")
+            line.append(_BLOCKS[level] * cell, style="cyan")
         out.print(line)
-    axis = "".join(f"{'|' if index % 7 == 0 else ' '} " for index in range(len(counts)))
-    out.print(f"{'':>5} {axis}")
-    out.print(f"{'':>5} today{'':>9}+7d{'':>11}+14d{'':>10}+21d{'':>10}+28d")
+    out.print(" " * _LABEL + "".join(("|" if index % 7 == 0 else " ").ljust(cell) for index in range(len(counts))))
+    marks = ""
+    for week, mark in enumerate(_FORECAST_MARKS):
+        marks = marks.ljust(week * 7 * cell) + mark
+    out.print(" " * _LABEL + marks)
 
 
 def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks: int = 26) -> None:
@@ -207,15 +336,16 @@ def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks
 
     from rich.text import Text
 
+    weeks = max(1, min(weeks, (out.width - _LABEL) // 2))  # fewer weeks, never a wrapped row
     today = date.fromisoformat(today_iso)
-    by_day = {entry["date"]: entry["reviews"] for entry in calendar}
-    peak = max(by_day.values(), default=0)
     last_monday = today - timedelta(days=today.weekday())
     first_monday = last_monday - timedelta(weeks=weeks - 1)
-    out.print(styled((f"Reviews, last {weeks} weeks", "bold"), f" ({sum(by_day.values())} answers, busiest day {peak})"))
+    by_day = {entry["date"]: entry["reviews"] for entry in calendar if entry["date"] >= first_monday.isoformat()}
+    peak = max(by_day.values(), default=0)
+    _heading(out, f"Reviews, last {weeks} weeks", f"({sum(by_day.values())} answers, busiest day {peak})")
     styles = ("dim", "green", "green", "bold green", "bold green")
     for weekday, label in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        line = Text(f"  {label:<4}")
+        line = Text(f"  {label:<{_LABEL - 2}}")
         for week in range(weeks):
             day = first_monday + timedelta(weeks=week, days=weekday)
             if day > today:
@@ -225,59 +355,175 @@ def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks
             level = 0 if count == 0 else min(4, 1 + (count * 4 - 1) // max(peak, 1))
             line.append(_HEAT[level] + " ", style=styles[level])
         out.print(line)
-    out.print(f"  {'':<4}{first_monday.isoformat():<{weeks * 2 - 10}}{today.isoformat()}")
+    if weeks * 2 >= 22:
+        out.print(" " * _LABEL + f"{first_monday.isoformat():<{weeks * 2 - 10}}{today.isoformat()}")
 
 
-def _topic_table(out: Console, topics: list[dict[str, Any]]) -> None:
+# Figure columns of the deck and topic tables; a narrow view keeps the ones that rank topics.
+_FIGURES = ("cards", "seen", "mature", "retain", "recall", "EF", "due")
+_KEY_COLUMNS = ("retain", "EF", "due")
+
+
+def _figure_cells(row: dict[str, Any], headers: Sequence[str]) -> list[str]:
+    total = row["total"] or 1
+    cells = {
+        "cards": str(row["total"]),
+        "seen": f"{row['seen'] / total:.0%}",
+        "mature": f"{row['mature'] / total:.0%}",
+        "retain": _percent(row["retention_30d"]),
+        "recall": _percent(row.get("mean_recall")),
+        "EF": _easiness(row["mean_easiness"]),
+        "due": str(row["due"]),
+    }
+    return [cells[header] for header in headers]
+
+
+def _named_table(
+    out: Console, name_header: str, rows: Sequence[tuple[Sequence[str], list[str]]], headers: Sequence[str]
+) -> None:
+    """A table of names (each a path of parts, outermost first) and right-aligned figures, whose
+    name column gets the width the figures leave and shortens names to it."""
     from rich.table import Table
 
-    if not topics:
-        out.print("No cards yet. Import notes with: mlsflash import NOTES.md (or --bundled)")
-        return
-    out.print(styled(("By topic", "bold")))
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("deck › topic", overflow="fold", ratio=1)
-    for column in ("cards", "seen", "mature", "retain", "recall", "EF", "due"):
-        table.add_column(column, justify="right", no_wrap=True)
-    for topic in topics:
-        total = topic["total"] or 1
-        name = f"{topic['deck']} › {topic['topic']}" if topic["topic"] else topic["deck"]
-        table.add_row(
-            styled(name),
-            str(topic["total"]),
-            f"{topic['seen'] / total:.0%}",
-            f"{topic['mature'] / total:.0%}",
-            _percent(topic["retention_30d"]),
-            _percent(topic.get("mean_recall")),
-            "-" if topic["mean_easiness"] is None else f"{topic['mean_easiness']:.2f}",
-            str(topic["due"]),
-        )
+    narrow = out.width < _NARROW
+    gap = 1 if narrow else 2
+    widths = [max(len(header), *(len(cells[index]) for _, cells in rows)) for index, header in enumerate(headers)]
+    name_width = max(8, out.width - sum(widths) - gap * len(widths))
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=narrow, padding=(0, 1))
+    table.add_column(name_header, no_wrap=True, overflow="ellipsis", max_width=name_width)
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True)
+    for parts, cells in rows:
+        table.add_row(styled(shorten(parts, name_width)), *cells)
     out.print(table)
+
+
+def _columns(out: Console) -> tuple[str, ...]:
+    return _KEY_COLUMNS if out.width < _NARROW else _FIGURES
+
+
+def _deck_table(out: Console, decks: Sequence[dict[str, Any]], *, single: bool) -> None:
+    headers = _columns(out)
+    shown = decks[:DECKS_SHOWN]
+    _heading(out, "Deck" if single else "Decks", "" if len(shown) == len(decks) else f"({len(shown)} of {len(decks)})")
+    _named_table(out, "deck", [([deck["deck"]], _figure_cells(deck, headers)) for deck in shown], headers)
+    if len(shown) < len(decks):
+        out.print(f"  + {len(decks) - len(shown)} more: mlsflash decks, or stats --deck NAME")
+
+
+def _topic_table(
+    out: Console, figures: dict[str, Any], topics: Sequence[dict[str, Any]], *, every_topic: bool
+) -> None:
+    everything = figures["topics"]
+    seen = sum(1 for topic in everything if topic["seen"])
+    if every_topic:
+        _heading(out, "Topics", f"(all {len(everything)}, weakest first, unseen last)")
+    else:
+        _heading(out, "Weakest topics", f"({len(topics)} of {seen} seen · all {len(everything)}: --topics)")
+    if not topics:
+        out.print("  none seen yet: answer some cards first")
+        return
+    # on a narrow terminal the deck would crowd out the topic; the deck table is just above
+    with_deck = len({topic["deck"] for topic in everything}) > 1 and out.width >= _NARROW
+    headers = _columns(out)
+    rows = [
+        ([topic["deck"]] * with_deck + [part for part in topic["topic"].split(CONTEXT_SEPARATOR) if part],
+         _figure_cells(topic, headers))
+        for topic in topics
+    ]
+    _named_table(out, "deck › topic" if with_deck else "topic", rows, headers)
 
 
 def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
+    """Front, EF, lapses, predicted recall today and `file:line`; on a narrow terminal lapses go
+    and the source goes under the front."""
     from rich.table import Table
 
-    out.print(styled(("Hardest cards", "bold"), " (rewrite their notes)"))
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("card", overflow="fold", ratio=1)
+    narrow = out.width < _NARROW
+    _heading(out, "Hardest cards", "(rewrite their notes)")
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=narrow)
+    if narrow:
+        source_width, figures_width = 0, len("1.30") + len("recall") + 2
+    else:
+        source_width = min(max(cell_len(_source(card["source"], out.width)) for card in hardest), max(28, out.width // 3))
+        figures_width = len("1.30") + len("lapses") + len("recall") + source_width + 4 * 2
+    card_width = max(8, out.width - figures_width)
+    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=card_width)
     table.add_column("EF", justify="right", no_wrap=True)
-    table.add_column("lapses", justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("lapses", justify="right", no_wrap=True)
     table.add_column("recall", justify="right", no_wrap=True)
-    table.add_column("source", overflow="fold", max_width=28)
+    if not narrow:
+        table.add_column("source", no_wrap=True)
     for card in hardest:
-        label = card["front"] + (" [leech]" if card["leech"] else "")
-        source = f"{_short_path(card['source']['file'])}:{card['source']['line']}"
-        table.add_row(
-            styled(label), f"{card['easiness']:.2f}", str(card["lapses"]), _percent(card.get("recall")), styled(source)
-        )
+        label = styled(card["front"] + (" [leech]" if card["leech"] else ""))
+        label.truncate(card_width, overflow="ellipsis")
+        ef, recall = f"{card['easiness']:.2f}", _percent(card.get("recall"))
+        if narrow:
+            table.add_row(label, ef, recall)
+            table.add_row(styled(("  " + _source(card["source"], card_width - 2), "dim")), "", "")
+        else:
+            table.add_row(label, ef, str(card["lapses"]), recall, styled(_source(card["source"], source_width)))
     out.print(table)
 
 
-def _short_path(path: str) -> str:
+def _source(source: dict[str, Any], width: int) -> str:
+    """`file:line`, the file's name shortened from the left so the line number always shows."""
     from pathlib import Path
 
-    return Path(path).name
+    line = f":{source['line']}"
+    return shorten([Path(source["file"]).name], max(1, width - len(line))) + line
+
+
+def shorten(parts: Sequence[str], width: int) -> str:
+    """`a › b › c` in at most `width` cells, keeping the most specific (last) part: the outer
+    parts are cut short with `…` first, then dropped, then the last part loses its start."""
+    parts = [part for part in parts if part] or [""]
+    for dropped in range(len(parts)):
+        lead, kept = (["…"] if dropped else []), parts[dropped:]
+        text = CONTEXT_SEPARATOR.join(lead + kept)
+        excess = cell_len(text) - width
+        if excess <= 0:
+            return text
+        first = kept[0]
+        if len(kept) > 1 and cell_len(first) - excess - 1 >= 3:  # a stub of 3 still says something
+            return CONTEXT_SEPARATOR.join(lead + [_cut_right(first, cell_len(first) - excess)] + kept[1:])
+    return _cut_left(parts[-1], width)
+
+
+def _cut_right(text: str, width: int) -> str:
+    """`text` in `width` cells ending with `…`."""
+    kept, used = [], 1
+    for character in text:
+        used += cell_len(character)
+        if used > width:
+            break
+        kept.append(character)
+    return "".join(kept).rstrip() + "…"
+
+
+def _cut_left(text: str, width: int) -> str:
+    """`…` then the end of `text`, in `width` cells, starting at a word when that keeps most of it."""
+    if cell_len(text) <= width:
+        return text
+    kept: list[str] = []
+    used = 1
+    for character in reversed(text):
+        used += cell_len(character)
+        if used > width:
+            break
+        kept.append(character)
+    tail = "".join(reversed(kept))
+    word = tail.find(" ")
+    if 0 <= word and cell_len(tail[word + 1 :]) * 3 >= width * 2 - 3:
+        tail = tail[word + 1 :]
+    return "…" + tail
+
+
+def cell_len(text: str) -> int:
+    from rich.cells import cell_len as measure
+
+    return measure(text)
 
 
 

@@ -13,7 +13,7 @@ from mlsflash.cli.app import command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
     from mlsflash.cli.review_ui import ReviewUI
-    from mlsflash.session import ReviewSession
+    from mlsflash.session import QueueCard, ReviewSession
 
 
 @command("review")
@@ -27,7 +27,7 @@ def review_command(
     new: Optional[int] = typer.Option(None, "--new", min=0, metavar="N", help="New cards allowed today, for this run."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="At most N scheduled cards this session."),
 ) -> None:
-    """Today's session: Space reveals, 0-5 grades, u undo, s skip, q quit, ? keys."""
+    """Today's session: Space reveals, 0-5 grades, u undo, b bury, ! suspend, e edit, q quit, ? keys."""
     from mlsflash import catalog, clock, importer, settings
     from mlsflash.cli.review_ui import KeyUI, LineUI
     from mlsflash.session import ReviewSession
@@ -60,7 +60,7 @@ def _run_to_the_end(session: ReviewSession, ui: ReviewUI) -> None:
     endings = _Endings()
     endings.install()
     try:
-        _run(session, ui, endings)
+        finished = _run(session, ui, endings)
     except KeyboardInterrupt:
         _summary(session, ui, interrupted=True)
         raise typer.Exit(130) from None
@@ -74,17 +74,18 @@ def _run_to_the_end(session: ReviewSession, ui: ReviewUI) -> None:
         raise storage_error(session.store.path, error) from None
     finally:
         endings.uninstall()
-    _summary(session, ui)
+    _summary(session, ui, finished=finished)
 
 
-def _summary(session: ReviewSession, ui: ReviewUI, *, interrupted: bool = False) -> None:
+def _summary(session: ReviewSession, ui: ReviewUI, *, interrupted: bool = False, finished: bool = False) -> None:
     try:
-        ui.show_summary(session.summary(), interrupted=interrupted)
+        ui.show_summary(session.summary(finished=finished), interrupted=interrupted)
     except OSError:  # the terminal is gone (SIGHUP): the answers are committed all the same
         pass
 
 
-def _run(session: ReviewSession, ui: ReviewUI, endings: _Endings) -> None:
+def _run(session: ReviewSession, ui: ReviewUI, endings: _Endings) -> bool:
+    """The session loop; True when it ran out of cards, False when the learner quit."""
     from mlsflash.model import Grade
     from mlsflash.session import CardLeftReview
 
@@ -96,15 +97,27 @@ def _run(session: ReviewSession, ui: ReviewUI, endings: _Endings) -> None:
             if again:
                 _undo(session, ui)
                 continue
-            return
+            return True
         shown_at = time.monotonic()
         with endings.waiting():
-            action = ui.ask(card, session.counts(), can_undo=session.can_undo, idle=session.when_idle)
+            action = ui.ask(
+                card, session.counts(), can_undo=session.can_undo, idle=session.when_idle,
+                preview=session.preview(card),
+            )
         if action == "q":
-            return
-        if action == "s":
+            return False
+        if action in ("s", "b"):
             session.skip(card)
-            ui.note(f"Skipped until tomorrow: {card.front}")
+            ui.note(f"{'Skipped' if action == 's' else 'Buried'} until tomorrow: {card.front}")
+        elif action == "!":
+            try:
+                session.suspend(card)
+            except CardLeftReview as gone:
+                ui.note(gone.message)
+                continue
+            ui.note(f"Suspended: {card.front} (u undoes it; mlsflash unsuspend {card.id} brings it back later)")
+        elif action == "e":
+            _edit(session, ui, card)
         elif action == "u":
             _undo(session, ui)
         else:
@@ -114,6 +127,29 @@ def _run(session: ReviewSession, ui: ReviewUI, endings: _Endings) -> None:
                 ui.note(gone.message)
                 continue
             ui.show_result(result, session.today)
+
+
+def _edit(session: ReviewSession, ui: ReviewUI, card: QueueCard) -> None:
+    """Open the card's note in the editor, re-import its file, show the card as it now reads;
+    an error (no editor, a file that no longer imports) is shown and the session goes on."""
+    from pathlib import Path
+
+    from mlsflash import editing, importer
+    from mlsflash.errors import MlsflashError
+
+    session.show_again(card.id)
+    try:
+        if card.source_file.startswith(importer.BUNDLED_PREFIX):
+            importer.reimport_source(session.store, card.source_file)  # refuses, saying why
+        editing.edit_at(Path(card.source_file), card.source_line)
+        report = importer.reimport_source(session.store, card.source_file)
+    except MlsflashError as error:
+        ui.note(f"Error: {error.message}" + (f" (Hint: {error.hint})" if error.hint else ""))
+        return
+    changes = ", ".join(
+        f"{report.total(name)} {name}" for name in ("added", "updated", "moved", "retired", "revived") if report.total(name)
+    )
+    ui.note(f"Re-imported {report.files[0].path}: {changes or 'no change'}")
 
 
 def _undo(session: ReviewSession, ui: ReviewUI) -> None:

@@ -18,6 +18,9 @@ def stats_command(
         "easiness", "--hardest-by", metavar="RANK",
         help="Rank the hardest cards by easiness (lowest EF) or recall (lowest predicted recall today).",
     ),
+    all_topics: bool = typer.Option(
+        False, "--topics", help="List every topic, weakest first [default: the 10 weakest]."
+    ),
 ) -> None:
     """Due today and the next 30 days, retention, streaks, weak topics, hardest cards."""
     import json
@@ -41,4 +44,5 @@ def stats_command(
         return
     from mlsflash.cli import render
 
-    render.stats_view(render.console(), figures)
+    topics = stats.every_topic(figures["topics"]) if all_topics else stats.weakest_topics(figures["topics"])
+    render.stats_view(render.console(), figures, topics, every_topic=all_topics)

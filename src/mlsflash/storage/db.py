@@ -28,6 +28,7 @@ REVISIONS: tuple[str, ...] = (
     "0006_deck_identity",
     "0007_memory_state",
     "0008_definition_index",
+    "0009_two_level_topic",
     "0010_exam",
 )
 HEAD_REVISION = REVISIONS[-1]
@@ -190,6 +191,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     from sqlalchemy import create_engine, event
 
     from mlsflash import textsearch
+    from mlsflash.model import TOPIC_FUNCTION, topic_of_json
 
     if read_only:
         from sqlalchemy.pool import QueuePool
@@ -212,6 +214,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         textsearch.register(dbapi_connection)
+        dbapi_connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
@@ -254,9 +257,13 @@ def upgrade_schema(engine: Engine) -> None:
 
 
 def backup_path(path: Path) -> Path:
-    """`mlsflash.db.backup-YYYYMMDD-HHMMSS` beside the database."""
+    """`mlsflash.db.backup-YYYYMMDD-HHMMSS` beside the database, `-2`, `-3`... when that name is
+    taken (two backups in one second, or a fixed MLSFLASH_NOW): a backup is never overwritten."""
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    return path.with_name(f"{path.name}.backup-{stamp}")
+    target, number = path.with_name(f"{path.name}.backup-{stamp}"), 2
+    while target.exists():
+        target, number = path.with_name(f"{path.name}.backup-{stamp}-{number}"), number + 1
+    return target
 
 
 def backup(engine: Engine, source: Path, target: Path) -> Path:

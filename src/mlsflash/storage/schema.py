@@ -70,7 +70,7 @@ class Card(Base):
     buried_on: Mapped[str | None] = mapped_column(String, nullable=True)  # skipped: hidden this study day
     created_at: Mapped[str] = mapped_column(String)
     updated_at: Mapped[str] = mapped_column(String)
-    # Added by revision 0004, hence last: context[0], the top-level heading stats group by.
+    # Added by revision 0004, hence last: model.topic_of(context), what stats group by (two levels since 0009).
     topic: Mapped[str] = mapped_column(String, default="", server_default="")
     # Added by revision 0007: the FSRS memory state, kept under either scheduler; NULL while new.
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)
