@@ -317,3 +317,18 @@ def test_mock_in_a_terminal_submits_itself_when_time_runs_out(terminal) -> None:
     child.close()
     db = Path(terminal["MLSFLASH_DB"])
     assert rows(db, "SELECT timed_out, answered FROM mock_exams") == [(1, 1)]
+
+
+def test_a_mapped_topic_goes_with_its_deck_deleted_or_emptied(tmp_path, run) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.md").write_text("# Alpha\n\n## Odds\n\n* **One** - first thing\n* **Two** - second thing\n",
+                                encoding="utf-8")
+    (notes / "b.md").write_text("# Beta\n\n## Ends\n\n* **Three** - third thing\n", encoding="utf-8")
+    run("import", notes)
+    run("exam", "map", "Odds", "2")
+    run("exam", "map", "Ends", "3")
+    (notes / "a.md").unlink()
+    run("import", notes)  # deck Alpha is left empty and goes, its map with it
+    run("decks", "--delete", "Beta", "--yes")
+    assert run("check").stdout.startswith("OK")

@@ -99,6 +99,8 @@ def delete_deck(store: Store, name: str) -> DeckContents:
         for statement in (
             "DELETE FROM reviews WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
             "DELETE FROM cards WHERE deck_id = ?",
+            "DELETE FROM exam_topic_map WHERE deck_id = ?",
+            "DELETE FROM exam_declarations WHERE source_file IN (SELECT path FROM source_files WHERE deck_id = ?)",
             "DELETE FROM source_files WHERE deck_id = ?",
             "DELETE FROM decks WHERE id = ?",
         ):

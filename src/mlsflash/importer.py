@@ -925,10 +925,12 @@ def _forget_gone(connection: Connection, gone: set[str]) -> None:
 
         connection.exec_driver_sql("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
         exam.forget_declarations(connection, gone)
-    connection.exec_driver_sql(
-        "DELETE FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
+    empty = (
+        "SELECT id FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
         "AND NOT EXISTS (SELECT 1 FROM source_files WHERE source_files.deck_id = decks.id)"
     )
+    connection.exec_driver_sql(f"DELETE FROM exam_topic_map WHERE deck_id IN ({empty})")
+    connection.exec_driver_sql(f"DELETE FROM decks WHERE id IN ({empty})")
 
 
 def _remembered(connection: Connection, source: str) -> Row | None:
