@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -332,3 +333,24 @@ def test_a_mapped_topic_goes_with_its_deck_deleted_or_emptied(tmp_path, run) -> 
     run("import", notes)  # deck Alpha is left empty and goes, its map with it
     run("decks", "--delete", "Beta", "--yes")
     assert run("check").stdout.startswith("OK")
+
+
+def test_a_pair_confused_twice_shows_in_review_and_stats(tmp_path, run, env) -> None:
+    notes = tmp_path / "n.md"
+    notes.write_text("# D\n\n## Streams\n\n" + "".join(
+        f"* **Term {name}** - meaning of the {name} service\n" for name in ("alpha", "beta", "gamma", "delta", "eps")
+    ), encoding="utf-8")
+    run("import", notes)
+    asked = probe(run, "--count", "1", "--seed", "1")
+    right = _right_letters(env, asked)[0]
+    wrong = next(letter for letter in "abcd" if letter != right)
+    for _ in range(2):
+        run("exam", "practice", "--count", "1", "--seed", "1", input=f"{wrong}\n")
+    (pair,) = rows(env, "SELECT DISTINCT card_id, confused_with FROM exam_confusions "
+                        "WHERE id > (SELECT min(id) FROM exam_confusions)")
+    fronts = dict(rows(env, "SELECT id, front_plain FROM cards"))
+    shown = run("review", "--new", "10", input="5\n" * 10).stdout
+    assert f"often confused with: {fronts[pair[1]]}" in shown
+    figures = json.loads(run("stats", "--json").stdout)
+    assert {(c["card"], c["other"]) for c in figures["confusions"] if c["times"] >= 2} == {tuple(sorted(pair))}
+    assert re.search(r"confused [23]x: Term \w+ ↔ Term \w+", run("stats").stdout)  # (the probe may add one)

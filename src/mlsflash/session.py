@@ -19,7 +19,7 @@ import json
 import sqlite3
 import time
 from collections import deque, namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
@@ -101,6 +101,7 @@ class QueueCard:
     state: ReviewState
     kind: str  # new | due | redrill
     direction: Direction = Direction.FORWARD
+    confused_with: tuple[str, ...] = ()  # fronts of cards mixed up with it in exam practice
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,16 @@ class ReviewSession:
     # meanwhile by another process are dropped. Re-drills come from today's reviews.
 
     def next_card(self) -> QueueCard | None:
+        card = self._next_card()
+        if card is None:
+            return None
+        from mlsflash import exam
+
+        with self.store.read() as connection:
+            confused = exam.confused_with(connection, card.id)
+        return replace(card, confused_with=tuple(confused)) if confused else card
+
+    def _next_card(self) -> QueueCard | None:
         with self.store.read() as connection:
             if self._show_first is not None:
                 card_id, self._show_first = self._show_first, None

@@ -88,14 +88,30 @@ def collect(
                 ),
             }
             recall = _recall_groups(connection, where, params)
+            figures["confusions"], figures["mock_exams"] = _exam_figures(connection)
         figures["reviews"], figures["retention"] = reviews.result()
         figures["calendar"] = calendar.result()
         figures["decks"] = _per_deck(groups, retention.result())
         figures["topics"] = _per_topic(groups, retention.result())
         _add_mean_recall(figures["decks"], figures["topics"], recall)
     order = ("today", "deck", "cards", "due", "forecast", "reviews", "retention", "streak", "calendar",
-             "decks", "topics", "hardest")
+             "decks", "topics", "hardest", "confusions", "mock_exams")
     return {key: figures[key] for key in order}
+
+
+CONFUSIONS_SHOWN = 10
+
+
+def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The pairs of cards most often mixed up in exam practice, and every mock exam's result."""
+    from mlsflash import exam
+
+    pairs = [
+        {"card": pair.card_id, "front": pair.front, "other": pair.other_id, "other_front": pair.other_front,
+         "times": pair.times}
+        for pair in exam.confusions(connection, limit=CONFUSIONS_SHOWN)
+    ]
+    return pairs, exam.mock_history(connection)
 
 
 def _params(today: date, deck_id: int | None) -> dict[str, Any]:

@@ -252,6 +252,18 @@ def stats_view(out: Console, figures: dict[str, Any], topics: Sequence[dict[str,
     if figures["hardest"]:
         out.print()
         _hardest_table(out, figures["hardest"][:HARDEST_SHOWN])
+    _exam_lines(out, figures)
+
+
+def _exam_lines(out: Console, figures: dict[str, Any]) -> None:
+    """Exam practice, when there is some: the pairs most confused, the last mocks."""
+    for pair in figures.get("confusions", [])[:3]:
+        out.print(styled(("confused ", "bold"), f"{pair['times']}x: ", pair["front"], " ↔ ", pair["other_front"]),
+                  overflow="ellipsis", no_wrap=True)
+    mocks = figures.get("mock_exams", [])
+    if mocks:
+        shown = " · ".join(f"{m['day']} {m['score']} {'pass' if m['passed'] else 'fail'}" for m in mocks[-3:])
+        out.print(styled(("mock exams ", "bold"), f"{len(mocks)}: ", shown), overflow="ellipsis", no_wrap=True)
 
 
 def _summary(out: Console, figures: dict[str, Any]) -> None:

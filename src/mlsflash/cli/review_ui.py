@@ -234,6 +234,8 @@ class LineUI:
         for extra in answer[1:]:
             self._print(f"   {extra}")
         self._print(f"   ({source_of(result.card)})")
+        if result.card.confused_with:
+            self._print(f"   often confused with: {', '.join(result.card.confused_with)}")
         self._print(result_line(result, today))
         self._print()
 
@@ -416,8 +418,10 @@ class KeyUI:
             return [render.styled((NARROW_FRONT_HINT if narrow else FRONT_HINT, "dim"))]
         pager, keys = (NARROW_PAGER_HINT, NARROW_BACK_HINT) if narrow else (PAGER_HINT, BACK_HINT)
         first, *more = grade_lines(grade_line(screen.preview, narrow=narrow), self._console.size.width)
+        confused = [render.styled(("often confused with: ", "yellow"), ", ".join(screen.card.confused_with))]
         return [
             render.styled((source_of(screen.card), "dim")),
+            *(confused if screen.card.confused_with else []),
             render.styled(("grade:", "bold"), first[len("grade:") :]),
             *(render.styled(line) for line in more),
             render.styled(((pager if paged else "") + keys, "dim")),
