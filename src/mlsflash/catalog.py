@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from mlsflash import states
 from mlsflash.errors import MlsflashError
-from mlsflash.textsearch import SHOWS_FUNCTION
 from mlsflash.states import Status, UserStatus
+from mlsflash.textsearch import SHOWS_FUNCTION
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -200,7 +200,9 @@ def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int
         rows = dict(connection.execute(select(Card.id, Card.status).where(Card.id.in_(wanted))).all())
         missing = [card_id for card_id in wanted if card_id not in rows]
         if missing:
-            raise MlsflashError(f"no card with id {', '.join(missing)}", hint="find ids with: mlsflash cards --search TEXT")
+            raise MlsflashError(
+                f"no card with id {', '.join(missing)}", hint="find ids with: mlsflash cards --search TEXT"
+            )
         retired = [card_id for card_id in wanted if rows[card_id] == Status.RETIRED]
         if retired:
             raise MlsflashError(f"card {', '.join(retired)} is retired (its bullet left the notes)")

@@ -23,7 +23,9 @@ def editor_command() -> list[str]:
         found = shutil.which(name)
         if found:
             return [found]
-    raise MlsflashError("no editor found (VISUAL and EDITOR are unset; no nano, no vi)", hint="export EDITOR=your-editor")
+    raise MlsflashError(
+        "no editor found (VISUAL and EDITOR are unset; no nano, no vi)", hint="export EDITOR=your-editor"
+    )
 
 
 def edit_at(path: Path, line: int) -> None:

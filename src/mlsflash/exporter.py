@@ -30,10 +30,21 @@ def to_csv(records: Sequence[dict[str, Any]]) -> str:
     for record in records:
         writer.writerow(
             [
-                record["id"], record["deck"], " › ".join(record["context"]), record["front"], record["back"],
-                record["direction"], record["source"]["file"], record["source"]["line"], record["status"],
-                record["repetitions"], f"{record['easiness']:.2f}", record["interval"], record["due"] or "",
-                record["lapses"], *(_blank_if_none(record[key]) for key in ("stability", "difficulty", "retrievability")),
+                record["id"],
+                record["deck"],
+                " › ".join(record["context"]),
+                record["front"],
+                record["back"],
+                record["direction"],
+                record["source"]["file"],
+                record["source"]["line"],
+                record["status"],
+                record["repetitions"],
+                f"{record['easiness']:.2f}",
+                record["interval"],
+                record["due"] or "",
+                record["lapses"],
+                *(_blank_if_none(record[key]) for key in ("stability", "difficulty", "retrievability")),
             ]
         )
     return buffer.getvalue()
@@ -49,7 +60,9 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     new file gets the mode the umask gives any new file (mkstemp alone would make it 0600)."""
     target = Path(path)
     if target.is_dir():
-        raise MlsflashError(f"cannot export to {target}: it is a folder", hint=f"give a file name, such as {target / 'cards.json'}")
+        raise MlsflashError(
+            f"cannot export to {target}: it is a folder", hint=f"give a file name, such as {target / 'cards.json'}"
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -79,7 +79,7 @@ def replayed_memory(
     replayed = [card_id for card_id, _ in cards if card_id in logs]
     starts = [scheduler.current_memory(logs[card_id].first_before, parameters) for card_id in replayed]
     states = memory.replay([logs[card_id].history() for card_id in replayed], starts, parameters)
-    result = dict(zip(replayed, states))
+    result = dict(zip(replayed, states, strict=True))
     for card_id, state in cards:
         if card_id not in result:
             result[card_id] = memory.from_sm2(state.easiness, state.interval, parameters)

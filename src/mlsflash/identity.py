@@ -258,7 +258,7 @@ def _nearest(
 
     if len(indexes) * len(cards) > _NEAREST_LIMIT * _NEAREST_LIMIT:
         ordered = sorted(cards, key=lambda card: (card.source_file, card.position))
-        return list(zip(indexes, ordered))
+        return list(zip(indexes, ordered, strict=False))  # more of one side: the rest stay open
     ranked = sorted((distance(index, card), index, number) for index in indexes for number, card in enumerate(cards))
     used_indexes: set[int] = set()
     used_cards: set[int] = set()

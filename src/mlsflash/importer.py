@@ -525,9 +525,9 @@ class Parsing:
         self._futures = [self._pool.submit(parse_chunk, chunk) for _, chunk in self._jobs]
 
     def results(self) -> dict[str, ParsedNotes]:
-        from mlsflash.parser import merge_chunks, parse_notes
-
         from concurrent.futures.process import BrokenProcessPool
+
+        from mlsflash.parser import merge_chunks, parse_notes
 
         by_file: dict[str, list[Any]] = {}
         try:

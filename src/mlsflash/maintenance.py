@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import enum
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,28 +21,55 @@ def _quoted(values: type[enum.Enum]) -> str:
 
 # (description, SQL counting the rows that break it)
 INVARIANTS: tuple[tuple[str, str], ...] = (
-    ("reviews that point at no card", "SELECT count(*) FROM reviews r LEFT JOIN cards c ON c.id = r.card_id WHERE c.id IS NULL"),
-    ("cards that belong to no deck", "SELECT count(*) FROM cards c LEFT JOIN decks d ON d.id = c.deck_id WHERE d.id IS NULL"),
+    (
+        "reviews that point at no card",
+        "SELECT count(*) FROM reviews r LEFT JOIN cards c ON c.id = r.card_id WHERE c.id IS NULL",
+    ),
+    (
+        "cards that belong to no deck",
+        "SELECT count(*) FROM cards c LEFT JOIN decks d ON d.id = c.deck_id WHERE d.id IS NULL",
+    ),
     ("cards with easiness below 1.30", "SELECT count(*) FROM cards WHERE easiness < 130"),
-    ("cards with a negative repetition count, interval or lapse count",
-     "SELECT count(*) FROM cards WHERE repetitions < 0 OR interval < 0 OR lapses < 0"),
-    ("new cards (no due date) that carry a schedule",
-     "SELECT count(*) FROM cards WHERE due IS NULL AND (repetitions != 0 OR interval != 0)"),
-    ("scheduled cards with an interval below one day", "SELECT count(*) FROM cards WHERE due IS NOT NULL AND interval < 1"),
-    ("cards with an unknown status or direction",
-     f"SELECT count(*) FROM cards WHERE status NOT IN ({_quoted(Status)}) OR direction NOT IN ({_quoted(Direction)})"),
-    ("reviews with a grade outside 0-5 or an unknown kind",
-     f"SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ({_quoted(ReviewKind)})"),
-    ("cards whose topic is not the first two entries of their context",
-     f"SELECT count(*) FROM cards WHERE topic != {TOPIC_FUNCTION}(context)"),
-    ("reviews whose deck or topic is not their card's",
-     "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.deck_id != c.deck_id OR r.topic != c.topic"),
-    ("live cards sharing one identity key in one deck",
-     "SELECT count(*) FROM (SELECT 1 FROM cards WHERE status != 'retired' GROUP BY deck_id, identity "
-     "HAVING count(*) > 1)"),
-    ("live cards that repeat another's deck, context and front",
-     "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM cards WHERE status != 'retired' "
-     "GROUP BY deck_id, context, front HAVING count(*) > 1)"),
+    (
+        "cards with a negative repetition count, interval or lapse count",
+        "SELECT count(*) FROM cards WHERE repetitions < 0 OR interval < 0 OR lapses < 0",
+    ),
+    (
+        "new cards (no due date) that carry a schedule",
+        "SELECT count(*) FROM cards WHERE due IS NULL AND (repetitions != 0 OR interval != 0)",
+    ),
+    (
+        "scheduled cards with an interval below one day",
+        "SELECT count(*) FROM cards WHERE due IS NOT NULL AND interval < 1",
+    ),
+    (
+        "cards with an unknown status or direction",
+        f"SELECT count(*) FROM cards WHERE status NOT IN ({_quoted(Status)}) "
+        f"OR direction NOT IN ({_quoted(Direction)})",
+    ),
+    (
+        "reviews with a grade outside 0-5 or an unknown kind",
+        f"SELECT count(*) FROM reviews WHERE grade NOT BETWEEN 0 AND 5 OR kind NOT IN ({_quoted(ReviewKind)})",
+    ),
+    (
+        "cards whose topic is not the first two entries of their context",
+        f"SELECT count(*) FROM cards WHERE topic != {TOPIC_FUNCTION}(context)",
+    ),
+    (
+        "reviews whose deck or topic is not their card's",
+        "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id "
+        "WHERE r.deck_id != c.deck_id OR r.topic != c.topic",
+    ),
+    (
+        "live cards sharing one identity key in one deck",
+        "SELECT count(*) FROM (SELECT 1 FROM cards WHERE status != 'retired' GROUP BY deck_id, identity "
+        "HAVING count(*) > 1)",
+    ),
+    (
+        "live cards that repeat another's deck, context and front",
+        "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM cards WHERE status != 'retired' "
+        "GROUP BY deck_id, context, front HAVING count(*) > 1)",
+    ),
 )
 BUNDLED_PREFIX = "<bundled>/"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from mlsflash.model import Grade
 
@@ -108,7 +108,7 @@ def training_items(histories: Iterable[History]) -> list[FSRSItem]:
     answer is what the model must predict (as Anki builds them)."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
-    items = []
+    items: list[Any] = []
     for history in histories:
         reviews = [FSRSReview(rating(grade), days) for grade, days in history]
         items.extend(FSRSItem(reviews[: index + 1]) for index in range(1, len(reviews)) if history[index][1] > 0)

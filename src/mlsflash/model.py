@@ -6,8 +6,8 @@ import enum
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Sequence
 
 CONTEXT_SEPARATOR = " › "

@@ -307,7 +307,7 @@ def merge_chunks(chunks: Sequence[Chunk], results: Sequence[ChunkResult]) -> Par
     state guessed for it differs from the one parsed before it, or link references exist."""
     if len(results) > 1 and any(result.has_references for result in results):
         return None
-    for before, (chunk, result) in zip(results, list(zip(chunks, results))[1:]):
+    for before, chunk in zip(results, chunks[1:], strict=False):
         if before.ends_open or before.title != chunk.title:
             return None
         if tuple(entry for entry in before.headings if entry[0] < chunk.cut_level) != chunk.headings:

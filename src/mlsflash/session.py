@@ -24,7 +24,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
-from mlsflash import clock, scheduler, sm2, states
+from mlsflash import clock, scheduler, states
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, Grade, ReviewState
 from mlsflash.settings import Settings
@@ -590,7 +590,7 @@ def _all(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]
 
 @lru_cache(maxsize=32)
 def _row_type(names: tuple[str, ...]) -> Any:
-    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
+    return namedtuple("Row", names, rename=True)
 
 
 def _named_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Scheduler
@@ -48,11 +48,12 @@ _DECIMAL = re.compile(r"[0-9]?\.[0-9]{1,4}")
 
 
 def load(connection: Connection) -> Settings:
-    stored = dict(connection.exec_driver_sql("SELECT key, value FROM settings").all())
-    values = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
+    rows = connection.exec_driver_sql("SELECT key, value FROM settings").all()
+    stored: dict[str, str] = {str(key): str(value) for key, value in rows}
+    values: dict[str, Any] = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
     if PARAMETERS_KEY in stored:
         values["parameters"] = tuple(float(value) for value in json.loads(stored[PARAMETERS_KEY]))
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 def display(value: Value) -> str:

@@ -76,7 +76,7 @@ def collect(
         reviews = pool.submit(run, _reviews_and_retention)
         with store.read() as connection:
             groups = _groups(connection, where, params)
-            figures = {
+            figures: dict[str, Any] = {
                 "today": today.isoformat(),
                 "deck": deck,
                 "cards": _card_counts(groups, _retired(connection, where, params)),
@@ -290,7 +290,9 @@ def _groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> l
     )
 
 
-def _retention_groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[tuple[int, str], tuple[int, int]]:
+def _retention_groups(
+    connection: Connection, where: _Filter, params: dict[str, Any]
+) -> dict[tuple[int, str], tuple[int, int]]:
     """Scheduled answers of the last 30 days and how many passed, per (deck, topic)."""
     rows = _all(
         connection,
@@ -396,7 +398,9 @@ def _hardest_by_recall(connection: Connection, where: _Filter, params: dict[str,
     return _hardest_entries(rows)
 
 
-def _recall_groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> dict[tuple[str, str], tuple[float, int]]:
+def _recall_groups(
+    connection: Connection, where: _Filter, params: dict[str, Any]
+) -> dict[tuple[str, str], tuple[float, int]]:
     """Sum and count of today's predicted recall per (deck, topic), over scheduled live cards."""
     rows = _all(
         connection,

@@ -97,11 +97,18 @@ def cards_command(
     ctx: typer.Context,
     deck: Optional[str] = deck_option(),
     search: Optional[str] = typer.Option(
-        None, "--search", "-s", metavar="TEXT", callback=not_blank,
+        None,
+        "--search",
+        "-s",
+        metavar="TEXT",
+        callback=not_blank,
         help="Text shown in the front, back or context (any case, taken literally).",
     ),
     status: Optional[str] = typer.Option(
-        None, "--status", metavar="STATUS", help="new, learning, review, suspended or retired [default: all but retired]."
+        None,
+        "--status",
+        metavar="STATUS",
+        help="new, learning, review, suspended or retired [default: all but retired].",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the export schema)."),
 ) -> None:
@@ -111,7 +118,12 @@ def cards_command(
     from mlsflash.storage.db import Access
 
     records = catalog.card_records(
-        store_of(ctx, Access.READ), deck=deck, search=search, status=status, include_retired=False, **_recall_on_today(ctx)
+        store_of(ctx, Access.READ),
+        deck=deck,
+        search=search,
+        status=status,
+        include_retired=False,
+        **_recall_on_today(ctx),
     )
     if as_json:
         typer.echo(exporter.to_json(records), nl=False)
@@ -120,7 +132,12 @@ def cards_command(
 
 
 @command("suspend")
-def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank)) -> None:
+def suspend_command(
+    ctx: typer.Context,
+    ids: List[str] = typer.Argument(
+        ..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank
+    ),
+) -> None:
     """Take cards out of review until unsuspended."""
     from mlsflash import catalog
     from mlsflash.storage.db import Access
@@ -130,7 +147,12 @@ def suspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., met
 
 
 @command("unsuspend")
-def unsuspend_command(ctx: typer.Context, ids: List[str] = typer.Argument(..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank)) -> None:
+def unsuspend_command(
+    ctx: typer.Context,
+    ids: List[str] = typer.Argument(
+        ..., metavar="ID...", help="Card ids (mlsflash cards shows them).", callback=not_blank
+    ),
+) -> None:
     """Put suspended cards (leeches included) back into review."""
     from mlsflash import catalog
     from mlsflash.storage.db import Access

@@ -9,7 +9,7 @@ import json
 import random
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import typer
 
@@ -17,6 +17,9 @@ from mlsflash import clock
 from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlsflash.cli.keys import KeyReader
     from mlsflash.exam import MockResult
     from mlsflash.profiles import Profile
     from mlsflash.questions import Question
@@ -91,7 +94,9 @@ def practice_session(
                                 hint="answer some practice questions; each wrong pick is remembered")
     questions = exam.draw(pool, asked, count, random.Random(seed), pairs)
     if not questions:
-        what = " ".join(part for part in (f"domain {domain}" if domain else "", f"deck {deck!r}" if deck else "") if part)
+        what = " ".join(
+            part for part in (f"domain {domain}" if domain else "", f"deck {deck!r}" if deck else "") if part
+        )
         raise MlsflashError(f"no question can be made from {what or 'these cards'}",
                             hint="`mlsflash exam domains` shows how many cards each domain has")
     return Session(store, profile, questions, fronts, backs, sources)
@@ -103,8 +108,10 @@ def mock_session(ctx: typer.Context, *, seed: int | None) -> Session:
     store, profile, pool, fronts, backs, sources = _load(ctx)
     questions = exam.mock_questions(pool, profile, random.Random(seed))
     if not questions:
-        raise MlsflashError(f"none of your cards has a domain of {profile.id.upper()}",
-                            hint="`mlsflash exam domains` lists the topics without one; `mlsflash exam map` assigns them")
+        raise MlsflashError(
+            f"none of your cards has a domain of {profile.id.upper()}",
+            hint="`mlsflash exam domains` lists the topics without one; `mlsflash exam map` assigns them",
+        )
     return Session(store, profile, questions, fronts, backs, sources)
 
 
@@ -136,7 +143,7 @@ def _expected(question: Question) -> str:
     return f"one letter from a to {last} (or 1 to {len(question.options)}), or q to stop"
 
 
-def letters(indexes: Sequence[int]) -> str:
+def letters(indexes: Iterable[int]) -> str:
     return "".join(LETTERS[index] for index in sorted(indexes))
 
 
@@ -382,7 +389,9 @@ def mock_terminal(session: Session) -> None:
                 elif key == "s":
                     if _confirm(keys, console, state):
                         break
-            elif key.lower() in LETTERS[: len(question.options)] or (key.isdigit() and 1 <= int(key) <= len(question.options)):
+            elif key.lower() in LETTERS[: len(question.options)] or (
+                key.isdigit() and 1 <= int(key) <= len(question.options)
+            ):
                 index = LETTERS.index(key.lower()) if key.isalpha() else int(key) - 1
                 _toggle(state.answers[state.current], index, question.choose)
             elif key in ("n", "right", " "):
@@ -417,7 +426,7 @@ def _toggle(chosen: list[int], index: int, choose: int) -> None:
     chosen.sort()
 
 
-def _confirm(keys, console, state: MockState) -> bool:  # type: ignore[no-untyped-def]
+def _confirm(keys: KeyReader, console: Console, state: MockState) -> bool:
     unanswered = sum(1 for answer in state.answers if not answer)
     console.print(f"Submit with {unanswered} unanswered and {len(state.flagged)} flagged? y/n", style="bold")
     while True:

@@ -10,6 +10,7 @@ import sys
 import termios
 import tty
 from types import TracebackType
+from typing import Any
 
 _SEQUENCES = {"\x1b[C": "right", "\x1b[D": "left", "\x1b[A": "up", "\x1b[B": "down",
               "\x1bOC": "right", "\x1bOD": "left"}
@@ -18,7 +19,7 @@ _SEQUENCES = {"\x1b[C": "right", "\x1b[D": "left", "\x1b[A": "up", "\x1b[B": "do
 class KeyReader:
     def __init__(self) -> None:
         self._fd = sys.stdin.fileno()
-        self._saved: list | None = None  # type: ignore[type-arg]
+        self._saved: list[Any] | None = None
 
     def __enter__(self) -> KeyReader:
         self._saved = termios.tcgetattr(self._fd)

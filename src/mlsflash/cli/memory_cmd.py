@@ -15,7 +15,6 @@ def reschedule_command(
 ) -> None:
     """Recompute every due date under the current scheduler and say how many cards move."""
     from mlsflash import history, settings
-
     from mlsflash.storage.db import Access
 
     store = store_of(ctx, Access.WRITE)
@@ -38,7 +37,6 @@ def optimize_command(
 ) -> None:
     """Fit FSRS parameters to your own scheduled reviews (at least 400) and keep them."""
     from mlsflash import history
-
     from mlsflash.storage.db import Access
 
     store = store_of(ctx, Access.WRITE)

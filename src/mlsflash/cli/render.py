@@ -149,7 +149,9 @@ def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
     for column in ("total", "new", "due", "suspended", "retired"):
         table.add_column(column, justify="right")
     for deck in decks:
-        table.add_row(styled(deck.name), *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired)))
+        table.add_row(
+            styled(deck.name), *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired))
+        )
     out.print(table)
     empty = [deck for deck in decks if deck.total == 0]
     for deck in empty:
@@ -233,7 +235,9 @@ def _easiness(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def stats_view(out: Console, figures: dict[str, Any], topics: Sequence[dict[str, Any]], *, every_topic: bool = False) -> None:
+def stats_view(
+    out: Console, figures: dict[str, Any], topics: Sequence[dict[str, Any]], *, every_topic: bool = False
+) -> None:
     """Summary, forecast chart, heatmap, decks, topics (as chosen by the caller), hardest cards.
     Each section fits the console's width: nothing wraps, long names are shortened with `…`."""
     _summary(out, figures)
@@ -282,7 +286,13 @@ def _summary(out: Console, figures: dict[str, Any]) -> None:
         styled(f"30 days {reviews['last_30_days']} ({duration(reviews['seconds_last_30_days'])})"),
     ])
     stages = ("learning", "young", "mature", "suspended", "retired")
-    _flow(out, [styled(f"Cards {cards['total']}: new {cards['new']}"), *(styled(f"{stage} {cards[stage]}") for stage in stages)])
+    _flow(
+        out,
+        [
+            styled(f"Cards {cards['total']}: new {cards['new']}"),
+            *(styled(f"{stage} {cards[stage]}") for stage in stages),
+        ],
+    )
     _flow(out, [
         styled(f"Retention 7d {_percent(retention['last_7_days'])}"),
         styled(f"30d {_percent(retention['last_30_days'])}"),
@@ -457,7 +467,9 @@ def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
     if narrow:
         source_width, figures_width = 0, len("1.30") + len("recall") + 2
     else:
-        source_width = min(max(cell_len(_source(card["source"], out.width)) for card in hardest), max(28, out.width // 3))
+        source_width = min(
+            max(cell_len(_source(card["source"], out.width)) for card in hardest), max(28, out.width // 3)
+        )
         figures_width = len("1.30") + len("lapses") + len("recall") + source_width + 4 * 2
     card_width = max(8, out.width - figures_width)
     table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=card_width)

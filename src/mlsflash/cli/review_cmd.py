@@ -21,11 +21,16 @@ def review_command(
     ctx: typer.Context,
     deck: Optional[str] = deck_option(),
     topic: Optional[str] = typer.Option(
-        None, "--topic", metavar="TEXT", callback=not_blank,
+        None,
+        "--topic",
+        metavar="TEXT",
+        callback=not_blank,
         help="Only cards whose context, as shown, contains TEXT (any case, taken literally).",
     ),
     new: Optional[int] = typer.Option(None, "--new", min=0, metavar="N", help="New cards allowed today, for this run."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help="At most N scheduled cards this session."),
+    limit: Optional[int] = typer.Option(
+        None, "--limit", min=1, metavar="N", help="At most N scheduled cards this session."
+    ),
 ) -> None:
     """Today's session: Space reveals, 0-5 grades, u undo, b bury, ! suspend, e edit, q quit, ? keys."""
     from mlsflash import catalog, clock, importer, settings
@@ -40,7 +45,10 @@ def review_command(
     if store.created and catalog.collection_is_empty(store):
         ui.note("Your collection is empty: loading the bundled AWS MLS exam decks (mlsflash import --bundled).")
         report = importer.import_notes(store, importer.bundled_files())
-        ui.note(f"Imported {report.total('added')} cards in {len(report.files)} decks. Your own notes: mlsflash import NOTES.md")
+        ui.note(
+            f"Imported {report.total('added')} cards in {len(report.files)} decks. "
+            "Your own notes: mlsflash import NOTES.md"
+        )
     with store.read() as connection:
         current = settings.load(connection)
     session = ReviewSession(
@@ -147,7 +155,9 @@ def _edit(session: ReviewSession, ui: ReviewUI, card: QueueCard) -> None:
         ui.note(f"Error: {error.message}" + (f" (Hint: {error.hint})" if error.hint else ""))
         return
     changes = ", ".join(
-        f"{report.total(name)} {name}" for name in ("added", "updated", "moved", "retired", "revived") if report.total(name)
+        f"{report.total(name)} {name}"
+        for name in ("added", "updated", "moved", "retired", "revived")
+        if report.total(name)
     )
     ui.note(f"Re-imported {report.files[0].path}: {changes or 'no change'}")
 

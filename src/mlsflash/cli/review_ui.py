@@ -166,7 +166,8 @@ def outlook_lines(outlook: Any) -> list[str]:
         more = outlook.new_today + min(outlook.new_waiting, max(outlook.new_limit, 10))
         if outlook.new_today >= outlook.new_limit:
             lines.append(
-                f"New cards waiting: {outlook.new_waiting}; today's limit of {outlook.new_limit} ({source}) is used up: "
+                f"New cards waiting: {outlook.new_waiting}; "
+                f"today's limit of {outlook.new_limit} ({source}) is used up: "
                 f"mlsflash review --new {more} to study more."
             )
         else:
@@ -368,12 +369,12 @@ class KeyUI:
         top = self._top(screen.card, screen.counts, width)
         status: list[RenderableType] = [render.inline(line, "dim") for line in self._status]
         answer: list[RenderableType] = []
-        footer = self._footer(screen, paged=False) + screen.aside
+        footer: list[RenderableType] = [*self._footer(screen, paged=False), *screen.aside]
         if screen.revealed:
             lines = self._answer_lines(screen, width)
             room = rows - self._height(top + footer) - 2  # the answer panel's borders
             if len(lines) > room:
-                footer = self._footer(screen, paged=True) + screen.aside
+                footer = [*self._footer(screen, paged=True), *screen.aside]
                 room = rows - self._height(top + footer) - 2
             if len(lines) + self._height(status) <= room:
                 room -= self._height(status)

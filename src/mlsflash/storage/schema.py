@@ -60,7 +60,9 @@ class Card(Base):
     back: Mapped[str] = mapped_column(Text)
     front_plain: Mapped[str] = mapped_column(Text)
     back_plain: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String, default="active", server_default="active")  # active | suspended | retired
+    status: Mapped[str] = mapped_column(
+        String, default="active", server_default="active"
+    )  # active | suspended | retired
     leech: Mapped[bool] = mapped_column(default=False, server_default=false())
     repetitions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     easiness: Mapped[int] = mapped_column(Integer, default=250, server_default="250")  # EF in hundredths
