@@ -35,7 +35,7 @@ def test_bundled_decks_parse_without_warnings_or_duplicate_prompts():
     total = 0
     for path, parsed in bundled():
         assert parsed.warnings == (), f"{path.name}: {parsed.warnings[:3]}"
-        assert parsed.title and parsed.title.startswith("AWS MLS Bundled:")
+        assert parsed.title and parsed.title.startswith(("AWS MLS Bundled:", "AWS MLA Bundled:"))
         fronts = Counter(draft.front_plain.casefold() for draft in parsed.drafts)
         assert [front for front, count in fronts.items() if count > 1] == [], path.name
         assert all(draft.front_plain and draft.back_plain for draft in parsed.drafts)
@@ -43,9 +43,11 @@ def test_bundled_decks_parse_without_warnings_or_duplicate_prompts():
     assert total >= 400
 
 
-def test_one_deck_per_exam_domain():
+def test_a_deck_per_mls_domain_and_two_for_what_mla_adds():
     titles = [parsed.title for _, parsed in bundled()]
     assert titles == [
+        "AWS MLA Bundled: Deployment and Orchestration",
+        "AWS MLA Bundled: Monitoring, Security and Cost",
         "AWS MLS Bundled: Data Engineering",
         "AWS MLS Bundled: Exploratory Data Analysis",
         "AWS MLS Bundled: Modeling",

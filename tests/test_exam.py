@@ -66,6 +66,39 @@ def test_every_bundled_card_has_a_domain_in_both_profiles(run, bundled) -> None:
     assert {t["domain"] for t in topics if t["topic"].startswith("SageMaker Model Monitor")} == {4}
 
 
+def test_the_bundled_decks_follow_the_current_exams_weights(run, bundled) -> None:
+    """Each MLA-C01 domain holds a share of the bundled cards within 10 points of its weight."""
+    report = json.loads(run("exam", "domains", "--json").stdout)
+    total = sum(domain["cards"] for domain in report["domains"])
+    assert total > 1400
+    for domain in report["domains"]:
+        share = 100 * domain["cards"] / total
+        assert abs(share - domain["weight"]) <= 10, (domain, round(share, 1))
+
+
+def test_every_task_statement_of_the_current_exam_has_three_bundled_cards(run, bundled, env) -> None:
+    """A card serves a task statement when it is in the task's domain and its heading, term or
+    answer names one of the task's keywords (the profile lists them)."""
+    from mlsflash.profiles import mentions
+
+    profile = load("mla-c01")
+    topics = json.loads(run("exam", "domains", "--json").stdout)["topics"]
+    domain_of = {(topic["deck"], topic["topic"]): topic["domain"] for topic in topics}
+    cards = rows(env, "SELECT d.name, c.topic, c.front, c.back FROM cards c JOIN decks d ON d.id = c.deck_id "
+                      "WHERE c.status = 'active'")
+    served = {}
+    for domain in profile.domains:
+        assert len(domain.tasks) == 3
+        for task in domain.tasks:
+            served[task.id] = sum(
+                1 for deck, topic, front, back in cards
+                if domain_of[(deck, topic)] == domain.number
+                and any(mentions(f"{topic} {front} {back}".lower(), keyword) for keyword in task.keywords)
+            )
+    assert sorted(served) == ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3"]
+    assert {task: count for task, count in served.items() if count < 3} == {}, served
+
+
 def test_learner_topics_by_keyword_and_by_map(tmp_path, run) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text(

@@ -32,7 +32,7 @@ def test_wheel_ships_migrations_and_decks(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "mlsflash/migrations/env.py" in names
     assert any(name.startswith("mlsflash/migrations/versions/0001_") for name in names)
-    assert len([name for name in names if name.startswith("mlsflash/decks/") and name.endswith(".md")]) == 4
+    assert len([name for name in names if name.startswith("mlsflash/decks/") and name.endswith(".md")]) == 6
 
 
 def test_installed_wheel_reviews_the_bundled_decks_from_an_unrelated_folder(wheel, tmp_path):

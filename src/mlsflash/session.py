@@ -33,6 +33,7 @@ from mlsflash.states import ReviewKind, Status
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
+    from mlsflash.exam_date import Pacing
     from mlsflash.storage import Store
 
 SCHEDULED = ReviewKind.SCHEDULED
@@ -200,6 +201,7 @@ class ReviewSession:
     _filter_sql: str = ""
     _filter_params: tuple[Any, ...] = ()
     _held_back: dict[str, str] = field(default_factory=dict)  # sibling held until tomorrow -> new | due
+    pacing: Pacing | None = None  # set from the exam date, if any (exam_date.pacing_for)
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
@@ -217,6 +219,9 @@ class ReviewSession:
             params.append(self.topic)
         self._filter_sql = " AND ".join(conditions)
         self._filter_params = tuple(params)
+        from mlsflash import exam_date
+
+        self.pacing = exam_date.pacing_for(self.store, self.today, self.settings)
 
     # --- the queue ----------------------------------------------------------------
     #
@@ -284,7 +289,7 @@ class ReviewSession:
                 budget_new = max(0, self._new_limit() - introduced)
                 self._new = self._ids_without_held(
                     connection, "c.due IS NULL ORDER BY c.deck_id, c.source_file, c.position", (), budget_new,
-                    held, "new",
+                    held, "new", first=self.pacing.card_ids if self.pacing else None,
                 )
             if self._redrill is None:
                 self._redrill = dict.fromkeys(
@@ -294,11 +299,12 @@ class ReviewSession:
 
     def _ids_without_held(
         self, connection: Connection, where_order: str, params: tuple[Any, ...], budget: int, held: set[str],
-        kind: str,
+        kind: str, first: frozenset[str] | None = None,
     ) -> deque[str]:
         """Up to `budget` ids (-1: all) of the cards that match, leaving out held-back siblings;
-        each held sibling can displace at most one card, so `budget + len(held)` rows suffice."""
-        limit = -1 if budget < 0 else budget + len(held)
+        each held sibling can displace at most one card, so `budget + len(held)` rows suffice.
+        With `first` (an exam's cards, when pacing), those come before the others."""
+        limit = -1 if budget < 0 or first is not None else budget + len(held)
         ids = [
             row[0]
             for row in _all(
@@ -306,12 +312,22 @@ class ReviewSession:
                 (*self._filter_params, *params, limit),
             )
         ]
+        if first is not None:
+            ids.sort(key=lambda card_id: card_id not in first)  # stable: note order within each part
         kept = [card_id for card_id in ids if card_id not in held]
         self._held_back.update((card_id, kind) for card_id in ids if card_id in held)
         return deque(kept if budget < 0 else kept[:budget])
 
+    @property
+    def new_limit_today(self) -> int:
+        return self._new_limit()
+
     def _new_limit(self) -> int:
-        return self.settings.new_per_day if self.new_limit is None else self.new_limit
+        """--new, else new_per_day, raised to what an exam date needs."""
+        if self.new_limit is not None:
+            return self.new_limit
+        needed = self.pacing.new_needed if self.pacing else 0
+        return max(self.settings.new_per_day, needed)
 
     def _hold_back_sibling(self, connection: Connection, card_id: str) -> None:
         """Once one direction of a bullet is answered, the other waits until tomorrow: seeing
@@ -405,6 +421,10 @@ class ReviewSession:
                 if kind == SCHEDULED:
                     outcome = scheduler.review(before, grade, self.today, self.settings.policy)
                     after = outcome.after
+                    if self.pacing is not None and self.pacing.applies_to(card.id):
+                        from mlsflash.exam_date import place_answered
+
+                        after = place_answered(connection, self.pacing, after, self.today)
                     if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
                         leech, status, made_leech = True, Status.SUSPENDED.value, True
                     _execute(connection, _UPDATE_STATE, (*_values(after), status, leech, card.id))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Scheduler
+from mlsflash.pacing import DEFAULT_FINAL_DAYS
 from mlsflash.scheduler import DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Policy
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class Settings:
     scheduler: Scheduler = Scheduler.SM2
     desired_retention: float = DEFAULT_RETENTION
     maximum_interval: int = DEFAULT_MAXIMUM_INTERVAL
+    exam_final_days: int = DEFAULT_FINAL_DAYS  # the final window before an exam date (`exam set --date`)
     # Set by `mlsflash optimize`, not by `config`; None: FSRS-6's defaults.
     parameters: tuple[float, ...] | None = None
 
@@ -39,9 +41,11 @@ _LIMITS = {
     "rollover_hour": (0, 23),
     "leech_lapses": (1, 1_000),
     "maximum_interval": (1, 36_500),
+    "exam_final_days": (1, 60),
 }
 RETENTION_RANGE = (0.70, 0.97)
 PARAMETERS_KEY = "fsrs_parameters"
+EXAM_DATE_KEY = "exam_date"  # set by `mlsflash exam set --date`, not by `config`
 KEYS = tuple(field.name for field in fields(Settings) if field.name != "parameters")
 _NONE_WORDS = {"none", "off", "unlimited", ""}
 _DECIMAL = re.compile(r"[0-9]?\.[0-9]{1,4}")

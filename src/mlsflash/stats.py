@@ -89,13 +89,14 @@ def collect(
             }
             recall = _recall_groups(connection, where, params)
             figures["confusions"], figures["mock_exams"] = _exam_figures(connection)
+            figures["exam"] = _exam_summary(connection, today)
         figures["reviews"], figures["retention"] = reviews.result()
         figures["calendar"] = calendar.result()
         figures["decks"] = _per_deck(groups, retention.result())
         figures["topics"] = _per_topic(groups, retention.result())
         _add_mean_recall(figures["decks"], figures["topics"], recall)
     order = ("today", "deck", "cards", "due", "forecast", "reviews", "retention", "streak", "calendar",
-             "decks", "topics", "hardest", "confusions", "mock_exams")
+             "decks", "topics", "hardest", "confusions", "mock_exams", "exam")
     return {key: figures[key] for key in order}
 
 
@@ -112,6 +113,19 @@ def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[di
         for pair in exam.confusions(connection, limit=CONFUSIONS_SHOWN)
     ]
     return pairs, exam.mock_history(connection)
+
+
+def _exam_summary(connection: Connection, today: date) -> dict[str, Any] | None:
+    """`exam status` in brief, when an exam date is set (the date's modules load only then)."""
+    from mlsflash.settings import EXAM_DATE_KEY
+
+    if connection.exec_driver_sql("SELECT 1 FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first() is None:
+        return None
+    from mlsflash import exam_date, settings
+
+    status = exam_date.status(connection, today, settings.load(connection))
+    keys = ("exam", "date", "days_left", "passed", "readiness", "unseen", "new_per_day_needed", "on_track")
+    return {key: status[key] for key in keys}
 
 
 def _params(today: date, deck_id: int | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from mlsflash.cli.app import app, command, deck_option, not_blank, store_of
+from mlsflash.pacing import HEAVY_NEW_PER_DAY
 
 if TYPE_CHECKING:
     from mlsflash.exam import CardDomains
@@ -38,16 +39,63 @@ def list_command(ctx: typer.Context) -> None:
 def set_command(
     ctx: typer.Context,
     profile_id: str = typer.Argument(..., metavar="PROFILE", help="An exam profile id, e.g. mla-c01."),
+    on: Optional[str] = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="The day you sit the exam: paces new cards and the final days."
+    ),
+    clear: bool = typer.Option(False, "--clear", help="Forget the exam date (scheduling goes back to normal)."),
 ) -> None:
-    """Choose the exam to practise for (the default is MLA-C01)."""
-    from mlsflash import exam
+    """Choose the exam to practise for (the default is MLA-C01), and optionally its date."""
+    from mlsflash import clock, exam, exam_date, settings
     from mlsflash.storage.db import Access
 
-    profile = exam.set_profile(store_of(ctx, Access.WRITE), profile_id)
+    if on is not None and clear:
+        raise typer.BadParameter("give --date or --clear, not both")
+    store = store_of(ctx, Access.WRITE)
+    with store.read() as connection:
+        current = settings.load(connection)
+    today = clock.today(current.rollover_hour)
+    day = exam_date.parse_date(on, today) if on is not None else None
+    profile = exam.set_profile(store, profile_id)
+    if day is not None or clear:
+        with store.write() as connection:
+            exam_date.save_date(connection, day)
     typer.echo(f"Exam: {profile.id.upper()} ({profile.name}).")
     if profile.retired_on:
         typer.echo(f"Note: AWS retired {profile.id.upper()} on {profile.retired_on.isoformat()}; "
                    "`mlsflash exam set mla-c01` goes back to the current exam.")
+    if clear:
+        typer.echo("Exam date cleared: cards are scheduled as usual.")
+    if day is not None:
+        plan = exam_date.pacing_for(store, today, current)
+        assert plan is not None
+        with store.read() as connection:
+            status = exam_date.status(connection, today, current)
+        days = plan.exam.days_left(today)
+        typer.echo(f"Date: {day.isoformat()}, {days} day{'s' if days != 1 else ''} away; final window from "
+                   f"{plan.exam.window_start.isoformat()} ({plan.exam.final_days} days).")
+        typer.echo(f"{status['unseen']} exam cards not seen yet: {status['new_per_day']} new cards a day.")
+        if plan.new_needed > HEAVY_NEW_PER_DAY:
+            typer.echo(f"Warning: seeing every exam card in time takes {plan.new_needed} new cards a day "
+                       f"(more than {HEAVY_NEW_PER_DAY}).", err=True)
+
+
+@command("status", group=exam_app)
+def status_command(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Readiness for the exam: per domain, predicted recall on the day and recent practice."""
+    from mlsflash import clock, exam_date, settings
+    from mlsflash.cli import render
+    from mlsflash.storage.db import Access
+
+    with store_of(ctx, Access.READ).read() as connection:
+        current = settings.load(connection)
+        status = exam_date.status(connection, clock.today(current.rollover_hour), current)
+    if as_json:
+        typer.echo(json.dumps(status, ensure_ascii=False, indent=2))
+        return
+    render.exam_status(render.console(), status)
 
 
 @command("map", group=exam_app)

@@ -276,6 +276,8 @@ def _summary(out: Console, figures: dict[str, Any]) -> None:
     )
     deck = [styled("deck ", figures["deck"])] if figures.get("deck") else []
     _flow(out, [styled(("mlsflash stats", "bold")), styled(f"study day {figures['today']}"), *deck])
+    if figures.get("exam"):
+        _flow(out, exam_status_line(figures["exam"]))
     _flow(out, [
         styled("Due today ", (str(due["today"]), "bold"), f" (overdue {due['overdue']})"),
         styled(f"tomorrow {due['tomorrow']}"),
@@ -299,6 +301,22 @@ def _summary(out: Console, figures: dict[str, Any]) -> None:
         styled(f"mature 30d {_percent(retention['mature_last_30_days'])}"),
         styled(f"streak {streak['current']} day(s), longest {streak['longest']}"),
     ])
+
+
+def exam_status_line(status: dict[str, Any]) -> list[Text]:
+    """The exam in one line: date, days left, readiness, the pace, on track or not."""
+    name = status["exam"].upper()
+    if status["passed"]:
+        return [styled((f"Exam {name} ", "bold"), f"was on {status['date']}: pacing has stopped")]
+    days = status["days_left"]
+    pace = (f"{status['new_per_day_needed']} new a day needed" if status["unseen"]
+            else "every exam card seen")
+    track = ("on track", "green") if status["on_track"] else ("behind", "red")
+    return [
+        styled((f"Exam {name} ", "bold"), f"on {status['date']}, {days} day{'s' if days != 1 else ''} left"),
+        styled("readiness ", (f"{100 * status['readiness']:.0f}%", "bold")),
+        styled(pace), styled(track),
+    ]
 
 
 def _flow(out: Console, pieces: Sequence[Text], separator: str = " · ", indent: str = "  ") -> None:
@@ -600,6 +618,40 @@ def exam_domains(out: Console, domains: Any) -> None:
                   soft_wrap=True)
     example = unassigned[0].topic or "TOPIC"
     out.print(styled(("Hint: ", "bold"), f'mlsflash exam map "{example}" N  puts a topic in domain N'), soft_wrap=True)
+
+
+def exam_status(out: Console, status: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    if status["date"] is None:
+        out.print(styled((f"Exam {status['exam'].upper()} ", "bold"), "no date set: ",
+                         f"readiness today {100 * status['readiness']:.0f}%"), soft_wrap=True)
+        out.print("Hint: mlsflash exam set PROFILE --date YYYY-MM-DD paces your cards to the day.")
+    else:
+        _flow(out, exam_status_line(status))
+        if not status["passed"]:
+            planned = status["reviews_per_day"]
+            _flow(out, [styled(f"{status['unseen']} exam cards unseen"),
+                        styled(f"{status['new_per_day']} new a day"),
+                        styled(f"{planned if planned is not None else '-'} reviews a day planned"),
+                        styled(f"final window from {status['window_start']}")])
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column, justify in (("domain", "left"), ("weight", "right"), ("cards", "right"), ("seen", "right"),
+                            ("recall", "right"), ("practice", "right"), ("mock", "right")):
+        table.add_column(column, justify=justify, overflow="ellipsis", no_wrap=column != "domain")  # type: ignore[arg-type]
+    for row in status["domains"]:
+        table.add_row(styled(f"{row['domain']} {row['name']}"), f"{row['weight']}%", str(row["cards"]),
+                      str(row["seen"]), _percent(row["predicted_recall"]), _percent(row["practice_accuracy"]),
+                      _percent(row["mock_accuracy"]))
+    out.print()
+    out.print(table)
+    if status["weakest_topics"]:
+        out.print()
+        out.print(styled(("Weakest topics", "bold"), " (heaviest domains first, recall on the day)"))
+        for topic in status["weakest_topics"]:
+            out.print(styled(f"  {topic['domain']}  ", _percent(topic["predicted_recall"]), "  ",
+                             topic["topic"] or "(no heading)", (f"  {topic['deck']}", "dim")),
+                      overflow="ellipsis", no_wrap=True)
 
 
 def exam_coverage(out: Console, profile: Any, table: dict[Any, dict[str, int]]) -> None:

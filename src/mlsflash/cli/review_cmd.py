@@ -55,9 +55,25 @@ def review_command(
         store, today=clock.today(current.rollover_hour), settings=current,
         deck=deck, topic=topic, new_limit=new, limit=limit,
     )
+    if session.pacing is not None:
+        ui.note(_pacing_note(session))
     if session.next_card() is None:
         ui.note("Nothing to review right now.")
     _run_to_the_end(session, ui)
+
+
+def _pacing_note(session: ReviewSession) -> str:
+    from mlsflash.pacing import HEAVY_NEW_PER_DAY
+
+    plan = session.pacing
+    assert plan is not None
+    days = plan.exam.days_left(session.today)
+    note = (f"Exam on {plan.exam.day.isoformat()}, {days} day{'s' if days != 1 else ''} left: "
+            f"{session.new_limit_today} new cards today")
+    if plan.new_needed > HEAVY_NEW_PER_DAY:
+        note += (f". Warning: {plan.new_needed} new cards a day are needed to see every exam card before the "
+                 f"last {plan.exam.final_days} days (more than {HEAVY_NEW_PER_DAY})")
+    return note + "."
 
 
 def _run_to_the_end(session: ReviewSession, ui: ReviewUI) -> None:

@@ -18,11 +18,21 @@ _FOLDER = Path(__file__).parent
 
 
 @dataclass(frozen=True)
+class Task:
+    """A task statement of the exam guide, with words that identify cards serving it."""
+
+    id: str  # "1.1"
+    name: str
+    keywords: tuple[str, ...]  # lower case
+
+
+@dataclass(frozen=True)
 class Domain:
     number: int
     name: str
     weight: int  # percent of the scored content
     keywords: tuple[str, ...]  # lower case; a topic naming one belongs here
+    tasks: tuple[Task, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ class Profile:
             best: tuple[int, int] | None = None
             for domain in self.domains:
                 for keyword in domain.keywords:
-                    if _mentions(part, keyword) and (best is None or len(keyword) > best[0]):
+                    if mentions(part, keyword) and (best is None or len(keyword) > best[0]):
                         best = (len(keyword), domain.number)
             if best is not None:
                 return best[1]
@@ -126,7 +136,11 @@ def load(profile_id: str) -> Profile:
         questions=raw["questions"], scored_questions=raw["scored_questions"], minutes=raw["minutes"],
         passing_score=raw["passing_score"], source=raw["source"],
         domains=tuple(
-            Domain(entry["number"], entry["name"], entry["weight"], tuple(k.lower() for k in entry["keywords"]))
+            Domain(
+                entry["number"], entry["name"], entry["weight"], tuple(k.lower() for k in entry["keywords"]),
+                tuple(Task(task["id"], task["name"], tuple(k.lower() for k in task["keywords"]))
+                      for task in entry.get("tasks", ())),
+            )
             for entry in raw["domains"]
         ),
     )
@@ -163,5 +177,6 @@ def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(keyword)}(?![\w-])")
 
 
-def _mentions(text: str, keyword: str) -> bool:
+def mentions(text: str, keyword: str) -> bool:
+    """Whether `text` (lower case) names `keyword` as a whole word or phrase."""
     return keyword in text and _keyword_pattern(keyword).search(text) is not None

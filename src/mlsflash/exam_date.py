@@ -1,0 +1,259 @@
+"""The exam date over the store: setting it, pacing a review session to it (`pacing` decides,
+this applies), and `exam status`: readiness per domain on the day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from mlsflash import exam, memory, pacing, scheduler
+from mlsflash.errors import MlsflashError
+from mlsflash.model import ReviewState
+from mlsflash.pacing import ExamDate
+from mlsflash.settings import EXAM_DATE_KEY, Settings
+from mlsflash.states import NEW, SEEN
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from mlsflash.profiles import Profile
+    from mlsflash.storage import Store
+
+ACCURACY_DAYS = 30
+WEAKEST_SHOWN = 8
+
+
+def load_date(connection: Connection, settings: Settings) -> ExamDate | None:
+    row = connection.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first()
+    return ExamDate(date.fromisoformat(row.value), settings.exam_final_days) if row else None
+
+
+def save_date(connection: Connection, day: date | None) -> None:
+    if day is None:
+        connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (EXAM_DATE_KEY,))
+        return
+    connection.exec_driver_sql(
+        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (EXAM_DATE_KEY, day.isoformat()),
+    )
+
+
+def parse_date(text: str, today: date) -> date:
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise MlsflashError(f"exam date must be YYYY-MM-DD, not {text!r}") from None
+    if day <= today:
+        raise MlsflashError(f"exam date {day.isoformat()} is not after today ({today.isoformat()})",
+                            hint="give the day you sit the exam; `--clear` removes a date")
+    return day
+
+
+# --- pacing a review session --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """What a review session needs to pace the exam's cards to the date."""
+
+    exam: ExamDate
+    card_ids: frozenset[str]  # the exam's cards: those with a domain in the current profile
+    new_needed: int  # new exam cards a day the date needs
+    desired_retention: float
+    decay: float
+
+    def applies_to(self, card_id: str) -> bool:
+        return card_id in self.card_ids
+
+
+def pacing_for(store: Store, today: date, settings: Settings) -> Pacing | None:
+    """The session's pacing when an exam date is set and not yet reached; before it is
+    returned, every exam card that needs a review in the final window gets one."""
+    with store.read() as connection:
+        exam_date = load_date(connection, settings)
+        if exam_date is None or not exam_date.active(today):
+            return None
+        ids = exam_card_ids(connection)
+        unseen = _unseen_at_day_start(connection, ids, today)
+    result = Pacing(
+        exam_date, ids, pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
+        memory.decay(settings.parameters),
+    )
+    with store.write() as connection:
+        plan_window(connection, result, today, settings)
+    return result
+
+
+def exam_card_ids(connection: Connection) -> frozenset[str]:
+    domains = exam.card_domains(connection, exam.current_profile(connection))
+    return frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
+
+
+def _unseen_at_day_start(connection: Connection, ids: frozenset[str], today: date) -> int:
+    """Exam cards not introduced before today (today's introductions count against the pace)."""
+    new = {row[0] for row in connection.exec_driver_sql(f"SELECT id FROM cards WHERE {NEW}")}
+    introduced_today = {
+        row[0] for row in connection.exec_driver_sql(
+            "SELECT DISTINCT card_id FROM reviews WHERE study_day = ? AND due_before IS NULL", (today.isoformat(),)
+        )
+    }
+    return len((new | introduced_today) & ids)
+
+
+def window_load(connection: Connection, exam_date: ExamDate) -> Counter[date]:
+    """Reviews planned on each day of the final window (every active card)."""
+    rows = connection.exec_driver_sql(
+        f"SELECT due, count(*) FROM cards WHERE {SEEN} AND due >= ? AND due < ? GROUP BY due",
+        (exam_date.window_start.isoformat(), exam_date.day.isoformat()),
+    )
+    return Counter({date.fromisoformat(day): count for day, count in rows})
+
+
+def place_answered(connection: Connection, plan: Pacing, after: ReviewState, today: date) -> ReviewState:
+    """The state an answer leaves, moved into the final window when the exam needs it."""
+    if not pacing.needs_window_review(after, today, plan.exam, plan.desired_retention, plan.decay):
+        return after
+    day = pacing.least_loaded(pacing.window_days(today, plan.exam, reviewed_today=True),
+                              window_load(connection, plan.exam))
+    return after if day is None else pacing.place(after, day)
+
+
+def plan_window(connection: Connection, plan: Pacing, today: date, settings: Settings) -> int:
+    """Give every exam card that needs one a review in the final window, weakest first, each on
+    the least-loaded day; returns how many were placed. Idempotent: a placed card is due
+    before the exam and needs nothing more until it is answered."""
+    candidates: list[tuple[float, str, ReviewState]] = []
+    for row in connection.exec_driver_sql(
+        f"SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
+        f"WHERE {SEEN} AND due >= ?", (plan.exam.day.isoformat(),),
+    ):
+        if row.id not in plan.card_ids:
+            continue
+        state = _with_memory(_state(row), settings)
+        if pacing.needs_window_review(state, today, plan.exam, plan.desired_retention, plan.decay):
+            candidates.append((pacing.recall_on(plan.exam.day, state, plan.decay), row.id, state))
+    if not candidates:
+        return 0
+    load = window_load(connection, plan.exam)
+    updates = []
+    for _, card_id, state in sorted(candidates):
+        day = pacing.least_loaded(pacing.window_days(today, plan.exam, state.last_review == today), load)
+        if day is None:
+            continue
+        load[day] += 1
+        placed = pacing.place(state, day)
+        updates.append((placed.due.isoformat() if placed.due else None, placed.interval, card_id))
+    connection.exec_driver_sql("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
+    return len(updates)
+
+
+def _state(row: Any) -> ReviewState:
+    return ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
+                       row.stability, row.difficulty)
+
+
+def _with_memory(state: ReviewState, settings: Settings) -> ReviewState:
+    """A card scheduled before memory states were kept gets the one its schedule implies."""
+    if state.stability is not None:
+        return state
+    implied = scheduler.current_memory(state, settings.parameters)
+    return state if implied is None else replace(state, stability=implied.stability, difficulty=implied.difficulty)
+
+
+# --- exam status --------------------------------------------------------------------------
+
+
+def status(connection: Connection, today: date, settings: Settings) -> dict[str, Any]:
+    """Readiness for the exam: per domain, the predicted recall on the day and recent practice."""
+    profile = exam.current_profile(connection)
+    exam_date = load_date(connection, settings)
+    figures: dict[str, Any] = {"exam": profile.id, "name": profile.name, "date": None, "days_left": None,
+                               "passed": False, "final_days": settings.exam_final_days}
+    if exam_date is None:
+        return figures | _readiness(connection, profile, today, today, settings, exam_date=None)
+    figures |= {"date": exam_date.day.isoformat(), "days_left": exam_date.days_left(today),
+                "passed": not exam_date.active(today), "window_start": exam_date.window_start.isoformat()}
+    return figures | _readiness(connection, profile, exam_date.day, today, settings, exam_date)
+
+
+def _readiness(
+    connection: Connection, profile: Profile, on: date, today: date, settings: Settings, exam_date: ExamDate | None
+) -> dict[str, Any]:
+    domains = exam.card_domains(connection, profile)
+    decay = memory.decay(settings.parameters)
+    per_domain = {d.number: {"cards": 0, "seen": 0, "recall_sum": 0.0} for d in profile.domains}
+    per_topic: dict[tuple[int, str, str], list[float]] = {}
+    unseen = 0
+    for row in connection.exec_driver_sql(
+        "SELECT c.id, c.topic, d.name AS deck, c.repetitions, c.easiness, c.interval, c.due, c.lapses, "
+        "c.stability, c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.status = 'active'"
+    ):
+        domain = domains.of_card.get(row.id)
+        if domain is None:
+            continue
+        entry = per_domain[domain]
+        entry["cards"] += 1
+        recall = 0.0
+        if row.due is None:
+            unseen += 1
+        else:
+            entry["seen"] += 1
+            recall = pacing.recall_on(on, _with_memory(_state(row), settings), decay)
+        entry["recall_sum"] += recall
+        per_topic.setdefault((domain, row.deck, row.topic), []).append(recall)
+    since = (today - timedelta(days=ACCURACY_DAYS - 1)).isoformat()
+    practice = exam.practice_accuracy(connection, since)
+    mocks = _mock_accuracy(connection, since)
+    rows, readiness = [], 0.0
+    total_weight = sum(d.weight for d in profile.domains)
+    for d in profile.domains:
+        entry = per_domain[d.number]
+        recall = entry["recall_sum"] / entry["cards"] if entry["cards"] else 0.0
+        readiness += d.weight * recall / total_weight
+        rows.append({
+            "domain": d.number, "name": d.name, "weight": d.weight, "cards": entry["cards"], "seen": entry["seen"],
+            "predicted_recall": round(recall, 4),
+            "practice_accuracy": _share(practice.get(d.number)), "mock_accuracy": _share(mocks.get(d.number)),
+        })
+    weight = {d.number: d.weight for d in profile.domains}
+    topics: list[dict[str, Any]] = sorted(
+        ({"domain": domain, "deck": deck, "topic": topic, "cards": len(values),
+          "predicted_recall": round(sum(values) / len(values), 4)}
+         for (domain, deck, topic), values in per_topic.items()),
+        key=lambda topic: (-weight[topic["domain"]], topic["predicted_recall"], topic["deck"], topic["topic"]),
+    )
+    new_needed = pacing.new_cards_needed(unseen, today, exam_date) if exam_date else 0
+    days_left = exam_date.days_left(today) if exam_date else 0
+    planned = 0
+    if exam_date and days_left > 0:
+        planned = connection.exec_driver_sql(
+            f"SELECT count(*) FROM cards WHERE {SEEN} AND due < ?", (exam_date.day.isoformat(),)
+        ).scalar_one()
+    return {
+        "readiness": round(readiness, 4),
+        "unseen": unseen,
+        "new_per_day_needed": new_needed,
+        "new_per_day": max(settings.new_per_day, new_needed),
+        "reviews_per_day": round(planned / days_left, 1) if days_left > 0 else None,
+        "on_track": bool(exam_date and exam_date.active(today) and new_needed <= pacing.HEAVY_NEW_PER_DAY),
+        "domains": rows,
+        "weakest_topics": [topic for topic in topics if topic["predicted_recall"] < settings.desired_retention][
+            :WEAKEST_SHOWN
+        ],
+    }
+
+
+def _mock_accuracy(connection: Connection, since: str) -> dict[int | None, tuple[int, int]]:
+    return {
+        row.domain: (row.right, row.answered)
+        for row in connection.exec_driver_sql(
+            "SELECT domain, sum(correct) AS right, count(*) AS answered FROM exam_answers "
+            "WHERE study_day >= ? AND mode = 'mock' GROUP BY domain", (since,),
+        )
+    }
+
+
+def _share(counts: tuple[int, int] | None) -> float | None:
+    return round(counts[0] / counts[1], 4) if counts and counts[1] else None

@@ -1,0 +1,96 @@
+"""Pacing to an exam date (pure: value objects in, value objects out; no clock, no database).
+
+SM-2 and FSRS aim at long-term memory and know nothing of a date: a card learned early may
+next be due long after the exam, and 20 new cards a day may not reach the last card in
+time. With an exam date, for the exam's cards only:
+
+- new cards are paced: enough a day to have seen every exam card before the final window;
+- in the final window (the last `final_days` days before the exam) every card whose
+  predicted recall on the exam day is below the desired retention, and that has no review
+  planned before the exam, gets one on the least-loaded day of the window. Capping every
+  interval at the exam date instead would pile the whole collection onto the last days.
+
+Nothing is ever placed on the exam day itself, and nothing changes once the date has passed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Mapping, Sequence
+
+from mlsflash import memory
+from mlsflash.model import ReviewState
+
+DEFAULT_FINAL_DAYS = 7
+HEAVY_NEW_PER_DAY = 60  # above this many new cards a day, the pace is flagged as hard to keep
+
+
+@dataclass(frozen=True)
+class ExamDate:
+    day: date
+    final_days: int = DEFAULT_FINAL_DAYS
+
+    @property
+    def window_start(self) -> date:
+        return self.day - timedelta(days=self.final_days)
+
+    def days_left(self, today: date) -> int:
+        return (self.day - today).days
+
+    def active(self, today: date) -> bool:
+        """Pacing applies before the exam day, never on or after it."""
+        return today < self.day
+
+
+def new_cards_needed(unseen: int, today: date, exam: ExamDate) -> int:
+    """New exam cards a day to have introduced all `unseen` by the start of the final window
+    (all of them today once the window has begun)."""
+    if unseen <= 0 or not exam.active(today):
+        return 0
+    days = (exam.window_start - today).days
+    return unseen if days <= 0 else math.ceil(unseen / days)
+
+
+def new_limit(new_per_day: int, unseen: int, today: date, exam: ExamDate) -> int:
+    """The day's new-card limit: the larger of the setting and the pace the date needs."""
+    return max(new_per_day, new_cards_needed(unseen, today, exam))
+
+
+def recall_on(day: date, state: ReviewState, decay: float = memory.DEFAULT_DECAY) -> float:
+    """Predicted probability of recall on `day` if the card is not reviewed before (0 unseen)."""
+    last = state.last_review
+    if last is None or state.stability is None:
+        return 0.0
+    return memory.retrievability(state.stability, (day - last).days, decay)
+
+
+def needs_window_review(
+    state: ReviewState, today: date, exam: ExamDate, desired_retention: float, decay: float = memory.DEFAULT_DECAY
+) -> bool:
+    """A seen card with no review planned before the exam (due on or after the exam day) whose
+    predicted recall on the day is below the desired retention; or one due on the exam day."""
+    if not exam.active(today) or state.due is None or state.due < exam.day:
+        return False
+    return state.due == exam.day or recall_on(exam.day, state, decay) < desired_retention
+
+
+def window_days(today: date, exam: ExamDate, reviewed_today: bool) -> list[date]:
+    """The days a window review can go on: the window's days from today on (from tomorrow for
+    a card answered today), never the exam day."""
+    first = max(exam.window_start, today + timedelta(days=1 if reviewed_today else 0))
+    return [first + timedelta(days=offset) for offset in range((exam.day - first).days)]
+
+
+def least_loaded(days: Sequence[date], load: Mapping[date, int]) -> date | None:
+    """The day with the fewest reviews planned, the earliest of equals."""
+    return min(days, key=lambda day: (load.get(day, 0), day), default=None)
+
+
+def place(state: ReviewState, day: date) -> ReviewState:
+    """The card due on `day`; its interval keeps counting from its last review, so that
+    `last_review` (due - interval) still says when it was last answered."""
+    last = state.last_review
+    interval = state.interval if last is None else max(1, (day - last).days)
+    return replace(state, due=day, interval=interval)

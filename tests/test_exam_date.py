@@ -1,0 +1,277 @@
+"""Pacing to an exam date, under a fake clock through the CLI: new exam cards paced to be seen
+before the final window; weak cards given one review inside the window, balanced, never on
+or after the exam day; cards outside the exam, and collections without a date, scheduled
+exactly as SM-2 says. `exam status --json` checked figure by figure on a known history."""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import rows, write_notes
+
+from mlsflash import pacing
+from mlsflash.memory import retrievability
+from mlsflash.model import ReviewState
+
+START = date(2027, 1, 4)
+SM2_GOOD_INTERVALS = (1, 6, 15, 38, 95)  # grade 4 every time: EF stays 2.50
+
+EXAM_NOTES = "---\nmla-c01: 1\nmls-c01: 1\n---\n# Exam Notes\n\n" + "".join(
+    f"## Section {section}\n\n"
+    + "".join(f"* **term {section}-{item}** - meaning number {section}-{item} of the exam notes\n" for item in range(8))
+    + "\n"
+    for section in range(5)
+)
+OTHER_NOTES = "# Cooking\n\n## Bread\n\n" + "".join(
+    f"* **loaf {item}** - a bread recipe, number {item}, baked slowly\n" for item in range(10)
+)
+
+
+def at(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
+    monkeypatch.setenv("MLSFLASH_NOW", f"{day.isoformat()}T10:00")
+
+
+@pytest.fixture
+def collection(tmp_path: Path, run, monkeypatch) -> dict[str, set[str]]:
+    """40 exam cards (the file declares domain 1) and 10 cards no domain claims; id sets."""
+    at(monkeypatch, START)
+    run("import", write_notes(tmp_path, "exam.md", EXAM_NOTES), write_notes(tmp_path, "cooking.md", OTHER_NOTES))
+    domains = json.loads(run("exam", "domains", "--json").stdout)
+    assert domains["domains"][0]["cards"] == 40 and domains["unassigned_cards"] == 10
+    cards = json.loads(run("export", "--format", "json").stdout)
+    return {
+        "exam": {card["id"] for card in cards if card["deck"] == "Exam Notes"},
+        "other": {card["id"] for card in cards if card["deck"] == "Cooking"},
+    }
+
+
+def study(run, monkeypatch, first: date, days: int) -> None:
+    """A session every day, every card answered 4."""
+    for offset in range(days):
+        at(monkeypatch, first + timedelta(days=offset))
+        run("review", input="4\n" * 400)
+
+
+def log(db: Path) -> list[tuple]:
+    return rows(db, "SELECT card_id, study_day, kind, due_before, interval_after, due_after FROM reviews ORDER BY id")
+
+
+def cards_of(db: Path) -> dict[str, tuple]:
+    return {row[0]: row[1:] for row in rows(db, "SELECT id, due, interval, repetitions, stability FROM cards")}
+
+
+def follows_sm2(entries: list[tuple]) -> bool:
+    """Scheduled answers of 4 give SM-2's intervals, each due that many days after the answer."""
+    scheduled = [entry for entry in entries if entry[2] == "scheduled"]
+    intervals = tuple(entry[4] for entry in scheduled)
+    dues_match = all(
+        date.fromisoformat(entry[5]) - date.fromisoformat(entry[1]) == timedelta(days=entry[4]) for entry in scheduled
+    )
+    return intervals == SM2_GOOD_INTERVALS[: len(intervals)] and dues_match
+
+
+# --- the pure rules -----------------------------------------------------------------------
+
+
+def test_the_pace_introduces_every_unseen_card_before_the_window() -> None:
+    exam = pacing.ExamDate(START + timedelta(days=20), final_days=7)
+    assert pacing.new_cards_needed(40, START, exam) == math.ceil(40 / 13)
+    assert pacing.new_limit(20, 40, START, exam) == 20  # the setting, when it is enough
+    assert pacing.new_cards_needed(40, exam.window_start, exam) == 40  # inside the window: all now
+    assert pacing.new_cards_needed(40, exam.day, exam) == 0  # the day has come: nothing changes
+
+
+def test_window_days_stop_before_the_exam_and_skip_today_for_a_card_just_answered() -> None:
+    exam = pacing.ExamDate(START + timedelta(days=10), final_days=3)
+    assert pacing.window_days(START, exam, reviewed_today=False) == [START + timedelta(days=d) for d in (7, 8, 9)]
+    inside = START + timedelta(days=8)
+    assert pacing.window_days(inside, exam, reviewed_today=True) == [START + timedelta(days=9)]
+    assert pacing.window_days(START + timedelta(days=9), exam, reviewed_today=True) == []
+
+
+def test_a_placed_card_still_says_when_it_was_last_answered() -> None:
+    last = START
+    state = ReviewState(repetitions=3, easiness=250, interval=40, due=last + timedelta(days=40), stability=8.0,
+                        difficulty=5.0)
+    exam = pacing.ExamDate(START + timedelta(days=30), final_days=7)
+    assert pacing.needs_window_review(state, START + timedelta(days=1), exam, 0.9)
+    placed = pacing.place(state, START + timedelta(days=25))
+    assert placed.due == START + timedelta(days=25) and placed.last_review == last
+    strong = ReviewState(repetitions=3, interval=60, due=last + timedelta(days=60), stability=400.0, difficulty=5.0)
+    assert not pacing.needs_window_review(strong, START, exam, 0.9)
+    on_the_day = ReviewState(repetitions=3, interval=30, due=exam.day, stability=400.0, difficulty=5.0)
+    assert pacing.needs_window_review(on_the_day, START, exam, 0.9)
+
+
+# --- through the CLI under a fake clock -------------------------------------------------------
+
+
+def test_new_exam_cards_are_paced_to_be_seen_before_the_final_window(collection, run, env, monkeypatch) -> None:
+    run("config", "new_per_day", "2")
+    exam = START + timedelta(days=20)
+    set_out = run("exam", "set", "mla-c01", "--date", exam.isoformat()).stdout
+    assert "40 exam cards not seen yet: 4 new cards a day" in set_out
+    study(run, monkeypatch, START, 13)  # up to the day before the window opens (exam - 7)
+    first_seen: dict[str, str] = {}
+    for card_id, day, kind, due_before, *_ in log(env):
+        if kind == "scheduled" and due_before is None:
+            first_seen.setdefault(card_id, day)
+    window_start = (exam - timedelta(days=7)).isoformat()
+    assert set(first_seen) >= collection["exam"], "an exam card was never introduced"
+    assert max(first_seen[card_id] for card_id in collection["exam"]) < window_start
+    per_day = Counter(first_seen[card_id] for card_id in collection["exam"])
+    assert max(per_day.values()) <= 4  # no more than the pace needs
+    # The exam's cards come first; the two a day of the setting cover nothing else meanwhile.
+    assert not set(first_seen) & collection["other"]
+
+
+def test_weak_cards_get_one_review_in_the_window_balanced_and_none_on_the_exam_day(
+    collection, run, env, monkeypatch
+) -> None:
+    """A history where every card was last answered 60 days ago with a stability of 10 days and
+    is due after the exam: setting the date spreads them over the window."""
+    today = START + timedelta(days=70)
+    at(monkeypatch, today)
+    last = today - timedelta(days=60)
+    exam = today + timedelta(days=14)
+    connection = sqlite3.connect(env)
+    with connection:
+        for card_id in collection["exam"] | collection["other"]:
+            connection.execute(
+                "UPDATE cards SET repetitions = 3, interval = 90, due = ?, stability = 10, difficulty = 5 WHERE id = ?",
+                ((last + timedelta(days=90)).isoformat(), card_id),
+            )
+        strong = sorted(collection["exam"])[:2]  # recall on the day above 0.9: left alone...
+        connection.execute("UPDATE cards SET stability = 5000 WHERE id IN (?, ?)", strong)
+        on_the_day = sorted(collection["exam"])[2]  # ...unless due on the exam day itself
+        connection.execute("UPDATE cards SET stability = 5000, interval = ?, due = ? WHERE id = ?",
+                           ((exam - last).days, exam.isoformat(), on_the_day))
+    connection.close()
+    before = cards_of(env)
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    after = cards_of(env)
+    window = [exam - timedelta(days=days) for days in range(7, 0, -1)]
+    placed = {card_id for card_id in collection["exam"] if after[card_id] != before[card_id]}
+    assert placed == collection["exam"] - set(strong)
+    load = Counter(after[card_id][0] for card_id in placed)
+    assert set(load) == {day.isoformat() for day in window}
+    assert max(load.values()) - min(load.values()) <= 1  # 38 cards on 7 days: 5 or 6 each
+    for card_id in placed:  # the last answer is still 60 days ago
+        due = date.fromisoformat(after[card_id][0])
+        assert due - timedelta(days=after[card_id][1]) == last
+    assert all(after[card_id] == before[card_id] for card_id in collection["other"] | set(strong))
+    assert not [card_id for card_id, card in after.items() if card[0] and card[0] >= exam.isoformat()
+                and card_id in collection["exam"] and card_id not in strong]
+    # Setting it again changes nothing: the plan is already made.
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    assert cards_of(env) == after
+
+
+def test_outside_the_exam_and_without_a_date_scheduling_is_plain_sm2(
+    collection, run, env, monkeypatch, tmp_path
+) -> None:
+    exam = START + timedelta(days=22)  # SM-2 would bring every card back on the exam day (1 + 6 + 15)
+    run("config", "new_per_day", "60")
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    study(run, monkeypatch, START, 22)
+    entries = log(env)
+    by_card: dict[str, list[tuple]] = {}
+    for entry in entries:
+        by_card.setdefault(entry[0], []).append(entry)
+    assert all(follows_sm2(by_card[card_id]) for card_id in collection["other"])
+    # The exam's cards were moved off the exam day into the window, spread over its days.
+    assert not any(follows_sm2(by_card[card_id]) for card_id in collection["exam"])
+    third = Counter(by_card[card_id][3][1] for card_id in collection["exam"])  # the review in the window
+    assert set(third) == {(exam - timedelta(days=days)).isoformat() for days in range(7, 0, -1)}
+    assert max(third.values()) - min(third.values()) <= 1
+    dues = {row[0] for row in rows(env, "SELECT due FROM cards WHERE id IN (%s)" % ",".join(
+        "?" * len(collection["exam"])), *collection["exam"])}
+    assert exam.isoformat() not in dues
+    # The date passes: nothing changes any more, and status says so.
+    at(monkeypatch, exam + timedelta(days=1))
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["passed"] is True and status["on_track"] is False
+    # The same study without a date: every card follows SM-2's vector exactly.
+    monkeypatch.setenv("MLSFLASH_DB", str(tmp_path / "plain.db"))
+    at(monkeypatch, START)
+    run("import", tmp_path / "exam.md", tmp_path / "cooking.md")
+    run("config", "new_per_day", "60")
+    study(run, monkeypatch, START, 22)
+    plain: dict[str, list[tuple]] = {}
+    for entry in log(tmp_path / "plain.db"):
+        plain.setdefault(entry[0], []).append(entry)
+    assert len(plain) == 50 and all(follows_sm2(entries) for entries in plain.values())
+
+
+def test_exam_status_json_on_a_known_history(collection, run, env, monkeypatch) -> None:
+    exam = START + timedelta(days=30)
+    at(monkeypatch, START)
+    no_date = json.loads(run("exam", "status", "--json").stdout)
+    assert no_date["date"] is None and no_date["readiness"] == 0.0 and no_date["unseen"] == 40
+    run("config", "new_per_day", "10")
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    study(run, monkeypatch, START, 1)  # day 1: 10 exam cards introduced, graded 4
+    run("exam", "practice", "--count", "4", "--seed", "1", input="a\nb\nc\nd\n")
+    at(monkeypatch, START + timedelta(days=1))
+    status = json.loads(run("exam", "status", "--json").stdout)
+    today = START + timedelta(days=1)
+    assert status["exam"] == "mla-c01" and status["date"] == exam.isoformat()
+    assert status["days_left"] == 29 and status["passed"] is False and status["final_days"] == 7
+    assert status["window_start"] == (exam - timedelta(days=7)).isoformat()
+    assert status["unseen"] == 30
+    assert status["new_per_day_needed"] == math.ceil(30 / 22) and status["new_per_day"] == 10
+    cards = {row[0]: row[1:] for row in rows(env, "SELECT id, due, interval, stability FROM cards WHERE due IS NOT NULL")}
+    assert len(cards) == 10
+    recalls = [
+        retrievability(stability, (exam - (date.fromisoformat(due) - timedelta(days=interval))).days)
+        for due, interval, stability in cards.values()
+    ]
+    domain1 = next(row for row in status["domains"] if row["domain"] == 1)
+    assert domain1["cards"] == 40 and domain1["seen"] == 10 and domain1["weight"] == 28
+    assert domain1["predicted_recall"] == pytest.approx(sum(recalls) / 40, abs=1e-4)
+    assert status["readiness"] == pytest.approx(0.28 * sum(recalls) / 40, abs=1e-4)
+    answered = rows(env, "SELECT sum(correct), count(*) FROM exam_answers WHERE mode = 'practice' AND domain = 1")[0]
+    assert domain1["practice_accuracy"] == pytest.approx(answered[0] / answered[1], abs=1e-4)
+    assert domain1["mock_accuracy"] is None
+    assert [row["cards"] for row in status["domains"][1:]] == [0, 0, 0]
+    planned = rows(env, "SELECT count(*) FROM cards WHERE due IS NOT NULL AND due < ?", exam.isoformat())[0][0]
+    assert status["reviews_per_day"] == round(planned / 29, 1)
+    assert status["on_track"] is True
+    weakest = status["weakest_topics"]
+    assert weakest and all(topic["domain"] == 1 for topic in weakest)
+    assert [topic["predicted_recall"] for topic in weakest] == sorted(topic["predicted_recall"] for topic in weakest)
+    # stats opens with the same figures.
+    text = run("stats").stdout
+    assert f"Exam MLA-C01 on {exam.isoformat()}, 29 days left" in text.replace("\n  ", " ")
+    assert json.loads(run("stats", "--json").stdout)["exam"]["readiness"] == status["readiness"]
+    _ = today
+
+
+def test_exam_set_refuses_a_bad_or_past_date(collection, run) -> None:
+    assert "must be YYYY-MM-DD" in run("exam", "set", "mla-c01", "--date", "next week", code=1).stderr
+    past = run("exam", "set", "mla-c01", "--date", "2026-01-01", code=1).stderr
+    assert past.startswith("Error: exam date 2026-01-01 is not after today")
+    run("exam", "set", "mla-c01", "--date", "2027-03-01")
+    assert "cleared" in run("exam", "set", "mla-c01", "--clear").stdout
+    assert json.loads(run("exam", "status", "--json").stdout)["date"] is None
+
+
+def test_a_pace_above_sixty_new_cards_a_day_is_warned(collection, run, monkeypatch, tmp_path) -> None:
+    more = "---\nmla-c01: 2\n---\n# More Exam Notes\n\n## Models\n\n" + "".join(
+        f"* **model {item}** - a model described by sentence {item}\n" for item in range(40)
+    )
+    run("import", write_notes(tmp_path, "more.md", more))
+    at(monkeypatch, START)
+    calm = run("exam", "set", "mla-c01", "--date", (START + timedelta(days=20)).isoformat())
+    assert "80 exam cards not seen yet: 20 new cards a day" in calm.stdout and "Warning" not in calm.stderr
+    rushed = run("exam", "set", "mla-c01", "--date", (START + timedelta(days=8)).isoformat())  # window tomorrow
+    assert "Warning: seeing every exam card in time takes 80 new cards a day (more than 60)" in rushed.stderr
+    review = run("review", input="q\n")
+    assert f"Exam on {(START + timedelta(days=8)).isoformat()}, 8 days left: 80 new cards today" in review.stdout
+    assert "Warning: 80 new cards a day are needed" in review.stdout
