@@ -291,16 +291,23 @@ def confusions(connection: Connection, *, at_least: int = 1, limit: int | None =
     return found[:limit] if limit is not None else found
 
 
-def confused_with(connection: Connection, card_id: str) -> list[str]:
-    """Fronts of the live cards this card was confused with at least CONFUSED_AT_LEAST times."""
-    rows = connection.exec_driver_sql(
-        "SELECT CASE WHEN card_id = ? THEN confused_with ELSE card_id END AS other, count(*) AS times "
-        "FROM exam_confusions WHERE card_id = ? OR confused_with = ? GROUP BY other HAVING count(*) >= ? "
-        "ORDER BY times DESC, other",
-        (card_id, card_id, card_id, CONFUSED_AT_LEAST),
-    ).all()
-    fronts = _fronts(connection, {row.other for row in rows})
-    return [fronts[row.other] for row in rows if row.other in fronts]
+def often_confused(connection: Connection) -> dict[str, list[str]]:
+    """Card id -> fronts of the live cards it was confused with at least CONFUSED_AT_LEAST times
+    (either way round), most often first: `confused_with` for every card in one query."""
+    times: dict[tuple[str, str], int] = {}
+    for card_id, other, count in connection.exec_driver_sql(
+        "SELECT card_id, confused_with, count(*) FROM exam_confusions GROUP BY card_id, confused_with"
+    ):
+        pair = (card_id, other) if card_id < other else (other, card_id)
+        times[pair] = times.get(pair, 0) + count
+    frequent = {pair: count for pair, count in times.items() if count >= CONFUSED_AT_LEAST}
+    fronts = _fronts(connection, {card_id for pair in frequent for card_id in pair})
+    ranked: dict[str, list[tuple[int, str]]] = {}
+    for (first, second), count in frequent.items():
+        for card_id, other in ((first, second), (second, first)):
+            if other in fronts:
+                ranked.setdefault(card_id, []).append((-count, other))
+    return {card_id: [fronts[other] for _, other in sorted(entries)] for card_id, entries in ranked.items()}
 
 
 def confusion_map(connection: Connection) -> dict[str, list[str]]:

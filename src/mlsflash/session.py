@@ -202,6 +202,7 @@ class ReviewSession:
     _filter_params: tuple[Any, ...] = ()
     _held_back: dict[str, str] = field(default_factory=dict)  # sibling held until tomorrow -> new | due
     pacing: Pacing | None = None  # set from the exam date, if any (exam_date.pacing_for)
+    _confused: dict[str, list[str]] = field(default_factory=dict)  # card id -> fronts often confused with it
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
@@ -219,9 +220,11 @@ class ReviewSession:
             params.append(self.topic)
         self._filter_sql = " AND ".join(conditions)
         self._filter_params = tuple(params)
-        from mlsflash import exam_date
+        from mlsflash import exam, exam_date
 
         self.pacing = exam_date.pacing_for(self.store, self.today, self.settings)
+        with self.store.read() as connection:  # exam practice runs apart: read once per session
+            self._confused = exam.often_confused(connection)
 
     # --- the queue ----------------------------------------------------------------
     #
@@ -233,10 +236,7 @@ class ReviewSession:
         card = self._next_card()
         if card is None:
             return None
-        from mlsflash import exam
-
-        with self.store.read() as connection:
-            confused = exam.confused_with(connection, card.id)
+        confused = self._confused.get(card.id)
         return replace(card, confused_with=tuple(confused)) if confused else card
 
     def _next_card(self) -> QueueCard | None:
