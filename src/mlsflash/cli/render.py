@@ -635,12 +635,19 @@ def exam_status(out: Console, status: dict[str, Any]) -> None:
                         styled(f"{status['new_per_day']} new a day"),
                         styled(f"{planned if planned is not None else '-'} reviews a day planned"),
                         styled(f"final window from {status['window_start']}")])
+    # Numbers keep their width; the domain's name takes what is left (at 40 columns, its number).
+    headers = ("weight", "cards", "seen", "recall", "practice", "mock")
+    if out.width < 60:
+        headers = ("wt", "cards", "seen", "recall", "prac", "mock")
+    room = out.width - sum(max(len(header), 4) + 2 for header in headers)
+    named = room >= 12  # else the domain's number alone
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for column, justify in (("domain", "left"), ("weight", "right"), ("cards", "right"), ("seen", "right"),
-                            ("recall", "right"), ("practice", "right"), ("mock", "right")):
-        table.add_column(column, justify=justify, overflow="ellipsis", no_wrap=column != "domain")  # type: ignore[arg-type]
+    table.add_column("domain" if named else "#", overflow="ellipsis", no_wrap=True, max_width=max(1, room))
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True, min_width=max(len(header), 4))
     for row in status["domains"]:
-        table.add_row(styled(f"{row['domain']} {row['name']}"), f"{row['weight']}%", str(row["cards"]),
+        label = f"{row['domain']} {row['name']}" if named else str(row["domain"])
+        table.add_row(styled(label), f"{row['weight']}%", str(row["cards"]),
                       str(row["seen"]), _percent(row["predicted_recall"]), _percent(row["practice_accuracy"]),
                       _percent(row["mock_accuracy"]))
     out.print()
