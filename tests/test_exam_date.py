@@ -275,3 +275,20 @@ def test_a_pace_above_sixty_new_cards_a_day_is_warned(collection, run, monkeypat
     review = run("review", input="q\n")
     assert f"Exam on {(START + timedelta(days=8)).isoformat()}, 8 days left: 80 new cards today" in review.stdout
     assert "Warning: 80 new cards a day are needed" in review.stdout
+
+
+@pytest.mark.parametrize("columns", [40, 100])
+def test_exam_status_fits_the_terminal_and_shows_names_literally(tmp_path, run, monkeypatch, columns) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    at(monkeypatch, START)
+    notes = "---\nmla-c01: 4\n---\n# Deck [bold]x[/bold] 🔒\n\n## Topic [/dim] עברית " + "y" * 300 + "\n\n" + "".join(
+        f"* **key {item}** - a value that is number {item}\n" for item in range(5)
+    )
+    run("import", write_notes(tmp_path, "odd.md", notes))
+    run("exam", "set", "mla-c01", "--date", (START + timedelta(days=30)).isoformat())
+    text = run("exam", "status").stdout
+    lines = text.splitlines()
+    assert all(len(line) <= columns for line in lines), [line for line in lines if len(line) > columns]
+    rows_of_domains = [line for line in lines if line[:1] in {"1", "2", "3", "4"}]
+    assert len(rows_of_domains) == 4 and all(len(line.split()) >= 7 for line in rows_of_domains)
+    assert "Topic [/dim]" in text  # markup in a topic is text
