@@ -292,3 +292,25 @@ def test_exam_status_fits_the_terminal_and_shows_names_literally(tmp_path, run, 
     rows_of_domains = [line for line in lines if line[:1] in {"1", "2", "3", "4"}]
     assert len(rows_of_domains) == 4 and all(len(line.split()) >= 7 for line in rows_of_domains)
     assert "Topic [/dim]" in text  # markup in a topic is text
+
+
+def test_a_filtered_session_of_other_cards_keeps_new_per_day_and_leaves_the_pace_to_the_exam(
+    collection, run, env, monkeypatch
+) -> None:
+    """The raised limit is for the exam's cards: a session on a deck outside the exam introduces
+    only new_per_day, and the exam's cards still get their pace."""
+    run("config", "new_per_day", "2")
+    run("exam", "set", "mla-c01", "--date", (START + timedelta(days=20)).isoformat())  # pace 4 a day
+    run("review", "--deck", "Cooking", input="4\n" * 50)
+    run("review", input="4\n" * 50)
+    introduced = rows(env, "SELECT c.deck_id, count(*) FROM reviews r JOIN cards c ON c.id = r.card_id "
+                           "WHERE r.due_before IS NULL GROUP BY c.deck_id ORDER BY c.deck_id")
+    by_deck = {deck: count for deck, count in introduced}
+    decks = dict(rows(env, "SELECT name, id FROM decks"))
+    assert by_deck[decks["Cooking"]] == 2 and by_deck.get(decks["Exam Notes"]) == 2  # 4 a day in all
+    assert "raised for the exam date's cards" in run("review", input="").stdout
+
+
+def test_the_date_must_be_written_yyyy_mm_dd(collection, run) -> None:
+    for typed in ("20270301", "2027-W10-1", "2027-3-1"):
+        assert "must be YYYY-MM-DD" in run("exam", "set", "mla-c01", "--date", typed, code=1).stderr

@@ -3,6 +3,7 @@ this applies), and `exam status`: readiness per domain on the day."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -42,6 +43,8 @@ def save_date(connection: Connection, day: date | None) -> None:
 
 def parse_date(text: str, today: date) -> date:
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):  # not 20270301 or 2027-W10-1
+            raise ValueError(text)
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise MlsflashError(f"exam date must be YYYY-MM-DD, not {text!r}") from None

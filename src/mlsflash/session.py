@@ -151,6 +151,7 @@ class Outlook:
     buried: int  # skipped or buried until tomorrow
     held_back: int  # siblings held back until tomorrow
     next_due: date | None  # the first due date after today
+    new_limit_for_exam: bool = False  # raised above new_per_day by an exam date's pace
 
 
 @dataclass(frozen=True)
@@ -289,8 +290,10 @@ class ReviewSession:
                 budget_new = max(0, self._new_limit() - introduced)
                 self._new = self._ids_without_held(
                     connection, "c.due IS NULL ORDER BY c.deck_id, c.source_file, c.position", (), budget_new,
-                    held, "new", first=self.pacing.card_ids if self.pacing else None,
+                    held, "new",
                 )
+                if self.pacing is not None:
+                    self._new = self._exam_first(self._new, budget_new, max(0, self._base_new_limit() - introduced))
             if self._redrill is None:
                 self._redrill = dict.fromkeys(
                     row[0] for row in _all(connection, self._redrill_sql(), (day, *self._filter_params))
@@ -299,12 +302,13 @@ class ReviewSession:
 
     def _ids_without_held(
         self, connection: Connection, where_order: str, params: tuple[Any, ...], budget: int, held: set[str],
-        kind: str, first: frozenset[str] | None = None,
+        kind: str,
     ) -> deque[str]:
         """Up to `budget` ids (-1: all) of the cards that match, leaving out held-back siblings;
         each held sibling can displace at most one card, so `budget + len(held)` rows suffice.
-        With `first` (an exam's cards, when pacing), those come before the others."""
-        limit = -1 if budget < 0 or first is not None else budget + len(held)
+        When pacing to an exam, every new card is read: `_exam_first` chooses among them."""
+        paced_new = kind == "new" and self.pacing is not None
+        limit = -1 if budget < 0 or paced_new else budget + len(held)
         ids = [
             row[0]
             for row in _all(
@@ -312,18 +316,28 @@ class ReviewSession:
                 (*self._filter_params, *params, limit),
             )
         ]
-        if first is not None:
-            ids.sort(key=lambda card_id: card_id not in first)  # stable: note order within each part
         kept = [card_id for card_id in ids if card_id not in held]
         self._held_back.update((card_id, kind) for card_id in ids if card_id in held)
-        return deque(kept if budget < 0 else kept[:budget])
+        return deque(kept if budget < 0 or paced_new else kept[:budget])
+
+    def _exam_first(self, new_ids: deque[str], budget: int, other_budget: int) -> deque[str]:
+        """Today's new cards when pacing to an exam: the exam's first, in note order, up to the
+        raised budget; other cards only within what `new_per_day` alone allows."""
+        assert self.pacing is not None
+        exam = [card_id for card_id in new_ids if self.pacing.applies_to(card_id)][:budget]
+        room = min(other_budget, budget - len(exam))
+        others = [card_id for card_id in new_ids if not self.pacing.applies_to(card_id)][: max(0, room)]
+        return deque(exam + others)
 
     @property
     def new_limit_today(self) -> int:
         return self._new_limit()
 
+    def _base_new_limit(self) -> int:
+        return self.settings.new_per_day if self.new_limit is None else self.new_limit
+
     def _new_limit(self) -> int:
-        """--new, else new_per_day, raised to what an exam date needs."""
+        """--new, else new_per_day, raised for the exam's cards to what an exam date needs."""
         if self.new_limit is not None:
             return self.new_limit
         needed = self.pacing.new_needed if self.pacing else 0
@@ -556,6 +570,7 @@ class ReviewSession:
         return Outlook(
             new_waiting=new, new_today=introduced, new_limit=self._new_limit(),
             new_limit_is_option=self.new_limit is not None, review_cap=cap, due_capped=capped,
+            new_limit_for_exam=self.new_limit is None and self._new_limit() > self.settings.new_per_day,
             session_limit=self.limit if self.limit is not None and self._scheduled_left() == 0 else None,
             buried=buried, held_back=len(self._held_back),
             next_due=date.fromisoformat(next_due) if next_due else None,

@@ -163,6 +163,8 @@ def outlook_lines(outlook: Any) -> list[str]:
         lines.append(f"This session's limit of {outlook.session_limit} card(s) is reached (--limit).")
     if outlook.new_waiting:
         source = "--new" if outlook.new_limit_is_option else "new_per_day"
+        if outlook.new_limit_for_exam:
+            source = "raised for the exam date's cards"
         more = outlook.new_today + min(outlook.new_waiting, max(outlook.new_limit, 10))
         if outlook.new_today >= outlook.new_limit:
             lines.append(
