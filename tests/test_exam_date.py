@@ -127,7 +127,8 @@ def test_new_exam_cards_are_paced_to_be_seen_before_the_final_window(collection,
     assert max(first_seen[card_id] for card_id in collection["exam"]) < window_start
     per_day = Counter(first_seen[card_id] for card_id in collection["exam"])
     assert max(per_day.values()) <= 4  # no more than the pace needs
-    # The exam's cards come first; the two a day of the setting cover nothing else meanwhile.
+    # new_per_day's two a day go, in note order, to the exam file imported first: the cooking
+    # cards wait exactly as long as they would without a date.
     assert not set(first_seen) & collection["other"]
 
 
@@ -307,10 +308,31 @@ def test_a_filtered_session_of_other_cards_keeps_new_per_day_and_leaves_the_pace
                            "WHERE r.due_before IS NULL GROUP BY c.deck_id ORDER BY c.deck_id")
     by_deck = {deck: count for deck, count in introduced}
     decks = dict(rows(env, "SELECT name, id FROM decks"))
-    assert by_deck[decks["Cooking"]] == 2 and by_deck.get(decks["Exam Notes"]) == 2  # 4 a day in all
+    assert by_deck[decks["Cooking"]] == 2  # new_per_day, as without a date
+    assert by_deck[decks["Exam Notes"]] == 4  # the exam's pace, whatever else was studied
     assert "raised for the exam date's cards" in run("review", input="").stdout
 
 
 def test_the_date_must_be_written_yyyy_mm_dd(collection, run) -> None:
     for typed in ("20270301", "2027-W10-1", "2027-3-1"):
         assert "must be YYYY-MM-DD" in run("exam", "set", "mla-c01", "--date", typed, code=1).stderr
+
+
+def test_a_stored_date_that_is_not_one_is_an_error_with_the_way_out(collection, run, env) -> None:
+    connection = sqlite3.connect(env)
+    with connection:
+        connection.execute("INSERT INTO settings (key, value) VALUES ('exam_date', '2027-13-45')")
+    connection.close()
+    for command in (("exam", "status"), ("stats",), ("review",)):
+        failed = run(*command, input="q\n", code=1)
+        assert failed.stderr.startswith("Error: the stored exam date '2027-13-45' is not a date"), failed.stderr
+        assert "Hint: mlsflash exam set PROFILE --clear" in failed.stderr and "Traceback" not in failed.stderr
+    run("exam", "set", "mla-c01", "--clear")
+    assert json.loads(run("exam", "status", "--json").stdout)["window_start"] is None
+
+
+def test_on_the_exam_day_pacing_has_stopped(collection, run, monkeypatch) -> None:
+    run("exam", "set", "mla-c01", "--date", (START + timedelta(days=3)).isoformat())
+    at(monkeypatch, START + timedelta(days=3))
+    assert "is today: pacing has stopped" in run("exam", "status").stdout
+    assert "Exam on" not in run("review", input="q\n").stdout

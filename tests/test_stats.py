@@ -19,13 +19,24 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "stats_80.txt"
 
 
 @pytest.fixture
-def history(run, tmp_path, monkeypatch):
+def history(run, env, tmp_path, monkeypatch):
     """Day 1: five new cards graded 5,5,5,5,2 (the re-drill left pending); day 2: all five 5."""
     run("import", write_notes(tmp_path, "notes.md", TEN_CARDS))
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T09:00")
     run("review", "--new", "5", input="5\n5\n5\n5\n2\nq\n")
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T09:00")
     run("review", "--new", "0", input="5\n5\n5\n5\n5\n")
+    steady_durations(env)
+
+
+def steady_durations(db) -> None:
+    """Answer times are measured on the wall clock; a loaded machine would change the snapshots."""
+    import sqlite3
+
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("UPDATE reviews SET duration_ms = 0")
+    connection.close()
 
 
 def stats(run, *args):
@@ -154,7 +165,7 @@ def topics_notes(deck: str) -> str:
 
 
 @pytest.fixture
-def two_hundred_topics(run, tmp_path, monkeypatch):
+def two_hundred_topics(run, env, tmp_path, monkeypatch):
     """Two decks of 100 topics (heading › subheading) each, 2 cards a topic, some seen over two
     days. Ids are numbered so that cards of equal EF list in one order (ids are random otherwise)."""
     from itertools import count
@@ -169,6 +180,7 @@ def two_hundred_topics(run, tmp_path, monkeypatch):
     run("review", "--new", "90", input="".join(f"{GRADES[n % len(GRADES)]}\n" for n in range(90)) + "q\n")
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T09:00")
     run("review", "--new", "30", input="".join(f"{GRADES[n % 5]}\n" for n in range(60)) + "q\n")
+    steady_durations(env)
 
 
 def view(run, monkeypatch, width: int, *args: str) -> list[str]:

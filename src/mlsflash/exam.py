@@ -122,22 +122,30 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
     result = CardDomains(profile)
     topics: dict[tuple[int, str], TopicDomain] = {}
     keyword_cache: dict[str, int | None] = {}
-    for row in connection.exec_driver_sql(
-        "SELECT c.id, c.deck_id, d.name, c.topic, c.source_file FROM cards c JOIN decks d ON d.id = c.deck_id "
-        "WHERE c.status != 'retired' ORDER BY d.name, c.topic"
-    ):
-        domain, origin = mapped.get((row.deck_id, row.topic)), Origin.LEARNER
-        if domain is None and row.source_file in declarations:
-            domain, origin = declarations[row.source_file].domain_of(row.topic), Origin.NOTES
+    of_group: dict[tuple[int, str, str], int | None] = {}
+    # Domains are decided per (deck, topic, file), a few hundred groups however many cards.
+    for deck_id, name, topic_text, source, cards in connection.exec_driver_sql(
+        "SELECT c.deck_id, d.name, c.topic, c.source_file, count(*) FROM cards c JOIN decks d ON d.id = c.deck_id "
+        "WHERE c.status != 'retired' GROUP BY c.deck_id, c.topic, c.source_file ORDER BY d.name, c.topic"
+    ).all():
+        domain, origin = mapped.get((deck_id, topic_text)), Origin.LEARNER
+        if domain is None and source in declarations:
+            domain, origin = declarations[source].domain_of(topic_text), Origin.NOTES
         if domain is None:
-            if row.topic not in keyword_cache:
-                keyword_cache[row.topic] = profile.domain_of(row.topic)
-            domain, origin = keyword_cache[row.topic], Origin.KEYWORDS
-        result.of_card[row.id] = domain
-        topic = topics.setdefault((row.deck_id, row.topic), TopicDomain(row.deck_id, row.name, row.topic))
-        topic.cards += 1
+            if topic_text not in keyword_cache:
+                keyword_cache[topic_text] = profile.domain_of(topic_text)
+            domain, origin = keyword_cache[topic_text], Origin.KEYWORDS
+        of_group[(deck_id, topic_text, source)] = domain
+        topic = topics.setdefault((deck_id, topic_text), TopicDomain(deck_id, name, topic_text))
+        topic.cards += cards
         if topic.domain is None and domain is not None:
             topic.domain, topic.origin = domain, origin
+    result.of_card = {
+        card_id: of_group[(deck_id, topic_text, source)]
+        for card_id, deck_id, topic_text, source in connection.exec_driver_sql(
+            "SELECT id, deck_id, topic, source_file FROM cards WHERE status != 'retired'"
+        ).all()
+    }
     result.topics = list(topics.values())
     return result
 

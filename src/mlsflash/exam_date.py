@@ -28,7 +28,15 @@ WEAKEST_SHOWN = 8
 
 def load_date(connection: Connection, settings: Settings) -> ExamDate | None:
     row = connection.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first()
-    return ExamDate(date.fromisoformat(row.value), settings.exam_final_days) if row else None
+    if row is None:
+        return None
+    try:
+        return ExamDate(date.fromisoformat(row.value), settings.exam_final_days)
+    except (TypeError, ValueError):
+        raise MlsflashError(
+            f"the stored exam date {row.value!r} is not a date",
+            hint="mlsflash exam set PROFILE --clear removes it; --date YYYY-MM-DD sets another",
+        ) from None
 
 
 def save_date(connection: Connection, day: date | None) -> None:
@@ -128,9 +136,15 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
     the least-loaded day; returns how many were placed. Idempotent: a placed card is due
     before the exam and needs nothing more until it is answered."""
     candidates: list[tuple[float, str, ReviewState]] = []
+    exam_day = plan.exam.day.isoformat()
+    factor = 0.9 ** (-1 / plan.decay) - 1
+    # SQL keeps only the cards that may need a review (the formula of memory.retrievability);
+    # the pure rule below decides.
     for row in connection.exec_driver_sql(
         f"SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
-        f"WHERE {SEEN} AND due >= ?", (plan.exam.day.isoformat(),),
+        f"WHERE {SEEN} AND due >= ? AND (stability IS NULL OR due = ? OR pow(1 + ? * "
+        f"(julianday(?) - julianday(due) + interval) / stability, -?) < ?)",
+        (exam_day, exam_day, factor, exam_day, plan.decay, plan.desired_retention + 1e-9),
     ):
         if row.id not in plan.card_ids:
             continue
@@ -173,7 +187,7 @@ def status(connection: Connection, today: date, settings: Settings) -> dict[str,
     profile = exam.current_profile(connection)
     exam_date = load_date(connection, settings)
     figures: dict[str, Any] = {"exam": profile.id, "name": profile.name, "date": None, "days_left": None,
-                               "passed": False, "final_days": settings.exam_final_days}
+                               "window_start": None, "passed": False, "final_days": settings.exam_final_days}
     if exam_date is None:
         return figures | _readiness(connection, profile, today, today, settings, exam_date=None)
     figures |= {"date": exam_date.day.isoformat(), "days_left": exam_date.days_left(today),
@@ -227,7 +241,10 @@ def _readiness(
          for (domain, deck, topic), values in per_topic.items()),
         key=lambda topic: (-weight[topic["domain"]], topic["predicted_recall"], topic["deck"], topic["topic"]),
     )
-    new_needed = pacing.new_cards_needed(unseen, today, exam_date) if exam_date else 0
+    new_needed = 0
+    if exam_date:  # counted as a review session counts it: unseen at the start of the day
+        ids = frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
+        new_needed = pacing.new_cards_needed(_unseen_at_day_start(connection, ids, today), today, exam_date)
     days_left = exam_date.days_left(today) if exam_date else 0
     planned = 0
     if exam_date and days_left > 0:
@@ -240,7 +257,8 @@ def _readiness(
         "new_per_day_needed": new_needed,
         "new_per_day": max(settings.new_per_day, new_needed),
         "reviews_per_day": round(planned / days_left, 1) if days_left > 0 else None,
-        "on_track": bool(exam_date and exam_date.active(today) and new_needed <= pacing.HEAVY_NEW_PER_DAY),
+        "on_track": bool(exam_date and exam_date.active(today) and new_needed <= pacing.HEAVY_NEW_PER_DAY
+                         and any(row["cards"] for row in rows)),
         "domains": rows,
         "weakest_topics": [topic for topic in topics if topic["predicted_recall"] < settings.desired_retention][
             :WEAKEST_SHOWN

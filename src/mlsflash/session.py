@@ -293,7 +293,7 @@ class ReviewSession:
                     held, "new",
                 )
                 if self.pacing is not None:
-                    self._new = self._exam_first(self._new, budget_new, max(0, self._base_new_limit() - introduced))
+                    self._new = self._paced(connection, self._new, max(0, self._base_new_limit() - introduced))
             if self._redrill is None:
                 self._redrill = dict.fromkeys(
                     row[0] for row in _all(connection, self._redrill_sql(), (day, *self._filter_params))
@@ -306,7 +306,7 @@ class ReviewSession:
     ) -> deque[str]:
         """Up to `budget` ids (-1: all) of the cards that match, leaving out held-back siblings;
         each held sibling can displace at most one card, so `budget + len(held)` rows suffice.
-        When pacing to an exam, every new card is read: `_exam_first` chooses among them."""
+        When pacing to an exam, every new card is read: `_paced` chooses among them."""
         paced_new = kind == "new" and self.pacing is not None
         limit = -1 if budget < 0 or paced_new else budget + len(held)
         ids = [
@@ -320,14 +320,22 @@ class ReviewSession:
         self._held_back.update((card_id, kind) for card_id in ids if card_id in held)
         return deque(kept if budget < 0 or paced_new else kept[:budget])
 
-    def _exam_first(self, new_ids: deque[str], budget: int, other_budget: int) -> deque[str]:
-        """Today's new cards when pacing to an exam: the exam's first, in note order, up to the
-        raised budget; other cards only within what `new_per_day` alone allows."""
+    def _paced(self, connection: Connection, new_ids: deque[str], budget: int) -> deque[str]:
+        """Today's new cards when pacing to an exam: the cards `new_per_day` gives anyway, in note
+        order, exactly as without a date; then more of the exam's cards, until today brings in
+        as many as the pace needs."""
         assert self.pacing is not None
-        exam = [card_id for card_id in new_ids if self.pacing.applies_to(card_id)][:budget]
-        room = min(other_budget, budget - len(exam))
-        others = [card_id for card_id in new_ids if not self.pacing.applies_to(card_id)][: max(0, room)]
-        return deque(exam + others)
+        usual = list(new_ids)[:budget]
+        introduced = _all(
+            connection, f"SELECT card_id FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}' "
+            "AND due_before IS NULL", (self.today.isoformat(),),
+        )
+        exam_today = sum(1 for row in introduced if self.pacing.applies_to(row[0]))
+        exam_usual = sum(1 for card_id in usual if self.pacing.applies_to(card_id))
+        wanted = max(0, self.pacing.new_needed - exam_today - exam_usual)
+        taken = set(usual)
+        extra = [card_id for card_id in new_ids if card_id not in taken and self.pacing.applies_to(card_id)]
+        return deque(usual + extra[:wanted])
 
     @property
     def new_limit_today(self) -> int:
@@ -337,7 +345,8 @@ class ReviewSession:
         return self.settings.new_per_day if self.new_limit is None else self.new_limit
 
     def _new_limit(self) -> int:
-        """--new, else new_per_day, raised for the exam's cards to what an exam date needs."""
+        """--new, else new_per_day, raised to what an exam date needs (the raise is for the
+        exam's cards only: see `_paced`)."""
         if self.new_limit is not None:
             return self.new_limit
         needed = self.pacing.new_needed if self.pacing else 0

@@ -307,10 +307,13 @@ def exam_status_line(status: dict[str, Any]) -> list[Text]:
     """The exam in one line: date, days left, readiness, the pace, on track or not."""
     name = status["exam"].upper()
     if status["passed"]:
-        return [styled((f"Exam {name} ", "bold"), f"was on {status['date']}: pacing has stopped")]
+        when = "is today" if status["days_left"] == 0 else f"was on {status['date']}"
+        return [styled((f"Exam {name} ", "bold"), f"{when}: pacing has stopped")]
     days = status["days_left"]
     pace = (f"{status['new_per_day_needed']} new a day needed" if status["unseen"]
             else "every exam card seen")
+    if not any(row["cards"] for row in status.get("domains", [])) and "domains" in status:
+        pace = "no cards with a domain of this exam (mlsflash exam domains)"
     track = ("on track", "green") if status["on_track"] else ("behind", "red")
     return [
         styled((f"Exam {name} ", "bold"), f"on {status['date']}, {days} day{'s' if days != 1 else ''} left"),
