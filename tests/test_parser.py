@@ -430,6 +430,11 @@ V6_RULES = [
     ("connective-different-from", "- difference -> what sets it apart", "difference", "what sets it apart",
      "- different from a queue -> no ordering"),
     ("connective-it", "- item - one entry", "item", "one entry", "- It: one entry of the list"),
+    ("connective-we", "- Weights: one per input", "Weights", "one per input", "- We must provide: one per input"),
+    ("no-verb-in-a-plain-term", "- Router: sends requests on", "Router", "sends requests on",
+     "- Router allows us to: send requests on"),
+    ("balanced-parentheses", "- Cache (local): fast reads", "Cache (local)", "fast reads",
+     "- Cache (for example: Redis) near the app"),
     # 4. guards: only the first line of an item's paragraph holds the term
     ("term-on-first-line", "- Vault: keeps secrets\n  and rotates them", "Vault", "keeps secrets and rotates them",
      "- a drawing of the flow\n  Vault -> Store"),

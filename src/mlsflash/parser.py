@@ -57,6 +57,10 @@ PROSE_STOP_WORDS = frozenset({
     "both", "either", "neither", "what", "where", "when", "why", "how", "only", "not", "just",
 })
 VERBS = ("is", "are", "was", "has", "have", "provides", "allows", "lets", "means", "refers to")
+# Only for the rules of version 6: a term holding a verb is a clause (`SageMaker allows us to: ...`),
+# and one opening with these is a sentence (`We must provide: ...`). Today's rules keep their cards.
+NEW_CLAUSE_WORDS = CLAUSE_WORDS | {"has", "have", "provides", "allows", "lets", "means", "refers"}
+NEW_CONNECTIVES = CONNECTIVES | {"we", "i", "my", "our"}
 
 # After an emphasized term: `-`, `–`, `—` (not glued to a word), `->`, or `:` then a space or the end.
 _EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:->|[-–—](?=\s|$)|:(?=\s|$))\s*")
@@ -927,8 +931,10 @@ def _is_short_term(text: str) -> bool:
     limit = MAX_PARENTHESISED_TERM_WORDS if "(" in text and ")" in text else MAX_PLAIN_TERM_WORDS
     if not words or len(words) > limit or ":" in text or _ARROW.search(text) or not any(c.isalpha() for c in text):
         return False
+    if text.count("(") != text.count(")"):
+        return False  # `Spark transformations (example: K-Means)` was cut inside its parentheses
     folded = [_bare(word) for word in words]
-    if any(word in CLAUSE_WORDS for word in folded) or _starts_with_connective(folded):
+    if any(word in NEW_CLAUSE_WORDS for word in folded) or _starts_with_connective(folded, NEW_CONNECTIVES):
         return False
     return _bare(_NUMBERING.sub("", text)) not in STOP_LABELS
 
@@ -937,9 +943,9 @@ def _bare(word: str) -> str:
     return word.casefold().strip(",.;:!?()")
 
 
-def _starts_with_connective(folded: Sequence[str]) -> bool:
+def _starts_with_connective(folded: Sequence[str], connectives: frozenset[str] = CONNECTIVES) -> bool:
     opening = " ".join(folded[:2])
-    return folded[0] in CONNECTIVES or any(opening.startswith(phrase) for phrase in CONNECTIVE_PHRASES)
+    return folded[0] in connectives or any(opening.startswith(phrase) for phrase in CONNECTIVE_PHRASES)
 
 
 def _is_numeric_range(before: str, after: str) -> bool:
