@@ -459,6 +459,10 @@ PROSE = [
      "- It means safe to retry"),
     ("prose-short-term", "- Cold storage allows slow reads", "Cold storage", "allows slow reads",
      "- My old team's shared cold storage allows slow reads"),
+    ("prose-not-a-preposition", "- Archive tier has slow reads", "Archive tier", "has slow reads",
+     "- In archive it has slow reads"),
+    ("prose-not-a-relative-clause", "- Sparse data has few values", "Sparse data", "has few values",
+     "- sparse data that has few values"),
 ]
 
 

@@ -55,7 +55,9 @@ STOP_LABELS = frozenset({
 PROSE_STOP_WORDS = frozenset({
     "the", "a", "an", "each", "every", "some", "many", "most", "all", "any", "no", "none", "one",
     "both", "either", "neither", "what", "where", "when", "why", "how", "only", "not", "just",
+    "in", "on", "at", "for", "with", "from", "to", "of", "by", "once", "after", "before", "during",
 })
+_PROSE_TERM_END = re.compile(r"(?:[,;]|\b(?:that|which|who))$", re.IGNORECASE)
 VERBS = ("is", "are", "was", "has", "have", "provides", "allows", "lets", "means", "refers to")
 # Only for the rules of version 6: a term holding a verb is a clause (`SageMaker allows us to: ...`),
 # and one opening with these is a sentence (`We must provide: ...`). Today's rules keep their cards.
@@ -891,8 +893,8 @@ def _split_prose(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
             continue
         before = _strip([*line[:index], _text_piece(piece.plain[: match.start()])])
         text = _plain(before)
-        if not _is_short_term(text) or text.split()[0].casefold() in PROSE_STOP_WORDS:
-            return None
+        if not _is_short_term(text) or _bare(text.split()[0]) in PROSE_STOP_WORDS or _PROSE_TERM_END.search(text):
+            return None  # `The data is`, `In sagemaker it has`, `categorical data that has`
         return _Split(term=before, definition=_rest_after(pieces[index], match.start(1), pieces[index + 1 :]))
     return None
 
