@@ -1,9 +1,13 @@
 """Markdown notes -> card drafts. Pure: text in, drafts and warnings out.
 
 Two passes over markdown-it-py's token stream: `_build_tree` turns list items into
-a tree of `_Item`s (each with its heading path), then `_emit` walks the tree in note
-order and classifies each item's own inline text with small classifiers
-(`_split_emphasized`, `_split_plain`) into a term card, a list card, or no card.
+a tree of `_Item`s (each with its heading path) and tables into `_Table`s, then `_emit` walks
+the tree in note order and classifies each item's own inline text with small classifiers
+into a term card, a list card, or no card: first today's rules (`_split_emphasized`,
+`_split_plain`, unchanged since parser version 5 but for the guards, so every card they made
+keeps its identity), then, for items they make no card of, the rules of version 6
+(`_split_extended`: more separators, verbs after an emphasized term, `--prose`). Each table
+row becomes a card (`_emit_table`) unless the deck says `--no-tables`.
 
 Large notes can be cut at `#`/`##` headings (`split_chunks`), parsed apart (`parse_chunk`,
 in worker processes when the importer wants) and joined (`merge_chunks`): the result is
