@@ -100,3 +100,23 @@ def test_worker_processes_give_the_whole_file_result_with_either_start_method(st
     text = "# Deck\n\n" + CLEAN * 3
     parsed = Parsing([NotesFile("/x.md", "x.md", text, "digest")], start_method=start_method).results()
     assert parsed["/x.md"] == parse_notes(text)
+
+
+def test_worker_processes_parse_with_each_files_options() -> None:
+    import multiprocessing
+
+    from mlsflash.importer import NotesFile, Parsing, parse_files
+    from mlsflash.model import ParseOptions
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here")
+    text = "# Deck\n\n" + CLEAN * 3 + "\n- Vault is a store\n\n| Service | Kind |\n|---|---|\n| Queue | buffer |\n"
+    options = {"/x.md": ParseOptions(prose=True, tables=False), "/y.md": ParseOptions()}
+    files = [NotesFile("/x.md", "x.md", text, "digest"), NotesFile("/y.md", "y.md", text, "digest")]
+    parsed = Parsing(files, start_method="fork", options=options).results()
+    for source, wanted in options.items():
+        assert parsed[source] == parse_notes(text, options=wanted)
+    assert parsed["/x.md"] != parsed["/y.md"]
+    # results parsed with other options than wanted are parsed again
+    again = parse_files(files, Parsing(files, start_method="fork"), options)
+    assert again["/x.md"] == parse_notes(text, options=options["/x.md"])

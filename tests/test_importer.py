@@ -286,6 +286,60 @@ def test_reverse_is_per_deck(env: Path, tmp_path: Path, export, run) -> None:
     ]
 
 
+PROSE_NOTES = "# Infra\n\n- Vault is a store for secrets\n- **Queue** - buffers messages\n"
+TABLE_NOTES = "# Infra\n\n| Service | Kind |\n|---|---|\n| Vault | secrets |\n\n- **Queue** - buffers messages\n"
+
+
+def live_fronts(cards: list[dict[str, Any]]) -> list[str]:
+    return sorted(card["front"] for card in cards if card["status"] != "retired")
+
+
+def test_prose_is_remembered_per_deck_until_no_prose(env: Path, tmp_path: Path, export, run) -> None:
+    notes = write_notes(tmp_path, "infra.md", PROSE_NOTES)
+    run("import", notes)
+    assert live_fronts(export()) == ["Queue"]
+    run("import", notes, "--prose")
+    cards = export()
+    assert live_fronts(cards) == ["Queue", "Vault"]
+    vault = next(card for card in cards if card["front"] == "Vault")
+    assert vault["back"] == "is a store for secrets"
+
+    write_notes(tmp_path, "infra.md", PROSE_NOTES + "- Ledger is an append-only log\n")
+    run("import", notes)  # no flag: the deck still reads prose, and Vault keeps its card
+    cards = export()
+    assert live_fronts(cards) == ["Ledger", "Queue", "Vault"]
+    assert vault["id"] in {card["id"] for card in cards if card["status"] != "retired"}
+
+    run("import", notes, "--no-prose")
+    assert live_fronts(export()) == ["Queue"]
+
+
+def test_a_file_joining_a_prose_deck_is_read_as_prose(env: Path, tmp_path: Path, export, run) -> None:
+    run("import", write_notes(tmp_path, "a.md", PROSE_NOTES), "--prose")
+    run("import", write_notes(tmp_path, "b.md", "# Infra\n\n- Ledger is an append-only log\n"))
+    assert live_fronts(export()) == ["Ledger", "Queue", "Vault"]
+
+
+def test_tables_are_on_by_default_and_no_tables_is_remembered(env: Path, tmp_path: Path, export, run) -> None:
+    notes = write_notes(tmp_path, "infra.md", TABLE_NOTES)
+    run("import", notes)
+    cards = export()
+    assert live_fronts(cards) == ["Queue", "Vault"]
+    vault = next(card for card in cards if card["front"] == "Vault")
+    assert (vault["back"], vault["context"]) == ("Kind: secrets", ["Service"])
+
+    run("import", notes, "--no-tables")
+    assert live_fronts(export()) == ["Queue"]
+    write_notes(tmp_path, "infra.md", TABLE_NOTES + "- **Ledger** - append-only log\n")
+    run("import", notes)
+    assert live_fronts(export()) == ["Ledger", "Queue"]
+
+    run("import", notes, "--tables")
+    cards = export()
+    assert live_fronts(cards) == ["Ledger", "Queue", "Vault"]
+    assert vault["id"] in {card["id"] for card in cards if card["status"] != "retired"}  # revived
+
+
 def test_dry_run_reports_and_writes_nothing(env: Path, notes: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
     from mlsflash.storage import open_store
 

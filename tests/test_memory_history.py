@@ -19,7 +19,8 @@ from mlsflash.storage import open_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "rev0001.db"
 NEW_COLUMNS = {"stability", "difficulty", "stability_before", "difficulty_before", "stability_after",
-               "difficulty_after"}
+               "difficulty_after",
+               "prose", "tables"}  # the deck options revision 0011 adds
 
 
 def _chain(engine, start, answers):

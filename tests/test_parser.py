@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlsflash.model import CardDraft, Direction
+from mlsflash.model import CardDraft, Direction, ParseOptions
 from mlsflash.parser import parse_notes
 
 
@@ -66,7 +66,7 @@ def test_bullet_becomes_one_card(text: str, front: str, back: str) -> None:
 # --- look-alikes that are not cards ------------------------------------------------------
 
 NOT_CARDS = [
-    ("colon-after-plain-term", "- Alpha: first letter"),
+    ("colon-after-label", "- Note: first letter"),
     ("plain-term-of-five-words", "- one two three four five - too long for a term"),
     ("clause-is", "- Storage is highly durable - 99.99 percent"),
     ("clause-are", "- shards are units - of capacity"),
@@ -79,13 +79,13 @@ NOT_CARDS = [
     ("sentence-with-dash", "- used mostly for big data - like Kafka"),
     ("numeric-range-with-units", "- buffer 1 MiB - 128 MiB"),
     ("numeric-range-days", "- retention 1d - 365d"),
-    ("no-separator", "- **Alpha** is the first letter"),
+    ("no-separator", "- **Alpha** sounds like a first letter"),
     ("dash-glued-to-word-only", "- point-in-time recovery"),
     ("paragraph-not-list", "Alpha - first letter"),
     ("heading", "## Alpha - first letter"),
     ("fenced-code", "```\n- Alpha - first letter\n```"),
     ("indented-code", "Text.\n\n    - Alpha - first letter"),
-    ("table", "| term | definition |\n|---|---|\n| Alpha - first | letter |"),
+    ("table-of-one-column", "| term |\n|---|\n| Alpha - first |"),
     ("html-block", "<ul>\n<li>Alpha - first letter</li>\n</ul>"),
     ("image-item", "- ![Alpha - first letter](alpha.png)"),
     ("image-then-dash", "- ![diagram](alpha.png) - first letter"),
@@ -369,3 +369,221 @@ def test_parsing_in_chunks_gives_exactly_what_parsing_whole_gives(parts):
     chunks = split_chunks(text, parts)
     assert len(chunks) > 1
     assert merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks]) == parse_notes(text)
+
+
+# --- parser version 6: more note styles (README, "The notes format") --------------------
+# Each rule: (id, text, front, back) that is a card, then its look-alike that is not.
+
+def only_card(text: str, options: ParseOptions = ParseOptions()) -> tuple[str, str]:
+    result = parse_notes(text, options=options)
+    assert len(result.drafts) == 1, result
+    return result.drafts[0].front_plain, result.drafts[0].back_plain
+
+
+V6_RULES = [
+    # 1. plain `Term: definition`, short, not a clause, not a label
+    ("plain-colon", "- Ledger: an append-only record of writes", "Ledger", "an append-only record of writes",
+     "- Tip: an append-only record of writes"),
+    ("plain-colon-four-words", "- cold start time limit: ten seconds", "cold start time limit", "ten seconds",
+     "- cold start time limit today: ten seconds"),
+    ("plain-colon-parenthesised", "- Mean Time To Repair (MTTR): hours until service returns",
+     "Mean Time To Repair (MTTR)", "hours until service returns",
+     "- Mean Time It Takes To Repair: hours until service returns"),
+    ("plain-colon-not-a-clause", "- Default timeout: 30 seconds", "Default timeout", "30 seconds",
+     "- The timeout is: 30 seconds"),
+    ("plain-colon-not-a-label", "- Caching: keeps hot reads in memory", "Caching", "keeps hot reads in memory",
+     "- Example: keeps hot reads in memory"),
+    ("plain-colon-numbered-label", "- Step size: how far each update moves", "Step size", "how far each update moves",
+     "- Question 3: how far does each update move"),
+    ("plain-colon-needs-a-space", "- Port: 8080 by default", "Port", "8080 by default",
+     "- see http://example.com/docs for ports"),
+    # 2. more arrows; two or more arrows are a chain unless the term is emphasized
+    ("unicode-arrow", "- Ingest → append records to the log", "Ingest", "append records to the log",
+     "- Ingest → Buffer → Store"),
+    ("double-arrow", "- Ingest ⇒ append records to the log", "Ingest", "append records to the log",
+     "- Ingest ⇒ Buffer ⇒ Store"),
+    ("long-arrow", "- Ingest ⟶ append records", "Ingest", "append records", "- Ingest ⟶ Buffer -> Store"),
+    ("ascii-fat-arrow", "- Ingest => append records", "Ingest", "append records", "- Ingest => Buffer => Store"),
+    ("emphasized-chain", "- **Pipeline** → load → clean → train", "Pipeline", "load → clean → train",
+     "- Pipeline → load → clean → train"),
+    ("colon-before-a-chain", "- Pipeline: load → clean → train", "Pipeline", "load → clean → train",
+     "- load → clean → train"),
+    ("emphasized-unicode-arrow", "- `ingest` → append records", "ingest", "append records",
+     "- `ingest` ≥ append records"),
+    # 3. an emphasized term, then a verb
+    ("emphasized-is", "- **Edge Cache** is a copy kept near users", "Edge Cache", "is a copy kept near users",
+     "- **Edge Cache** can be warmed before a launch"),
+    ("emphasized-are", "- **Replicas** are read-only copies", "Replicas", "are read-only copies",
+     "- The **Replicas** are read-only copies"),
+    ("emphasized-provides", "- *Gateway* provides one entry point", "Gateway", "provides one entry point",
+     "- *Gateway*\n  provides one entry point"),
+    ("emphasized-refers-to", "- `TTL` refers to how long a record lives", "TTL", "refers to how long a record lives",
+     "- `TTL` refers"),
+    ("emphasized-lets", "- **Presigned URL** lets a guest upload once", "Presigned URL",
+     "lets a guest upload once", "- **Presigned URL**, lets a guest upload once"),
+    # 4. guards: a plain term never starts with a connective (emphasized terms are not checked)
+    ("connective-emphasized", "- **Then** - the second branch", "Then", "the second branch",
+     "- Then - the second branch"),
+    ("connective-however", "- **However** -> kept when bold", "However", "kept when bold",
+     "- However -> the quota can be raised"),
+    ("connective-uses", "- **Uses** - where it helps", "Uses", "where it helps", "- Uses deep nets - for vision"),
+    ("connective-different-from", "- difference -> what sets it apart", "difference", "what sets it apart",
+     "- different from a queue -> no ordering"),
+    ("connective-it", "- item - one entry", "item", "one entry", "- It: one entry of the list"),
+    ("connective-we", "- Weights: one per input", "Weights", "one per input", "- We must provide: one per input"),
+    ("no-verb-in-a-plain-term", "- Router: sends requests on", "Router", "sends requests on",
+     "- Router allows us to: send requests on"),
+    ("balanced-parentheses", "- Cache (local): fast reads", "Cache (local)", "fast reads",
+     "- Cache (for example: Redis) near the app"),
+    # 4. guards: only the first line of an item's paragraph holds the term
+    ("term-on-first-line", "- Vault: keeps secrets\n  and rotates them", "Vault", "keeps secrets and rotates them",
+     "- a drawing of the flow\n  Vault -> Store"),
+    ("old-rule-term-on-first-line", "- Vault -> keeps secrets\n  and rotates", "Vault", "keeps secrets and rotates",
+     "- box\n  Vault - keeps secrets"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back", "look_alike"), [case[1:] for case in V6_RULES], ids=[case[0] for case in V6_RULES]
+)
+def test_version_6_rule_and_its_look_alike(text: str, front: str, back: str, look_alike: str) -> None:
+    assert only_card(text) == (front, back)
+    assert parse_notes(look_alike).drafts == ()
+
+
+PROSE = [
+    ("prose-is", "- Vault is a store for secrets", "Vault", "is a store for secrets",
+     "- The vault is locked every night"),
+    ("prose-has", "- Object Lock has two modes", "Object Lock", "has two modes", "- Each bucket has two modes"),
+    ("prose-means", "- Idempotent means safe to retry", "Idempotent", "means safe to retry",
+     "- It means safe to retry"),
+    ("prose-short-term", "- Cold storage allows slow reads", "Cold storage", "allows slow reads",
+     "- My old team's shared cold storage allows slow reads"),
+    ("prose-not-a-preposition", "- Archive tier has slow reads", "Archive tier", "has slow reads",
+     "- In archive it has slow reads"),
+    ("prose-not-a-relative-clause", "- Sparse data has few values", "Sparse data", "has few values",
+     "- sparse data that has few values"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back", "look_alike"), [case[1:] for case in PROSE], ids=[case[0] for case in PROSE]
+)
+def test_prose_makes_cards_only_when_asked(text: str, front: str, back: str, look_alike: str) -> None:
+    prose = ParseOptions(prose=True)
+    assert only_card(text, prose) == (front, back)
+    assert parse_notes(text).drafts == ()  # without --prose: no card
+    assert parse_notes(look_alike, options=prose).drafts == ()
+
+
+EMPTY_BACKS = [
+    ("image-after-colon", "- Diagram: ![flow](flow.png)", "- Diagram: the flow ![flow](flow.png)"),
+    ("image-after-arrow", "- Diagram → ![flow](flow.png)", "- Diagram → see the flow ![flow](flow.png)"),
+    ("link-only", "- Manual: [the guide](https://example.com/guide)",
+     "- Manual: read [the guide](https://example.com/guide) first"),
+    ("link-only-old-rule", "- **Docs** - [the guide](https://example.com/guide)",
+     "- **Docs** - read [the guide](https://example.com/guide)"),
+]
+
+
+@pytest.mark.parametrize(("text", "kept"), [case[1:] for case in EMPTY_BACKS], ids=[case[0] for case in EMPTY_BACKS])
+def test_a_card_with_an_empty_back_is_skipped_with_a_warning(text: str, kept: str) -> None:
+    result = parse_notes(text)
+    assert result.drafts == ()
+    assert [warning.line for warning in result.warnings] == [1]
+    assert len(parse_notes(kept).drafts) == 1
+
+
+CODE_ANSWERS = [
+    ("emphasized", "- **Count rows**:\n  ```sql\n  SELECT count(*)\n    FROM t;\n  ```\n", "Count rows",
+     "SELECT count(*)\n  FROM t;", "`SELECT count(*)`\n  `FROM t;`"),
+    ("plain", "- List buckets:\n  ```\n  aws s3 ls\n  ```\n", "List buckets", "aws s3 ls", "`aws s3 ls`"),
+    ("backtick-in-code", "- Quote:\n  ```\n  echo `date`\n  ```\n", "Quote", "echo `date`", "`` echo `date` ``"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back_plain", "back"), [case[1:] for case in CODE_ANSWERS], ids=[case[0] for case in CODE_ANSWERS]
+)
+def test_term_colon_over_a_code_block_takes_the_code_as_answer(
+    text: str, front: str, back_plain: str, back: str
+) -> None:
+    (draft,) = drafts(text)
+    assert (draft.front_plain, draft.back_plain, draft.back) == (front, back_plain, back)
+    assert not draft.is_list
+
+
+CODE_LOOK_ALIKES = [
+    ("label-over-code", "- Example:\n  ```\n  aws s3 ls\n  ```\n"),
+    ("sentence-over-code", "- then we run this to list them:\n  ```\n  aws s3 ls\n  ```\n"),
+    ("code-not-in-the-item", "- List buckets:\n\n```\naws s3 ls\n```\n"),
+]
+
+
+@pytest.mark.parametrize("text", [case[1] for case in CODE_LOOK_ALIKES], ids=[case[0] for case in CODE_LOOK_ALIKES])
+def test_code_look_alikes_are_not_cards(text: str) -> None:
+    assert drafts(text) == ()
+
+
+TABLE = """# Deck
+
+## Infra
+
+| Service | Kind | Latency |
+|---|---|---|
+| **Queue** | messaging | low |
+| Vault | secrets | |
+| Queue | buffering | low |
+"""
+
+
+def test_a_table_makes_one_card_per_body_row() -> None:
+    result = parse_notes(TABLE)
+    assert [(d.context, d.front, d.back, d.line) for d in result.drafts] == [
+        (("Infra", "Service"), "**Queue**", "Kind: messaging\nLatency: low\nKind: buffering\nLatency: low", 7),
+        (("Infra", "Service"), "Vault", "Kind: secrets", 8),
+    ]
+    assert result.drafts[1].definition == "Kind: secrets"
+    assert parse_notes(TABLE, options=ParseOptions(tables=False)).drafts == ()
+
+
+TABLE_LOOK_ALIKES = [
+    ("single-column", "| Service |\n|---|\n| Queue |\n| Vault |\n", 0),
+    ("empty-first-column", "| | Kind |\n|---|---|\n| | messaging |\n| | secrets |\n", 0),
+    ("long-first-column", "| Case | Service |\n|---|---|\n| Move many large files every night | Batch |\n"
+     "| Queue | messaging |\n", 1),
+    ("header-only", "| Service | Kind |\n|---|---|\n", 0),
+    ("pipes-without-a-delimiter-row", "| Queue | messaging |\n| Vault | secrets |\n", 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "warned"), [case[1:] for case in TABLE_LOOK_ALIKES], ids=[case[0] for case in TABLE_LOOK_ALIKES]
+)
+def test_table_look_alikes_make_no_cards(text: str, warned: int) -> None:
+    result = parse_notes(text)
+    assert result.drafts == ()
+    assert len(result.warnings) == warned
+
+
+def test_table_rows_with_nothing_to_answer_are_warned() -> None:
+    result = parse_notes("| Service | Kind |\n|---|---|\n| Queue | |\n|  | secrets |\n| Vault | secrets |\n")
+    assert [d.front_plain for d in result.drafts] == ["Vault"]
+    assert [warning.line for warning in result.warnings] == [3, 4]
+
+
+def test_a_new_card_names_its_childrens_context_with_its_term() -> None:
+    text = "- **Edge Cache** is a copy near users\n  - hit ratio - share served from the cache\n"
+    assert [(d.context, d.front_plain) for d in drafts(text)] == [
+        ((), "Edge Cache"), (("Edge Cache",), "hit ratio"),
+    ]
+
+
+@pytest.mark.parametrize("parts", [2, 4])
+def test_parsing_in_chunks_keeps_the_options(parts: int) -> None:
+    from mlsflash.parser import merge_chunks, parse_chunk, split_chunks
+
+    text = (CHUNKY + TABLE + "- Vault is a store\n") * 3
+    for options in (ParseOptions(), ParseOptions(prose=True, tables=False)):
+        chunks = split_chunks(text, parts, options)
+        assert merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks]) == parse_notes(text, options=options)

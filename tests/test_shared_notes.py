@@ -153,3 +153,58 @@ def test_corpus_cards_are_well_formed(corpus_cards, path: Path) -> None:
         assert len(card["front"]) <= 120, card["front"]
         assert "](" not in card["front"] + card["back"], card
         assert card["source"]["line"] >= 1
+
+
+# --- parser version 6 keeps every card version 5 made ----------------------------------------
+
+V5_IDENTITIES = Path(__file__).parent / "data" / "v5_identities.json"
+
+
+def _v5_files() -> list[tuple[str, dict[str, Any]]]:
+    if not V5_IDENTITIES.is_file():
+        return []
+    return sorted(json.loads(V5_IDENTITIES.read_text(encoding="utf-8"))["files"].items())
+
+
+@pytest.mark.parametrize(("name", "snapshot"), _v5_files(), ids=[name for name, _ in _v5_files()])
+def test_every_card_of_parser_version_5_keeps_its_id(name: str, snapshot: dict[str, Any]) -> None:
+    """What version 5 made of each shared file, kept as hashes (tests/data/make_v5_identities.py),
+    paired by the importer's own identity plan with what today's parser makes: every stored
+    card continues (same id), none retires. Hashing keeps every comparison the plan makes."""
+    import hashlib
+    from dataclasses import replace
+
+    from mlsflash import identity
+    from mlsflash.parser import parse_notes
+
+    path = SHARED / name
+    if not path.is_file():
+        pytest.skip(f"{name} is not present")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != snapshot["sha256"]:
+        pytest.skip(f"{name} changed since the snapshot: regenerate it with the version-5 code")
+
+    def digest(text: str, length: int = 16) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+    def hashed(draft):  # the draft as the snapshot sees it
+        context, term, direction = draft.key.rsplit("\x1f", 2)
+        clone = replace(draft)
+        clone.__dict__["key"] = f"{digest(context)}\x1f{digest(term)}\x1f{direction}"
+        definition = draft.definition_key
+        distinctive = len(definition) >= identity.DISTINCTIVE_LENGTH
+        clone.__dict__["definition_key"] = digest(definition, 16 if distinctive else 8)
+        return clone
+
+    drafts = parse_notes(data.decode("utf-8-sig")).drafts
+    bullets = [identity.Bullet(name, 0, position, hashed(draft)) for position, draft in enumerate(drafts)]
+    wanted = identity.deck_cards([(1, bullets)])
+    stored = [
+        identity.StoredCard(str(number), 1, f"{context}\x1f{term}\x1f{direction}", definition, direction, "active",
+                            name, number)
+        for number, (context, term, direction, definition) in enumerate(snapshot["cards"])
+    ]
+    plan = identity.plan(wanted, stored, lambda card: True)
+    assert plan.retire == [] and plan.drop == []
+    assert sorted(card.id for card in plan.continues.values()) == sorted(card.id for card in stored)
+    assert len(wanted) >= len(stored)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
-from mlsflash.model import CardDraft, ParsedNotes, topic_of
+from mlsflash.model import CardDraft, ParsedNotes, ParseOptions, topic_of
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Row
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
 BUNDLED_PREFIX = "<bundled>/"
-PARSER_VERSION = "5"  # part of the unchanged-file hash: bump when parsing rules change
+PARSER_VERSION = "6"  # part of the unchanged-file hash: bump when parsing rules change
 
 
 @dataclass
@@ -66,6 +66,35 @@ class NotesFile:
     display: str  # what the user is shown
     text: str
     digest: str
+
+
+@dataclass(frozen=True)
+class DeckSettings:
+    """The options a deck remembers: they shape its cards, so they are part of a file's hash."""
+
+    reverse: bool = False
+    prose: bool = False
+    tables: bool = True
+
+    @property
+    def parse_options(self) -> ParseOptions:
+        return ParseOptions(prose=self.prose, tables=self.tables)
+
+
+@dataclass(frozen=True)
+class DeckFlags:
+    """`--reverse`, `--prose`, `--tables` as given: None keeps what the deck remembers."""
+
+    reverse: bool | None = None
+    prose: bool | None = None
+    tables: bool | None = None
+
+    def over(self, settings: DeckSettings) -> DeckSettings:
+        return DeckSettings(
+            reverse=settings.reverse if self.reverse is None else self.reverse,
+            prose=settings.prose if self.prose is None else self.prose,
+            tables=settings.tables if self.tables is None else self.tables,
+        )
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -218,18 +247,23 @@ def import_notes(
     *,
     deck: str | None = None,
     reverse: bool | None = None,
+    prose: bool | None = None,
+    tables: bool | None = None,
     dry_run: bool = False,
     parsing: Parsing | None = None,
     folders: Sequence[Path] = (),
 ) -> ImportReport:
     """Sync every file in one transaction; a file whose content and options are unchanged is
     not even parsed. Parsing happens before the write lock is taken. Cards of files that
-    disappeared from `folders` retire, unless their bullets moved into an imported file."""
+    disappeared from `folders` retire, unless their bullets moved into an imported file.
+    `reverse`, `prose` and `tables` (None: as the deck remembers) are remembered per deck."""
+    flags = DeckFlags(reverse, prose, tables)
     with store.read() as connection:
-        hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
+        hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
+        options = {file.source: _guess_options(connection, file.source, flags) for file in notes}
     with _no_cyclic_gc():
-        parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing)
-        return _import_parsed(store, notes, parsed, deck=deck, reverse=reverse, dry_run=dry_run, folders=folders)
+        parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing, options)
+        return _import_parsed(store, notes, parsed, deck=deck, flags=flags, dry_run=dry_run, folders=folders)
 
 
 def reimport_source(store: Store, source: str) -> ImportReport:
@@ -277,14 +311,14 @@ def _import_parsed(
     parsed: dict[str, ParsedNotes],
     *,
     deck: str | None,
-    reverse: bool | None,
+    flags: DeckFlags,
     dry_run: bool,
     folders: Sequence[Path],
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
     with store.write() as connection:
-        hashes = {file.source: _content_hash(connection, file, deck, reverse) for file in notes}
+        hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         named = list(notes)
@@ -292,12 +326,12 @@ def _import_parsed(
         # a bullet another file of the deck still holds keeps its card.
         notes = [*notes, *_deck_files(connection, notes, parsed, changed, gone, deck)]
         for file in notes[len(named):]:
-            hashes[file.source] = _content_hash(connection, file, deck, reverse)
+            hashes[file.source] = _content_hash(connection, file, deck, flags)
             if not hashes[file.source][1]:
                 changed.add(file.source)
         copies = _copies(connection, notes)
         syncs: list[_FileSync] = []
-        decks = _DeckChoice(connection, deck, reverse, copies)
+        decks = _DeckChoice(connection, deck, flags, copies)
         # Bullets in path order, whichever files were named: a card's answer and home file do
         # not depend on how the import was typed. Originals before their copies, so a copy can
         # join its original's deck.
@@ -305,7 +339,9 @@ def _import_parsed(
         for file in sorted(notes, key=lambda file: file.source in copies):
             order = rank[file.source] + (len(notes) if file.source in copies else 0)  # a copy never comes first
             if file.source in changed:
-                result = parsed.get(file.source) or parse_notes(file.text)
+                result = parsed.get(file.source) or parse_notes(
+                    file.text, options=_guess_options(connection, file.source, flags)
+                )
                 syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
         # An unchanged file whose deck takes part must be read too: its bullets share the keys,
         # and may be all that is left of a vanished file's (a deleted copy's) cards.
@@ -313,8 +349,9 @@ def _import_parsed(
         for file in notes:
             if file.source not in changed and _remembered_deck(connection, file.source) in involved:
                 order = rank[file.source] + (len(notes) if file.source in copies else 0)
-                syncs.append(decks.sync(file, order, parse_notes(file.text), hashes[file.source][0]))
-        reverse_of = decks.reverse_of
+                result = parse_notes(file.text, options=_guess_options(connection, file.source, flags))
+                syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
+        reverse_of = {deck_id: settings.reverse for deck_id, settings in decks.settings_of.items()}
         synced = {sync.file.source for sync in syncs}
         reports = {sync.file.source: sync.report for sync in syncs}
         for file in notes:
@@ -380,25 +417,28 @@ class _DeckChoice:
     """Resolves each synced file's deck; a copy of another file joins the original's deck."""
 
     def __init__(
-        self, connection: Connection, deck_option: str | None, reverse_option: bool | None,
-        copies: dict[str, NotesFile],
+        self, connection: Connection, deck_option: str | None, flags: DeckFlags, copies: dict[str, NotesFile],
     ) -> None:
         self.connection = connection
         self.deck_option = deck_option
-        self.reverse_option = reverse_option
+        self.flags = flags
         self.copies = copies
-        self.reverse_of: dict[int, bool] = {}
+        self.settings_of: dict[int, DeckSettings] = {}
         self.deck_names: dict[str, str] = {}  # source -> deck name chosen in this import
 
     def sync(self, file: NotesFile, order: int, parsed: ParsedNotes, content_hash: str) -> _FileSync:
+        from mlsflash.parser import parse_notes
+
         original = self.copies.get(file.source)
         deck_name = _deck_name(file, parsed, self.deck_option)
         if original is not None and self.deck_option is None:
             stored = _remembered(self.connection, original.source)
             deck_name = self.deck_names.get(original.source) or (stored.name if stored else None) or deck_name
-        deck_id, reverse = _resolve_deck(self.connection, file.source, deck_name, self.reverse_option)
-        self.reverse_of[deck_id] = reverse
+        deck_id, settings = _resolve_deck(self.connection, file.source, deck_name, self.flags)
+        self.settings_of[deck_id] = settings
         self.deck_names[file.source] = deck_name
+        if parsed.options != settings.parse_options:  # parsed before its deck was known: read as the deck says
+            parsed = parse_notes(file.text, options=settings.parse_options)
         report = FileReport(path=file.display, deck=deck_name)
         report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
         if original is not None:
@@ -506,7 +546,10 @@ class Parsing:
     result equals parsing it whole: see parser.split_chunks). Started before the database is
     opened, so the two overlap."""
 
-    def __init__(self, files: Sequence[NotesFile], start_method: str | None = None) -> None:
+    def __init__(
+        self, files: Sequence[NotesFile], start_method: str | None = None,
+        options: dict[str, ParseOptions] | None = None,
+    ) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -515,10 +558,13 @@ class Parsing:
         workers = min(os.cpu_count() or 1, 8)
         total = sum(len(file.text) for file in files) or 1
         self._texts = {file.source: file.text for file in files}
+        self._options = {file.source: (options or {}).get(file.source, ParseOptions()) for file in files}
         self._jobs = [
             (file.source, chunk)
             for file in files
-            for chunk in split_chunks(file.text, max(1, round(workers * len(file.text) / total)))
+            for chunk in split_chunks(
+                file.text, max(1, round(workers * len(file.text) / total)), self._options[file.source]
+            )
         ]
         context = multiprocessing.get_context(start_method or _start_method())
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
@@ -544,7 +590,9 @@ class Parsing:
         for source, pairs in by_file.items():
             merged = merge_chunks([chunk for chunk, _ in pairs], [result for _, result in pairs])
             # A cut that markdown-it did not confirm: parse that file whole.
-            parsed[source] = merged if merged is not None else parse_notes(self._texts[source])
+            parsed[source] = (
+                merged if merged is not None else parse_notes(self._texts[source], options=self._options[source])
+            )
         return parsed
 
     def close(self) -> None:
@@ -584,40 +632,52 @@ def _worker_start() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def parse_files(files: Sequence[NotesFile], parsing: Parsing | None = None) -> dict[str, ParsedNotes]:
-    """Parse notes files: taken from `parsing` when it has them, on every core when the job is
-    large, else here."""
+def parse_files(
+    files: Sequence[NotesFile], parsing: Parsing | None = None, options: dict[str, ParseOptions] | None = None
+) -> dict[str, ParsedNotes]:
+    """Parse notes files (with `options` per source, default ones otherwise): taken from
+    `parsing` when it has them, on every core when the job is large, else here."""
     from mlsflash.parser import parse_notes
 
+    wanted = {file.source: (options or {}).get(file.source, ParseOptions()) for file in files}
     parsed = parsing.results() if parsing is not None else {}
-    missing = [file for file in files if file.source not in parsed]
+    missing = [
+        file for file in files if file.source not in parsed or parsed[file.source].options != wanted[file.source]
+    ]
     if sum(len(file.text) for file in missing) >= PARALLEL_MIN_BYTES and (os.cpu_count() or 1) > 1:
-        parsed.update(Parsing(missing).results())
+        parsed.update(Parsing(missing, options=wanted).results())
     else:
-        parsed.update((file.source, parse_notes(file.text)) for file in missing)
+        parsed.update((file.source, parse_notes(file.text, options=wanted[file.source])) for file in missing)
     return {file.source: parsed[file.source] for file in files}
 
 
 @contextmanager
 def early_parsing(
-    files: Sequence[NotesFile], db_path: Path, deck: str | None, reverse: bool | None
+    files: Sequence[NotesFile], db_path: Path, deck: str | None, reverse: bool | None,
+    prose: bool | None = None, tables: bool | None = None,
 ) -> Iterator[Parsing | None]:
     """Start parsing the files that will need it before SQLAlchemy is even imported. Which
-    ones do is read with the stdlib sqlite3 (read-only), like the schema check of
-    storage.db; an unknown, new or unreadable database simply means: parse everything."""
+    ones do, and with which options, is read with the stdlib sqlite3 (read-only), like the
+    schema check of storage.db; an unknown, new or unreadable database simply means: parse
+    everything with the options given (or the defaults)."""
+    flags = DeckFlags(reverse, prose, tables)
     stored = _stored_hashes(db_path, [file.source for file in files])
-    needed = [file for file in files if not _hash_against(file, stored.get(file.source), deck, reverse)[1]]
+    needed = [file for file in files if not _hash_against(file, stored.get(file.source), deck, flags)[1]]
     if (os.cpu_count() or 1) < 2 or sum(len(file.text) for file in needed) < PARALLEL_MIN_BYTES:
         yield None
         return
-    parsing = Parsing(needed)
+    options = {
+        file.source: flags.over(stored[file.source][1] if file.source in stored else DeckSettings()).parse_options
+        for file in needed
+    }
+    parsing = Parsing(needed, options=options)
     try:
         yield parsing
     finally:
         parsing.close()
 
 
-def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, bool]]:
+def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, DeckSettings]]:
     import sqlite3
 
     from mlsflash.storage.db import read_only
@@ -629,33 +689,44 @@ def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, bo
             rows = connection.execute(_stored_hashes_sql(len(sources)), sources).fetchall()
     except sqlite3.Error:
         return {}
-    return {path: (content_hash, bool(reverse)) for path, content_hash, reverse in rows}
+    return {
+        path: (content_hash, DeckSettings(bool(reverse), bool(prose), bool(tables)))
+        for path, content_hash, reverse, prose, tables in rows
+    }
 
 
 def _stored_hashes_sql(count: int) -> str:
-    """Each known file's stored hash and its deck's reverse setting."""
+    """Each known file's stored hash and its deck's remembered options."""
     return (
-        "SELECT f.path, f.content_hash, d.reverse FROM source_files f JOIN decks d ON d.id = f.deck_id "
-        f"WHERE f.path IN ({', '.join('?' * count)})"
+        "SELECT f.path, f.content_hash, d.reverse, d.prose, d.tables FROM source_files f "
+        f"JOIN decks d ON d.id = f.deck_id WHERE f.path IN ({', '.join('?' * count)})"
     )
 
 
 def _hash_against(
-    file: NotesFile, stored: tuple[str, bool] | None, deck: str | None, reverse: bool | None
+    file: NotesFile, stored: tuple[str, DeckSettings] | None, deck: str | None, flags: DeckFlags
 ) -> tuple[str, bool]:
     """The hash of the file and of the options that shape its cards (the deck's remembered
-    reverse setting unless --reverse/--no-reverse is given); and whether it is the stored one."""
-    stored_hash, deck_reverse = stored if stored is not None else (None, False)
-    effective_reverse = deck_reverse if reverse is None else reverse
+    settings unless a flag is given); and whether it is the stored one."""
+    stored_hash, settings = stored if stored is not None else (None, DeckSettings())
+    effective = flags.over(settings)
     content_hash = hashlib.sha256(
-        f"{file.digest}|{deck or ''}|{effective_reverse}|{PARSER_VERSION}".encode()
+        f"{file.digest}|{deck or ''}|{effective.reverse}|{effective.prose}|{effective.tables}|{PARSER_VERSION}".encode()
     ).hexdigest()
     return content_hash, content_hash == stored_hash
 
 
-def _content_hash(connection: Connection, file: NotesFile, deck: str | None, reverse: bool | None) -> tuple[str, bool]:
+def _content_hash(connection: Connection, file: NotesFile, deck: str | None, flags: DeckFlags) -> tuple[str, bool]:
     row = connection.exec_driver_sql(_stored_hashes_sql(1), (file.source,)).first()
-    return _hash_against(file, (row.content_hash, bool(row.reverse)) if row else None, deck, reverse)
+    return _hash_against(file, (row.content_hash, _settings_of(row)) if row else None, deck, flags)
+
+
+def _guess_options(connection: Connection, source: str, flags: DeckFlags) -> ParseOptions:
+    """The parse options of the deck a file fed last time (defaults for a new file), under the
+    flags given. Only a guess: the file's deck is settled after parsing, and a file parsed with
+    options its deck does not have is parsed again (see _DeckChoice.sync)."""
+    row = connection.exec_driver_sql(_stored_hashes_sql(1), (source,)).first()
+    return flags.over(_settings_of(row) if row else DeckSettings()).parse_options
 
 
 def _unchanged_report(connection: Connection, file: NotesFile) -> FileReport:
@@ -790,32 +861,36 @@ def _new_id() -> str:
     return secrets.token_hex(6)
 
 
-def _resolve_deck(
-    connection: Connection, source: str, name: str, reverse_option: bool | None
-) -> tuple[int, bool]:
+def _resolve_deck(connection: Connection, source: str, name: str, flags: DeckFlags) -> tuple[int, DeckSettings]:
     """The deck a file feeds: remembered by path, renamed when its title (or --deck) changes."""
 
     def sql(statement: str, *params: object) -> Any:
         return connection.exec_driver_sql(statement, params)
 
-    by_name = sql("SELECT id, reverse FROM decks WHERE name = ?", name).first()
+    by_name = sql("SELECT id, reverse, prose, tables FROM decks WHERE name = ?", name).first()
     remembered = _remembered(connection, source)
     if remembered is not None and remembered.name != name and by_name is None:
         sharing = sql("SELECT count(*) FROM source_files WHERE deck_id = ?", remembered.id).scalar_one()
         if sharing == 1:  # the deck is this file's alone: rename it, cards and all
             sql("UPDATE decks SET name = ? WHERE id = ?", name, remembered.id)
-            by_name = sql("SELECT id, reverse FROM decks WHERE id = ?", remembered.id).first()
+            by_name = sql("SELECT id, reverse, prose, tables FROM decks WHERE id = ?", remembered.id).first()
     if by_name is None:
-        reverse = bool(reverse_option)
+        settings = flags.over(DeckSettings())
         deck_id = sql(
-            "INSERT INTO decks (name, reverse, created_at) VALUES (?, ?, ?)", name, reverse, clock.timestamp()
+            "INSERT INTO decks (name, reverse, prose, tables, created_at) VALUES (?, ?, ?, ?, ?)",
+            name, settings.reverse, settings.prose, settings.tables, clock.timestamp(),
         ).lastrowid
     else:
-        deck_id, reverse = by_name.id, bool(by_name.reverse)
-        if reverse_option is not None and reverse_option != reverse:
-            sql("UPDATE decks SET reverse = ? WHERE id = ?", reverse_option, deck_id)
-            reverse = reverse_option
-    return deck_id, reverse
+        deck_id, stored = by_name.id, _settings_of(by_name)
+        settings = flags.over(stored)
+        if settings != stored:
+            sql("UPDATE decks SET reverse = ?, prose = ?, tables = ? WHERE id = ?",
+                settings.reverse, settings.prose, settings.tables, deck_id)
+    return deck_id, settings
+
+
+def _settings_of(row: Any) -> DeckSettings:
+    return DeckSettings(reverse=bool(row.reverse), prose=bool(row.prose), tables=bool(row.tables))
 
 
 def _remember_file(

@@ -105,10 +105,19 @@ class ParseWarning:
 
 
 @dataclass(frozen=True)
+class ParseOptions:
+    """The deck options that change what the parser reads (remembered per deck, like reverse)."""
+
+    prose: bool = False  # `Glue is a serverless ETL service`: a plain term before a verb
+    tables: bool = True  # one card per body row of a table
+
+
+@dataclass(frozen=True)
 class ParsedNotes:
     title: str | None  # the first `#` heading, which names the deck
     drafts: tuple[CardDraft, ...]
     warnings: tuple[ParseWarning, ...] = field(default_factory=tuple)
+    options: ParseOptions = field(default_factory=ParseOptions)  # what the notes were parsed with
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,13 @@
 """Markdown notes -> card drafts. Pure: text in, drafts and warnings out.
 
 Two passes over markdown-it-py's token stream: `_build_tree` turns list items into
-a tree of `_Item`s (each with its heading path), then `_emit` walks the tree in note
-order and classifies each item's own inline text with small classifiers
-(`_split_emphasized`, `_split_plain`) into a term card, a list card, or no card.
+a tree of `_Item`s (each with its heading path) and tables into `_Table`s, then `_emit` walks
+the tree in note order and classifies each item's own inline text with small classifiers
+into a term card, a list card, or no card: first today's rules (`_split_emphasized`,
+`_split_plain`, unchanged since parser version 5 but for the guards, so every card they made
+keeps its identity), then, for items they make no card of, the rules of version 6
+(`_split_extended`: more separators, verbs after an emphasized term, `--prose`). Each table
+row becomes a card (`_emit_table`) unless the deck says `--no-tables`.
 
 Large notes can be cut at `#`/`##` headings (`split_chunks`), parsed apart (`parse_chunk`,
 in worker processes when the importer wants) and joined (`merge_chunks`): the result is
@@ -18,18 +22,51 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from mlsflash.identity import merge_repeats
-from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseWarning, strip_invisible
+from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseOptions, ParseWarning, strip_invisible
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
 MAX_TERM_CHARS = 80
 MAX_PLAIN_TERM_WORDS = 4
+MAX_PARENTHESISED_TERM_WORDS = 6  # `Redshift (provisioned)`, `Difference in Labels (DL)`
 MAX_CONTEXT_WORDS = 8
 # markdown-it's block nesting limit (20 in its presets, about 10 list levels). A list level
 # costs two, so this reads 100 levels; deeper bullets are reported, never dropped silently.
 MAX_NESTING = 200
 CLAUSE_WORDS = frozenset({"is", "are", "can", "was", "be", "not"})
+# A plain (not emphasized) term never starts with these: they begin a sentence, not a name.
+# `each shard -> ...` stays a term; an emphasized `**when**` is never checked.
+CONNECTIVES = frozenset({
+    "however", "but", "and", "or", "nor", "so", "even", "also", "then", "uses", "another",
+    "you", "it", "it's", "its", "this", "that", "these", "those", "they",
+    "there", "here", "if", "unless", "although", "though", "because", "since", "while", "whereas",
+    "therefore", "thus", "hence", "otherwise", "instead", "moreover", "furthermore", "besides",
+    "meanwhile", "still", "yet", "which", "who", "whose", "whom", "whether", "unlike",
+})
+CONNECTIVE_PHRASES = ("different from", "compared to", "compared with", "such as", "as well as", "in contrast")
+# Labels that open a remark, not a term: `Note: ...`, `Example: ...` (after a plain term, any separator).
+STOP_LABELS = frozenset({
+    "note", "notes", "nb", "n.b", "example", "examples", "e.g", "eg", "i.e", "ie", "ex", "for example",
+    "tip", "tips", "exam tip", "hint", "warning", "caution", "careful", "important", "remember", "source",
+    "sources", "see", "see also", "also", "summary", "in summary", "in short", "overview", "conclusion",
+    "answer", "question", "q", "a", "todo", "to do", "fixme", "update", "edit", "ps", "p.s", "reference",
+    "references", "ref", "link", "links", "docs", "documentation", "url", "key point", "key points",
+    "takeaway", "key takeaway", "side note", "reminder", "result", "results", "why", "how",
+})
+# With `--prose` only: a plain term before a verb never starts with an article or a quantifier
+# (`The data is ...`, `Each job has ...` are sentences about something, not definitions).
+PROSE_STOP_WORDS = frozenset({
+    "the", "a", "an", "each", "every", "some", "many", "most", "all", "any", "no", "none", "one",
+    "both", "either", "neither", "what", "where", "when", "why", "how", "only", "not", "just",
+    "in", "on", "at", "for", "with", "from", "to", "of", "by", "once", "after", "before", "during",
+})
+_PROSE_TERM_END = re.compile(r"(?:[,;]|\b(?:that|which|who))$", re.IGNORECASE)
+VERBS = ("is", "are", "was", "has", "have", "provides", "allows", "lets", "means", "refers to")
+# Only for the rules of version 6: a term holding a verb is a clause (`SageMaker allows us to: ...`),
+# and one opening with these is a sentence (`We must provide: ...`). Today's rules keep their cards.
+NEW_CLAUSE_WORDS = CLAUSE_WORDS | {"has", "have", "provides", "allows", "lets", "means", "refers"}
+NEW_CONNECTIVES = CONNECTIVES | {"we", "i", "my", "our"}
 
 # After an emphasized term: `-`, `–`, `—` (not glued to a word), `->`, or `:` then a space or the end.
 _EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:->|[-–—](?=\s|$)|:(?=\s|$))\s*")
@@ -37,6 +74,13 @@ _EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:->|[-–—](?=\s|$)|:(?=\s|$))\s*")
 _TERM_CONNECTOR = re.compile(r"\s*(?:,\s*or|or|/|&|,)\s*")
 # After a plain term: a spaced dash, or an arrow with or without spaces.
 _PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*->\s*")
+# The separators added in parser version 6, read on an item's first line only.
+_ARROW = re.compile(r"->|→|⟶|⇒|=>")
+_NEW_ARROW = re.compile(r"→|⟶|⇒|=>")
+_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:->|→|⟶|⇒|=>|[-–—](?=\s|$)|:(?=\s|$))\s*")
+_EXTENDED_PLAIN_SEPARATOR = re.compile(r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:->|→|⟶|⇒|=>)[ \t]*|:(?:[ \t]+|$)")
+_VERB = re.compile(r"[ \t]+(" + "|".join(VERBS) + r")[ \t]+(?=\S)")
+_NUMBERING = re.compile(r"[\s#]*\d+[.)]?$")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 _ALNUM = re.compile(r"[\W_]+")
 
@@ -66,7 +110,19 @@ class _Item:
     extra_lines: list[list[_Piece]] = field(default_factory=list)
     children: list[_Item] = field(default_factory=list)
     has_text: bool = False
+    code: str | None = None  # a fenced code block right after the item's first paragraph
+    prose: bool = False  # the deck reads plain prose (`import --prose`)
     split: _Split | None = None  # memo of _classify
+
+
+@dataclass
+class _Table:
+    """A Markdown table: its header cells and its body rows (line, cells)."""
+
+    line: int
+    headings: tuple[str, ...]
+    header: list[list[_Piece]] = field(default_factory=list)
+    rows: list[tuple[int, list[list[_Piece]]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,6 +134,7 @@ class _Split:
     is_list: bool = False
     warning: str | None = None
     label: list[_Piece] = field(default_factory=list)  # a skipped term still names its children's context
+    code: str | None = None  # `Term:` over a fenced code block: the code is the answer
 
     @cached_property
     def term_plain(self) -> str:
@@ -88,22 +145,25 @@ class _Split:
         return _plain(self.definition)
 
 
-def parse_notes(text: str, *, reverse: bool = False) -> ParsedNotes:
+_DEFAULT_OPTIONS = ParseOptions()
+
+
+def parse_notes(text: str, *, reverse: bool = False, options: ParseOptions = _DEFAULT_OPTIONS) -> ParsedNotes:
     """Parse Markdown notes into card drafts in note order, plus warnings for skipped bullets.
 
     With `reverse`, each term card is followed by its definition->term card.
     """
-    parsed = parse_in_chunks(text, 1)
+    parsed = parse_in_chunks(text, 1, options)
     return with_reverse(parsed) if reverse else parsed
 
 
-def parse_in_chunks(text: str, parts: int) -> ParsedNotes:
+def parse_in_chunks(text: str, parts: int, options: ParseOptions = _DEFAULT_OPTIONS) -> ParsedNotes:
     """What the importer's worker processes compute, in one process: the chunks' results
     merged, or the whole text parsed when a cut is refused. Equal to parsing whole."""
-    chunks = split_chunks(text, parts)
+    chunks = split_chunks(text, parts, options)
     parsed = merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks])
     if parsed is None:
-        return parse_in_chunks(text, 1)
+        return parse_in_chunks(text, 1, options)
     return parsed
 
 
@@ -117,6 +177,7 @@ class Chunk:
     headings: tuple[tuple[int, str], ...] = ()  # open headings at the start of the chunk
     cut_level: int = 0  # the level of the heading the chunk starts with (0: the first chunk)
     front_title: str | None = None  # `title:` of the front matter (first chunk only)
+    options: ParseOptions = _DEFAULT_OPTIONS
 
 
 @dataclass(frozen=True)
@@ -174,7 +235,7 @@ _ATX = re.compile(r"^(#{1,2})(?:[ \t]+|$)(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def split_chunks(text: str, parts: int) -> list[Chunk]:
+def split_chunks(text: str, parts: int, options: ParseOptions = _DEFAULT_OPTIONS) -> list[Chunk]:
     """Cut notes into about `parts` slices for parsing apart.
 
     Cuts fall on a `#`/`##` heading at the start of a line, outside code fences and HTML
@@ -183,7 +244,7 @@ def split_chunks(text: str, parts: int) -> list[Chunk]:
     what markdown-it actually parsed and refuses a wrong one, so a cut never changes a card."""
     text, front_title = prepare(text)
     if parts < 2:
-        return [Chunk(text=text, front_title=front_title)]
+        return [Chunk(text=text, front_title=front_title, options=options)]
     lines = text.split("\n")
     offsets = [0]
     for line in lines:
@@ -198,8 +259,8 @@ def split_chunks(text: str, parts: int) -> list[Chunk]:
         ):
             cuts.append(number)
     if not cuts:
-        return [Chunk(text=text, front_title=front_title)]
-    chunks = _chunks_at(lines, cuts)
+        return [Chunk(text=text, front_title=front_title, options=options)]
+    chunks = [replace(chunk, options=options) for chunk in _chunks_at(lines, cuts)]
     return [replace(chunks[0], front_title=front_title), *chunks[1:]]
 
 
@@ -269,12 +330,18 @@ def parse_chunk(chunk: Chunk) -> ChunkResult:
     from markdown_it import MarkdownIt
 
     environment: dict[str, Any] = {}
-    tokens = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).parse(chunk.text, environment)
+    markdown = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    if chunk.options.tables:
+        markdown.enable("table")
+    tokens = markdown.parse(chunk.text, environment)
     tree = _build_tree(tokens, chunk)
     drafts: list[CardDraft] = []
     warnings = list(tree.warnings)
     for root in tree.roots:
-        _emit(root, root.headings, drafts, warnings)
+        if isinstance(root, _Table):
+            _emit_table(root, drafts, warnings)
+        else:
+            _emit(root, root.headings, drafts, warnings)
     warnings.sort(key=lambda warning: warning.line)
     for draft in drafts:  # computed here, so a parallel parse hands them over ready
         draft.key, draft.definition_key  # noqa: B018
@@ -316,7 +383,8 @@ def merge_chunks(chunks: Sequence[Chunk], results: Sequence[ChunkResult]) -> Par
     drafts = merge_repeats(draft for result in results for draft in result.drafts)
     warnings = tuple(warning for result in results for warning in result.warnings)
     front_title = results[0].front_title if results else None
-    return ParsedNotes(title=title or front_title, drafts=tuple(drafts), warnings=warnings)
+    options = chunks[0].options if chunks else _DEFAULT_OPTIONS
+    return ParsedNotes(title=title or front_title, drafts=tuple(drafts), warnings=warnings, options=options)
 
 
 def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
@@ -358,7 +426,7 @@ def with_reverse(parsed: ParsedNotes) -> ParsedNotes:
 @dataclass
 class _Tree:
     title: str | None
-    roots: list[_Item]
+    roots: list[_Item | _Table]
     headings: tuple[tuple[int, str], ...]  # open at the end
     warnings: list[ParseWarning]
 
@@ -368,10 +436,11 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
     headings = list(chunk.headings)  # (level, plain text), the deck title excluded
     heading_path = tuple(text for _, text in headings)
     line_offset = chunk.first_line - 1
-    roots: list[_Item] = []
+    roots: list[_Item | _Table] = []
     warnings: list[ParseWarning] = []
     open_items: list[_Item] = []
     index = 0
+    prose = chunk.options.prose
     while index < len(tokens):
         token = tokens[index]
         kind = token.type
@@ -393,7 +462,7 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
             continue
         if kind == "list_item_open":
             line = token.map[0] + 1 + line_offset if token.map else 0
-            item = _Item(line=line, headings=heading_path)
+            item = _Item(line=line, headings=heading_path, prose=prose)
             (open_items[-1].children if open_items else roots).append(item)
             open_items.append(item)
         elif kind == "list_item_close":
@@ -405,8 +474,40 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
                 item.pieces, item.has_text = pieces, True
             elif pieces:
                 item.extra_lines.append(pieces)
+        elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
+            item = open_items[-1]
+            if item.has_text and not item.extra_lines and not item.children and item.code is None:
+                item.code = token.content
+        elif kind == "table_open":
+            table, index = _read_table(tokens, index, token.map[0] + 1 + line_offset if token.map else 0, heading_path)
+            roots.append(table)
+            continue
         index += 1
     return _Tree(title, roots, tuple(headings), warnings)
+
+
+def _read_table(tokens: Sequence[Token], start: int, line: int, headings: tuple[str, ...]) -> tuple[_Table, int]:
+    """The table opening at `start`, and the index just past its end."""
+    table = _Table(line=line, headings=headings)
+    opening = tokens[start].map
+    line_offset = line - 1 - (opening[0] if opening else 0)
+    cells: list[list[_Piece]] | None = None
+    index = start + 1
+    while index < len(tokens) and tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "tr_open":
+            cells = []
+            row_line = token.map[0] + 1 + line_offset if token.map else line
+        elif token.type == "tr_close" and cells is not None:
+            if table.header:
+                table.rows.append((row_line, cells))
+            else:
+                table.header = cells
+            cells = None
+        elif token.type == "inline" and cells is not None:
+            cells.append(_strip(_pieces(token.children or [])))
+        index += 1
+    return table, index + 1
 
 
 def _pieces(children: Sequence[Token]) -> list[_Piece]:
@@ -434,7 +535,7 @@ def _pieces(children: Sequence[Token]) -> list[_Piece]:
         elif kind == "text":
             _append_text(pieces, token.content)
         elif kind in ("softbreak", "hardbreak"):
-            _append_text(pieces, " ")
+            _append_text(pieces, "\n")  # whitespace to every reader but `_first_line`
         index += 1
     return pieces
 
@@ -518,9 +619,12 @@ def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraf
         back, back_plain = "\n".join(m for m, _ in lines), "\n".join(p for _, p in lines)
     else:
         lines = _child_lines(item, include_cards=False)
-        definition = split.definition_plain
-        back = "\n".join([_markup(split.definition), *(m for m, _ in lines)])
-        back_plain = "\n".join([definition, *(p for _, p in lines)])
+        if split.code is not None:
+            answer, definition = _code_lines(split.code), " ".join(split.code.split())
+        else:
+            answer, definition = [(_markup(split.definition), split.definition_plain)], split.definition_plain
+        back = "\n".join(m for m, _ in [*answer, *lines])
+        back_plain = "\n".join(p for _, p in [*answer, *lines])
     return CardDraft(
         context=context,
         front=_markup(split.term),
@@ -531,6 +635,61 @@ def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraf
         line=item.line,
         is_list=split.is_list,
     )
+
+
+def _code_lines(code: str) -> list[tuple[str, str]]:
+    """A fenced block as answer lines: (markup, plain) per line, each shown as code, indent kept."""
+    lines: list[tuple[str, str]] = []
+    for line in code.rstrip("\n").split("\n"):
+        body = line.strip()
+        indent = line[: len(line) - len(line.lstrip())]
+        if "`" in body:
+            body = f"`` {body} ``" if body.startswith("`") or body.endswith("`") else f"``{body}``"
+        else:
+            body = f"`{body}`" if body else ""
+        lines.append((f"{indent}{body}" if body else "", line.rstrip()))
+    return lines
+
+
+def _emit_table(table: _Table, drafts: list[CardDraft], warnings: list[ParseWarning]) -> None:
+    """One card per body row: front the first cell, back `Header: value` per other cell."""
+    if len(table.header) < 2 or not table.rows:
+        return
+    firsts = [_plain(cells[0]) if cells else "" for _, cells in table.rows]
+    if not any(firsts):
+        return  # an empty first column names nothing
+    long = [first for first in firsts if first and not _is_table_term(first)]
+    if long:
+        warnings.append(ParseWarning(table.line, f"table: its first column holds long entries "
+                                                 f"({long[0][:40]!r}); no cards"))
+        return
+    header = table.header[0]
+    context = (*table.headings, _plain(header)) if _plain(header) else table.headings
+    for line, cells in table.rows:
+        term = cells[0] if cells else []
+        if not _plain(term):
+            warnings.append(ParseWarning(line, "table row with an empty first cell; not a card"))
+            continue
+        answer = [_table_line(name, cell) for name, cell in zip(table.header[1:], cells[1:], strict=False)
+                  if _plain(cell)]
+        if not answer:
+            warnings.append(ParseWarning(line, f"table row '{_plain(term)}' has no other cell filled; not a card"))
+            continue
+        drafts.append(CardDraft(
+            context=context, front=_markup(term), back="\n".join(m for m, _ in answer), front_plain=_plain(term),
+            back_plain="\n".join(p for _, p in answer), definition=answer[0][1], line=line,
+        ))
+
+
+def _is_table_term(text: str) -> bool:
+    limit = MAX_PARENTHESISED_TERM_WORDS if "(" in text and ")" in text else MAX_PLAIN_TERM_WORDS
+    return len(text) <= MAX_TERM_CHARS and len(text.split()) <= limit
+
+
+def _table_line(header: list[_Piece], cell: list[_Piece]) -> tuple[str, str]:
+    if not _plain(header):
+        return _markup(cell), _plain(cell)
+    return f"{_markup(header)}: {_markup(cell)}", f"{_plain(header)}: {_plain(cell)}"
 
 
 def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tuple[str, str]]:
@@ -556,25 +715,41 @@ def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tu
 def _classify(item: _Item) -> _Split:
     if item.split is None:
         has_children = any(child.pieces or child.children for child in item.children)
-        item.split = _classify_pieces(_strip(item.pieces), has_children=has_children)
+        item.split = _classify_pieces(
+            _strip(item.pieces), has_children=has_children, prose=item.prose, code=item.code
+        )
     return item.split
 
 
-def _classify_pieces(pieces: list[_Piece], *, has_children: bool) -> _Split:
+def _classify_pieces(
+    pieces: list[_Piece], *, has_children: bool, prose: bool = False, code: str | None = None
+) -> _Split:
     if not pieces or all(piece.kind == "link" or not piece.plain.strip() for piece in pieces):
         return _Split()  # empty, or link-only (a table of contents)
-    split = _split_emphasized(pieces) or _split_plain(pieces)
+    # Today's rules first, unchanged: every card they made keeps its term and answer (and id).
+    split = (
+        (_split_code(pieces, code) if code is not None else None)
+        or _split_emphasized(pieces)
+        or _split_plain(pieces)
+        or _split_extended(pieces, prose=prose)
+    )
     if split is None:
         return _Split()
     term_plain = split.term_plain
     if len(term_plain) > MAX_TERM_CHARS:
         return _Split(warning=f"term longer than {MAX_TERM_CHARS} characters ({len(term_plain)}); not a card")
+    if split.code is not None:
+        if not split.code.strip():
+            return _Split(warning=f"'{term_plain}:' is followed by an empty code block", label=split.term)
+        return split
     if not split.definition_plain:
         if split.is_list:
             if has_children:
                 return split
             return _Split(warning=f"'{term_plain}:' has nothing after the colon and no child bullets")
         return _Split(warning=f"'{term_plain}' has an empty definition", label=split.term)
+    if not has_children and all(piece.kind == "link" for piece in split.definition):
+        return _Split(warning=f"'{term_plain}' has only a link as its answer; not a card", label=split.term)
     return split
 
 
@@ -592,6 +767,19 @@ def _split_emphasized(pieces: list[_Piece]) -> _Split | None:
     """`**Term** - def`, `` `term`: def ``, `**A** or **B** -> def`: the term is the leading span(s)."""
     if pieces[0].kind == "text" and not pieces[0].plain.strip():
         pieces = pieces[1:]
+    end = _leading_spans(pieces)
+    if end is None or end >= len(pieces) or pieces[end].kind != "text":
+        return None
+    match = _EMPHASIZED_SEPARATOR.match(pieces[end].plain)
+    if not match:
+        return None
+    definition = _rest_after(pieces[end], match.end(), pieces[end + 1 :])
+    is_list = match.group().strip() == ":" and not _plain(definition)
+    return _Split(term=pieces[:end], definition=definition, is_list=is_list)
+
+
+def _leading_spans(pieces: Sequence[_Piece]) -> int | None:
+    """The end of the emphasized spans (joined by `or`, `/`, `&`, `,`) that open `pieces`, if any."""
     if not pieces or pieces[0].kind not in _EMPHASIS_KINDS:
         return None
     end = 1
@@ -602,14 +790,7 @@ def _split_emphasized(pieces: list[_Piece]) -> _Split | None:
         and pieces[end + 1].kind in _EMPHASIS_KINDS
     ):
         end += 2
-    if end >= len(pieces) or pieces[end].kind != "text":
-        return None
-    match = _EMPHASIZED_SEPARATOR.match(pieces[end].plain)
-    if not match:
-        return None
-    definition = _rest_after(pieces[end], match.end(), pieces[end + 1 :])
-    is_list = match.group().strip() == ":" and not _plain(definition)
-    return _Split(term=pieces[:end], definition=definition, is_list=is_list)
+    return end
 
 
 def _split_plain(pieces: list[_Piece]) -> _Split | None:
@@ -623,7 +804,7 @@ def _split_plain(pieces: list[_Piece]) -> _Split | None:
             is_dash = "->" not in match.group()
             if is_dash and _is_numeric_range(_plain(before), after):
                 continue
-            if not _is_plain_term(_plain(before)):
+            if not _is_plain_term(_plain(before)) or _spans_lines(before):
                 return None
             if is_dash and (_SPACED_DASH.search(f" {after} ") or _dash_follows(following)):
                 return None  # `object - even if made public - CAN NEVER ...`: a parenthetical
@@ -634,6 +815,97 @@ def _split_plain(pieces: list[_Piece]) -> _Split | None:
         if _is_plain_term(_plain(term)):
             return _Split(term=term, is_list=True)
     return None
+
+
+def _split_code(pieces: list[_Piece], code: str) -> _Split | None:
+    """`**Query**:` or `Query:` on a line of its own, then a fenced code block: the code answers."""
+    last = pieces[-1]
+    if last.kind != "text" or not last.plain.rstrip().endswith(":"):
+        return None
+    term = _strip([*pieces[:-1], _text_piece(last.plain.rstrip()[:-1])])
+    if not term or _spans_lines(term):
+        return None
+    if _leading_spans(term) != len(term) and not _is_short_term(_plain(term)):
+        return None
+    return _Split(term=term, code=code)
+
+
+def _split_extended(pieces: list[_Piece], *, prose: bool) -> _Split | None:
+    """The rules of parser version 6, for items today's rules make no card of. Only the first
+    line of the item can hold the term; the definition runs on over the following lines."""
+    line = _first_line(pieces)
+    split = _split_emphasized_extended(line, pieces) or _split_plain_extended(line, pieces)
+    if split is None and prose:
+        split = _split_prose(line, pieces)
+    return split
+
+
+def _first_line(pieces: list[_Piece]) -> list[_Piece]:
+    for index, piece in enumerate(pieces):
+        if piece.kind == "text" and "\n" in piece.plain:
+            return [*pieces[:index], _text_piece(piece.plain.split("\n", 1)[0])]
+    return pieces
+
+
+def _split_emphasized_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+    """`**Firehose** → near real time`, `**Shard** => unit`, `**NAT Gateway** is a managed ...`."""
+    end = _leading_spans(line)
+    if end is None or end >= len(line) or line[end].kind != "text":
+        return None
+    text = line[end].plain
+    match = _EXTENDED_AFTER_SPAN.match(text)
+    if match:
+        definition = _rest_after(pieces[end], match.end(), pieces[end + 1 :])
+        is_list = match.group().strip() == ":" and not _plain(definition)
+        return _Split(term=line[:end], definition=definition, is_list=is_list)
+    match = _VERB.match(text)
+    if match:
+        return _Split(term=line[:end], definition=_rest_after(pieces[end], match.start(1), pieces[end + 1 :]))
+    return None
+
+
+def _split_plain_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+    """`Shard: a unit of capacity`, `Firehose → delivery`, `Redshift (provisioned) - clusters`."""
+    arrows = sum(len(_ARROW.findall(piece.plain)) for piece in line if piece.kind == "text")
+    for index, piece in enumerate(line):
+        if piece.kind != "text":
+            continue
+        for match in _EXTENDED_PLAIN_SEPARATOR.finditer(piece.plain):
+            before = _strip([*line[:index], _text_piece(piece.plain[: match.start()])])
+            after, following = piece.plain[match.end() :], line[index + 1 :]
+            separator = match.group().strip()
+            is_dash = separator in ("-", "–", "—")
+            if is_dash and _is_numeric_range(_plain(before), after):
+                continue
+            if not _is_short_term(_plain(before)):
+                return None
+            if _ARROW.fullmatch(separator) and arrows >= 2:
+                return None  # `Encoder -> Decoder -> Output`: a chain, not a definition
+            if is_dash and (_SPACED_DASH.search(f" {after} ") or _dash_follows(following)):
+                return None
+            return _Split(term=before, definition=_rest_after(pieces[index], match.end(), pieces[index + 1 :]))
+    return None
+
+
+def _split_prose(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+    """With `--prose`: `Glue is a serverless ETL service` (a short plain term, then a verb)."""
+    for index, piece in enumerate(line):
+        if piece.kind != "text":
+            continue
+        match = _VERB.search(piece.plain)
+        if match is None:
+            continue
+        before = _strip([*line[:index], _text_piece(piece.plain[: match.start()])])
+        text = _plain(before)
+        if not _is_short_term(text) or _bare(text.split()[0]) in PROSE_STOP_WORDS or _PROSE_TERM_END.search(text):
+            return None  # `The data is`, `In sagemaker it has`, `categorical data that has`
+        return _Split(term=before, definition=_rest_after(pieces[index], match.start(1), pieces[index + 1 :]))
+    return None
+
+
+def _spans_lines(term: Sequence[_Piece]) -> bool:
+    """Only an item's first line holds its term: `box` over `Vault - keeps secrets` is no term."""
+    return any(piece.kind == "text" and "\n" in piece.plain for piece in term)
 
 
 def _text_piece(plain: str) -> _Piece:
@@ -650,10 +922,36 @@ def _dash_follows(pieces: Sequence[_Piece]) -> bool:
 
 
 def _is_plain_term(text: str) -> bool:
+    """Today's plain term (before ` - ` or `->`), with the connective guard of version 6."""
     words = text.split()
-    if not words or len(words) > MAX_PLAIN_TERM_WORDS or ":" in text:
+    if not words or len(words) > MAX_PLAIN_TERM_WORDS or ":" in text or _NEW_ARROW.search(text):
         return False
-    return not any(word.casefold().strip(",.;()") in CLAUSE_WORDS for word in words)
+    folded = [_bare(word) for word in words]
+    return not any(word in CLAUSE_WORDS for word in folded) and not _starts_with_connective(folded)
+
+
+def _is_short_term(text: str) -> bool:
+    """A plain term for the rules of version 6: at most 4 words (6 with a parenthesised part),
+    not a clause, not opening with a connective, not a label such as `Note` or `Example`."""
+    words = text.split()
+    limit = MAX_PARENTHESISED_TERM_WORDS if "(" in text and ")" in text else MAX_PLAIN_TERM_WORDS
+    if not words or len(words) > limit or ":" in text or _ARROW.search(text) or not any(c.isalpha() for c in text):
+        return False
+    if text.count("(") != text.count(")"):
+        return False  # `Spark transformations (example: K-Means)` was cut inside its parentheses
+    folded = [_bare(word) for word in words]
+    if any(word in NEW_CLAUSE_WORDS for word in folded) or _starts_with_connective(folded, NEW_CONNECTIVES):
+        return False
+    return _bare(_NUMBERING.sub("", text)) not in STOP_LABELS
+
+
+def _bare(word: str) -> str:
+    return word.casefold().strip(",.;:!?()")
+
+
+def _starts_with_connective(folded: Sequence[str], connectives: frozenset[str] = CONNECTIVES) -> bool:
+    opening = " ".join(folded[:2])
+    return folded[0] in connectives or any(opening.startswith(phrase) for phrase in CONNECTIVE_PHRASES)
 
 
 def _is_numeric_range(before: str, after: str) -> bool:

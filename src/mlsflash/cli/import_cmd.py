@@ -20,6 +20,13 @@ def import_command(
     reverse: Optional[bool] = typer.Option(
         None, "--reverse/--no-reverse", help="Also make definition->term cards; remembered per deck."
     ),
+    prose: Optional[bool] = typer.Option(
+        None, "--prose/--no-prose",
+        help="Also make cards of plain sentences such as `Glue is a serverless ETL service`; remembered per deck.",
+    ),
+    tables: Optional[bool] = typer.Option(
+        None, "--tables/--no-tables", help="Make one card per table row (on by default); remembered per deck."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     bundled: bool = typer.Option(False, "--bundled", help="Import the exam decks shipped with mlsflash."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every card that moved between files or decks."),
@@ -37,10 +44,11 @@ def import_command(
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
-    with importer.early_parsing(files, db_path_of(ctx), deck, reverse) as parsing:
+    with importer.early_parsing(files, db_path_of(ctx), deck, reverse, prose, tables) as parsing:
         store = store_of(ctx, Access.CREATE)
         report = importer.import_notes(
-            store, files, deck=deck, reverse=reverse, dry_run=dry_run, parsing=parsing, folders=folders
+            store, files, deck=deck, reverse=reverse, prose=prose, tables=tables, dry_run=dry_run,
+            parsing=parsing, folders=folders,
         )
     report.notices[:0] = collected.notices
     if store.created:

@@ -30,6 +30,7 @@ REVISIONS: tuple[str, ...] = (
     "0008_definition_index",
     "0009_two_level_topic",
     "0010_exam",
+    "0011_deck_parse_options",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -8,7 +8,7 @@ they neither import the ORM (~100 ms) nor build expressions per call.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, false, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -30,6 +30,9 @@ class Deck(Base):
     name: Mapped[str] = mapped_column(String, unique=True)
     reverse: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[str] = mapped_column(String)
+    # Added by revision 0011, hence last: the other import options remembered per deck.
+    prose: Mapped[bool] = mapped_column(default=False, server_default=false())
+    tables: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class SourceFile(Base):
