@@ -287,6 +287,47 @@ def test_apkg_needs_a_file_and_no_schedule_needs_apkg(run, letters: Path, tmp_pa
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
 
 
+def test_a_failed_export_keeps_the_old_package_and_leaves_no_temporary_anywhere(
+    run, letters: Path, monkeypatch, tmp_path: Path
+) -> None:
+    import tempfile
+
+    from mlsflash import apkg
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where genanki builds its collection
+    target = export_apkg(run, tmp_path / "out" / "letters.apkg")
+    before = target.read_bytes()
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(apkg, "carry_schedule", broken)
+    result = run("export", "--format", "apkg", "-o", target, code=1)
+    assert result.stderr.startswith(f"Error: cannot write {target}: No space left on device")
+    assert target.read_bytes() == before
+    assert [path.name for path in target.parent.iterdir()] == ["letters.apkg"]
+    assert list(scratch.iterdir()) == []
+
+
+def test_hostile_names_and_text_arrive_as_text(run, tmp_path: Path, export) -> None:
+    notes = write_notes(
+        tmp_path, "odd.md",
+        '# "Quoted" [bold] Deck\n\n## {{c1::cloze}} & 1 < 2\n\n* **{{Front}}** - `<script>alert(1)</script>` \\*x\\*\n',
+    )
+    run("import", notes)
+    (record,) = export()
+    with anki_collection(tmp_path / "anki") as collection:
+        import_package(collection, export_apkg(run, tmp_path / "odd.apkg"))
+        (note,) = anki_notes(collection).values()
+        check_package(collection, [record])
+    assert note.deck == '"Quoted" [bold] Deck'
+    assert note.fields["Front"] == "<b>{{Front}}</b>"
+    assert note.fields["Back"] == "<div><code>&lt;script&gt;alert(1)&lt;/script&gt;</code> *x*</div>"
+    assert note.fields["Context"] == "{{c1::cloze}} &amp; 1 &lt; 2"
+
+
 def test_other_commands_do_not_import_genanki(env, letters: Path) -> None:
     code = (
         "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"

@@ -12,6 +12,7 @@ due on a given calendar date here is due on that date in Anki too.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -123,11 +124,11 @@ def answer_html(markup: str) -> str:
     return "".join(pieces)
 
 
-def fields(card: PackageCard) -> list[str]:
+def fields(card: PackageCard, context: Sequence[str]) -> list[str]:
     """Front, Back, Context, Source, Id: HTML, as Anki stores fields."""
-    context = CONTEXT_SEPARATOR.join(json.loads(card.context))
     source = f"{card.source_file.replace(chr(92), '/').rsplit('/', 1)[-1]}:{card.source_line}"
-    return [inline_html(card.front), answer_html(card.back), _escape(context), _escape(source), _escape(card.id)]
+    shown = _escape(CONTEXT_SEPARATOR.join(context))
+    return [inline_html(card.front), answer_html(card.back), shown, _escape(source), _escape(card.id)]
 
 
 # --- names ------------------------------------------------------------------------------
@@ -136,6 +137,7 @@ _TAG_DROPPED = re.compile('[\x00-\x1f\x7f"]')
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=4096)  # a deck's and a topic's tag, asked for card after card
 def tag(*levels: str) -> str | None:
     """An Anki tag from one or more names (`a::b` nests in Anki's tag tree): spaces become
     `_`, control characters and double quotes go, empty levels are left out."""
@@ -144,9 +146,9 @@ def tag(*levels: str) -> str | None:
     return "::".join(parts) or None
 
 
-def tags(card: PackageCard, deck: str) -> list[str]:
+def tags(card: PackageCard, context: Sequence[str], deck: str) -> list[str]:
     """The deck's tag, the topic's (the first two context entries, nested) and `leech`."""
-    found = [tag(deck), tag(*json.loads(card.context)[:2])]
+    found = [tag(deck), tag(*context[:2])]
     if card.leech:
         found.append("leech")  # the tag Anki itself gives a leech
     return list(dict.fromkeys(name for name in found if name))
@@ -239,7 +241,10 @@ def contents(cards: Sequence[PackageCard], day_zero: date, *, with_schedule: boo
         name = anki_deck_name(card.deck, card.deck in bundled)
         if name not in decks:
             decks[name] = genanki.Deck(deck_id(name), name)
-        note = genanki.Note(model=model, fields=fields(card), tags=tags(card, name), guid=guid(card.id), due=position)
+        context = json.loads(card.context)
+        note = genanki.Note(
+            model=model, fields=fields(card, context), tags=tags(card, context, name), guid=guid(card.id), due=position
+        )
         if card.status == "suspended":
             note.cards[0].suspend = True
         decks[name].add_note(note)
