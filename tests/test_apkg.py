@@ -230,7 +230,11 @@ def test_anki_opens_a_small_deck_with_its_text_tags_and_schedule(
         log = import_package(collection, package)
         assert (len(log.new), len(log.updated)) == (len(records), 0)
         notes = check_package(collection, records)
-    beta = notes[ids["Beta"]]
+        beta = notes[ids["Beta"]]
+        question, answer = beta.card.question(), beta.card.answer()
+    assert question.endswith('<div class="context">Greek</div>\n<div class="front"><b>Beta</b></div>')
+    assert answer.startswith(question) and '<div class="back"><div>the second letter' in answer
+    assert answer.endswith('<div class="source">letters.md:5</div>')
     assert beta.deck == "Letters"
     assert beta.fields["Front"] == "<b>Beta</b>"
     assert beta.fields["Back"] == (

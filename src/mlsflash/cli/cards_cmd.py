@@ -65,8 +65,11 @@ def _export_apkg(ctx: typer.Context, deck: Optional[str], output: Optional[str],
         apkg.write(temporary, cards, today=today, now=clock.now(), with_schedule=with_schedule)
 
     exporter.replace_atomically(output, fill, example="cards.apkg")
-    carried = "with their schedule" if with_schedule else "as new cards"
-    typer.echo(f"Exported {len(cards)} cards to {output} ({carried}; in Anki: File > Import)", err=True)
+    if with_schedule:
+        how = 'In Anki: File > Import, with "Import any learning progress" ticked.'
+    else:
+        how = "Every card arrives new. In Anki: File > Import."
+    typer.echo(f"Exported {len(cards)} cards to {output}. {how}", err=True)
 
 
 def _recall_on_today(ctx: typer.Context) -> dict[str, Any]:
