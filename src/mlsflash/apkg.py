@@ -289,8 +289,8 @@ def carry_schedule(cursor: Any, schedules: dict[str, Schedule], mtimes: dict[str
     created = datetime(day_zero.year, day_zero.month, day_zero.day, 12, tzinfo=timezone.utc)
     (conf,) = cursor.execute("SELECT conf FROM col").fetchone()
     settings = json.loads(conf)
-    # Anki's day count from noon UTC on day zero: its calendar date is day zero in any time
-    # zone, and Anki counts days since it by calendar date (the v2 scheduler's timing).
+    # Created at noon UTC on day zero with a creation offset of 0 (UTC): its calendar date is
+    # day zero wherever the package is opened, and Anki (v2 timing) counts calendar days since.
     settings.update(schedVer=2, creationOffset=0, rollover=ANKI_ROLLOVER_HOUR)
     cursor.execute("UPDATE col SET crt = ?, conf = ?", (int(created.timestamp()), json.dumps(settings)))
     note_ids = dict(cursor.execute("SELECT guid, id FROM notes"))
