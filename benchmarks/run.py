@@ -320,6 +320,39 @@ def case_import_memory(work: Path, notes: Path, label: str) -> Result:
     return Result(f"import {label}, peak memory", round(peak_mib), "MiB", None, "<= 600 MiB", peak_mib <= 600)
 
 
+def case_export_apkg(work: Path, cards: int, runs: int) -> list[Result]:
+    """`export --format apkg` of every card: wall time (median) and peak resident memory of
+    the process tree (ru_maxrss of the children: the export is one process)."""
+    db = work / f"answer-{cards}.db"
+    if not db.exists():
+        db = work / f"apkg-{cards}.db"
+        if not db.exists():
+            build_database(db, cards=cards, reviews=0, today=TODAY)
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    seconds, peaks = [], []
+    for attempt in range(runs):
+        target = work / f"export-{attempt}.apkg"
+        output = subprocess.run(
+            [sys.executable, "-c", probe, *mlsflash_command(), "export", "--format", "apkg", "-o", str(target)],
+            env=environment(db), capture_output=True, text=True, check=True,
+        ).stdout.split()
+        seconds.append(float(output[0]))
+        peaks.append(int(output[1]) / 1024)
+        size_mb = target.stat().st_size / 1e6
+        target.unlink()
+    median, peak = statistics.median(seconds), max(peaks)
+    label = f"export --format apkg, {cards // 1000}k cards"
+    return [
+        Result(f"{label}, time", round(median, 1), "s", None, "<= 60 s", median <= 60, f"package {size_mb:.0f} MB"),
+        Result(f"{label}, peak memory", round(peak), "MiB", None, "<= 600 MiB", peak <= 600),
+    ]
+
+
 # --- the run ----------------------------------------------------------------------------
 
 
@@ -369,6 +402,7 @@ def main() -> int:
             ("answer", answers),
             ("migration", lambda: [case_migration_0007(work, cards, reviews)]),
             ("stats json", lambda: [case_stats_json(work, cards, reviews, runs)]),
+            ("export apkg", lambda: case_export_apkg(work, cards, min(runs, 3))),
         ]
         if not options.quick:
             cases.append(("import memory", import_memory))

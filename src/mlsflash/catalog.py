@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
 from mlsflash import states
 from mlsflash.errors import MlsflashError
@@ -183,6 +183,45 @@ def _record(card: Any, today: date | None, decay: float | None) -> dict[str, Any
         "difficulty": _rounded(card.difficulty),
         "retrievability": _rounded(recall),
     }
+
+
+class PackageCard(NamedTuple):
+    """What the Anki export needs of a card: its Markdown, place, status, schedule and last edit."""
+
+    id: str
+    deck: str
+    context: str  # JSON list
+    front: str  # the stored Markdown subset
+    back: str
+    source_file: str
+    source_line: int
+    status: str  # active | suspended
+    repetitions: int
+    easiness: int  # EF in hundredths
+    interval: int
+    due: str | None  # ISO date; None while new
+    lapses: int
+    leech: bool
+    updated_at: str  # when its text (front, back, context) last changed
+    bundled: bool  # from a notes file that ships with mlsflash
+
+
+def package_cards(store: Store, deck: str | None = None) -> list[PackageCard]:
+    """Every card that is not retired (of one deck, or all), in deck and note order."""
+    from mlsflash.importer import BUNDLED_PREFIX
+
+    query = f"""
+        SELECT c.id, d.name, c.context, c.front, c.back, c.source_file, c.source_line, c.status,
+          c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.leech, c.updated_at,
+          substr(c.source_file, 1, {len(BUNDLED_PREFIX)}) = ?
+        FROM cards c JOIN decks d ON d.id = c.deck_id
+        WHERE {states.NOT_RETIRED} AND (? IS NULL OR c.deck_id = ?)
+        ORDER BY d.name, c.source_file, c.position
+    """
+    with store.read() as connection:
+        deck_id = require_deck(connection, deck) if deck is not None else None
+        rows = connection.exec_driver_sql(query, (BUNDLED_PREFIX, deck_id, deck_id)).all()
+    return [PackageCard._make((*row[:13], bool(row[13]), row[14], bool(row[15]))) for row in rows]
 
 
 def _rounded(value: float | None) -> float | None:

@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from mlsflash.errors import MlsflashError
 
@@ -55,13 +55,28 @@ def _blank_if_none(value: Any) -> Any:
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write `text` as UTF-8 to `path` the way `replace_atomically` does."""
+    data = text.encode("utf-8")
+
+    def fill(handle: int, _temporary: str) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+
+    replace_atomically(path, fill)
+
+
+def replace_atomically(
+    path: str | os.PathLike[str], fill: Callable[[int, str], None], *, example: str = "cards.json"
+) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename: readers
     never see half a file, a failure (or Ctrl-C) leaves the old file and no temporary, and the
-    new file gets the mode the umask gives any new file (mkstemp alone would make it 0600)."""
+    new file gets the mode the umask gives any new file (mkstemp alone would make it 0600).
+    `fill(descriptor, name)` writes the content, through the open descriptor or by the name."""
     target = Path(path)
     if target.is_dir():
         raise MlsflashError(
-            f"cannot export to {target}: it is a folder", hint=f"give a file name, such as {target / 'cards.json'}"
+            f"cannot export to {target}: it is a folder", hint=f"give a file name, such as {target / example}"
         )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,9 +86,7 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     try:
         try:
             os.chmod(temporary, 0o666 & ~_umask())
-            data = memoryview(text.encode("utf-8"))
-            while data:
-                data = data[os.write(handle, data) :]
+            fill(handle, temporary)
             os.fsync(handle)
         finally:
             os.close(handle)

@@ -24,6 +24,10 @@ def topic_of(context: Sequence[str]) -> str:
 
 TOPIC_FUNCTION = "mlsflash_topic"
 
+# The Markdown subset stored in `cards.front` / `cards.back`: a backslash escape, ``code``,
+# `code`, **bold**, *italic*. The terminal (`render.inline`) and the Anki export read it with this.
+INLINE_MARKUP = re.compile(r"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*")
+
 
 def topic_of_json(context_json: str) -> str:
     """`topic_of` for a stored context (a JSON list): SQL's `mlsflash_topic(context)`."""

@@ -9,23 +9,35 @@ import typer
 from mlsflash.cli.app import command, deck_option, not_blank, store_of
 from mlsflash.errors import MlsflashError
 
+FORMATS = ("json", "csv", "apkg")
+
 
 @command("export")
 def export_command(
     ctx: typer.Context,
-    format: str = typer.Option("json", "--format", "-f", metavar="FORMAT", help="json or csv."),
+    format: str = typer.Option(
+        "json", "--format", "-f", metavar="FORMAT", help="json, csv or apkg (an Anki package, written with -o)."
+    ),
     deck: Optional[str] = deck_option(),
     output: Optional[str] = typer.Option(
         None, "--output", "-o", metavar="PATH", callback=not_blank,
         help="Write to this file (atomically) instead of standard output.",
     ),
+    no_schedule: bool = typer.Option(
+        False, "--no-schedule", help="apkg: every card arrives new in Anki (suspended ones stay suspended)."
+    ),
 ) -> None:
-    """Export every card with its schedule (JSON schema in README)."""
+    """Export every card with its schedule (JSON schema in README), or to Anki (--format apkg)."""
     from mlsflash import catalog, exporter
     from mlsflash.storage.db import Access
 
-    if format not in ("json", "csv"):
-        raise MlsflashError(f"unknown format {format!r}", hint="use --format json or --format csv")
+    if format not in FORMATS:
+        raise MlsflashError(f"unknown format {format!r}", hint="use --format json, csv or apkg")
+    if format == "apkg":
+        _export_apkg(ctx, deck, output, with_schedule=not no_schedule)
+        return
+    if no_schedule:
+        raise MlsflashError("--no-schedule is for Anki packages", hint="use it with --format apkg -o FILE.apkg")
     records = catalog.card_records(store_of(ctx, Access.READ), deck=deck, **_recall_on_today(ctx))
     text = exporter.to_json(records) if format == "json" else exporter.to_csv(records)
     if output:
@@ -33,6 +45,31 @@ def export_command(
         typer.echo(f"Exported {len(records)} cards to {output}", err=True)
     else:
         typer.echo(text, nl=False)
+
+
+def _export_apkg(ctx: typer.Context, deck: Optional[str], output: Optional[str], *, with_schedule: bool) -> None:
+    """Every card that is not retired, one Anki note each, written atomically to `output`."""
+    from mlsflash import apkg, catalog, clock, exporter, settings
+    from mlsflash.storage.db import Access
+
+    if not output:
+        raise MlsflashError(
+            "an Anki package is a file, not text for the terminal", hint="give it a name: -o cards.apkg"
+        )
+    store = store_of(ctx, Access.READ)
+    with store.read() as connection:
+        today = clock.today(settings.load(connection).rollover_hour)
+    cards = catalog.package_cards(store, deck)
+
+    def fill(_handle: int, temporary: str) -> None:
+        apkg.write(temporary, cards, today=today, now=clock.now(), with_schedule=with_schedule)
+
+    exporter.replace_atomically(output, fill, example="cards.apkg")
+    if with_schedule:
+        how = 'In Anki: File > Import, with "Import any learning progress" ticked.'
+    else:
+        how = "Every card arrives new. In Anki: File > Import."
+    typer.echo(f"Exported {len(cards)} cards to {output}. {how}", err=True)
 
 
 def _recall_on_today(ctx: typer.Context) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Sequence
 
-from mlsflash.model import CONTEXT_SEPARATOR
+from mlsflash.model import CONTEXT_SEPARATOR, INLINE_MARKUP
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from mlsflash.catalog import DeckContents, DeckSummary
     from mlsflash.importer import ImportReport
 
-_INLINE = re.compile(r"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*")
+_INLINE = INLINE_MARKUP
+
 
 def console(stderr: bool = False) -> Console:
     """A console that never reads a string as Rich markup or `:emoji:` codes: user text is

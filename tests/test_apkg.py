@@ -1,0 +1,424 @@
+"""`mlsflash export --format apkg`: packages that Anki itself (the `anki` package, a test-only
+dependency) opens in a fresh collection, imports with scheduling, and updates on a re-export."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from conftest import write_notes
+from test_shared_notes import LEARNER_NOTES
+
+NOTES = """\
+# Letters
+
+## Greek
+* **Alpha** - the first letter
+* **Beta** - the second letter, with *style* and `code` and 1 < 2 & 3 > 2
+    * used in finance, among others
+        * beta of a stock
+* Gamma - third
+* **list of things**:
+    * one
+    * two
+        * two and a half
+
+## Latin
+* **Zulu** - last
+"""
+
+# --- Anki's side ------------------------------------------------------------------------
+
+
+@dataclass
+class AnkiNote:
+    guid: str
+    fields: dict[str, str]
+    tags: list[str]
+    deck: str
+    mtime: int
+    card: Any  # anki.cards.Card
+
+
+@contextmanager
+def anki_collection(folder: Path) -> Iterator[Any]:
+    """A fresh Anki collection in its own folder."""
+    collection_module = pytest.importorskip("anki.collection", reason="the anki package (test extra) is missing")
+    folder.mkdir(parents=True, exist_ok=True)
+    collection = collection_module.Collection(str(folder / "collection.anki2"))
+    try:
+        yield collection
+    finally:
+        collection.close()
+
+
+def import_package(collection: Any, package: Path) -> Any:
+    """Import as Anki's "Import" dialog does with "Import any learning progress" ticked and
+    notes updated when the incoming one is newer (its default). Returns Anki's import log."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition
+
+    options = ImportAnkiPackageOptions(
+        with_scheduling=True,
+        with_deck_configs=False,
+        merge_notetypes=False,
+        update_notes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+        update_notetypes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+    )
+    return collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=options)).log
+
+
+def anki_notes(collection: Any) -> dict[str, AnkiNote]:
+    """Every note of the collection by its Id field (the mlsflash card id)."""
+    found: dict[str, AnkiNote] = {}
+    for note_id in collection.find_notes(""):
+        note = collection.get_note(note_id)
+        (card,) = note.cards()
+        fields = dict(zip([field["name"] for field in note.note_type()["flds"]], note.fields, strict=True))
+        found[fields["Id"]] = AnkiNote(
+            note.guid, fields, sorted(note.tags), collection.decks.name(card.did), note.mod, card
+        )
+    return found
+
+
+def due_date(collection: Any, card: Any) -> date:
+    """The calendar date of a review card's due day: Anki counts days from its collection's
+    creation date (local time, the day starting at the rollover hour, 4 by default)."""
+    created = datetime.fromtimestamp(collection.crt).date()
+    assert created + timedelta(days=collection.sched.today) >= date.today() - timedelta(days=1)
+    return created + timedelta(days=card.due)
+
+
+def text_of(field: str) -> str:
+    """What a field shows, as words: inline tags dropped, blocks apart, entities read."""
+    inline_dropped = re.sub(r"</?(?:b|i|code)>", "", field)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline_dropped)).split())
+
+
+def plain_words(text: str) -> str:
+    return " ".join(re.sub(r"(?m)^ *- ", "", text).split())
+
+
+# --- checks -----------------------------------------------------------------------------
+
+
+def check_package(collection: Any, records: list[dict[str, Any]]) -> dict[str, AnkiNote]:
+    """Anki holds one note per card that is not retired, with its text, tags and schedule."""
+    from mlsflash import apkg
+
+    expected = {record["id"]: record for record in records if record["status"] != "retired"}
+    notes = anki_notes(collection)
+    assert notes.keys() == expected.keys()
+    assert collection.card_count() == len(expected)
+    for card_id, note in notes.items():
+        record = expected[card_id]
+        assert note.guid == apkg.guid(card_id)
+        assert text_of(note.fields["Front"]) == " ".join(record["front"].split())
+        assert text_of(note.fields["Back"]) == plain_words(record["back"])
+        assert note.fields["Context"] == html.escape(" › ".join(record["context"]), quote=False)
+        assert note.fields["Source"] == f"{Path(record['source']['file']).name}:{record['source']['line']}"
+        tags = {tag.lower() for tag in note.tags}  # Anki matches a tag's case to one it already has
+        assert str(apkg.tag(note.deck)).lower() in tags
+        if record["context"]:
+            assert str(apkg.tag(*record["context"][:2])).lower() in tags
+        check_schedule(collection, note.card, record)
+    return notes
+
+
+def check_schedule(collection: Any, card: Any, record: dict[str, Any]) -> None:
+    from anki.consts import CARD_TYPE_NEW, CARD_TYPE_REV, QUEUE_TYPE_NEW, QUEUE_TYPE_REV, QUEUE_TYPE_SUSPENDED
+
+    suspended = record["status"] == "suspended"
+    if record["due"] is None:
+        assert (card.type, card.queue) == (CARD_TYPE_NEW, QUEUE_TYPE_SUSPENDED if suspended else QUEUE_TYPE_NEW)
+        return
+    assert (card.type, card.queue) == (CARD_TYPE_REV, QUEUE_TYPE_SUSPENDED if suspended else QUEUE_TYPE_REV)
+    assert card.ivl == record["interval"]
+    assert card.factor == round(record["easiness"] * 1000)
+    assert (card.reps, card.lapses) == (record["repetitions"], record["lapses"])
+    assert due_date(collection, card) == date.fromisoformat(record["due"])
+
+
+def review_over_days(run, monkeypatch, days: list[tuple[str, str]], new: int = 10) -> None:
+    """Scripted reviews (one grade a line) on the days given: `new` new cards the first day,
+    none after; the grades run out with a `q` (more than a day needs are left unread)."""
+    for day, (moment, grades) in enumerate(days):
+        monkeypatch.setenv("MLSFLASH_NOW", moment)
+        limit = str(new if day == 0 else 0)
+        run("review", "--new", limit, input="".join(f"{grade}\n" for grade in grades) + "q\n")
+
+
+TEN_CARDS_OVER_DAYS = [
+    # day 1: ten new cards, two failed (re-drilled, then passed)
+    ("2026-11-16T09:00", "5431425434" + "4" * 10),
+    # day 2: the ten are due again; one lapses
+    ("2026-11-17T09:00", "5443451454" + "4" * 10),
+    # day 8: the ones at six days come back
+    ("2026-11-23T09:00", "5345343545" + "4" * 10),
+]
+
+
+def export_apkg(run, target: Path, *args: str) -> Path:
+    result = run("export", "--format", "apkg", "-o", target, *args)
+    assert f"to {target}" in result.stderr
+    return target
+
+
+def reviewed(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [record for record in records if record["due"] is not None]
+
+
+# --- a small deck -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def letters(run, tmp_path: Path) -> Path:
+    notes = write_notes(tmp_path, "letters.md", NOTES)
+    run("import", notes)
+    return notes
+
+
+def test_text_becomes_html_with_the_answer_nesting_kept() -> None:
+    from mlsflash import apkg
+
+    assert apkg.inline_html("**AWS** `s3://bucket/*` and <script> & *it*") == (
+        "<b>AWS</b> <code>s3://bucket/*</code> and &lt;script&gt; &amp; <i>it</i>"
+    )
+    assert apkg.inline_html(r"a \*literal\* star") == "a *literal* star"
+    assert apkg.answer_html("definition\n- one\n  - one.a\n  - one.b\n- two") == (
+        "<div>definition</div><ul><li>one<ul><li>one.a</li><li>one.b</li></ul></li><li>two</li></ul>"
+    )
+    assert apkg.answer_html("- a\n    - deep\n- b") == (
+        "<ul><li>a<ul><li><ul><li>deep</li></ul></li></ul></li><li>b</li></ul>"
+    )
+    assert apkg.answer_html("a\x1fb") == "<div>ab</div>"  # Anki's field separator never gets in
+
+
+def test_tags_and_deck_names_follow_ankis_rules() -> None:
+    from mlsflash import apkg
+
+    assert apkg.tag("Data Engineering", "Kinesis Data Streams") == "Data_Engineering::Kinesis_Data_Streams"
+    assert apkg.tag('  "quoted"  name ') == "quoted_name"
+    assert apkg.tag("AWS MLS Bundled::Modeling") == "AWS_MLS_Bundled::Modeling"
+    assert apkg.tag("", " ") is None
+    assert apkg.anki_deck_name("AWS MLS Bundled: Modeling", bundled=True) == "AWS MLS Bundled::Modeling"
+    assert apkg.anki_deck_name("AWS MLS Bundled: Modeling", bundled=False) == "AWS MLS Bundled: Modeling"
+    assert apkg.anki_deck_name("Letters", bundled=True) == "Letters"
+    assert apkg.deck_id("Letters") == apkg.deck_id("Letters") != apkg.deck_id("Letters 2")
+
+
+def test_anki_opens_a_small_deck_with_its_text_tags_and_schedule(
+    run, letters: Path, export, monkeypatch, tmp_path: Path
+) -> None:
+    review_over_days(run, monkeypatch, [("2026-11-20T09:00", "41444"), ("2026-11-21T09:00", "5444")], new=2)
+    ids = {record["front"]: record["id"] for record in export()}
+    run("suspend", ids["Zulu"], ids["Alpha"])
+    records = export()
+    assert len(reviewed(records)) == 2
+    package = export_apkg(run, tmp_path / "out" / "letters.apkg")
+    with anki_collection(tmp_path / "anki") as collection:
+        log = import_package(collection, package)
+        assert (len(log.new), len(log.updated)) == (len(records), 0)
+        notes = check_package(collection, records)
+        beta = notes[ids["Beta"]]
+        question, answer = beta.card.question(), beta.card.answer()
+    assert question.endswith('<div class="context">Greek</div>\n<div class="front"><b>Beta</b></div>')
+    assert answer.startswith(question) and '<div class="back"><div>the second letter' in answer
+    assert answer.endswith('<div class="source">letters.md:5</div>')
+    assert beta.deck == "Letters"
+    assert beta.fields["Front"] == "<b>Beta</b>"
+    assert beta.fields["Back"] == (
+        "<div>the second letter, with <i>style</i> and <code>code</code> and 1 &lt; 2 &amp; 3 &gt; 2</div>"
+        "<ul><li>used in finance, among others<ul><li>beta of a stock</li></ul></li></ul>"
+    )
+    assert beta.fields["Context"] == "Greek"
+    assert beta.fields["Source"] == "letters.md:5"
+    assert beta.tags == ["Greek", "Letters"]
+    assert notes[ids["list of things"]].fields["Back"] == (
+        "<ul><li>one</li><li>two<ul><li>two and a half</li></ul></li></ul>"
+    )
+
+
+def test_no_schedule_makes_every_card_new_and_keeps_suspensions(
+    run, letters: Path, export, monkeypatch, tmp_path: Path
+) -> None:
+    from anki.consts import CARD_TYPE_NEW, QUEUE_TYPE_NEW, QUEUE_TYPE_SUSPENDED
+
+    review_over_days(run, monkeypatch, [("2026-11-20T09:00", "45444")], new=2)
+    ids = {record["front"]: record["id"] for record in export()}
+    run("suspend", ids["Zulu"])
+    package = export_apkg(run, tmp_path / "letters.apkg", "--no-schedule")
+    with anki_collection(tmp_path / "anki") as collection:
+        import_package(collection, package)
+        notes = anki_notes(collection)
+    assert {(note.card.type, note.card.queue, note.card.ivl) for key, note in notes.items() if key != ids["Zulu"]} == {
+        (CARD_TYPE_NEW, QUEUE_TYPE_NEW, 0)
+    }
+    assert notes[ids["Zulu"]].card.queue == QUEUE_TYPE_SUSPENDED
+    in_note_order = sorted(notes.values(), key=lambda note: note.card.due)
+    assert [note.fields["Id"] for note in in_note_order] == [record["id"] for record in export()]
+
+
+def test_retired_cards_are_left_out_and_one_deck_can_be_chosen(run, letters: Path, export, tmp_path: Path) -> None:
+    write_notes(letters.parent, "letters.md", NOTES.replace("* **Zulu** - last\n", ""))
+    write_notes(letters.parent, "other.md", "# Other\n\n* **Omega** - the end\n")
+    run("import", letters, letters.parent / "other.md")
+    with anki_collection(tmp_path / "anki") as collection:
+        import_package(collection, export_apkg(run, tmp_path / "letters.apkg", "--deck", "Letters"))
+        notes = anki_notes(collection)
+    fronts = {text_of(note.fields["Front"]) for note in notes.values()}
+    assert "Zulu" not in fronts and "Omega" not in fronts
+    assert len(notes) == len([record for record in export("--deck", "Letters") if record["status"] != "retired"])
+
+
+def test_apkg_needs_a_file_and_no_schedule_needs_apkg(run, letters: Path, tmp_path: Path) -> None:
+    result = run("export", "--format", "apkg", code=1)
+    assert result.stderr.startswith("Error: an Anki package is a file") and "Hint: give it a name: -o" in result.stderr
+    result = run("export", "--no-schedule", code=1)
+    assert result.stderr.startswith("Error: --no-schedule is for Anki packages")
+    result = run("export", "--format", "apkg", "-o", tmp_path, code=1)
+    assert f"Hint: give a file name, such as {tmp_path / 'cards.apkg'}" in result.stderr
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
+
+
+def test_a_failed_export_keeps_the_old_package_and_leaves_no_temporary_anywhere(
+    run, letters: Path, monkeypatch, tmp_path: Path
+) -> None:
+    import tempfile
+
+    from mlsflash import apkg
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where genanki builds its collection
+    target = export_apkg(run, tmp_path / "out" / "letters.apkg")
+    before = target.read_bytes()
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(apkg, "carry_schedule", broken)
+    result = run("export", "--format", "apkg", "-o", target, code=1)
+    assert result.stderr.startswith(f"Error: cannot write {target}: No space left on device")
+    assert target.read_bytes() == before
+    assert [path.name for path in target.parent.iterdir()] == ["letters.apkg"]
+    assert list(scratch.iterdir()) == []
+
+
+def test_hostile_names_and_text_arrive_as_text(run, tmp_path: Path, export) -> None:
+    notes = write_notes(
+        tmp_path, "odd.md",
+        '# "Quoted" [bold] Deck\n\n## {{c1::cloze}} & 1 < 2\n\n* **{{Front}}** - `<script>alert(1)</script>` \\*x\\*\n',
+    )
+    run("import", notes)
+    (record,) = export()
+    with anki_collection(tmp_path / "anki") as collection:
+        import_package(collection, export_apkg(run, tmp_path / "odd.apkg"))
+        (note,) = anki_notes(collection).values()
+        check_package(collection, [record])
+    assert note.deck == '"Quoted" [bold] Deck'
+    assert note.fields["Front"] == "<b>{{Front}}</b>"
+    assert note.fields["Back"] == "<div><code>&lt;script&gt;alert(1)&lt;/script&gt;</code> *x*</div>"
+    assert note.fields["Context"] == "{{c1::cloze}} &amp; 1 &lt; 2"
+
+
+def test_other_commands_do_not_import_genanki(env, letters: Path) -> None:
+    code = (
+        "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('GENANKI' if 'genanki' in sys.modules else 'NO GENANKI', file=sys.stderr)\n"
+    )
+    for args in (["--help"], ["export"], ["stats"]):
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+        assert result.stderr.strip().endswith("NO GENANKI"), result.stderr
+
+
+# --- the learner's notes and the bundled decks ------------------------------------------
+
+
+def edit_and_reimport(run, monkeypatch, notes: Path, old: str, new: str, *args: str) -> None:
+    text = notes.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    notes.write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T09:00")  # the edit comes later than the first export
+    run("import", *args)
+
+
+def test_learners_notes_with_ten_reviewed_cards_open_in_anki_and_update_on_re_export(
+    run, export, monkeypatch, tmp_path: Path
+) -> None:
+    if not LEARNER_NOTES.is_file():
+        pytest.skip("the learner's notes are not present")
+    notes = tmp_path / "notes" / LEARNER_NOTES.name
+    notes.parent.mkdir()
+    shutil.copy(LEARNER_NOTES, notes)
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-16T08:00")
+    run("import", notes)
+    review_over_days(run, monkeypatch, TEN_CARDS_OVER_DAYS)
+    studied = reviewed(export())
+    assert len(studied) == 10 and {record["interval"] for record in studied} >= {1, 6}
+    assert any(record["lapses"] for record in studied)
+    run("suspend", studied[0]["id"], next(record["id"] for record in export() if record["due"] is None))
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+    records = export()
+    first = export_apkg(run, tmp_path / "learner.apkg")
+    with anki_collection(tmp_path / "anki") as collection:
+        log = import_package(collection, first)
+        assert (len(log.new), len(log.updated)) == (len(records), 0)
+        check_package(collection, records)
+
+        edit_and_reimport(run, monkeypatch, notes, "retrieval in 1 to 5 min\n", "retrieval in 1 to 5 minutes\n", notes)
+        edited = next(record for record in export() if record["front"] == "Expedited")
+        log = import_package(collection, export_apkg(run, tmp_path / "learner-2.apkg"))
+        assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, 1, len(records) - 1)
+        notes_after = anki_notes(collection)
+        assert len(notes_after) == len(records)
+        assert notes_after[edited["id"]].fields["Back"] == "<div>retrieval in 1 to 5 minutes</div>"
+
+
+def test_bundled_decks_open_in_anki_under_one_parent_each_and_update_on_re_export(
+    run, export, monkeypatch, tmp_path: Path
+) -> None:
+    from mlsflash import importer
+
+    decks = tmp_path / "decks"
+    shutil.copytree(importer.bundled_decks_dir(), decks)
+    monkeypatch.setattr(importer, "bundled_decks_dir", lambda: decks)
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-16T08:00")
+    run("import", "--bundled")
+    review_over_days(run, monkeypatch, TEN_CARDS_OVER_DAYS)
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+    records = export()
+    assert len(records) >= 980 and len(reviewed(records)) == 10
+    first = export_apkg(run, tmp_path / "bundled.apkg")
+    with anki_collection(tmp_path / "anki") as collection:
+        log = import_package(collection, first)
+        assert (len(log.new), len(log.updated)) == (len(records), 0)
+        notes = check_package(collection, records)
+        assert {note.deck.split("::")[0] for note in notes.values()} == {"AWS MLS Bundled", "AWS MLA Bundled"}
+        assert {note.deck for note in notes.values()} == {
+            record["deck"].replace(": ", "::", 1) for record in records
+        }
+
+        unchanged = import_package(collection, export_apkg(run, tmp_path / "bundled-again.apkg"))
+        assert (len(unchanged.new), len(unchanged.updated)) == (0, 0)
+
+        target = next(record for record in records if record["due"] is None and "\n" not in record["back"]
+                      and record["direction"] == "forward" and record["back"].count(record["back"][:40]) == 1)
+        source = decks / Path(target["source"]["file"]).name
+        line = source.read_text(encoding="utf-8").splitlines()[target["source"]["line"] - 1]
+        edit_and_reimport(run, monkeypatch, source, line + "\n", line + " (revised)\n", "--bundled")
+        log = import_package(collection, export_apkg(run, tmp_path / "bundled-2.apkg"))
+        assert (len(log.new), len(log.updated)) == (0, 1)
+        assert len(anki_notes(collection)) == len(records)
+        assert text_of(anki_notes(collection)[target["id"]].fields["Back"]).endswith("(revised)")
