@@ -370,3 +370,11 @@ def test_reimport_refuses_the_bundled_decks(run, env):
             importer.reimport_source(store, importer.BUNDLED_PREFIX + "aws.md")
     finally:
         store.close()
+
+
+def test_info_shows_the_memory_state_of_a_card_answered_before(run, letters, monkeypatch):
+    run("review", input="5\n5\n5\nq\n")
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T10:00")
+    again = run("review", input="i\nq\n").stdout
+    stability, difficulty = rows(letters, "SELECT stability, difficulty FROM cards WHERE front_plain = 'Alpha'")[0]
+    assert f"memory: stability {stability:.1f}d · difficulty {difficulty:.1f}" in again

@@ -131,12 +131,15 @@ def grade_lines(line: str, width: int) -> list[str]:
 def info_lines(card: QueueCard) -> list[str]:
     state = card.state
     due = state.due.isoformat() if state.due else "- (new)"
-    return [
+    lines = [
         f"id {card.id} · deck {card.deck} · {card.direction.value}",
         f"source {source_of(card)}",
         f"repetitions {state.repetitions} · EF {state.easiness / 100:.2f} · interval {state.interval}d · "
         f"due {due} · lapses {state.lapses}",
     ]
+    if state.stability is not None and state.difficulty is not None:  # kept under both schedulers
+        lines.append(f"memory: stability {state.stability:.1f}d · difficulty {state.difficulty:.1f}")
+    return lines
 
 
 def summary_lines(summary: Summary) -> list[str]:
