@@ -10,6 +10,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterator
@@ -422,3 +423,33 @@ def test_bundled_decks_open_in_anki_under_one_parent_each_and_update_on_re_expor
         assert (len(log.new), len(log.updated)) == (0, 1)
         assert len(anki_notes(collection)) == len(records)
         assert text_of(anki_notes(collection)[target["id"]].fields["Back"]).endswith("(revised)")
+
+
+def test_day_zero_lies_before_today_the_system_date_and_every_due_date() -> None:
+    """Anki counts the package's days from its creation day with its own clock: a creation day
+    ahead of that clock (a study day that rolled over early, MLSFLASH_NOW ahead) would shift
+    every due date earlier."""
+    from mlsflash import apkg
+
+    cards = [SimpleNamespace(due="2026-12-03"), SimpleNamespace(due=None)]
+    assert apkg.first_day(cards, date(2026, 12, 1), date(2026, 11, 30)) == date(2026, 11, 28)
+    assert apkg.first_day(cards, date(2099, 1, 6), date(2026, 12, 1)) == date(2026, 11, 29)
+    assert apkg.first_day([SimpleNamespace(due="2026-10-01")], date(2026, 12, 1), date(2026, 12, 1)) == date(
+        2026, 9, 29
+    )
+
+
+def test_export_writes_through_a_link_and_refuses_a_pipe(run, letters: Path, tmp_path: Path) -> None:
+    import os
+
+    real = tmp_path / "dropbox" / "cards.apkg"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "link.apkg"
+    link.symlink_to(real)
+    run("export", "--format", "apkg", "-o", link)
+    assert link.is_symlink() and real.read_bytes()[:2] == b"PK"  # a zip, where the link points
+    pipe = tmp_path / "pipe.apkg"
+    os.mkfifo(pipe)
+    refused = run("export", "--format", "json", "-o", pipe, code=1)
+    assert refused.stderr.startswith(f"Error: cannot export to {pipe}: it is not a regular file")

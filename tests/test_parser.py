@@ -587,3 +587,13 @@ def test_parsing_in_chunks_keeps_the_options(parts: int) -> None:
     for options in (ParseOptions(), ParseOptions(prose=True, tables=False)):
         chunks = split_chunks(text, parts, options)
         assert merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks]) == parse_notes(text, options=options)
+
+
+@pytest.mark.parametrize("bullet", ["* Install - run this:", "* **Build** - run:", "* **Query** - SQL:"])
+def test_a_card_of_todays_rules_keeps_its_answer_over_a_code_block_below(bullet: str) -> None:
+    """Only `Term:` alone on its line takes a code block as its answer; a bullet that already
+    reads `term - definition` stays that card (same term, same answer, same id)."""
+    text = f"# Deck\n\n{bullet}\n\n  ```\n  make all\n  ```\n"
+    term, definition = bullet[2:].replace("**", "").split(" - ", 1)
+    (draft,) = parse_notes(text).drafts
+    assert (draft.front_plain, draft.definition) == (term, definition)

@@ -505,3 +505,30 @@ def test_reverse_cards_are_not_made_for_a_definition_several_terms_share(tmp_pat
     fronts = sorted(card["front"] for card in export())
     assert fronts == ["Encryption at rest", "Retention", "Shard", "unit of capacity"]
     assert run("check").stdout.startswith("OK")
+
+
+def test_same_term_and_answer_under_two_parents_keep_their_own_histories_when_positions_shift(
+    tmp_path, run, export, monkeypatch
+) -> None:
+    """Two `rate` cards with the same answer under different parents; the heading is renamed
+    and bullets are added above one of them, so positions shift: each keeps its own history."""
+    before = "# Deck\n\n## SF\n\n* **Standard** - long workflows\n  * **rate** - 2000 per second\n" \
+             "* **Express** - short workflows\n  * **rate** - 2000 per second\n"
+    notes = write_notes(tmp_path, "deck.md", before)
+    run("import", notes)
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
+    # Note order: Standard, its rate, Express, its rate. The rates differ: 5 then 1 (re-drilled 4).
+    run("review", "--new", "10", input="4\n5\n4\n1\n4\n")
+    cards = {(tuple(card["context"]), card["front"]): card for card in export()}
+    standard_rate = cards[(("SF", "Standard"), "rate")]
+    express_rate = cards[(("SF", "Express"), "rate")]
+    assert standard_rate["easiness"] != express_rate["easiness"]
+    after = before.replace("## SF", "## Step Functions").replace(
+        "* **Standard** - long workflows\n", "* **Standard** - long workflows\n  * **mode** - synchronous\n"
+        "  * **history** - 90 days\n")
+    notes.write_text(after, encoding="utf-8")
+    run("import", notes)
+    now = {(tuple(card["context"]), card["front"]): card for card in export() if card["status"] != "retired"}
+    for context, old in ((("Step Functions", "Standard"), standard_rate), (("Step Functions", "Express"), express_rate)):
+        card = now[(context, "rate")]
+        assert (card["id"], card["easiness"], card["repetitions"]) == (old["id"], old["easiness"], old["repetitions"])

@@ -19,9 +19,11 @@ import json
 import re
 import tempfile
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
+from mlsflash import clock
 from mlsflash.model import CONTEXT_SEPARATOR, INLINE_MARKUP
 
 if TYPE_CHECKING:
@@ -179,10 +181,16 @@ def guid(card_id: str) -> str:
 # --- schedule ---------------------------------------------------------------------------
 
 
-def first_day(cards: Iterable[PackageCard], today: date) -> date:
-    """The package's creation day: today, or the earliest due date if that is earlier
-    (so every due day counted from it is zero or more)."""
-    return min([today, *(date.fromisoformat(card.due) for card in cards if card.due is not None)])
+DAY_ZERO_MARGIN = 2  # days: Anki must find the package's creation day in its past
+
+
+def first_day(cards: Iterable[PackageCard], today: date, system_day: date) -> date:
+    """The package's creation day: before today, the system's date and every due date. Anki
+    counts the package's days from it with its own clock when importing; a creation day still
+    ahead of that clock (a study day that rolled over early, a clock set ahead) would count as
+    day 0 and move every due date earlier."""
+    dues = (date.fromisoformat(card.due) for card in cards if card.due is not None)
+    return min([today, system_day, *dues]) - timedelta(days=DAY_ZERO_MARGIN)
 
 
 def schedule(card: PackageCard, day_zero: date) -> Schedule | None:
@@ -260,7 +268,7 @@ def write(path: str, cards: Sequence[PackageCard], *, today: date, now: datetime
     """Write `cards` as an Anki package at `path` (with `--no-schedule`, every card new)."""
     import genanki
 
-    day_zero = first_day(cards, today) if with_schedule else today
+    day_zero = first_day(cards, today, clock.system_date()) if with_schedule else today
     written = contents(cards, day_zero, with_schedule=with_schedule)
 
     class Package(genanki.Package):  # genanki's, plus the columns it leaves at their defaults
@@ -268,15 +276,16 @@ def write(path: str, cards: Sequence[PackageCard], *, today: date, now: datetime
             super().write_to_db(cursor, timestamp, id_gen)
             carry_schedule(cursor, written.schedules, written.mtimes, day_zero)
 
-    with _private_temporary_folder():
+    with _private_temporary_folder(Path(path).parent):
         Package(written.decks).write_to_file(path, timestamp=now.timestamp())
 
 
 @contextmanager
-def _private_temporary_folder() -> Iterator[None]:
+def _private_temporary_folder(beside: Path) -> Iterator[None]:
     """genanki builds the collection in a temporary file it never deletes: point Python's
-    temporary folder at one of ours while it writes, and remove that (whatever happens)."""
-    with tempfile.TemporaryDirectory(prefix="mlsflash-apkg-") as folder:
+    temporary folder at one of ours, beside the package (on the disk being written, so a
+    full disk is reported for the package's folder), and remove it whatever happens."""
+    with tempfile.TemporaryDirectory(prefix=".mlsflash-apkg-", dir=beside) as folder:
         saved, tempfile.tempdir = tempfile.tempdir, folder
         try:
             yield

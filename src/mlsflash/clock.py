@@ -7,7 +7,7 @@ a review at 01:30 belongs to the previous day, as in Anki.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 
 from mlsflash.errors import MlsflashError
 
@@ -69,6 +69,12 @@ def study_day(moment: datetime, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> d
 
 def today(rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
     return study_day(now(), rollover_hour)
+
+
+def system_date() -> date:
+    """The machine's UTC date, whatever MLSFLASH_NOW says: for files another program will read
+    with its own clock (an Anki package counts its days from it)."""
+    return datetime.now(timezone.utc).date()
 
 
 def timestamp() -> str:

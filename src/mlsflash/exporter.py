@@ -9,7 +9,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from mlsflash.errors import MlsflashError
 
@@ -78,6 +78,11 @@ def replace_atomically(
         raise MlsflashError(
             f"cannot export to {target}: it is a folder", hint=f"give a file name, such as {target / example}"
         )
+    if target.is_symlink():  # write where the link points, and keep the link
+        target = Path(os.path.realpath(target))
+    if target.exists() and not target.is_file():
+        raise MlsflashError(f"cannot export to {target}: it is not a regular file (a device or a pipe)",
+                            hint=f"give a file name, such as {target.parent / example}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -86,7 +91,8 @@ def replace_atomically(
     try:
         try:
             os.chmod(temporary, 0o666 & ~_umask())
-            fill(handle, temporary)
+            with _ended_by_signals():
+                fill(handle, temporary)
             os.fsync(handle)
         finally:
             os.close(handle)
@@ -98,6 +104,34 @@ def replace_atomically(
             raise MlsflashError(f"cannot write {target}: {error.strerror or error}") from None
         raise
     _sync_folder(target.parent)
+
+
+class Ended(BaseException):
+    """SIGTERM or SIGHUP during an export: unwind (removing the temporary), then exit 128 + n."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.code = 128 + signal_number
+
+
+@contextlib.contextmanager
+def _ended_by_signals() -> Iterator[None]:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def end(signal_number: int, _frame: object) -> None:
+        raise Ended(signal_number)
+
+    saved = {number: signal.signal(number, end) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
 
 
 def _umask() -> int:

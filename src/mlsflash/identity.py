@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Hashable, Iterable, Sequence
 
-from mlsflash.model import CardDraft, normalize
+from mlsflash.model import CONTEXT_SEPARATOR, CardDraft, normalize
 
 
 @dataclass(frozen=True)
@@ -246,15 +246,32 @@ def _pairs(
     return pairs
 
 
+def _shared_context(key: str, identity: str) -> int:
+    """How many context entries two keys share, read from the innermost parent out; an entry
+    counts when one reads as the start of the other (`standard` and `standard: for long
+    workflows`: a parent bullet that became a card shows its term). So when several cards hold
+    the same term and answer, each keeps the history of the one under the same parents, even
+    after its position shifted."""
+    ours = key.split("\x1f", 1)[0].split(CONTEXT_SEPARATOR)
+    theirs = identity.split("\x1f", 1)[0].split(CONTEXT_SEPARATOR)
+    shared = 0
+    for mine, stored in zip(reversed(ours), reversed(theirs), strict=False):
+        if not mine or not stored or not (mine.startswith(stored) or stored.startswith(mine)):
+            break
+        shared += 1
+    return shared
+
+
 def _nearest(
     wanted: Sequence[DeckCard], indexes: list[int], cards: list[StoredCard]
 ) -> list[tuple[int, StoredCard]]:
     if len(indexes) == 1 and len(cards) == 1:
         return [(indexes[0], cards[0])]
 
-    def distance(index: int, card: StoredCard) -> tuple[int, int]:
+    def distance(index: int, card: StoredCard) -> tuple[int, int, int]:
         first = wanted[index].first
-        return (first.source != card.source_file, abs(first.position - card.position))
+        shared = _shared_context(wanted[index].draft.key, card.identity)
+        return (first.source != card.source_file, -shared, abs(first.position - card.position))
 
     if len(indexes) * len(cards) > _NEAREST_LIMIT * _NEAREST_LIMIT:
         ordered = sorted(cards, key=lambda card: (card.source_file, card.position))

@@ -726,18 +726,21 @@ def _classify_pieces(
 ) -> _Split:
     if not pieces or all(piece.kind == "link" or not piece.plain.strip() for piece in pieces):
         return _Split()  # empty, or link-only (a table of contents)
-    # Today's rules first, unchanged: every card they made keeps its term and answer (and id).
-    split = (
-        (_split_code(pieces, code) if code is not None else None)
-        or _split_emphasized(pieces)
-        or _split_plain(pieces)
-        or _split_extended(pieces, prose=prose)
-    )
+    # Today's rules first (with the guards the notes format lists for them): a card they make
+    # keeps its term and answer (and id). A code answer, the extended separators and prose
+    # only read what they make no card of: `Install - run this:` over a code block stays the
+    # card `Install`.
+    old = _split_emphasized(pieces) or _split_plain(pieces)
+    link_only = old is not None and not has_children and all(piece.kind == "link" for piece in old.definition)
+    if old is not None and not link_only and (old.definition_plain or (old.is_list and has_children)):
+        return _checked_length(old) or old
+    split = (_split_code(pieces, code) if code is not None else None) or old or _split_extended(pieces, prose=prose)
     if split is None:
         return _Split()
+    too_long = _checked_length(split)
+    if too_long is not None:
+        return too_long
     term_plain = split.term_plain
-    if len(term_plain) > MAX_TERM_CHARS:
-        return _Split(warning=f"term longer than {MAX_TERM_CHARS} characters ({len(term_plain)}); not a card")
     if split.code is not None:
         if not split.code.strip():
             return _Split(warning=f"'{term_plain}:' is followed by an empty code block", label=split.term)
@@ -751,6 +754,12 @@ def _classify_pieces(
     if not has_children and all(piece.kind == "link" for piece in split.definition):
         return _Split(warning=f"'{term_plain}' has only a link as its answer; not a card", label=split.term)
     return split
+
+
+def _checked_length(split: _Split) -> _Split | None:
+    if len(split.term_plain) > MAX_TERM_CHARS:
+        return _Split(warning=f"term longer than {MAX_TERM_CHARS} characters ({len(split.term_plain)}); not a card")
+    return None
 
 
 def _strip(pieces: list[_Piece]) -> list[_Piece]:

@@ -172,10 +172,14 @@ def fail(error: MlsflashError) -> None:
 
 
 def main() -> None:
+    from mlsflash.exporter import Ended
+
     try:
         app(prog_name="mlsflash")
     except KeyboardInterrupt:
         sys.exit(130)
+    except Ended as ended:  # an export stopped by SIGTERM or SIGHUP, its temporary removed
+        sys.exit(ended.code)
 
 
 # Register the commands (each module imports its heavy libraries inside the command).
