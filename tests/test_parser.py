@@ -597,3 +597,20 @@ def test_a_card_of_todays_rules_keeps_its_answer_over_a_code_block_below(bullet:
     term, definition = bullet[2:].replace("**", "").split(" - ", 1)
     (draft,) = parse_notes(text).drafts
     assert (draft.front_plain, draft.definition) == (term, definition)
+
+
+def test_a_table_too_big_for_notes_is_read_as_text_with_a_warning() -> None:
+    """Pasted data (here 2,001 rows) would cost markdown-it a token per cell: it makes no
+    cards, says why, and a small table next to it still does."""
+    rows = "".join(f"| r{n} | v{n} |\n" for n in range(2_001))
+    text = f"# Deck\n\n| key | value |\n|---|---|\n{rows}\n## Small\n\n| key | value |\n|---|---|\n| alpha | one |\n"
+    result = parse_notes(text)
+    assert [draft.front_plain for draft in result.drafts] == ["alpha"]
+    assert [warning.line for warning in result.warnings] == [3]
+    assert "a table of 2001 rows is read as text" in result.warnings[0].reason
+
+
+@pytest.mark.parametrize("first", ["1", "✅", "2026-11-01"])
+def test_a_first_column_without_words_makes_no_table_cards(first: str) -> None:
+    text = f"# Deck\n\n| # | Service |\n|---|---|\n| {first} | S3 |\n| other | Glue |\n"
+    assert [draft.front_plain for draft in parse_notes(text).drafts] == []

@@ -34,6 +34,7 @@ MAX_CONTEXT_WORDS = 8
 # markdown-it's block nesting limit (20 in its presets, about 10 list levels). A list level
 # costs two, so this reads 100 levels; deeper bullets are reported, never dropped silently.
 MAX_NESTING = 200
+MAX_TABLE_ROWS = 2_000
 CLAUSE_WORDS = frozenset({"is", "are", "can", "was", "be", "not"})
 # A plain (not emphasized) term never starts with these: they begin a sentence, not a name.
 # `each shard -> ...` stays a term; an emphasized `**when**` is never checked.
@@ -264,6 +265,32 @@ def split_chunks(text: str, parts: int, options: ParseOptions = _DEFAULT_OPTIONS
     return [replace(chunks[0], front_title=front_title), *chunks[1:]]
 
 
+def _defuse_big_tables(text: str, first_line: int) -> tuple[str, list[ParseWarning]]:
+    """A table of more than MAX_TABLE_ROWS rows (pasted data, not notes) is read as text: as a
+    table, markdown-it would hold every cell as tokens (gigabytes for 50,000 rows). Decided per
+    table, so a file parsed in chunks gives the same result as parsed whole."""
+    lines = text.split("\n")
+    runs: list[list[int]] = []
+    for number, line in _outside_fences(lines):
+        if line.lstrip().startswith("|"):
+            if runs and runs[-1][-1] == number - 1:
+                runs[-1].append(number)
+            else:
+                runs.append([number])
+    big = [run for run in runs if len(run) > MAX_TABLE_ROWS + 2]  # + header and delimiter rows
+    if not big:
+        return text, []
+    warnings = []
+    for run in big:
+        for number in run:
+            line = lines[number]
+            cut = line.index("|")
+            lines[number] = f"{line[:cut]}\\{line[cut:]}"  # an escaped pipe starts no table
+        warnings.append(ParseWarning(first_line + run[0], f"a table of {len(run) - 2} rows is read as text, "
+                                     f"not cards (at most {MAX_TABLE_ROWS} rows; --no-tables skips every table)"))
+    return "\n".join(lines), warnings
+
+
 def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int, str]]:
     """(number, line) of the lines that seem to be outside code fences and HTML comments."""
     fence: str | None = None
@@ -331,12 +358,14 @@ def parse_chunk(chunk: Chunk) -> ChunkResult:
 
     environment: dict[str, Any] = {}
     markdown = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    text, too_big = chunk.text, list[ParseWarning]()
     if chunk.options.tables:
         markdown.enable("table")
-    tokens = markdown.parse(chunk.text, environment)
+        text, too_big = _defuse_big_tables(chunk.text, chunk.first_line)
+    tokens = markdown.parse(text, environment)
     tree = _build_tree(tokens, chunk)
     drafts: list[CardDraft] = []
-    warnings = list(tree.warnings)
+    warnings = [*tree.warnings, *too_big]
     for root in tree.roots:
         if isinstance(root, _Table):
             _emit_table(root, drafts, warnings)
@@ -682,8 +711,11 @@ def _emit_table(table: _Table, drafts: list[CardDraft], warnings: list[ParseWarn
 
 
 def _is_table_term(text: str) -> bool:
+    """A first cell that names something: short, with a letter in it (`1`, `✅` or a date
+    numbers a row, it does not name it)."""
     limit = MAX_PARENTHESISED_TERM_WORDS if "(" in text and ")" in text else MAX_PLAIN_TERM_WORDS
-    return len(text) <= MAX_TERM_CHARS and len(text.split()) <= limit
+    has_letter = any(character.isalpha() for character in text)
+    return len(text) <= MAX_TERM_CHARS and len(text.split()) <= limit and (has_letter or not text.strip())
 
 
 def _table_line(header: list[_Piece], cell: list[_Piece]) -> tuple[str, str]:
