@@ -689,8 +689,8 @@ def _emit_table(table: _Table, drafts: list[CardDraft], warnings: list[ParseWarn
         return  # an empty first column names nothing
     long = [first for first in firsts if first and not _is_table_term(first)]
     if long:
-        warnings.append(ParseWarning(table.line, f"table: its first column holds long entries "
-                                                 f"({long[0][:40]!r}); no cards"))
+        why = "long entries" if len(long[0].split()) > MAX_PLAIN_TERM_WORDS else "entries that name nothing"
+        warnings.append(ParseWarning(table.line, f"table: its first column holds {why} ({long[0][:40]!r}); no cards"))
         return
     header = table.header[0]
     context = (*table.headings, _plain(header)) if _plain(header) else table.headings
