@@ -614,3 +614,17 @@ def test_a_table_too_big_for_notes_is_read_as_text_with_a_warning() -> None:
 def test_a_first_column_without_words_makes_no_table_cards(first: str) -> None:
     text = f"# Deck\n\n| # | Service |\n|---|---|\n| {first} | S3 |\n| other | Glue |\n"
     assert [draft.front_plain for draft in parse_notes(text).drafts] == []
+
+
+@pytest.mark.parametrize(
+    ("bullet", "card"),
+    [
+        ("* Paper: https://arxiv.org/abs/1706.03762", None),
+        ("* **Docs** - https://docs.example.org/guide", None),
+        ("* **Docs** - see https://docs.example.org for the limits", "Docs"),
+    ],
+)
+def test_a_bare_url_alone_is_a_pointer_not_an_answer(bullet: str, card: str | None) -> None:
+    result = parse_notes(f"# Deck\n\n{bullet}\n")
+    assert [draft.front_plain for draft in result.drafts] == ([card] if card else [])
+    assert bool(result.warnings) == (card is None)

@@ -763,7 +763,7 @@ def _classify_pieces(
     # only read what they make no card of: `Install - run this:` over a code block stays the
     # card `Install`.
     old = _split_emphasized(pieces) or _split_plain(pieces)
-    link_only = old is not None and not has_children and all(piece.kind == "link" for piece in old.definition)
+    link_only = old is not None and not has_children and _only_links(old.definition)
     if old is not None and not link_only and (old.definition_plain or (old.is_list and has_children)):
         return _checked_length(old) or old
     split = (_split_code(pieces, code) if code is not None else None) or old or _split_extended(pieces, prose=prose)
@@ -783,9 +783,21 @@ def _classify_pieces(
                 return split
             return _Split(warning=f"'{term_plain}:' has nothing after the colon and no child bullets")
         return _Split(warning=f"'{term_plain}' has an empty definition", label=split.term)
-    if not has_children and all(piece.kind == "link" for piece in split.definition):
+    if not has_children and _only_links(split.definition):
         return _Split(warning=f"'{term_plain}' has only a link as its answer; not a card", label=split.term)
     return split
+
+
+_BARE_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
+
+
+def _only_links(definition: Sequence[_Piece]) -> bool:
+    """An answer that is only links, written `[text](url)` or as a bare URL: a pointer
+    elsewhere, nothing to recall."""
+    pieces = [piece for piece in definition if piece.kind != "text" or piece.plain.strip()]
+    return bool(pieces) and all(
+        piece.kind == "link" or (piece.kind == "text" and _BARE_URL.fullmatch(piece.plain)) for piece in pieces
+    )
 
 
 def _checked_length(split: _Split) -> _Split | None:
