@@ -628,3 +628,17 @@ def test_a_bare_url_alone_is_a_pointer_not_an_answer(bullet: str, card: str | No
     result = parse_notes(f"# Deck\n\n{bullet}\n")
     assert [draft.front_plain for draft in result.drafts] == ([card] if card else [])
     assert bool(result.warnings) == (card is None)
+
+
+@pytest.mark.parametrize(
+    ("bullet", "card"),
+    [
+        ("* 💡 Tip: read the limits twice", None),
+        ('* "Note": quotas differ per Region', None),
+        ("* TL;DR: it scales out", None),
+        ("* FYI: the price changed", None),
+        ("* 🔒 Vault: keeps the keys", "🔒 Vault"),
+    ],
+)
+def test_a_label_behind_an_emoji_or_quotes_is_still_a_label(bullet: str, card: str | None) -> None:
+    assert [draft.front_plain for draft in parse_notes(f"# Deck\n\n{bullet}\n").drafts] == ([card] if card else [])

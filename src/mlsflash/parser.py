@@ -54,6 +54,7 @@ STOP_LABELS = frozenset({
     "answer", "question", "q", "a", "todo", "to do", "fixme", "update", "edit", "ps", "p.s", "reference",
     "references", "ref", "link", "links", "docs", "documentation", "url", "key point", "key points",
     "takeaway", "key takeaway", "side note", "reminder", "result", "results", "why", "how",
+    "tl;dr", "tldr", "fyi", "heads up", "fun fact", "important note", "note to self", "caveat", "caveats",
 })
 # With `--prose` only: a plain term before a verb never starts with an article or a quantifier
 # (`The data is ...`, `Each job has ...` are sentences about something, not definitions).
@@ -992,14 +993,21 @@ def _is_short_term(text: str) -> bool:
         return False
     if text.count("(") != text.count(")"):
         return False  # `Spark transformations (example: K-Means)` was cut inside its parentheses
+    # A label behind an emoji or in quotes (`💡 Tip:`, `"Note":`) is still a label.
+    words = _LEADING_MARKS.sub("", text).split()
     folded = [_bare(word) for word in words]
-    if any(word in NEW_CLAUSE_WORDS for word in folded) or _starts_with_connective(folded, NEW_CONNECTIVES):
+    if not folded or any(word in NEW_CLAUSE_WORDS for word in folded):
         return False
-    return _bare(_NUMBERING.sub("", text)) not in STOP_LABELS
+    if _starts_with_connective(folded, NEW_CONNECTIVES):
+        return False
+    return _bare(_NUMBERING.sub("", " ".join(words))) not in STOP_LABELS
+
+
+_LEADING_MARKS = re.compile(r"^[^\w(]+")
 
 
 def _bare(word: str) -> str:
-    return word.casefold().strip(",.;:!?()")
+    return word.casefold().strip(",.;:!?()\"'“”‘’")
 
 
 def _starts_with_connective(folded: Sequence[str], connectives: frozenset[str] = CONNECTIVES) -> bool:
