@@ -4,6 +4,7 @@ themselves come from `questions` (pure); nothing here touches a card's schedule.
 
 from __future__ import annotations
 
+import enum
 import json
 import random
 from dataclasses import dataclass, field
@@ -20,6 +21,14 @@ if TYPE_CHECKING:
     from mlsflash.storage import Store
 
 PROFILE_KEY = "exam_profile"
+
+
+class Mode(str, enum.Enum):
+    """How an exam answer was given (the `mode` column of exam_answers)."""
+
+    PRACTICE = "practice"
+    MOCK = "mock"
+
 CONFUSED_AT_LEAST = 2  # a pair shown in review and stats after this many wrong picks
 
 
@@ -254,7 +263,7 @@ def is_right(question: Question, chosen: Sequence[int]) -> bool:
 
 
 def record_answer(
-    connection: Connection, profile: Profile, mode: str, question: Question, chosen: Sequence[int],
+    connection: Connection, profile: Profile, mode: Mode, question: Question, chosen: Sequence[int],
     seconds: float, mock_id: int | None = None,
 ) -> bool:
     """Log one answer (and, when wrong, which cards the learner took for the right one)."""
@@ -263,7 +272,7 @@ def record_answer(
     connection.exec_driver_sql(
         "INSERT INTO exam_answers (answered_at, study_day, profile, mode, mock_id, shape, card_id, domain, offered, "
         "chosen, correct, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (now, clock.today().isoformat(), profile.id, mode, mock_id, question.shape.value, question.card_id,
+        (now, clock.today().isoformat(), profile.id, mode.value, mock_id, question.shape.value, question.card_id,
          question.domain, json.dumps([option.card_id for option in question.options]), json.dumps(sorted(chosen)),
          correct, round(seconds, 3)),
     )
@@ -392,7 +401,7 @@ def save_mock(
              json.dumps({str(domain): list(pair) for domain, pair in result.by_domain.items()})),
         ).lastrowid
         for question, chosen, spent in zip(questions, answers, seconds, strict=True):
-            record_answer(connection, result.profile, "mock", question, chosen, spent, mock_id)
+            record_answer(connection, result.profile, Mode.MOCK, question, chosen, spent, mock_id)
     return int(mock_id)
 
 
@@ -411,13 +420,13 @@ def mock_history(connection: Connection) -> list[dict[str, object]]:
     ]
 
 
-def practice_accuracy(connection: Connection, since: str) -> dict[int | None, tuple[int, int]]:
-    """Domain -> (right, answered) of practice answers since a study day."""
+def accuracy(connection: Connection, since: str, mode: Mode) -> dict[int | None, tuple[int, int]]:
+    """Domain -> (right, answered) of the answers given in `mode` since a study day."""
     return {
         row.domain: (row.right, row.answered)
         for row in connection.exec_driver_sql(
             "SELECT domain, sum(correct) AS right, count(*) AS answered FROM exam_answers "
-            "WHERE study_day >= ? AND mode = 'practice' GROUP BY domain", (since,),
+            "WHERE study_day >= ? AND mode = ? GROUP BY domain", (since, mode.value),
         )
     }
 

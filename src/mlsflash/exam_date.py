@@ -221,8 +221,8 @@ def _readiness(
         entry["recall_sum"] += recall
         per_topic.setdefault((domain, row.deck, row.topic), []).append(recall)
     since = (today - timedelta(days=ACCURACY_DAYS - 1)).isoformat()
-    practice = exam.practice_accuracy(connection, since)
-    mocks = _mock_accuracy(connection, since)
+    practice = exam.accuracy(connection, since, exam.Mode.PRACTICE)
+    mocks = exam.accuracy(connection, since, exam.Mode.MOCK)
     rows, readiness = [], 0.0
     total_weight = sum(d.weight for d in profile.domains)
     for d in profile.domains:
@@ -263,16 +263,6 @@ def _readiness(
         "weakest_topics": [topic for topic in topics if topic["predicted_recall"] < settings.desired_retention][
             :WEAKEST_SHOWN
         ],
-    }
-
-
-def _mock_accuracy(connection: Connection, since: str) -> dict[int | None, tuple[int, int]]:
-    return {
-        row.domain: (row.right, row.answered)
-        for row in connection.exec_driver_sql(
-            "SELECT domain, sum(correct) AS right, count(*) AS answered FROM exam_answers "
-            "WHERE study_day >= ? AND mode = 'mock' GROUP BY domain", (since,),
-        )
     }
 
 

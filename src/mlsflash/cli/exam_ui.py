@@ -167,7 +167,7 @@ def _record(session: Session, question: Question, chosen: list[int], seconds: fl
     from mlsflash import exam
 
     with session.store.write() as connection:
-        return exam.record_answer(connection, session.profile, "practice", question, chosen, seconds)
+        return exam.record_answer(connection, session.profile, exam.Mode.PRACTICE, question, chosen, seconds)
 
 
 # --- practice -------------------------------------------------------------------------------
