@@ -14,6 +14,7 @@ from mlsflash import clock
 from mlsflash.errors import MlsflashError
 from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, declared, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
+from mlsflash.states import ACTIVE, NOT_RETIRED
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -135,7 +136,7 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
     # Domains are decided per (deck, topic, file), a few hundred groups however many cards.
     for deck_id, name, topic_text, source, cards in connection.exec_driver_sql(
         "SELECT c.deck_id, d.name, c.topic, c.source_file, count(*) FROM cards c JOIN decks d ON d.id = c.deck_id "
-        "WHERE c.status != 'retired' GROUP BY c.deck_id, c.topic, c.source_file ORDER BY d.name, c.topic"
+        f"WHERE c.{NOT_RETIRED} GROUP BY c.deck_id, c.topic, c.source_file ORDER BY d.name, c.topic"
     ).all():
         domain, origin = mapped.get((deck_id, topic_text)), Origin.LEARNER
         if domain is None and source in declarations:
@@ -152,7 +153,7 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
     result.of_card = {
         card_id: of_group[(deck_id, topic_text, source)]
         for card_id, deck_id, topic_text, source in connection.exec_driver_sql(
-            "SELECT id, deck_id, topic, source_file FROM cards WHERE status != 'retired'"
+            f"SELECT id, deck_id, topic, source_file FROM cards WHERE {NOT_RETIRED}"
         ).all()
     }
     result.topics = list(topics.values())
@@ -170,7 +171,7 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
             (row.deck_id, row.topic)
             for row in connection.exec_driver_sql(
                 "SELECT DISTINCT c.deck_id, c.topic, d.name FROM cards c JOIN decks d ON d.id = c.deck_id "
-                "WHERE c.status != 'retired'"
+                f"WHERE c.{NOT_RETIRED}"
             )
             if " ".join(row.topic.split()).casefold() == wanted and (deck is None or row.name == deck)
         }
@@ -197,7 +198,7 @@ def question_cards(connection: Connection, domains: CardDomains) -> list[Questio
     cards = []
     for row in connection.exec_driver_sql(
         "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, d.name FROM cards c "
-        "JOIN decks d ON d.id = c.deck_id WHERE c.status = 'active' ORDER BY c.deck_id, c.source_file, c.position"
+        f"JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE} ORDER BY c.deck_id, c.source_file, c.position"
     ):
         cards.append(QuestionCard(row.id, row.front_plain, row.back_plain, tuple(json.loads(row.context)),
                                   row.topic, domains.of_card.get(row.id), row.name))
@@ -336,13 +337,21 @@ def confusion_map(connection: Connection) -> dict[str, list[str]]:
     return pairs
 
 
+def sources(connection: Connection) -> dict[str, tuple[str, int]]:
+    """Card id -> (file, line) of every active card: where a mock's wrong answers come from."""
+    return {
+        row.id: (row.source_file, row.source_line)
+        for row in connection.exec_driver_sql(f"SELECT id, source_file, source_line FROM cards WHERE {ACTIVE}")
+    }
+
+
 def _fronts(connection: Connection, ids: set[str]) -> dict[str, str]:
     fronts: dict[str, str] = {}
     ordered = sorted(ids)
     for start in range(0, len(ordered), 500):
         batch = ordered[start : start + 500]
         for row in connection.exec_driver_sql(
-            f"SELECT id, front_plain FROM cards WHERE status != 'retired' AND id IN ({', '.join('?' * len(batch))})",
+            f"SELECT id, front_plain FROM cards WHERE {NOT_RETIRED} AND id IN ({', '.join('?' * len(batch))})",
             tuple(batch),
         ):
             fronts[row.id] = row.front_plain

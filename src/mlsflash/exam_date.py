@@ -14,7 +14,7 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.pacing import ExamDate
 from mlsflash.settings import EXAM_DATE_KEY, Settings
-from mlsflash.states import NEW, SEEN
+from mlsflash.states import ACTIVE, NEW, SEEN
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -205,7 +205,7 @@ def _readiness(
     unseen = 0
     for row in connection.exec_driver_sql(
         "SELECT c.id, c.topic, d.name AS deck, c.repetitions, c.easiness, c.interval, c.due, c.lapses, "
-        "c.stability, c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.status = 'active'"
+        f"c.stability, c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE}"
     ):
         domain = domains.of_card.get(row.id)
         if domain is None:

@@ -402,7 +402,7 @@ def _hardest_by_recall(connection: Connection, where: _Filter, params: dict[str,
         SELECT {_HARDEST_COLUMNS}
         FROM cards c WHERE c.rowid IN (
           SELECT c.rowid FROM cards c INDEXED BY ix_cards_memory
-          WHERE c.status != 'retired' AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
+          WHERE c.{states.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
           ORDER BY {_RECALL}, c.id LIMIT {HARDEST_LIMIT}
         )
         ORDER BY recall, c.id
@@ -421,7 +421,7 @@ def _recall_groups(
         f"""
         SELECT d.name, c.topic, sum({_RECALL}), count(*)
         FROM cards c INDEXED BY ix_cards_memory JOIN decks d ON d.id = c.deck_id
-        WHERE c.status != 'retired' AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
+        WHERE c.{states.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
         GROUP BY c.deck_id, c.topic
         """,
         params,

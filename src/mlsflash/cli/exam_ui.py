@@ -49,12 +49,7 @@ def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, str], dic
         profile = exam.current_profile(connection)
         domains = exam.card_domains(connection, profile)
         pool = exam.question_cards(connection, domains)
-        sources = {
-            row.id: f"{_shown_path(row.source_file)}:{row.source_line}"
-            for row in connection.exec_driver_sql(
-                "SELECT id, source_file, source_line FROM cards WHERE status = 'active'"
-            )
-        }
+        sources = {card_id: f"{_shown_path(file)}:{line}" for card_id, (file, line) in exam.sources(connection).items()}
     if len(pool) < 4:
         raise MlsflashError(
             f"{len(pool)} active cards: too few to make a question with four options",
