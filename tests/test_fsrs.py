@@ -165,8 +165,6 @@ def test_stats_mean_recall_and_ranking_by_recall(run, monkeypatch, tmp_path):
 
 
 def test_stats_by_recall_uses_indexes(run, env, tmp_path):
-    from sqlalchemy import event
-
     from mlsflash import stats
     from mlsflash.storage import open_store
 
@@ -174,13 +172,14 @@ def test_stats_by_recall_uses_indexes(run, env, tmp_path):
     run("review", input="4\n")
     store = open_store(env)
     statements: list[tuple[str, object]] = []
-    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3])))
+    store.trace = lambda sql, params: statements.append((sql, params))
     stats.collect(store, DAY0, hardest_by=stats.HardestBy.RECALL)
     recall_queries = [(sql, params) for sql, params in statements if "pow(" in sql]
     assert len(recall_queries) == 2
-    with store.engine.connect() as connection:
+    store.trace = None
+    with store.read() as connection:
         for sql, params in recall_queries:
-            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+            plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
             assert not [step for step in plan if step.startswith("SCAN c") and "INDEX" not in step], plan
     store.close()
 

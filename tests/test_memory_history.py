@@ -182,7 +182,7 @@ def test_the_program_replay_equals_the_migration(tmp_path, monkeypatch):
     store = open_store(path)
     migrated = stored_memory(path)
     with store.write() as connection:
-        connection.exec_driver_sql("UPDATE cards SET stability = NULL, difficulty = NULL")
+        connection.execute("UPDATE cards SET stability = NULL, difficulty = NULL")
         history.recompute_memory(connection, None)
     store.close()
     assert stored_memory(path) == migrated

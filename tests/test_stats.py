@@ -125,20 +125,19 @@ def test_terminal_view_at_80_columns_matches_the_snapshot(run, history, tmp_path
 
 
 def test_every_stats_query_uses_an_index(run, history, env):
-    from sqlalchemy import event
-
     from mlsflash import stats as stats_module
     from mlsflash.storage import open_store
 
     store = open_store(env)
     statements: list[tuple[str, object]] = []
-    event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3])))
+    store.trace = lambda sql, params: statements.append((sql, params))
     stats_module.collect(store, date(2026, 11, 27))
     queries = [(sql, params) for sql, params in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
     assert len(queries) >= 8
-    with store.engine.connect() as connection:
+    store.trace = None
+    with store.read() as connection:
         for sql, params in queries:
-            plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+            plan = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
             for step in plan:
                 if step.startswith("SCAN ") and step.split()[1] in ("c", "r", "cards", "reviews"):
                     assert "INDEX" in step, f"full scan in {sql!r}: {plan}"

@@ -27,8 +27,8 @@ def test_database_is_created_in_a_folder_that_does_not_exist_yet(tmp_path: Path)
     store = open_store(path)
     try:
         with store.read() as connection:
-            version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-            tables = set(connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars())
+            version = connection.execute("SELECT version_num FROM alembic_version").scalar()
+            tables = set(connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").scalars())
     finally:
         store.close()
     assert path.is_file()
@@ -41,7 +41,7 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> 
     try:
         with store.read() as connection:
             pragma = {
-                name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                name: connection.execute(f"PRAGMA {name}").scalar()
                 for name in ("journal_mode", "foreign_keys", "busy_timeout")
             }
     finally:
@@ -58,13 +58,13 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> 
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
-    from sqlalchemy.exc import IntegrityError
+    from sqlite3 import IntegrityError
 
     store = open_store(tmp_path / "mlsflash.db")
     try:
         with pytest.raises(IntegrityError):
             with store.write() as connection:
-                connection.exec_driver_sql(
+                connection.execute(
                     "INSERT INTO source_files (path, deck_id, content_hash, imported_at)"
                     " VALUES ('notes.md', 999, 'x', '2026-11-26T10:00:00')"
                 )
@@ -77,10 +77,10 @@ def test_a_failed_write_transaction_leaves_nothing_behind(tmp_path: Path) -> Non
     try:
         with pytest.raises(RuntimeError):
             with store.write() as connection:
-                connection.exec_driver_sql("INSERT INTO decks (name, reverse, created_at) VALUES ('x', 0, 'now')")
+                connection.execute("INSERT INTO decks (name, reverse, created_at) VALUES ('x', 0, 'now')")
                 raise RuntimeError("interrupted")
         with store.read() as connection:
-            assert connection.exec_driver_sql("SELECT count(*) FROM decks").scalar() == 0
+            assert connection.execute("SELECT count(*) FROM decks").scalar() == 0
     finally:
         store.close()
 
@@ -89,12 +89,12 @@ def test_reopening_a_current_database_keeps_its_data(tmp_path: Path) -> None:
     path = tmp_path / "mlsflash.db"
     store = open_store(path)
     with store.write() as connection:
-        connection.exec_driver_sql("INSERT INTO decks (name, reverse, created_at) VALUES ('kept', 0, 'now')")
+        connection.execute("INSERT INTO decks (name, reverse, created_at) VALUES ('kept', 0, 'now')")
     store.close()
     store = open_store(path)
     try:
         with store.read() as connection:
-            assert connection.exec_driver_sql("SELECT name FROM decks").scalars().all() == ["kept"]
+            assert connection.execute("SELECT name FROM decks").scalars() == ["kept"]
     finally:
         store.close()
     assert not list(tmp_path.glob("*.backup-*"))  # nothing was behind, so nothing was backed up
@@ -203,11 +203,13 @@ def test_revisions_known_to_the_code_equal_the_migration_chain() -> None:
 def test_migrations_build_exactly_the_schema_of_the_models(tmp_path: Path) -> None:
     from sqlalchemy import inspect
 
+    from mlsflash.storage.db import make_engine
     from mlsflash.storage.schema import Base
 
-    store = open_store(tmp_path / "mlsflash.db")  # built from nothing by Alembic
+    open_store(tmp_path / "mlsflash.db").close()
+    engine = make_engine(tmp_path / "mlsflash.db")
     try:
-        with store.read() as connection:
+        with engine.connect() as connection:
             inspector = inspect(connection)
             migrated = {
                 table: {
@@ -220,7 +222,7 @@ def test_migrations_build_exactly_the_schema_of_the_models(tmp_path: Path) -> No
                 table: {index["name"] for index in inspector.get_indexes(table)} for table in migrated
             }
     finally:
-        store.close()
+        engine.dispose()
     modelled = {
         table.name: {column.name: column.nullable for column in table.columns}
         for table in Base.metadata.sorted_tables
@@ -296,7 +298,7 @@ def test_a_database_from_the_first_revision_is_upgraded_without_losing_anything(
     store = open_store(path)
     try:
         with store.read() as connection:
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
+            assert connection.execute("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
     finally:
         store.close()
     assert _rows(path) == before
@@ -492,9 +494,9 @@ def test_revision_0009_makes_topics_two_levels_on_cards_and_their_reviews(
     store = open_store(path)
     try:
         with store.read() as connection:
-            cards = dict(connection.exec_driver_sql("SELECT id, topic FROM cards").all())
-            reviews = dict(connection.exec_driver_sql("SELECT card_id, topic FROM reviews").all())
-            memory = dict(connection.exec_driver_sql("SELECT id, stability FROM cards").all())
+            cards = dict(connection.execute("SELECT id, topic FROM cards").all())
+            reviews = dict(connection.execute("SELECT card_id, topic FROM reviews").all())
+            memory = dict(connection.execute("SELECT id, stability FROM cards").all())
             after = _everything_but_topics(connection)
         assert maintenance.check(store).problems == []
     finally:
@@ -525,9 +527,10 @@ def test_revision_0009_makes_topics_two_levels_on_cards_and_their_reviews(
 def _everything_but_topics(connection) -> tuple[list[tuple], list[tuple]]:
     """Every column of cards and reviews except `topic`, in a fixed order."""
     tables = []
+    run = getattr(connection, "exec_driver_sql", connection.execute)  # SQLAlchemy's, or mlsflash's own
     for table, key in (("cards", "id"), ("reviews", "id")):
-        names = [row[1] for row in connection.exec_driver_sql(f"PRAGMA table_info({table})").all() if row[1] != "topic"]
-        tables.append(connection.exec_driver_sql(f"SELECT {', '.join(names)} FROM {table} ORDER BY {key}").all())
+        names = [row[1] for row in run(f"PRAGMA table_info({table})").all() if row[1] != "topic"]
+        tables.append([tuple(row) for row in run(f"SELECT {', '.join(names)} FROM {table} ORDER BY {key}").all()])
     return tables[0], tables[1]
 
 

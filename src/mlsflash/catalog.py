@@ -13,19 +13,10 @@ from mlsflash.states import Status, UserStatus
 from mlsflash.textsearch import SHOWS_FUNCTION
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-    from sqlalchemy.sql.elements import ColumnElement
-
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection
 
 STATUSES = tuple(status.value for status in UserStatus)
-
-
-def status_expression() -> ColumnElement[str]:
-    """The user-facing status of a card, as SQL (the one definition in `states`)."""
-    from sqlalchemy import String, literal_column
-
-    return literal_column(f"({states.USER_STATUS})", String)
 
 
 @dataclass(frozen=True)
@@ -41,10 +32,7 @@ class DeckSummary:
 
 
 def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
-    from sqlalchemy import text
-
-    query = text(
-        f"""
+    query = f"""
         SELECT d.name,
           count(*) FILTER (WHERE {states.NOT_RETIRED}),
           count(*) FILTER (WHERE {states.NEW}),
@@ -55,8 +43,7 @@ def deck_summaries(store: Store, today: date) -> list[DeckSummary]:
           (SELECT coalesce(sum(json_array_length(f.warnings)), 0) FROM source_files f WHERE f.deck_id = d.id)
         FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
         GROUP BY d.id ORDER BY d.name
-        """
-    )
+    """
     with store.read() as connection:
         return [DeckSummary(*row) for row in connection.execute(query, {"today": today.isoformat()})]
 
@@ -78,15 +65,15 @@ def deck_contents(store: Store, name: str) -> DeckContents:
 
 
 def _deck_contents(connection: Connection, deck_id: int, name: str) -> DeckContents:
-    cards, retired = connection.exec_driver_sql(
+    cards, retired = connection.execute(
         f"SELECT count(*), count(*) FILTER (WHERE {states.RETIRED}) FROM cards WHERE deck_id = ?", (deck_id,)
     ).one()
-    reviews = connection.exec_driver_sql(
+    reviews = connection.execute(
         "SELECT count(*) FROM reviews WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)", (deck_id,)
     ).scalar_one()
-    files = connection.exec_driver_sql(
+    files = connection.execute(
         "SELECT path FROM source_files WHERE deck_id = ? ORDER BY path", (deck_id,)
-    ).scalars().all()
+    ).scalars()
     return DeckContents(name, cards, retired, reviews, tuple(files))
 
 
@@ -104,19 +91,19 @@ def delete_deck(store: Store, name: str) -> DeckContents:
             "DELETE FROM source_files WHERE deck_id = ?",
             "DELETE FROM decks WHERE id = ?",
         ):
-            connection.exec_driver_sql(statement, (deck_id,))
+            connection.execute(statement, (deck_id,))
     return contents
 
 
 def collection_is_empty(store: Store) -> bool:
     with store.read() as connection:
-        return connection.exec_driver_sql("SELECT 1 FROM cards LIMIT 1").first() is None
+        return connection.execute("SELECT 1 FROM cards LIMIT 1").first() is None
 
 
 def require_deck(connection: Connection, name: str) -> int:
-    deck_id = connection.exec_driver_sql("SELECT id FROM decks WHERE name = ?", (name,)).scalar()
+    deck_id = connection.execute("SELECT id FROM decks WHERE name = ?", (name,)).scalar()
     if deck_id is None:
-        names = connection.exec_driver_sql("SELECT name FROM decks ORDER BY name").scalars().all()
+        names = connection.execute("SELECT name FROM decks ORDER BY name").scalars()
         hint = f"decks: {', '.join(names)}" if names else "import some notes first: mlsflash import NOTES.md"
         raise MlsflashError(f"no deck named {name!r}", hint=hint)
     return deck_id
@@ -134,26 +121,28 @@ def card_records(
 ) -> list[dict[str, Any]]:
     """Cards as the JSON export describes them, in deck and note order; `retrievability`
     is the probability of recall on `today` under the forgetting curve of `decay`."""
-    from sqlalchemy import func, select
-
-    from mlsflash.storage.schema import Card, Deck
-
     if status is not None and status not in STATUSES:
         raise MlsflashError(f"unknown status {status!r}", hint=f"statuses: {', '.join(STATUSES)}")
-    status_column = status_expression().label("user_status")
-    query = select(Card.__table__, Deck.name.label("deck_name"), status_column).join(Deck, Deck.id == Card.deck_id)
+    conditions: list[str] = ["1"]
+    params: list[Any] = []
     with store.read() as connection:
         if deck is not None:
-            query = query.where(Card.deck_id == require_deck(connection, deck))
+            conditions.append("c.deck_id = ?")
+            params.append(require_deck(connection, deck))
         if search:
-            shows = getattr(func, SHOWS_FUNCTION)(search, Card.context, Card.front_plain, Card.back_plain)
-            query = query.where(shows == 1)
+            conditions.append(f"{SHOWS_FUNCTION}(?, c.context, c.front_plain, c.back_plain)")
+            params.append(search)
         if status is not None:
-            query = query.where(status_column == status)
+            conditions.append(f"({states.USER_STATUS}) = ?")
+            params.append(status)
         elif not include_retired:
-            query = query.where(Card.status != Status.RETIRED.value)
-        query = query.order_by(Deck.name, Card.source_file, Card.position)
-        rows = connection.execute(query).all()
+            conditions.append(states.NOT_RETIRED)
+        rows = connection.execute(
+            f"SELECT c.*, d.name AS deck_name, ({states.USER_STATUS}) AS user_status "
+            f"FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {' AND '.join(conditions)} "
+            "ORDER BY d.name, c.source_file, c.position",
+            tuple(params),
+        ).all()
     return [_record(row, today, decay) for row in rows]
 
 
@@ -220,7 +209,7 @@ def package_cards(store: Store, deck: str | None = None) -> list[PackageCard]:
     """
     with store.read() as connection:
         deck_id = require_deck(connection, deck) if deck is not None else None
-        rows = connection.exec_driver_sql(query, (BUNDLED_PREFIX, deck_id, deck_id)).all()
+        rows = connection.execute(query, (BUNDLED_PREFIX, deck_id, deck_id)).all()
     return [PackageCard._make((*row[:13], bool(row[13]), row[14], bool(row[15]))) for row in rows]
 
 
@@ -230,13 +219,12 @@ def _rounded(value: float | None) -> float | None:
 
 def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int:
     """Suspend or unsuspend cards by id; every id must exist. Returns how many changed."""
-    from sqlalchemy import select, update
-
-    from mlsflash.storage.schema import Card
-
     wanted = list(dict.fromkeys(card_ids))
     with store.write() as connection:
-        rows = dict(connection.execute(select(Card.id, Card.status).where(Card.id.in_(wanted))).all())
+        rows = dict(
+            connection.execute("SELECT id, status FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(wanted),)).all()
+        )
         missing = [card_id for card_id in wanted if card_id not in rows]
         if missing:
             raise MlsflashError(
@@ -247,9 +235,10 @@ def set_suspended(store: Store, card_ids: Sequence[str], suspended: bool) -> int
             raise MlsflashError(f"card {', '.join(retired)} is retired (its bullet left the notes)")
         source, target = (Status.ACTIVE, Status.SUSPENDED) if suspended else (Status.SUSPENDED, Status.ACTIVE)
         changing = [card_id for card_id in wanted if rows[card_id] == source]
-        if changing:
-            values: dict[str, Any] = {"status": target.value}
-            if not suspended:
-                values["leech"] = False
-            connection.execute(update(Card).where(Card.id.in_(changing)).values(**values))
+        # Unsuspending also clears the leech mark: the learner chose to try the card again.
+        leech = "leech" if suspended else "0"
+        connection.execute(
+            f"UPDATE cards SET status = ?, leech = {leech} WHERE id IN (SELECT value FROM json_each(?))",
+            (target.value, json.dumps(changing)),
+        )
     return len(changing)

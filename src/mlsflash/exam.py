@@ -17,9 +17,8 @@ from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.states import ACTIVE, NOT_RETIRED
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection
 
 PROFILE_KEY = "exam_profile"
 
@@ -45,14 +44,14 @@ class Origin:
 
 
 def current_profile(connection: Connection) -> Profile:
-    row = connection.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (PROFILE_KEY,)).first()
+    row = connection.execute("SELECT value FROM settings WHERE key = ?", (PROFILE_KEY,)).first()
     return load(row.value if row else DEFAULT_PROFILE)
 
 
 def set_profile(store: Store, profile_id: str) -> Profile:
     profile = load(profile_id)
     with store.write() as connection:
-        connection.exec_driver_sql(
+        connection.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (PROFILE_KEY, profile.id),
         )
@@ -67,7 +66,7 @@ def save_declarations(
 ) -> list[str]:
     """Store what a notes file's front matter declares (replacing what it declared before);
     returns what could not be read, for the import report."""
-    connection.exec_driver_sql("DELETE FROM exam_declarations WHERE source_file = ?", (source,))
+    connection.execute("DELETE FROM exam_declarations WHERE source_file = ?", (source,))
     problems: list[str] = []
     rows: list[tuple[str, str, str, int]] = []
     for profile in profiles:
@@ -79,14 +78,14 @@ def save_declarations(
             rows.append((source, profile.id, "", declaration.default))
         rows += [(source, profile.id, heading, domain) for heading, domain in declaration.sections.items()]
     if rows:
-        connection.exec_driver_sql(
+        connection.execute(
             "INSERT INTO exam_declarations (source_file, profile, heading, domain) VALUES (?, ?, ?, ?)", rows
         )
     return problems
 
 
 def forget_declarations(connection: Connection, sources: Iterable[str]) -> None:
-    connection.exec_driver_sql("DELETE FROM exam_declarations WHERE source_file = ?", [(s,) for s in sources])
+    connection.execute("DELETE FROM exam_declarations WHERE source_file = ?", [(s,) for s in sources])
 
 
 @dataclass
@@ -116,12 +115,12 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
     for the topic's section (or the whole file), else the profile's keywords in the topic."""
     mapped = {
         (row.deck_id, row.topic): row.domain
-        for row in connection.exec_driver_sql(
+        for row in connection.execute(
             "SELECT deck_id, topic, domain FROM exam_topic_map WHERE profile = ?", (profile.id,)
         )
     }
     declarations: dict[str, Declaration] = {}
-    for row in connection.exec_driver_sql(
+    for row in connection.execute(
         "SELECT source_file, heading, domain FROM exam_declarations WHERE profile = ?", (profile.id,)
     ):
         declaration = declarations.setdefault(row.source_file, Declaration(None, {}))
@@ -134,7 +133,7 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
     keyword_cache: dict[str, int | None] = {}
     of_group: dict[tuple[int, str, str], int | None] = {}
     # Domains are decided per (deck, topic, file), a few hundred groups however many cards.
-    for deck_id, name, topic_text, source, cards in connection.exec_driver_sql(
+    for deck_id, name, topic_text, source, cards in connection.execute(
         "SELECT c.deck_id, d.name, c.topic, c.source_file, count(*) FROM cards c JOIN decks d ON d.id = c.deck_id "
         f"WHERE c.{NOT_RETIRED} GROUP BY c.deck_id, c.topic, c.source_file ORDER BY d.name, c.topic"
     ).all():
@@ -152,7 +151,7 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
             topic.domain, topic.origin = domain, origin
     result.of_card = {
         card_id: of_group[(deck_id, topic_text, source)]
-        for card_id, deck_id, topic_text, source in connection.exec_driver_sql(
+        for card_id, deck_id, topic_text, source in connection.execute(
             f"SELECT id, deck_id, topic, source_file FROM cards WHERE {NOT_RETIRED}"
         ).all()
     }
@@ -169,7 +168,7 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
         wanted = " ".join(topic.split()).casefold()
         pairs = {
             (row.deck_id, row.topic)
-            for row in connection.exec_driver_sql(
+            for row in connection.execute(
                 "SELECT DISTINCT c.deck_id, c.topic, d.name FROM cards c JOIN decks d ON d.id = c.deck_id "
                 f"WHERE c.{NOT_RETIRED}"
             )
@@ -181,7 +180,7 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
                 f"no topic {topic!r}{where}", hint="`mlsflash exam domains` lists every topic and its domain"
             )
         now = clock.timestamp()
-        connection.exec_driver_sql(
+        connection.execute(
             "INSERT INTO exam_topic_map (profile, deck_id, topic, domain, mapped_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (profile, deck_id, topic) DO UPDATE SET domain = excluded.domain, "
             "mapped_at = excluded.mapped_at",
@@ -196,7 +195,7 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
 def question_cards(connection: Connection, domains: CardDomains) -> list[QuestionCard]:
     """Every active card as a question source (suspended and retired cards are not asked)."""
     cards = []
-    for row in connection.exec_driver_sql(
+    for row in connection.execute(
         "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, d.name FROM cards c "
         f"JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE} ORDER BY c.deck_id, c.source_file, c.position"
     ):
@@ -270,7 +269,7 @@ def record_answer(
     """Log one answer (and, when wrong, which cards the learner took for the right one)."""
     now = clock.timestamp()
     correct = is_right(question, chosen)
-    connection.exec_driver_sql(
+    connection.execute(
         "INSERT INTO exam_answers (answered_at, study_day, profile, mode, mock_id, shape, card_id, domain, offered, "
         "chosen, correct, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (now, clock.today().isoformat(), profile.id, mode.value, mock_id, question.shape.value, question.card_id,
@@ -280,7 +279,7 @@ def record_answer(
     confused = {question.options[index].card_id for index in chosen if not question.options[index].right}
     confused.discard(question.card_id)
     if confused:
-        connection.exec_driver_sql(
+        connection.execute(
             "INSERT INTO exam_confusions (card_id, confused_with, answered_at) VALUES (?, ?, ?)",
             [(question.card_id, other, now) for other in sorted(confused)],
         )
@@ -298,7 +297,7 @@ class Confusion:
 
 def confusions(connection: Connection, *, at_least: int = 1, limit: int | None = None) -> list[Confusion]:
     """Pairs of live cards the learner mixed up, most often first (either way round counts)."""
-    rows = connection.exec_driver_sql(
+    rows = connection.execute(
         "SELECT min(x.card_id, x.confused_with) AS a, max(x.card_id, x.confused_with) AS b, count(*) AS times "
         "FROM exam_confusions x GROUP BY a, b HAVING count(*) >= ? ORDER BY times DESC, a, b",
         (at_least,),
@@ -313,7 +312,7 @@ def often_confused(connection: Connection) -> dict[str, list[str]]:
     """Card id -> fronts of the live cards it was confused with at least CONFUSED_AT_LEAST times
     (either way round), most often first: `confused_with` for every card in one query."""
     times: dict[tuple[str, str], int] = {}
-    for card_id, other, count in connection.exec_driver_sql(
+    for card_id, other, count in connection.execute(
         "SELECT card_id, confused_with, count(*) FROM exam_confusions GROUP BY card_id, confused_with"
     ):
         pair = (card_id, other) if card_id < other else (other, card_id)
@@ -341,7 +340,7 @@ def sources(connection: Connection) -> dict[str, tuple[str, int]]:
     """Card id -> (file, line) of every active card: where a mock's wrong answers come from."""
     return {
         row.id: (row.source_file, row.source_line)
-        for row in connection.exec_driver_sql(f"SELECT id, source_file, source_line FROM cards WHERE {ACTIVE}")
+        for row in connection.execute(f"SELECT id, source_file, source_line FROM cards WHERE {ACTIVE}")
     }
 
 
@@ -350,7 +349,7 @@ def _fronts(connection: Connection, ids: set[str]) -> dict[str, str]:
     ordered = sorted(ids)
     for start in range(0, len(ordered), 500):
         batch = ordered[start : start + 500]
-        for row in connection.exec_driver_sql(
+        for row in connection.execute(
             f"SELECT id, front_plain FROM cards WHERE {NOT_RETIRED} AND id IN ({', '.join('?' * len(batch))})",
             tuple(batch),
         ):
@@ -402,7 +401,7 @@ def save_mock(
 ) -> int:
     """The result and every answer (unanswered ones too: they count as wrong), in one transaction."""
     with store.write() as connection:
-        mock_id = connection.exec_driver_sql(
+        mock_id = connection.execute(
             "INSERT INTO mock_exams (profile, started_at, finished_at, study_day, questions, answered, correct, "
             "score, passed, timed_out, domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (result.profile.id, started_at, clock.timestamp(), clock.today().isoformat(), result.questions,
@@ -411,7 +410,7 @@ def save_mock(
         ).lastrowid
         for question, chosen, spent in zip(questions, answers, seconds, strict=True):
             record_answer(connection, result.profile, Mode.MOCK, question, chosen, spent, mock_id)
-    return int(mock_id)
+    return int(mock_id or 0)  # always set after an INSERT
 
 
 def mock_history(connection: Connection) -> list[dict[str, object]]:
@@ -422,7 +421,7 @@ def mock_history(connection: Connection) -> list[dict[str, object]]:
             "timed_out": bool(row.timed_out),
             "domains": {int(key): value for key, value in json.loads(row.domains).items()},
         }
-        for row in connection.exec_driver_sql(
+        for row in connection.execute(
             "SELECT id, profile, study_day, questions, answered, correct, score, passed, timed_out, domains "
             "FROM mock_exams ORDER BY id"
         )
@@ -433,7 +432,7 @@ def accuracy(connection: Connection, since: str, mode: Mode) -> dict[int | None,
     """Domain -> (right, answered) of the answers given in `mode` since a study day."""
     return {
         row.domain: (row.right, row.answered)
-        for row in connection.exec_driver_sql(
+        for row in connection.execute(
             "SELECT domain, sum(correct) AS right, count(*) AS answered FROM exam_answers "
             "WHERE study_day >= ? AND mode = ? GROUP BY domain", (since, mode.value),
         )

@@ -17,17 +17,16 @@ from mlsflash.settings import EXAM_DATE_KEY, Settings
 from mlsflash.states import ACTIVE, NEW, SEEN
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mlsflash.profiles import Profile
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection
 
 ACCURACY_DAYS = 30
 WEAKEST_SHOWN = 8
 
 
 def load_date(connection: Connection, settings: Settings) -> ExamDate | None:
-    row = connection.exec_driver_sql("SELECT value FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first()
+    row = connection.execute("SELECT value FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first()
     if row is None:
         return None
     try:
@@ -41,9 +40,9 @@ def load_date(connection: Connection, settings: Settings) -> ExamDate | None:
 
 def save_date(connection: Connection, day: date | None) -> None:
     if day is None:
-        connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (EXAM_DATE_KEY,))
+        connection.execute("DELETE FROM settings WHERE key = ?", (EXAM_DATE_KEY,))
         return
-    connection.exec_driver_sql(
+    connection.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (EXAM_DATE_KEY, day.isoformat()),
     )
@@ -104,9 +103,9 @@ def exam_card_ids(connection: Connection) -> frozenset[str]:
 
 def _unseen_at_day_start(connection: Connection, ids: frozenset[str], today: date) -> int:
     """Exam cards not introduced before today (today's introductions count against the pace)."""
-    new = {row[0] for row in connection.exec_driver_sql(f"SELECT id FROM cards WHERE {NEW}")}
+    new = {row[0] for row in connection.execute(f"SELECT id FROM cards WHERE {NEW}")}
     introduced_today = {
-        row[0] for row in connection.exec_driver_sql(
+        row[0] for row in connection.execute(
             "SELECT DISTINCT card_id FROM reviews WHERE study_day = ? AND due_before IS NULL", (today.isoformat(),)
         )
     }
@@ -115,7 +114,7 @@ def _unseen_at_day_start(connection: Connection, ids: frozenset[str], today: dat
 
 def window_load(connection: Connection, exam_date: ExamDate) -> Counter[date]:
     """Reviews planned on each day of the final window (every active card)."""
-    rows = connection.exec_driver_sql(
+    rows = connection.execute(
         f"SELECT due, count(*) FROM cards WHERE {SEEN} AND due >= ? AND due < ? GROUP BY due",
         (exam_date.window_start.isoformat(), exam_date.day.isoformat()),
     )
@@ -140,7 +139,7 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
     factor = 0.9 ** (-1 / plan.decay) - 1
     # SQL keeps only the cards that may need a review (the formula of memory.retrievability);
     # the pure rule below decides.
-    for row in connection.exec_driver_sql(
+    for row in connection.execute(
         f"SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
         f"WHERE {SEEN} AND due >= ? AND (stability IS NULL OR due = ? OR pow(1 + ? * "
         f"(julianday(?) - julianday(due) + interval) / stability, -?) < ?)",
@@ -162,7 +161,7 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
         load[day] += 1
         placed = pacing.place(state, day)
         updates.append((placed.due.isoformat() if placed.due else None, placed.interval, card_id))
-    connection.exec_driver_sql("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
+    connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
     return len(updates)
 
 
@@ -203,7 +202,7 @@ def _readiness(
     per_domain = {d.number: {"cards": 0, "seen": 0, "recall_sum": 0.0} for d in profile.domains}
     per_topic: dict[tuple[int, str, str], list[float]] = {}
     unseen = 0
-    for row in connection.exec_driver_sql(
+    for row in connection.execute(
         "SELECT c.id, c.topic, d.name AS deck, c.repetitions, c.easiness, c.interval, c.due, c.lapses, "
         f"c.stability, c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE}"
     ):
@@ -248,7 +247,7 @@ def _readiness(
     days_left = exam_date.days_left(today) if exam_date else 0
     planned = 0
     if exam_date and days_left > 0:
-        planned = connection.exec_driver_sql(
+        planned = connection.execute(
             f"SELECT count(*) FROM cards WHERE {SEEN} AND due < ?", (exam_date.day.isoformat(),)
         ).scalar_one()
     return {

@@ -18,9 +18,8 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState, Scheduler
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection
 
 _SCHEDULED_CARDS = "SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
 _ANSWERS = (
@@ -51,7 +50,7 @@ class CardLog:
 
 def read_logs(connection: Connection) -> dict[str, CardLog]:
     logs: dict[str, CardLog] = {}
-    for row in connection.exec_driver_sql(_ANSWERS):
+    for row in connection.execute(_ANSWERS):
         log = logs.get(row.card_id)
         if log is None:
             before = ReviewState(
@@ -64,7 +63,7 @@ def read_logs(connection: Connection) -> dict[str, CardLog]:
 
 
 def _scheduled_cards(connection: Connection, where: str = "") -> list[tuple[str, ReviewState]]:
-    rows = connection.exec_driver_sql(f"{_SCHEDULED_CARDS} WHERE due IS NOT NULL {where} ORDER BY id").all()
+    rows = connection.execute(f"{_SCHEDULED_CARDS} WHERE due IS NOT NULL {where} ORDER BY id").all()
     return [
         (row.id, ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
                              row.stability, row.difficulty))
@@ -90,7 +89,7 @@ def recompute_memory(connection: Connection, parameters: memory.Parameters | Non
     """Replay every scheduled card's log under these parameters and store the states."""
     cards = _scheduled_cards(connection)
     states = replayed_memory(cards, read_logs(connection), parameters)
-    connection.exec_driver_sql(
+    connection.execute(
         "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?",
         [(state.stability, state.difficulty, card_id) for card_id, state in states.items()],
     )
@@ -131,7 +130,7 @@ def reschedule(store: Store, policy: scheduler.Policy, dry_run: bool = False) ->
                 (report.later if shift > 0 else report.earlier).append(abs(shift))
                 updates.append((interval, due.isoformat(), card_id))
         if updates and not dry_run:
-            connection.exec_driver_sql("UPDATE cards SET interval = ?, due = ? WHERE id = ?", updates)
+            connection.execute("UPDATE cards SET interval = ?, due = ? WHERE id = ?", updates)
     return report
 
 

@@ -22,10 +22,9 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import CardDraft, ParsedNotes, ParseOptions, topic_of
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Row
-
     from mlsflash.identity import DeckCard, StoredCard
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection, Row
 
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
@@ -377,14 +376,14 @@ def _deck_files(
     for file in notes:
         if file.source in changed:
             name = _deck_name(file, parsed.get(file.source) or parse_notes(file.text), deck_option)
-            row = connection.exec_driver_sql("SELECT id FROM decks WHERE name = ?", (name,)).first()
+            row = connection.execute("SELECT id FROM decks WHERE name = ?", (name,)).first()
             if row is not None:
                 decks.add(row.id)
     if not decks:
         return []
     named = {file.source for file in notes} | gone
     extra: list[NotesFile] = []
-    for (source,) in connection.exec_driver_sql(
+    for (source,) in connection.execute(
         f"SELECT path FROM source_files WHERE deck_id IN ({', '.join('?' * len(decks))}) ORDER BY path",
         tuple(sorted(decks)),
     ):
@@ -717,7 +716,7 @@ def _hash_against(
 
 
 def _content_hash(connection: Connection, file: NotesFile, deck: str | None, flags: DeckFlags) -> tuple[str, bool]:
-    row = connection.exec_driver_sql(_stored_hashes_sql(1), (file.source,)).first()
+    row = connection.execute(_stored_hashes_sql(1), (file.source,)).first()
     return _hash_against(file, (row.content_hash, _settings_of(row)) if row else None, deck, flags)
 
 
@@ -725,18 +724,18 @@ def _guess_options(connection: Connection, source: str, flags: DeckFlags) -> Par
     """The parse options of the deck a file fed last time (defaults for a new file), under the
     flags given. Only a guess: the file's deck is settled after parsing, and a file parsed with
     options its deck does not have is parsed again (see _DeckChoice.sync)."""
-    row = connection.exec_driver_sql(_stored_hashes_sql(1), (source,)).first()
+    row = connection.execute(_stored_hashes_sql(1), (source,)).first()
     return flags.over(_settings_of(row) if row else DeckSettings()).parse_options
 
 
 def _unchanged_report(connection: Connection, file: NotesFile) -> FileReport:
-    deck_name, warnings = connection.exec_driver_sql(
+    deck_name, warnings = connection.execute(
         "SELECT d.name, f.warnings FROM source_files f JOIN decks d ON d.id = f.deck_id WHERE f.path = ?",
         (file.source,),
     ).one()
     report = FileReport(path=file.display, deck=deck_name)
     report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in json.loads(warnings)]
-    report.unchanged = connection.exec_driver_sql(
+    report.unchanged = connection.execute(
         "SELECT count(*) FROM cards WHERE source_file = ? AND status != 'retired'", (file.source,)
     ).scalar_one()
     return report
@@ -819,24 +818,24 @@ class _CardWriter:
         # Retire first: a vanished card's key may be taken by a card of this import.
         retiring = self.retired + [(self.now, card_id) for card_id, in self.dropped]
         if retiring:
-            connection.exec_driver_sql("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", retiring)
+            connection.execute("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", retiring)
         if self.handed:
-            connection.exec_driver_sql(_HAND_OVER, self.handed)
-            connection.exec_driver_sql(
+            connection.execute(_HAND_OVER, self.handed)
+            connection.execute(
                 "UPDATE reviews SET (deck_id, topic) = (SELECT deck_id, topic FROM cards WHERE cards.id = ?) "
                 "WHERE card_id = ?", [(leaving, leaving) for _, _, leaving in self.handed],
             )
         if self.dropped:
-            connection.exec_driver_sql(
+            connection.execute(
                 "DELETE FROM cards WHERE id = ? AND NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id)",
                 self.dropped,
             )
         if self.updates:
-            connection.exec_driver_sql(_UPDATE_CARD, self.updates)
+            connection.execute(_UPDATE_CARD, self.updates)
         if self.inserts:
-            connection.exec_driver_sql(_INSERT_CARD, self.inserts)
+            connection.execute(_INSERT_CARD, self.inserts)
         if self.regrouped:
-            connection.exec_driver_sql("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
+            connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
 
 
 def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:
@@ -865,7 +864,7 @@ def _resolve_deck(connection: Connection, source: str, name: str, flags: DeckFla
     """The deck a file feeds: remembered by path, renamed when its title (or --deck) changes."""
 
     def sql(statement: str, *params: object) -> Any:
-        return connection.exec_driver_sql(statement, params)
+        return connection.execute(statement, params)
 
     by_name = sql("SELECT id, reverse, prose, tables FROM decks WHERE name = ?", name).first()
     remembered = _remembered(connection, source)
@@ -896,7 +895,7 @@ def _settings_of(row: Any) -> DeckSettings:
 def _remember_file(
     connection: Connection, source: str, deck_id: int, content_hash: str, warnings: str, now: str
 ) -> None:
-    connection.exec_driver_sql(
+    connection.execute(
         "INSERT INTO source_files (path, deck_id, content_hash, warnings, imported_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (path) DO UPDATE SET deck_id = excluded.deck_id, content_hash = excluded.content_hash, "
         "warnings = excluded.warnings, imported_at = excluded.imported_at",
@@ -916,7 +915,7 @@ def _stored_cards(connection: Connection, deck_ids: set[int], sources: set[str])
     for column, values in (("deck_id", sorted(deck_ids)), ("source_file", sorted(sources))):
         for start in range(0, len(values), 500):
             batch = values[start : start + 500]
-            for row in connection.exec_driver_sql(
+            for row in connection.execute(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE {column} IN ({', '.join('?' * len(batch))})", tuple(batch)
             ):
                 rows[row.id] = row
@@ -927,7 +926,7 @@ def _retired_elsewhere(connection: Connection, wanted: Sequence[DeckCard], deck_
     """Retired cards of other decks sharing a definition with a bullet of this import: one may
     be the bullet's old card (moved to another deck, its old file imported first)."""
     outside = ", ".join("?" * len(deck_ids))
-    if not connection.exec_driver_sql(
+    if not connection.execute(
         f"SELECT 1 FROM cards WHERE status = 'retired' AND deck_id NOT IN ({outside}) LIMIT 1", tuple(deck_ids)
     ).first():
         return {}
@@ -950,7 +949,7 @@ def _cards_by_definition(connection: Connection, definitions: set[str], conditio
     rows: dict[str, Row] = {}
     for start in range(0, len(values), 500):
         batch = values[start : start + 500]
-        for row in connection.exec_driver_sql(
+        for row in connection.execute(
             f"SELECT {_CARD_COLUMNS} FROM cards WHERE definition_key IN ({', '.join('?' * len(batch))}) "
             f"AND {condition}", tuple(batch)
         ):
@@ -971,7 +970,7 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
     for folder in folders:
         prefix = str(folder.resolve()).rstrip(os.sep) + os.sep
         after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past every path in the folder
-        for (source,) in connection.exec_driver_sql(
+        for (source,) in connection.execute(
             "SELECT path FROM source_files WHERE path >= ? AND path < ? "
             "UNION SELECT DISTINCT source_file FROM cards WHERE source_file >= ? AND source_file < ? "
             "AND status != 'retired'",
@@ -998,19 +997,19 @@ def _forget_gone(connection: Connection, gone: set[str]) -> None:
     if gone:
         from mlsflash import exam
 
-        connection.exec_driver_sql("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
+        connection.execute("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
         exam.forget_declarations(connection, gone)
     empty = (
         "SELECT id FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
         "AND NOT EXISTS (SELECT 1 FROM source_files WHERE source_files.deck_id = decks.id)"
     )
-    connection.exec_driver_sql(f"DELETE FROM exam_topic_map WHERE deck_id IN ({empty})")
-    connection.exec_driver_sql(f"DELETE FROM decks WHERE id IN ({empty})")
+    connection.execute(f"DELETE FROM exam_topic_map WHERE deck_id IN ({empty})")
+    connection.execute(f"DELETE FROM decks WHERE id IN ({empty})")
 
 
 def _remembered(connection: Connection, source: str) -> Row | None:
     """The deck (id, name) a file fed when it was last imported."""
-    return connection.exec_driver_sql(
+    return connection.execute(
         "SELECT d.id, d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", (source,)
     ).first()
 

@@ -11,9 +11,8 @@ from mlsflash.model import TOPIC_FUNCTION, Direction
 from mlsflash.states import ReviewKind, Status
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection
 
 
 def _quoted(values: type[enum.Enum]) -> str:
@@ -86,12 +85,12 @@ def check(store: Store) -> CheckReport:
     report = CheckReport()
     with store.read() as connection:
         def scalar(sql: str) -> int:
-            return connection.exec_driver_sql(sql).scalar_one()
+            return connection.execute(sql).scalar_one()
 
-        integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             report.problems.extend(f"SQLite integrity: {line}" for line in integrity)
-        foreign = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        foreign = connection.execute("PRAGMA foreign_key_check").all()
         if foreign:
             report.problems.append(f"{len(foreign)} rows break a foreign key")
         for description, sql in INVARIANTS:
@@ -113,7 +112,7 @@ def check(store: Store) -> CheckReport:
 
 def _missing_sources(connection: Connection) -> dict[str, int]:
     """Live cards per source file that is gone from disk (bundled decks live in the package)."""
-    rows = connection.exec_driver_sql(
+    rows = connection.execute(
         "SELECT source_file, count(*) FROM cards WHERE status != 'retired' GROUP BY source_file"
     ).all()
     return {

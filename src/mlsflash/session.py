@@ -16,12 +16,10 @@ running them.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections import deque, namedtuple
+from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping
 
 from mlsflash import clock, scheduler, states
@@ -31,10 +29,9 @@ from mlsflash.settings import Settings
 from mlsflash.states import ReviewKind, Status
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mlsflash.exam_date import Pacing
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection, Result
 
 SCHEDULED = ReviewKind.SCHEDULED
 REDRILL = ReviewKind.REDRILL
@@ -532,11 +529,7 @@ class ReviewSession:
     def when_idle(self) -> None:
         """Housekeeping for the moments the learner is thinking: checkpoint the WAL."""
         if self._actions:
-            raw = self.store.engine.raw_connection()  # outside any transaction, as a checkpoint needs
-            try:
-                raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
-            finally:
-                raw.close()
+            self.store.checkpoint()
 
     @property
     def can_undo(self) -> bool:
@@ -616,12 +609,8 @@ def _undo_skip(connection: Connection, skip: _Skipped) -> None:
     )
 
 
-def _execute(connection: Connection, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> sqlite3.Cursor:
-    """Run SQL on the connection's own sqlite3 handle, inside the transaction SQLAlchemy began:
-    on the per-answer path SQLAlchemy's result machinery would cost more than SQLite does."""
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    cursor.row_factory = _named_row
-    return cursor.execute(sql, params)
+def _execute(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> Result:
+    return connection.execute(sql, params)
 
 
 def _first(connection: Connection, sql: str, params: tuple[Any, ...]) -> Any:
@@ -630,15 +619,6 @@ def _first(connection: Connection, sql: str, params: tuple[Any, ...]) -> Any:
 
 def _all(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
     return _execute(connection, sql, params).fetchall()
-
-
-@lru_cache(maxsize=32)
-def _row_type(names: tuple[str, ...]) -> Any:
-    return namedtuple("Row", names, rename=True)
-
-
-def _named_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Any:
-    return _row_type(tuple(column[0] for column in cursor.description))._make(values)
 
 
 def _queue_card(row: Any, kind: str) -> QueueCard:

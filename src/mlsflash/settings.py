@@ -13,7 +13,7 @@ from mlsflash.pacing import DEFAULT_FINAL_DAYS
 from mlsflash.scheduler import DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Policy
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from mlsflash.storage.db import Connection
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ _DECIMAL = re.compile(r"[0-9]?\.[0-9]{1,4}")
 
 
 def load(connection: Connection) -> Settings:
-    rows = connection.exec_driver_sql("SELECT key, value FROM settings").all()
+    rows = connection.execute("SELECT key, value FROM settings").all()
     stored: dict[str, str] = {str(key): str(value) for key, value in rows}
     values: dict[str, Any] = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
     if PARAMETERS_KEY in stored:
@@ -114,7 +114,7 @@ def _parse_retention(text: str) -> float:
 def save(connection: Connection, key: str, text: str) -> Value:
     value = parse_value(key, text)
     stored = display(value)
-    connection.exec_driver_sql(
+    connection.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, stored),
     )
@@ -124,9 +124,9 @@ def save(connection: Connection, key: str, text: str) -> Value:
 def save_parameters(connection: Connection, parameters: tuple[float, ...] | None) -> None:
     """Store fitted FSRS parameters, or go back to the defaults (None)."""
     if parameters is None:
-        connection.exec_driver_sql("DELETE FROM settings WHERE key = ?", (PARAMETERS_KEY,))
+        connection.execute("DELETE FROM settings WHERE key = ?", (PARAMETERS_KEY,))
         return
-    connection.exec_driver_sql(
+    connection.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (PARAMETERS_KEY, json.dumps(list(parameters))),
     )

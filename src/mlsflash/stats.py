@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from mlsflash import states
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-
     from mlsflash.storage import Store
+    from mlsflash.storage.db import Connection
 
 MATURE_DAYS = states.MATURE_DAYS
 _SCHEDULED = states.ReviewKind.SCHEDULED.value
@@ -119,7 +118,7 @@ def _exam_summary(connection: Connection, today: date) -> dict[str, Any] | None:
     """`exam status` in brief, when an exam date is set (the date's modules load only then)."""
     from mlsflash.settings import EXAM_DATE_KEY
 
-    if connection.exec_driver_sql("SELECT 1 FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first() is None:
+    if connection.execute("SELECT 1 FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first() is None:
         return None
     from mlsflash import exam_date, settings
 
@@ -145,15 +144,11 @@ def _params(today: date, deck_id: int | None) -> dict[str, Any]:
 
 
 def _one(connection: Connection, sql: str, params: dict[str, Any]) -> Any:
-    from sqlalchemy import text
-
-    return connection.execute(text(sql), params).one()
+    return connection.execute(sql, params).one()
 
 
 def _all(connection: Connection, sql: str, params: dict[str, Any]) -> list[Any]:
-    from sqlalchemy import text
-
-    return list(connection.execute(text(sql), params))
+    return connection.execute(sql, params).all()
 
 
 def _card_counts(groups: list[Any], retired: int) -> dict[str, int]:

@@ -125,7 +125,7 @@ def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
         if not typer.confirm(f"Delete deck {name!r}?", default=False):
             typer.echo("Nothing deleted.")
             return
-    written = backup(store.engine, store.path, backup_path(store.path))
+    written = backup(store, backup_path(store.path))
     render.deck_deleted(out, catalog.delete_deck(store, name), written)
 
 

@@ -25,7 +25,7 @@ def backup_command(
     target = Path(path) if path else backup_path(store.path)
     if target.is_dir():
         target = target / backup_path(store.path).name
-    written = backup(store.engine, store.path, target)
+    written = backup(store, target)
     typer.echo(f"Backed up {store.path} to {written}")
 
 

@@ -7,15 +7,19 @@ from __future__ import annotations
 import enum
 import os
 import sqlite3
-from contextlib import contextmanager
+import threading
+from collections import namedtuple
+from contextlib import closing, contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Connection as SAConnection
+    from sqlalchemy.engine import Engine
 
 # Alembic revisions in order. The cheap check compares a database against this list, so
 # Alembic is only imported when a database is behind. A test keeps it equal to migrations/.
@@ -59,30 +63,149 @@ class Access(enum.Enum):
     CREATE = "create"  # created when missing (review and import only)
 
 
-class Store:
-    """An open, current mlsflash database."""
+Row = Any  # a named tuple of the query's columns (see _named_row)
 
-    def __init__(self, path: Path, engine: Engine, *, created: bool = False) -> None:
+
+class Result(sqlite3.Cursor):
+    """A cursor whose rows are named tuples (`row.due`, `row[0]`, unpacking), with the few
+    shortcuts the queries use."""
+
+    def first(self) -> Any:
+        return self.fetchone()
+
+    def all(self) -> list[Any]:
+        return self.fetchall()
+
+    def one(self) -> Any:
+        row = self.fetchone()
+        if row is None:
+            raise LookupError("the query returned no row")
+        return row
+
+    def scalar(self) -> Any:
+        row = self.fetchone()
+        return None if row is None else row[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def scalars(self) -> list[Any]:
+        return [row[0] for row in self.fetchall()]
+
+
+@lru_cache(maxsize=256)
+def _row_type(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names, rename=True)
+
+
+def _named_row(cursor: sqlite3.Cursor, values: tuple[Any, ...]) -> Any:
+    row_type = cursor.__dict__.get("row_type")
+    if row_type is None:
+        row_type = cursor.__dict__["row_type"] = _row_type(tuple(column[0] for column in cursor.description))
+    return row_type._make(values)
+
+
+class Connection:
+    """One SQLite connection of a Store, with the project's PRAGMAs and SQL functions. Every
+    statement of mlsflash runs through `execute`/`executemany` here, on the standard
+    library's sqlite3: SQLAlchemy's engine and result machinery cost more than the
+    statements of the daily paths themselves (SQLAlchemy and Alembic create and upgrade
+    the schema)."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+        self.info: dict[str, Any] = {}  # what callers remember about this connection
+        self.trace: Callable[[str, Any], None] | None = None  # sees each statement and its parameters
+        self.rolled_back = False
+
+    def rollback(self) -> None:
+        """Take back everything this transaction did (a dry run); the transaction ends here."""
+        self.raw.rollback()
+        self.rolled_back = True
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Result:
+        """One statement; `?` takes a tuple, `:name` a mapping. A *list* of tuples or mappings
+        runs the statement once for each."""
+        if self.trace is not None:
+            self.trace(sql, params)
+        cursor = self.raw.cursor(Result)
+        if isinstance(params, list) and params and isinstance(params[0], (tuple, list, dict)):
+            return cursor.executemany(sql, params)
+        cursor.row_factory = _named_row
+        return cursor.execute(sql, params)
+
+
+class Store:
+    """An open, current mlsflash database: short transactions on pooled connections."""
+
+    def __init__(self, path: Path, *, read_only: bool = False, created: bool = False) -> None:
         self.path = path
-        self.engine = engine
+        self.read_only = read_only
         self.created = created  # this process created the database
+        self._idle: list[Connection] = []  # connections outside any transaction
+        self._lock = threading.Lock()
+        self.trace: Callable[[str, Any], None] | None = None  # for tests: every statement run
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
-            with connection.begin():
-                yield connection
+        """One read transaction: every statement sees the same snapshot."""
+        with self._transaction("BEGIN") as connection:
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One transaction holding the write lock from its start; committed on exit, or rolled back."""
-        with self.engine.connect() as connection:
-            connection.execution_options(mlsflash_write=True)
-            with connection.begin():
-                yield connection
+        with self._transaction("BEGIN IMMEDIATE") as connection:
+            yield connection
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[Connection]:
+        # A transaction opened inside another (stats in threads, a read inside a write) takes
+        # its own connection, as each connection holds one transaction at a time.
+        connection = self._checkout()
+        try:
+            connection.raw.execute(begin)
+            connection.rolled_back = False
+            yield connection
+            if not connection.rolled_back:
+                connection.raw.execute("COMMIT")
+        finally:
+            if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
+                try:
+                    connection.raw.rollback()
+                except sqlite3.Error:
+                    pass
+            if connection.raw.in_transaction:
+                connection.raw.close()  # never hand out a connection stuck in a transaction
+            else:
+                self._checkin(connection)
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file where no reader needs the old pages (PASSIVE
+        never waits); outside any transaction, as SQLite requires."""
+        connection = self._checkout()
+        try:
+            connection.raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            self._checkin(connection)
+
+    def _checkout(self) -> Connection:
+        with self._lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            connection = Connection(connect(self.path, read_only=self.read_only))
+        connection.trace = self.trace
+        return connection
+
+    def _checkin(self, connection: Connection) -> None:
+        with self._lock:
+            self._idle.append(connection)
 
     def close(self) -> None:
-        self.engine.dispose()
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.raw.close()
 
 
 def open_store(path: Path, access: Access = Access.CREATE) -> Store:
@@ -101,22 +224,35 @@ def open_store(path: Path, access: Access = Access.CREATE) -> Store:
         )
     if revision is None:
         _prepare_parent(path)
+    if revision != HEAD_REVISION:
+        _create_or_upgrade(path, revision)
+    store = Store(path, read_only=access is Access.READ, created=revision is None)
+    try:
+        with store.read():
+            pass  # opens one connection now, so an unreadable file fails here with a sentence
+    except sqlite3.Error as error:
+        store.close()
+        raise storage_error(path, error) from None
+    return store
+
+
+def _create_or_upgrade(path: Path, revision: str | None) -> None:
+    """A new database gets the head schema; an old one a backup, then every pending revision.
+    Only here is SQLAlchemy (and, to upgrade, Alembic) imported."""
     engine = make_engine(path)
     try:
         if revision is None:
             create_schema(engine)
-        elif revision != HEAD_REVISION:
-            backup(engine, path, backup_path(path))
+        else:
+            with closing(connect(path)) as raw:
+                backup(raw, backup_path(path))
             upgrade_schema(engine)
     except Exception as error:
-        engine.dispose()
         if is_storage_error(error):
             raise storage_error(path, error) from None
         raise
-    if access is Access.READ:
+    finally:
         engine.dispose()
-        engine = make_engine(path, read_only=True)
-    return Store(path, engine, created=revision is None)
 
 
 def _inspect(path: Path) -> str | None:
@@ -188,39 +324,38 @@ def _prepare_parent(path: Path) -> None:
         raise MlsflashError(f"cannot write database {path}: its folder is read-only")
 
 
-def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    from sqlalchemy import create_engine, event
-
+def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with mlsflash's PRAGMAs and SQL functions; BEGIN is issued by the Store."""
     from mlsflash import textsearch
     from mlsflash.model import TOPIC_FUNCTION, topic_of_json
 
     if read_only:
-        from sqlalchemy.pool import QueuePool
-
-        engine = create_engine("sqlite://", creator=lambda: connect_read_only(path), poolclass=QueuePool)
+        connection = connect_read_only(path)
     else:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    connection.isolation_level = None  # we issue BEGIN ourselves (transactional DDL too)
+    connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA cache_size=-32768")  # 32 MiB: a large import writes its indexes in memory
+    if not read_only:
+        connection.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
+        # can roll back the last few commits, and never corrupts the file.
+        connection.execute("PRAGMA synchronous=NORMAL")
+    textsearch.register(connection)
+    connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
+    return connection
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (transactional DDL too)
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA cache_size=-32768")  # 32 MiB: a large import writes its indexes in memory
-        if not read_only:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
-            # can roll back the last few commits, and never corrupts the file.
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-        textsearch.register(dbapi_connection)
-        dbapi_connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
+
+def make_engine(path: Path) -> Engine:
+    """A SQLAlchemy engine over the same connections, for creating and upgrading the schema."""
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine("sqlite://", creator=lambda: connect(path))
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get("mlsflash_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    def _on_begin(connection: SAConnection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -233,7 +368,6 @@ def create_schema(engine: Engine) -> None:
     from mlsflash.storage.schema import Base
 
     with engine.connect() as connection:
-        connection.execution_options(mlsflash_write=True)
         with connection.begin():
             Base.metadata.create_all(connection)
             connection.execute(
@@ -252,7 +386,6 @@ def upgrade_schema(engine: Engine) -> None:
     from mlsflash.storage.migrate import alembic_config
 
     with engine.connect() as connection:
-        connection.execution_options(mlsflash_write=True)
         with connection.begin():
             config = alembic_config()
             config.attributes["connection"] = connection
@@ -269,20 +402,18 @@ def backup_path(path: Path) -> Path:
     return target
 
 
-def backup(engine: Engine, source: Path, target: Path) -> Path:
+def backup(source: Store | sqlite3.Connection, target: Path) -> Path:
     """A consistent copy through SQLite's backup API (a plain copy would miss the WAL)."""
-    raw = engine.raw_connection()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        destination = sqlite3.connect(target)
-        try:
-            raw.driver_connection.backup(destination)  # type: ignore[union-attr]
-        finally:
-            destination.close()
+        with closing(sqlite3.connect(target)) as destination:
+            if isinstance(source, Store):
+                with source.read() as connection:
+                    connection.raw.backup(destination)
+            else:
+                source.backup(destination)
     except (OSError, sqlite3.Error) as error:
         raise MlsflashError(f"cannot write the backup {target}: {error}") from None
-    finally:
-        raw.close()
     return target
 
 
