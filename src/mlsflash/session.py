@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 SCHEDULED = ReviewKind.SCHEDULED
 REDRILL = ReviewKind.REDRILL
 PASSING_REDRILL_GRADE = 4
+# SQLite checkpoints on its own every 1,000 WAL pages; an answer writes about five (the card, its
+# log row and their index pages). Checkpointing after every answer instead would restart the WAL
+# each time, and restarting it costs the next answer a sync.
+CHECKPOINT_EVERY = 200
 
 _CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
 # The other direction of a card's bullet (same deck, file and line). A card's identity ends with
@@ -201,6 +205,8 @@ class ReviewSession:
     _held_back: dict[str, str] = field(default_factory=dict)  # sibling held until tomorrow -> new | due
     pacing: Pacing | None = None  # set from the exam date, if any (exam_date.pacing_for)
     _confused: dict[str, list[str]] = field(default_factory=dict)  # card id -> fronts often confused with it
+    _prefetched: tuple[QueueCard | None] | None = None  # the next card, read by `answer`
+    _unchecked_answers: int = 0  # answers written since the last checkpoint
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
@@ -231,32 +237,35 @@ class ReviewSession:
     # meanwhile by another process are dropped. Re-drills come from today's reviews.
 
     def next_card(self) -> QueueCard | None:
-        card = self._next_card()
+        if self._prefetched is not None:  # read by `answer`, in its own transaction
+            card, self._prefetched = self._prefetched[0], None
+        else:
+            with self.store.read() as connection:
+                card = self._next_card(connection)
         if card is None:
             return None
         confused = self._confused.get(card.id)
         return replace(card, confused_with=tuple(confused)) if confused else card
 
-    def _next_card(self) -> QueueCard | None:
-        with self.store.read() as connection:
-            if self._show_first is not None:
-                card_id, self._show_first = self._show_first, None
-                card = self._load(connection, card_id)
-                if card is not None:
-                    return card
-            due, new, redrill = self._queue(connection)
-            if self._scheduled_left() > 0:
-                for kind, ids in (("due", due), ("new", new)):
-                    while ids:
-                        row = _first(connection, _CARD_BY_ID, (ids[0],))
-                        if row is not None and self._still_queued(row, kind):
-                            return _queue_card(row, kind)
-                        ids.popleft()
-            for card_id in list(redrill):
-                row = _first(connection, _CARD_BY_ID, (card_id,))
-                if row is not None and row.status == Status.ACTIVE and row.buried_on != self.today.isoformat():
-                    return _queue_card(row, "redrill")
-                del redrill[card_id]
+    def _next_card(self, connection: Connection) -> QueueCard | None:
+        if self._show_first is not None:
+            card_id, self._show_first = self._show_first, None
+            card = self._load(connection, card_id)
+            if card is not None:
+                return card
+        due, new, redrill = self._queue(connection)
+        if self._scheduled_left() > 0:
+            for kind, ids in (("due", due), ("new", new)):
+                while ids:
+                    row = _first(connection, _CARD_BY_ID, (ids[0],))
+                    if row is not None and self._still_queued(row, kind):
+                        return _queue_card(row, kind)
+                    ids.popleft()
+        for card_id in list(redrill):
+            row = _first(connection, _CARD_BY_ID, (card_id,))
+            if row is not None and row.status == Status.ACTIVE and row.buried_on != self.today.isoformat():
+                return _queue_card(row, "redrill")
+            del redrill[card_id]
         return None
 
     def counts(self) -> Counts:
@@ -424,14 +433,17 @@ class ReviewSession:
     # --- actions ------------------------------------------------------------------
 
     def answer(self, card: QueueCard, grade: Grade | int, duration_ms: int = 0) -> AnswerResult:
-        """Record one answer and commit it before anything else is shown. Raises
-        CardLeftReview, writing nothing, when the card left review while on screen."""
+        """Record one answer and commit it before anything else is shown; the same transaction
+        reads the card that comes next (`next_card` returns it). Raises CardLeftReview, writing
+        nothing, when the card left review while on screen."""
         grade = Grade(grade)
+        self._prefetched = None
+        answered: _Answered | None = None
         try:
             with self.store.write() as connection:
                 if not connection.info.get("checkpoints_when_idle"):
-                    # Checkpointing the WAL would stall an answer now and then; `when_idle` does it
-                    # while the learner reads the next card instead.
+                    # A checkpoint inside COMMIT would stall an answer now and then; `when_idle`
+                    # does it while the learner reads the next card instead.
                     _execute(connection, "PRAGMA wal_autocheckpoint=0")
                     connection.info["checkpoints_when_idle"] = True
                 row = _first(connection, _STATE_BY_ID, (card.id,))
@@ -456,27 +468,35 @@ class ReviewSession:
                         *_values(before), row.status, bool(row.leech), *_values(after), row.deck_id, row.topic,
                     ),
                 )
-                review_id = cursor.lastrowid or 0  # always set after an INSERT
                 self._hold_back_sibling(connection, card.id)
+                answered = _Answered(
+                    cursor.lastrowid or 0, card.id, card.front, kind, int(grade),  # lastrowid: set by INSERT
+                    before=(*_values(before), row.status, int(bool(row.leech))),
+                    written=(*_values(after), status, int(leech)),
+                )
+                self._actions.append(answered)  # before the next card: --limit counts this answer
+                self._forget(card)
+                if self._redrill is not None and grade < PASSING_REDRILL_GRADE:
+                    self._redrill[card.id] = None  # back of the re-drill line
+                self._prefetched = (self._next_card(connection),)
         except CardLeftReview:
             self._forget(card)
             raise
-        self._actions.append(
-            _Answered(
-                review_id, card.id, card.front, kind, int(grade),
-                before=(*_values(before), row.status, int(bool(row.leech))),
-                written=(*_values(after), status, int(leech)),
-            )
-        )
-        self._forget(card)
-        if self._redrill is not None and grade < PASSING_REDRILL_GRADE:
-            self._redrill[card.id] = None  # back of the re-drill line
+        except BaseException:
+            # Not committed: forget what this answer changed in the session, read the queue again.
+            if answered is not None and self._actions and self._actions[-1] is answered:
+                self._actions.pop()
+            self._prefetched = None
+            self._due = self._new = self._redrill = None
+            raise
+        self._unchecked_answers += 1
         return AnswerResult(card=card, grade=grade, kind=kind, after=after, leech_suspended=made_leech)
 
     def undo(self) -> QueueCard | None:
         """Take back this session's last action (an answer or a skip), restoring exactly the
         rows it wrote, and return the card to show again. Raises UndoRefused, writing
         nothing, when another session has changed the card since."""
+        self._prefetched = None
         if not self._actions:
             return None
         last = self._actions.pop()
@@ -495,6 +515,7 @@ class ReviewSession:
 
     def skip(self, card: QueueCard) -> None:
         """Hide the card for the rest of the study day; its schedule does not change."""
+        self._prefetched = None
         day = self.today.isoformat()
         with self.store.write() as connection:
             row = _first(connection, "SELECT buried_on FROM cards WHERE id = ?", (card.id,))
@@ -504,6 +525,7 @@ class ReviewSession:
 
     def suspend(self, card: QueueCard) -> None:
         """Take the card out of review (`mlsflash unsuspend ID` or `u` brings it back)."""
+        self._prefetched = None
         with self.store.write() as connection:
             changed = _execute(
                 connection, f"UPDATE cards SET status = '{Status.SUSPENDED.value}' WHERE id = ? AND {states.ACTIVE}",
@@ -516,6 +538,7 @@ class ReviewSession:
 
     def show_again(self, card_id: str) -> None:
         """Show this card next (re-read from the database: after its notes were edited)."""
+        self._prefetched = None
         self._show_first = card_id
 
     def preview(self, card: QueueCard) -> Mapping[Grade, int] | None:
@@ -527,9 +550,11 @@ class ReviewSession:
         return scheduler.preview(card.state, self.today, self.settings.policy)
 
     def when_idle(self) -> None:
-        """Housekeeping for the moments the learner is thinking: checkpoint the WAL."""
-        if self._actions:
+        """Housekeeping for the moments the learner is thinking: copy the WAL into the database
+        once enough answers have gathered there."""
+        if self._unchecked_answers >= CHECKPOINT_EVERY:
             self.store.checkpoint()
+            self._unchecked_answers = 0
 
     @property
     def can_undo(self) -> bool:
