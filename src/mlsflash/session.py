@@ -41,7 +41,11 @@ PASSING_REDRILL_GRADE = 4
 # each time, and restarting it costs the next answer a sync.
 CHECKPOINT_EVERY = 200
 
-_CARD = "SELECT c.*, d.name AS deck_name FROM cards c JOIN decks d ON d.id = c.deck_id"
+_CARD = (  # what a QueueCard and the queue checks need of a card
+    "SELECT c.id, d.name AS deck_name, c.context, c.front, c.back, c.source_file, c.source_line, c.direction, "
+    "c.status, c.buried_on, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, c.difficulty "
+    "FROM cards c JOIN decks d ON d.id = c.deck_id"
+)
 # The other direction of a card's bullet (same deck, file and line). A card's identity ends with
 # its direction (model.CardDraft.key), so the sibling is one lookup on the deck identity index.
 _SIBLING_JOIN = (
@@ -57,9 +61,10 @@ _SIBLINGS_OF_ANSWERED = (
 )
 _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
 _NOT_BURIED = "(c.buried_on IS NULL OR c.buried_on != ?)"  # skipped or buried: hidden this study day
-_STATE_BY_ID = (
-    "SELECT status, leech, repetitions, easiness, interval, due, lapses, stability, difficulty, deck_id, topic "
-    "FROM cards WHERE id = ?"
+_STATE_BY_ID = (  # ... and whether it had its scheduled answer today (see _kind_of)
+    "SELECT status, leech, repetitions, easiness, interval, due, lapses, stability, difficulty, deck_id, topic, "
+    f"EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id AND study_day = ? AND kind = '{SCHEDULED.value}') "
+    "AS scheduled_today FROM cards WHERE id = ?"
 )
 _SCHEDULED_TODAY = (
     f"SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? AND kind = '{SCHEDULED.value}' LIMIT 1"
@@ -207,6 +212,7 @@ class ReviewSession:
     _confused: dict[str, list[str]] = field(default_factory=dict)  # card id -> fronts often confused with it
     _prefetched: tuple[QueueCard | None] | None = None  # the next card, read by `answer`
     _unchecked_answers: int = 0  # answers written since the last checkpoint
+    _reverse_queued: bool = False  # a reverse card was among the due or new cards read
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
@@ -315,13 +321,13 @@ class ReviewSession:
         When pacing to an exam, every new card is read: `_paced` chooses among them."""
         paced_new = kind == "new" and self.pacing is not None
         limit = -1 if budget < 0 or paced_new else budget + len(held)
-        ids = [
-            row[0]
-            for row in _all(
-                connection, f"SELECT c.id FROM cards c WHERE {self._filter_sql} AND {where_order} LIMIT ?",
-                (*self._filter_params, *params, limit),
-            )
-        ]
+        rows = _all(
+            connection, f"SELECT c.id, c.direction FROM cards c WHERE {self._filter_sql} AND {where_order} LIMIT ?",
+            (*self._filter_params, *params, limit),
+        )
+        ids = [row[0] for row in rows]
+        if any(row[1] == Direction.REVERSE for row in rows):
+            self._reverse_queued = True
         kept = [card_id for card_id in ids if card_id not in held]
         self._held_back.update((card_id, kind) for card_id in ids if card_id in held)
         return deque(kept if budget < 0 or paced_new else kept[:budget])
@@ -358,10 +364,13 @@ class ReviewSession:
         needed = self.pacing.new_needed if self.pacing else 0
         return max(self.settings.new_per_day, needed)
 
-    def _hold_back_sibling(self, connection: Connection, card_id: str) -> None:
+    def _hold_back_sibling(self, connection: Connection, card: QueueCard) -> None:
         """Once one direction of a bullet is answered, the other waits until tomorrow: seeing
-        one would give the other away."""
-        row = _first(connection, _SIBLING_OF, (card_id,))
+        one would give the other away. (A forward card's sibling is a reverse card: unless one
+        is queued, there is nothing to hold back.)"""
+        if card.direction is not Direction.REVERSE and not self._reverse_queued:
+            return
+        row = _first(connection, _SIBLING_OF, (card.id,))
         if row is None:
             return
         for kind, ids in (("due", self._due), ("new", self._new)):
@@ -422,7 +431,7 @@ class ReviewSession:
         study day, when it is new or due; every later answer that day is a re-drill."""
         if row is None or row.status != Status.ACTIVE:
             raise CardLeftReview(f"{card.front} left review meanwhile (suspended or retired elsewhere): skipped")
-        if self._scheduled_today(connection, card.id):
+        if row.scheduled_today:
             if card.kind != "redrill":
                 raise CardLeftReview(f"{card.front} was answered in another session meanwhile: skipped")
             return REDRILL
@@ -446,7 +455,7 @@ class ReviewSession:
                     # does it while the learner reads the next card instead.
                     _execute(connection, "PRAGMA wal_autocheckpoint=0")
                     connection.info["checkpoints_when_idle"] = True
-                row = _first(connection, _STATE_BY_ID, (card.id,))
+                row = _first(connection, _STATE_BY_ID, (self.today.isoformat(), card.id))
                 kind = self._kind_of(connection, card, row)
                 before = _state_of(row)
                 after, leech, status, made_leech = before, bool(row.leech), row.status, False
@@ -468,7 +477,7 @@ class ReviewSession:
                         *_values(before), row.status, bool(row.leech), *_values(after), row.deck_id, row.topic,
                     ),
                 )
-                self._hold_back_sibling(connection, card.id)
+                self._hold_back_sibling(connection, card)
                 answered = _Answered(
                     cursor.lastrowid or 0, card.id, card.front, kind, int(grade),  # lastrowid: set by INSERT
                     before=(*_values(before), row.status, int(bool(row.leech))),
