@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import sqlite3
-import statistics
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,7 +36,9 @@ from anki.scheduler.v3 import CardAnswer
 
 PARENT = "mlsflash"  # our decks are its children, so one Anki deck reviews all of them, as `review` does
 DAYS_BEFORE = 400  # the collection is made this many days old: due days and log times stay positive
-REVIEW_LIMIT = 1_000_000  # no review cap (our default max_reviews_per_day is none)
+# Anki's largest daily limit (its deck options refuse more). Our database gets the same
+# max_reviews_per_day, so at 100k cards (more than 9999 due) both show 9999 reviews today.
+REVIEW_LIMIT = 9999
 EASE = {0: 1, 1: 1, 2: 1, 3: 2, 4: 3, 5: 4}
 MATURE_DAYS = 21  # states.MATURE_DAYS
 FORECAST_DAYS, CALENDAR_WEEKS, HARDEST_LIMIT = 30, 26, 10  # as stats.py
@@ -86,6 +86,7 @@ def build_collection(db: Path, target: Path, today: date, *, new_per_day: int = 
         config = col.decks.config_dict_for_deck_id(parent)  # every deck shares the default options
         config["new"]["perDay"], config["rev"]["perDay"] = new_per_day, REVIEW_LIMIT
         col.decks.update_config(config)
+        col.set_config("newCardsIgnoreReviewLimit", True)  # as ours: the review cap leaves new cards alone
         col.decks.select(parent)
         basic = col.models.by_name("Basic")
         requests = []
@@ -267,8 +268,11 @@ def stats_figures(col: Collection, today: date) -> dict[str, Any]:
         """
     )
     keys = ("total", "new", "seen", "learning", "young", "mature", "suspended", "due", "factor_sum")
-    group_rows = [(did, name.replace("\x1f", "::").split("::", 1)[-1], tags.strip(), dict(zip(keys, rest[:-1])),
-                   rest[-1]) for did, name, tags, *rest in groups]
+    group_rows = [
+        (did, name.replace("\x1f", "::").split("::", 1)[-1], tags.strip(), dict(zip(keys, rest[:-1], strict=True)),
+         rest[-1])
+        for did, name, tags, *rest in groups
+    ]
     totals = {key: sum(row[3][key] for row in group_rows) for key in ("total", "new", "learning", "young", "mature",
                                                                        "suspended")}
     due_today, overdue, tomorrow = db.first(
@@ -401,19 +405,13 @@ def _per_deck(groups: list[Any], retention: dict[Any, tuple[int, int]], recall: 
     ]
 
 
-def stats_timings(path: Path, today: date, runs: int) -> tuple[list[float], dict[str, Any]]:
-    """Milliseconds per `stats --json` equivalent on an open collection, and the figures."""
-    col = Collection(str(path))
-    try:
-        figures = stats_figures(col, today)
-        timings = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            json.dumps(stats_figures(col, today))
-            timings.append((time.perf_counter() - start) * 1000)
-    finally:
-        col.close()
-    return timings, figures
+def open_collection(path: Path) -> Collection:
+    return Collection(str(path))
+
+
+def stats_json(col: Collection, today: date) -> str:
+    """What `stats --json` prints, from Anki's tables (the collection opened beforehand)."""
+    return json.dumps(stats_figures(col, today))
 
 
 SAME_FIGURES = ("cards", "due", "forecast", "reviews", "retention", "streak", "calendar")
@@ -471,11 +469,3 @@ def export_notes(db: Path, target: Path) -> int:
     return len(rows)
 
 
-def copy_collection(path: Path, target: Path) -> Path:
-    shutil.copy(path, target)
-    return target
-
-
-def median_p99(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
