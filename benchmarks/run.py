@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import importlib.util
 import json
 import os
 import pty
@@ -129,15 +130,17 @@ def third_party_imports(argv: list[str], env: dict[str, str] | None = None) -> l
     return sorted(
         name for name in imported_modules(argv, env) - bare
         if name.split(".")[0] not in sys.stdlib_module_names and name.split(".")[0] not in {"mlsflash", "__main__"}
+        and not name.startswith("_sysconfigdata")  # the standard library's, named per platform
     )
 
 
 def import_baseline(argv: list[str], env: dict[str, str] | None = None) -> tuple[list[str], str]:
-    """`python -c "import ..."` of exactly the third-party modules the command loads, and the
-    note naming their top-level packages (the result line prints it)."""
+    """A Python process importing exactly the third-party modules the command loads, and the
+    note naming their top-level packages (the result line prints it). An import the command
+    only attempted (a probe such as Jython's `org.python.core`) is attempted here too."""
     modules = third_party_imports(argv, env)
-    packages = sorted({name.split(".")[0] for name in modules})
-    code = f"import {', '.join(modules)}" if modules else "pass"
+    packages = sorted({name.split(".")[0] for name in modules if importlib.util.find_spec(name.split(".")[0])})
+    code = f"for name in {modules!r}:\n    try:\n        __import__(name)\n    except ImportError:\n        pass"
     return [sys.executable, "-c", code], f"baseline imports {len(modules)} modules of {', '.join(packages) or 'none'}"
 
 
