@@ -1,6 +1,6 @@
 """mlsflash benchmarks: each case against its budget, PASS or FAIL per line.
 
-    python benchmarks/run.py            # the full run (builds 50k/100k-card databases, ~5 min)
+    python benchmarks/run.py            # the full run (builds 50k/100k-card databases and Anki collections)
     python benchmarks/run.py --quick    # a CI-sized subset (reports only)
     python benchmarks/run.py --json     # the results as JSON as well
     python benchmarks/run.py --only answer   # just the cases whose name holds a word
