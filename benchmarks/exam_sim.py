@@ -95,7 +95,8 @@ def simulate(run: str, days: int, decks: list[Path], pacing: bool, seed: int, wo
     last = max((first_seen[card_id] for card_id in exam_cards if card_id in first_seen), default=None)
     unseen = any(card_id not in first_seen for card_id in exam_cards)
     return Outcome(
-        run=run, cards=len(exam_cards), seen=sum(1 for card_id in exam_cards if card_id in first_seen), exam_day=exam.isoformat(),
+        run=run, cards=len(exam_cards), seen=sum(1 for card_id in exam_cards if card_id in first_seen),
+        exam_day=exam.isoformat(),
         last_first_seen=None if unseen or last is None else last.isoformat(),
         days_before_exam=None if unseen or last is None else (exam - last).days,
         mean_recall_on_exam_day=round(statistics.fmean(recalls), 4) if recalls else 0.0,
@@ -125,7 +126,8 @@ def main() -> int:
     for outcome in outcomes:
         seen = (f"{outcome.last_first_seen} ({outcome.days_before_exam} d before)" if outcome.last_first_seen
                 else "not all seen")
-        print(f"{outcome.run:<12} {outcome.cards:>6} {outcome.seen:>6} {seen:>22} {outcome.mean_recall_on_exam_day:>19.3f} "
+        print(f"{outcome.run:<12} {outcome.cards:>6} {outcome.seen:>6} {seen:>22} "
+              f"{outcome.mean_recall_on_exam_day:>19.3f} "
               f"{outcome.peak_reviews_per_day:>9} {outcome.mean_reviews_per_day:>9}")
     paced = outcomes[0]
     met = (paced.days_before_exam is not None and paced.days_before_exam >= FINAL_DAYS
