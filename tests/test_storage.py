@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import mlsflash.storage.db
 from mlsflash.errors import MlsflashError
 from mlsflash.storage import open_store
 from mlsflash.storage.db import HEAD_REVISION, REVISIONS
@@ -365,12 +366,35 @@ def test_a_new_database_gets_exactly_the_schema_every_migration_builds(tmp_path)
     from mlsflash.storage.db import create_schema, make_engine, upgrade_schema
 
     migrated, created = tmp_path / "migrated.db", tmp_path / "created.db"
-    for path, build in ((migrated, upgrade_schema), (created, create_schema)):
-        engine = make_engine(path)
-        build(engine)
-        engine.dispose()
+    engine = make_engine(migrated)
+    upgrade_schema(engine)
+    engine.dispose()
+    create_schema(created)
     assert _schema_shape(created) == _schema_shape(migrated)
     assert len(_schema_shape(created)) > 10
+
+
+def test_schema_sql_is_the_ddl_of_the_models():
+    """A new database runs schema.sql; it must be what the models render (after editing a
+    model: python -m mlsflash.storage.schema > src/mlsflash/storage/schema.sql)."""
+    from mlsflash.storage.schema import render_ddl
+
+    stored = (Path(mlsflash.storage.db.__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+    assert stored == render_ddl()
+
+
+def test_creating_a_database_imports_neither_sqlalchemy_nor_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pathlib\nfrom mlsflash.storage import open_store\n"
+        "open_store(pathlib.Path(sys.argv[1])).close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.db")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_revision_0006_merges_same_key_cards_and_strips_invisible_characters(

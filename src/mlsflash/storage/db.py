@@ -237,22 +237,23 @@ def open_store(path: Path, access: Access = Access.CREATE) -> Store:
 
 
 def _create_or_upgrade(path: Path, revision: str | None) -> None:
-    """A new database gets the head schema; an old one a backup, then every pending revision.
-    Only here is SQLAlchemy (and, to upgrade, Alembic) imported."""
-    engine = make_engine(path)
+    """A new database gets the head schema; an old one a backup, then every pending revision
+    (only here are SQLAlchemy and Alembic imported)."""
     try:
         if revision is None:
-            create_schema(engine)
-        else:
-            with closing(connect(path)) as raw:
-                backup(raw, backup_path(path))
+            create_schema(path)
+            return
+        with closing(connect(path)) as raw:
+            backup(raw, backup_path(path))
+        engine = make_engine(path)
+        try:
             upgrade_schema(engine)
+        finally:
+            engine.dispose()
     except Exception as error:
         if is_storage_error(error):
             raise storage_error(path, error) from None
         raise
-    finally:
-        engine.dispose()
 
 
 def _inspect(path: Path) -> str | None:
@@ -360,23 +361,21 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine) -> None:
-    """A new database: the head schema from the models and its revision stamped, in one
-    transaction, without importing Alembic (a test keeps this equal to running every migration)."""
-    from sqlalchemy import text
-
-    from mlsflash.storage.schema import Base
-
-    with engine.connect() as connection:
-        with connection.begin():
-            Base.metadata.create_all(connection)
-            connection.execute(
-                text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                     "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))")
+def create_schema(path: Path) -> None:
+    """A new database: the head schema (schema.sql, rendered from the models) and its revision
+    stamped, in one transaction, with neither SQLAlchemy nor Alembic imported (a test keeps
+    this equal to running every migration)."""
+    ddl = Path(__file__).with_name("schema.sql").read_text(encoding="utf-8")
+    with closing(connect(path)) as connection:
+        try:
+            connection.executescript(
+                f"BEGIN IMMEDIATE;\n{ddl}\n"
+                f"INSERT INTO alembic_version (version_num) VALUES ('{HEAD_REVISION}');\nCOMMIT;"
             )
-            connection.execute(
-                text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION}
-            )
+        except BaseException:
+            if connection.in_transaction:
+                connection.rollback()
+            raise
 
 
 def upgrade_schema(engine: Engine) -> None:

@@ -207,3 +207,29 @@ class ExamConfusion(Base):
     answered_at: Mapped[str] = mapped_column(String)
 
     __table_args__ = (Index("ix_exam_confusions_pair", "card_id", "confused_with"),)
+
+
+def render_ddl() -> str:
+    """The head schema as SQLite DDL, exactly what `create_all` runs, then Alembic's version
+    table. `schema.sql` holds it, so a new database is created without importing SQLAlchemy
+    (about half a second); a test keeps the file equal to this."""
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect()
+    statements = []
+    for table in Base.metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda index: index.name or ""):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements.append(
+        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+        "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+    )
+    header = "-- The head schema, rendered from the models: python -m mlsflash.storage.schema > schema.sql\n"
+    text = header + "\n\n".join(f"{statement};" for statement in statements) + "\n"
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+if __name__ == "__main__":
+    print(render_ddl(), end="")
