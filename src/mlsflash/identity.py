@@ -127,6 +127,8 @@ def plan(
              key_of_stored: Callable[[StoredCard], Hashable]) -> None:
         nonlocal open_
         candidates = [card for card in pool if card.id not in taken]
+        if not candidates or not open_:  # a first import: nothing stored to pair with
+            return
         for index, card in _pairs(wanted, open_, candidates, key_of_card, key_of_stored):
             result.continues[index] = card
             taken.add(card.id)
