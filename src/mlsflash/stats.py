@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -54,22 +55,23 @@ def collect(
 ) -> dict[str, Any]:
     """Every figure of `stats --json`, for the whole collection or one deck.
 
-    The slowest aggregates run side by side on their own connections: SQLite releases the
-    GIL while it works, so on two cores the figures take about as long as the slowest one.
+    On a large log the slowest aggregates run side by side on their own connections: SQLite
+    releases the GIL while it works, so on two cores the figures take about as long as the
+    slowest one. On a small one, starting threads and connections costs more than it saves.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from mlsflash.catalog import require_deck
 
     with store.read() as connection:
         deck_id = require_deck(connection, deck) if deck is not None else None
+        log_size = connection.execute("SELECT coalesce(max(rowid), 0) FROM reviews").scalar()
     where, params = _Filter(deck_id), {**_params(today, deck_id), "decay": decay, "factor": 0.9 ** (-1 / decay) - 1}
 
     def run(query: Any, *extra: Any) -> Any:
         with store.read() as connection:
             return query(connection, where, params, *extra)
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    pool: Executor = ThreadPoolExecutor(max_workers=3) if log_size >= PARALLEL_REVIEWS else _InPlace()
+    with pool:
         retention = pool.submit(run, _retention_groups)
         calendar = pool.submit(run, _calendar)
         reviews = pool.submit(run, _reviews_and_retention)
@@ -100,6 +102,19 @@ def collect(
 
 
 CONFUSIONS_SHOWN = 10
+PARALLEL_REVIEWS = 50_000  # from this many answers on, `collect` runs its aggregates in threads
+
+
+class _InPlace(Executor):
+    """An executor that runs each call at once, in this thread."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
 
 
 def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
