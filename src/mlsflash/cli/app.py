@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from mlsflash import __version__
+from mlsflash.cli.params import use_plain_coercion
 from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
@@ -20,8 +21,16 @@ if TYPE_CHECKING:
     from mlsflash.storage import Store
     from mlsflash.storage.db import Access
 
+class PlainGroup(TyperGroup):
+    """The root group: its options (--db, --version, --help) coerced without pydantic (see params)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return use_plain_coercion(super().get_params(ctx))
+
+
 app = typer.Typer(
     name="mlsflash",
+    cls=PlainGroup,
     help="Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2 or FSRS).",
     add_completion=False,
     no_args_is_help=True,
@@ -35,7 +44,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class WordsCommand(TyperCommand):
     """Help whose placeholders read as words: an argument with a metavar is shown exactly as
-    that metavar (`ID...`, `[PATH]...`), without Typer's `{ids}...` and `<list[str]>`."""
+    that metavar (`ID...`, `[PATH]...`), without Typer's `{ids}...` and `<list[str]>`; its
+    parameters are coerced without pydantic (see params)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return use_plain_coercion(super().get_params(ctx))
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
