@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from mlsflash.storage.db import Access
 
 class PlainGroup(TyperGroup):
-    """The root group: its options (--db, --version, --help) coerced without pydantic (see params)."""
+    """A command group (the root, `exam`) whose options (--db, --version, --help) are coerced
+    without pydantic (see params)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return use_plain_coercion(super().get_params(ctx))

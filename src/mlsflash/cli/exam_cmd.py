@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from mlsflash.cli.app import app, command, deck_option, not_blank, store_of
+from mlsflash.cli.app import PlainGroup, app, command, deck_option, not_blank, store_of
 from mlsflash.pacing import HEAVY_NEW_PER_DAY
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 exam_app = typer.Typer(
     name="exam", help="Practise in the exam's own form: profiles, domains, questions, mock exams.",
-    no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+    no_args_is_help=True, rich_markup_mode=None, add_completion=False, cls=PlainGroup,
 )
 app.add_typer(exam_app, name="exam")
 
