@@ -186,14 +186,17 @@ def fail(error: MlsflashError) -> None:
 
 
 def main() -> None:
-    from mlsflash.exporter import Ended
-
     try:
         app(prog_name="mlsflash")
     except KeyboardInterrupt:
         sys.exit(130)
-    except Ended as ended:  # an export stopped by SIGTERM or SIGHUP, its temporary removed
-        sys.exit(ended.code)
+    except BaseException as error:
+        # An export stopped by SIGTERM or SIGHUP, its temporary removed: exporter.Ended, which
+        # only a loaded exporter raises (so other commands never load the exporter for this).
+        exporter = sys.modules.get("mlsflash.exporter")
+        if exporter is not None and isinstance(error, exporter.Ended):
+            sys.exit(error.code)
+        raise
 
 
 # Register the commands (each module imports its heavy libraries inside the command).
