@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mlsflash.storage import Store
     from mlsflash.storage.db import Access
 
+
 class PlainGroup(TyperGroup):
     """A command group (the root, `exam`) whose options (--db, --version, --help) are coerced
     without pydantic (see params)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, List, TypeVar, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from typer._coercion import RuntimeParam, build_runtime_param
 from typer.core import _TyperParameter
@@ -65,7 +65,7 @@ class PlainRuntimeParam(RuntimeParam):
 
 
 def _is_str_list(annotation: Any) -> bool:
-    return get_origin(annotation) in (list, List) and get_args(annotation) == (str,)
+    return get_origin(annotation) is list and get_args(annotation) == (str,)  # List[str] too
 
 
 def _plain_annotation(param: _TyperParameter) -> bool:
