@@ -31,7 +31,6 @@ def now() -> datetime:
 def parse_now(value: str) -> datetime:
     """ISO 8601 via dateutil; naive means local time; a date alone means 12:00 that day."""
     from dateutil import parser as date_parser
-    from dateutil import tz
 
     text = value.strip()
     try:
@@ -44,6 +43,8 @@ def parse_now(value: str) -> datetime:
     if len(text) <= 10 and "T" not in text:
         parsed = datetime.combine(parsed.date(), time(12, 0))
     if parsed.tzinfo is not None:
+        from dateutil import tz  # only for an offset: dateutil.tz costs ~10 ms to load
+
         try:
             parsed = parsed.astimezone(tz.tzlocal()).replace(tzinfo=None)
         except OverflowError:  # the offset carries it past year 1 or 9999

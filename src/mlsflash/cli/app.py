@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from mlsflash import __version__
+from mlsflash.cli.params import use_plain_coercion
 from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
@@ -20,8 +21,18 @@ if TYPE_CHECKING:
     from mlsflash.storage import Store
     from mlsflash.storage.db import Access
 
+
+class PlainGroup(TyperGroup):
+    """A command group (the root, `exam`) whose options (--db, --version, --help) are coerced
+    without pydantic (see params)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return use_plain_coercion(super().get_params(ctx))
+
+
 app = typer.Typer(
     name="mlsflash",
+    cls=PlainGroup,
     help="Spaced-repetition flashcards from your Markdown notes, reviewed in the terminal (SM-2 or FSRS).",
     add_completion=False,
     no_args_is_help=True,
@@ -35,7 +46,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class WordsCommand(TyperCommand):
     """Help whose placeholders read as words: an argument with a metavar is shown exactly as
-    that metavar (`ID...`, `[PATH]...`), without Typer's `{ids}...` and `<list[str]>`."""
+    that metavar (`ID...`, `[PATH]...`), without Typer's `{ids}...` and `<list[str]>`; its
+    parameters are coerced without pydantic (see params)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return use_plain_coercion(super().get_params(ctx))
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
@@ -172,14 +187,17 @@ def fail(error: MlsflashError) -> None:
 
 
 def main() -> None:
-    from mlsflash.exporter import Ended
-
     try:
         app(prog_name="mlsflash")
     except KeyboardInterrupt:
         sys.exit(130)
-    except Ended as ended:  # an export stopped by SIGTERM or SIGHUP, its temporary removed
-        sys.exit(ended.code)
+    except BaseException as error:
+        # An export stopped by SIGTERM or SIGHUP, its temporary removed: exporter.Ended, which
+        # only a loaded exporter raises (so other commands never load the exporter for this).
+        exporter = sys.modules.get("mlsflash.exporter")
+        if exporter is not None and isinstance(error, exporter.Ended):
+            sys.exit(error.code)
+        raise
 
 
 # Register the commands (each module imports its heavy libraries inside the command).

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from mlsflash.cli.app import app, command, deck_option, not_blank, store_of
-from mlsflash.pacing import HEAVY_NEW_PER_DAY
+from mlsflash.cli.app import PlainGroup, app, command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
     from mlsflash.exam import CardDomains
 
 exam_app = typer.Typer(
     name="exam", help="Practise in the exam's own form: profiles, domains, questions, mock exams.",
-    no_args_is_help=True, rich_markup_mode=None, add_completion=False,
+    no_args_is_help=True, rich_markup_mode=None, add_completion=False, cls=PlainGroup,
 )
 app.add_typer(exam_app, name="exam")
 
@@ -46,6 +44,7 @@ def set_command(
 ) -> None:
     """Choose the exam to practise for (the default is MLA-C01), and optionally its date."""
     from mlsflash import clock, exam, exam_date, settings
+    from mlsflash.pacing import HEAVY_NEW_PER_DAY
     from mlsflash.storage.db import Access
 
     if on is not None and clear:
@@ -85,6 +84,8 @@ def status_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Readiness for the exam: per domain, predicted recall on the day and recent practice."""
+    import json
+
     from mlsflash import clock, exam_date, settings
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
@@ -127,6 +128,8 @@ def domains_command(
     ),
 ) -> None:
     """Cards per domain of the current exam, and every topic without a domain."""
+    import json
+
     from mlsflash import exam
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
@@ -209,6 +212,8 @@ def history_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Every mock exam taken: score, pass or fail, and the share right per domain."""
+    import json
+
     from mlsflash import exam
     from mlsflash.cli import render
     from mlsflash.storage.db import Access

@@ -33,7 +33,7 @@ def review_command(
     ),
 ) -> None:
     """Today's session: Space reveals, 0-5 grades, u undo, b bury, ! suspend, e edit, q quit, ? keys."""
-    from mlsflash import catalog, clock, importer, settings
+    from mlsflash import catalog, clock, settings
     from mlsflash.cli.review_ui import KeyUI, LineUI
     from mlsflash.session import ReviewSession
     from mlsflash.storage.db import Access
@@ -44,6 +44,8 @@ def review_command(
         ui.note(f"Created a new database at {store.path}")
     if store.created and catalog.collection_is_empty(store):
         ui.note("Your collection is empty: loading the bundled AWS MLS exam decks (mlsflash import --bundled).")
+        from mlsflash import importer  # only here: a daily review never loads the importer
+
         report = importer.import_notes(store, importer.bundled_files())
         ui.note(
             f"Imported {report.total('added')} cards in {len(report.files)} decks. "
