@@ -295,7 +295,8 @@ def _groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> l
     return _all(
         connection,
         f"""
-        SELECT c.deck_id, d.name AS deck, c.topic,
+        SELECT g.*, d.name AS deck FROM (
+        SELECT c.deck_id, c.topic,
           count(*) AS total,
           count(*) FILTER (WHERE {states.NEW}) AS new,
           count(*) FILTER (WHERE {states.SEEN}) AS seen,
@@ -306,9 +307,11 @@ def _groups(connection: Connection, where: _Filter, params: dict[str, Any]) -> l
           count(*) FILTER (WHERE {states.DUE}) AS due,
           coalesce(sum(c.easiness) FILTER (WHERE {states.SEEN}), 0) AS easiness_sum,
           min(c.rowid) AS first_row
-        FROM cards c INDEXED BY ix_cards_topic_stats JOIN decks d ON d.id = c.deck_id
+        FROM cards c INDEXED BY ix_cards_topic_stats
         WHERE {states.NOT_RETIRED} {where.cards()}
         GROUP BY c.deck_id, c.topic
+        ) g JOIN decks d ON d.id = g.deck_id  -- the deck's name once per group, not per card
+        ORDER BY g.deck_id, g.topic
         """,
         params,
     )
@@ -429,10 +432,12 @@ def _recall_groups(
     rows = _all(
         connection,
         f"""
-        SELECT d.name, c.topic, sum({_RECALL}), count(*)
-        FROM cards c INDEXED BY ix_cards_memory JOIN decks d ON d.id = c.deck_id
-        WHERE c.{states.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
-        GROUP BY c.deck_id, c.topic
+        SELECT d.name, g.topic, g.recall, g.cards FROM (
+          SELECT c.deck_id, c.topic, sum({_RECALL}) AS recall, count(*) AS cards
+          FROM cards c INDEXED BY ix_cards_memory
+          WHERE c.{states.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {where.cards()}
+          GROUP BY c.deck_id, c.topic
+        ) g JOIN decks d ON d.id = g.deck_id
         """,
         params,
     )
