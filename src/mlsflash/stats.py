@@ -119,6 +119,11 @@ class _InPlace(Executor):
 
 def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The pairs of cards most often mixed up in exam practice, and every mock exam's result."""
+    practised = connection.execute(
+        "SELECT EXISTS (SELECT 1 FROM exam_confusions) OR EXISTS (SELECT 1 FROM mock_exams)"
+    ).scalar()
+    if not practised:  # the exam module (and its question bank) loads only when there is something
+        return [], []
     from mlsflash import exam
 
     pairs = [
