@@ -119,3 +119,51 @@ def test_the_database_decides_scheduled_or_redrill(sessions, letters):
     first.undo()  # Alpha is new again, with no answer today
     assert second.answer(redrill, 4).kind == "scheduled"
     assert rows(letters, "SELECT grade, kind FROM reviews") == [(4, "scheduled")]
+
+
+# --- one transaction per answer ---------------------------------------------------------------
+
+
+def test_an_answer_is_committed_before_the_next_card_and_both_are_one_transaction(sessions, letters, monkeypatch):
+    from mlsflash.storage.db import Store
+
+    session = sessions()
+    card = session.next_card()
+    transactions: list[str] = []
+    opened = Store._transaction
+
+    def counted(self, begin):
+        transactions.append(begin)
+        return opened(self, begin)
+
+    monkeypatch.setattr(Store, "_transaction", counted)
+    session.answer(card, 4)
+    # Committed: another connection sees the answer before the next card is even asked for.
+    assert rows(letters, "SELECT c.front_plain, r.grade FROM reviews r JOIN cards c ON c.id = r.card_id") == [
+        ("Alpha", 4)
+    ]
+    following = session.next_card()
+    assert following is not None and following.front == "**Beta**"
+    assert transactions == ["BEGIN IMMEDIATE"]  # the next card was read inside the answer's own transaction
+
+
+def test_an_answer_that_fails_before_commit_writes_nothing_and_the_session_goes_on(sessions, letters, monkeypatch):
+    session = sessions()
+    card = session.next_card()
+
+    def broken(connection):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(session, "_next_card", broken)  # fails after the answer's writes, before COMMIT
+    with pytest.raises(RuntimeError):
+        session.answer(card, 4)
+    monkeypatch.undo()
+    assert rows(letters, "SELECT count(*) FROM reviews") == [(0,)]
+    assert rows(letters, "SELECT count(*) FROM cards WHERE due IS NOT NULL") == [(0,)]
+    assert not session.can_undo  # nothing to undo: nothing was written
+    again = session.next_card()
+    assert again is not None and again.front == "**Alpha**"  # the queue is read again from the database
+    session.answer(again, 5)
+    assert rows(letters, "SELECT c.front_plain, r.grade FROM reviews r JOIN cards c ON c.id = r.card_id") == [
+        ("Alpha", 5)
+    ]

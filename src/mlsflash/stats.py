@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import enum
 import json
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from mlsflash import states
 
@@ -59,10 +58,12 @@ def collect(
     releases the GIL while it works, so on two cores the figures take about as long as the
     slowest one. On a small one, starting threads and connections costs more than it saves.
     """
-    from mlsflash.catalog import require_deck
-
     with store.read() as connection:
-        deck_id = require_deck(connection, deck) if deck is not None else None
+        deck_id = None
+        if deck is not None:
+            from mlsflash.catalog import require_deck
+
+            deck_id = require_deck(connection, deck)
         log_size = connection.execute("SELECT coalesce(max(rowid), 0) FROM reviews").scalar()
     where, params = _Filter(deck_id), {**_params(today, deck_id), "decay": decay, "factor": 0.9 ** (-1 / decay) - 1}
 
@@ -70,7 +71,11 @@ def collect(
         with store.read() as connection:
             return query(connection, where, params, *extra)
 
-    pool: Executor = ThreadPoolExecutor(max_workers=3) if log_size >= PARALLEL_REVIEWS else _InPlace()
+    pool: Any = _InPlace()
+    if log_size >= PARALLEL_REVIEWS:
+        from concurrent.futures import ThreadPoolExecutor  # and logging: ~6 ms, for large logs only
+
+        pool = ThreadPoolExecutor(max_workers=3)
     with pool:
         retention = pool.submit(run, _retention_groups)
         calendar = pool.submit(run, _calendar)
@@ -105,16 +110,34 @@ CONFUSIONS_SHOWN = 10
 PARALLEL_REVIEWS = 50_000  # from this many answers on, `collect` runs its aggregates in threads
 
 
-class _InPlace(Executor):
-    """An executor that runs each call at once, in this thread."""
+class _Done:
+    """A call already made: its result, or the error it raised."""
 
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        future: Future[Any] = Future()
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
         try:
-            future.set_result(fn(*args, **kwargs))
+            self._value = call()
         except BaseException as error:
-            future.set_exception(error)
-        return future
+            self._error = error
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+class _InPlace:
+    """What `collect` needs of a ThreadPoolExecutor, running each call at once in this thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Any:
+        return _Done(lambda: fn(*args))
+
+    def __enter__(self) -> _InPlace:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
 
 
 def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
