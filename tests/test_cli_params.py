@@ -194,3 +194,34 @@ def test_daily_commands_do_not_import_pydantic(small_db: dict[str, str], argv: l
         assert loaded == "loaded:", result.stderr
     if argv[0] == "review" and "--help" not in argv:
         assert "Q: " in result.stdout
+
+
+# --- one command built per run ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "invoked"),
+    [
+        (["stats"], "stats"), (["--db", "x.db", "stats", "--json"], "stats"), (["--db=x.db", "review"], "review"),
+        (["exam", "status"], "exam"), (["--version"], None), (["--help"], None), ([], None), (["--db"], None),
+        (["-h", "stats"], None),
+    ],
+)
+def test_the_invoked_command_is_found_past_the_global_option(args, invoked):
+    from mlsflash.cli.app import _invoked
+
+    assert _invoked(args) == invoked
+
+
+@pytest.mark.parametrize("args", [["stats", "--help"], ["exam", "--help"], ["exam", "set", "--help"], ["review", "-h"],
+                                  ["cards", "--status", "bogus"], ["stat"], ["--help"], ["import"]])
+def test_a_run_with_only_its_command_says_what_the_whole_app_says(args):
+    from typer.testing import CliRunner
+
+    from mlsflash.cli.app import _for_this_run, app
+
+    runner = CliRunner()
+    whole = runner.invoke(app, args, prog_name="mlsflash", env={"COLUMNS": "80"})
+    lean = runner.invoke(_for_this_run(args), args, prog_name="mlsflash", env={"COLUMNS": "80"})
+    assert (lean.exit_code, lean.output) == (whole.exit_code, whole.output)
+    assert len(app.registered_commands) > 10  # the app itself is left whole

@@ -188,7 +188,7 @@ def fail(error: MlsflashError) -> None:
 
 def main() -> None:
     try:
-        app(prog_name="mlsflash")
+        _for_this_run(sys.argv[1:])(prog_name="mlsflash")
     except KeyboardInterrupt:
         sys.exit(130)
     except BaseException as error:
@@ -198,6 +198,34 @@ def main() -> None:
         if exporter is not None and isinstance(error, exporter.Ended):
             sys.exit(error.code)
         raise
+
+
+def _for_this_run(args: list[str]) -> typer.Typer:
+    """The app with only the command these arguments invoke. At every start Typer builds a
+    Click command, parameters included, for each command it holds (~10 ms for all of ours);
+    a run needs one. Without a command name (`--help`, `--version`, a typo) it is the whole app."""
+    import copy
+
+    name = _invoked(args)
+    commands = [info for info in app.registered_commands if info.name is not None and info.name == name]
+    groups = [info for info in app.registered_groups if info.name is not None and info.name == name]
+    if not commands and not groups:
+        return app
+    lean = copy.copy(app)
+    lean.registered_commands, lean.registered_groups = commands, groups
+    return lean
+
+
+def _invoked(args: list[str]) -> str | None:
+    """The command name in a command line: the first argument that is neither the global
+    `--db PATH` nor its value; None when an other option comes first."""
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--db":
+            next(rest, None)
+        elif not arg.startswith("--db="):
+            return None if arg.startswith("-") else arg
+    return None
 
 
 # Register the commands (each module imports its heavy libraries inside the command).
