@@ -380,7 +380,9 @@ def case_import_memory(work: Path, notes: Path, label: str) -> Result:
     if process.wait() != 0:
         raise RuntimeError(f"import of {notes} failed")
     peak_mib = peak_kib / 1024
-    workers = min(os.cpu_count() or 1, 8)  # importer.Parsing's pool size
+    from mlsflash.importer import worker_count
+
+    workers = worker_count()
     return Result(
         f"import {label}, peak memory (process tree)", round(peak_mib), "MiB", None, "<= 600 MiB", peak_mib <= 600,
         f"{workers} parsing workers; at most {most} processes seen in the tree",
@@ -626,8 +628,10 @@ def anki_import(anki: ModuleType, work: Path, notes: Path, runs: int) -> tuple[P
             theirs.append(anki_seconds)
             ours.append(our_seconds)
     shutil.rmtree(work / "import")
-    return Pair(f"import {notes.name}", f"{cards:,} cards", statistics.median(ours) * 1000,
-                statistics.median(theirs) * 1000), cards
+    from mlsflash.importer import worker_count
+
+    size = f"{cards:,} cards, {worker_count()} parsing workers"
+    return Pair(f"import {notes.name}", size, statistics.median(ours) * 1000, statistics.median(theirs) * 1000), cards
 
 
 def case_anki(work: Path, sizes: list[int], notes: Path, runs: int, answers: int) -> tuple[list[Result], list[Pair]]:

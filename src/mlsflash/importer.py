@@ -540,6 +540,11 @@ def _sync_cards(
 PARALLEL_MIN_BYTES = 256 * 1024
 
 
+def worker_count() -> int:
+    """How many processes parse a large import: one per core, at most eight."""
+    return min(os.cpu_count() or 1, 8)
+
+
 class Parsing:
     """Notes being parsed in worker processes, one per core, each file cut at headings (the
     result equals parsing it whole: see parser.split_chunks). Started before the database is
@@ -554,7 +559,7 @@ class Parsing:
 
         from mlsflash.parser import parse_chunk, split_chunks
 
-        workers = min(os.cpu_count() or 1, 8)
+        workers = worker_count()
         total = sum(len(file.text) for file in files) or 1
         self._texts = {file.source: file.text for file in files}
         self._options = {file.source: (options or {}).get(file.source, ParseOptions()) for file in files}
