@@ -84,6 +84,8 @@ def merge_repeats(drafts: Iterable[CardDraft]) -> list[CardDraft]:
 
 def combine(drafts: Sequence[CardDraft]) -> CardDraft:
     """The first draft, its answer listing each distinct answer of the group in order."""
+    if len(drafts) == 1:
+        return drafts[0]
     backs: dict[str, tuple[str, str]] = {}
     for draft in drafts:
         backs.setdefault(normalize(draft.back_plain), (draft.back, draft.back_plain))
