@@ -126,6 +126,8 @@ class Connection:
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Result:
         """One statement; `?` takes a tuple, `:name` a mapping. A *list* of tuples or mappings
         runs the statement once for each."""
+        if self.rolled_back:  # outside BEGIN, a write would commit on its own
+            raise RuntimeError("this transaction was rolled back: open another")
         if self.trace is not None:
             self.trace(sql, params)
         cursor = self.raw.cursor(Result)
