@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from mlsflash.identity import merge_repeats
@@ -89,19 +88,24 @@ _ALNUM = re.compile(r"[\W_]+")
 _EMPHASIS_KINDS = frozenset({"strong", "em", "code"})
 
 
-@dataclass(frozen=True)
 class _Piece:
     """A run of inline content: plain text, or one atomic span (emphasis, code, link)."""
 
-    kind: str  # text | strong | em | code | link
-    plain: str
-    span_markup: str = ""  # the Markdown of a span; text escapes its own on demand
+    __slots__ = ("kind", "plain", "span_markup")
+
+    def __init__(self, kind: str, plain: str, span_markup: str = "") -> None:
+        self.kind = kind  # text | strong | em | code | link
+        self.plain = plain
+        self.span_markup = span_markup  # the Markdown of a span; text escapes its own on demand
 
     @property
     def markup(self) -> str:
         if self.kind == "text":
-            return _MARKUP_CHARS.sub(r"\\\1", self.plain)  # literal stars and backticks stay literal
+            return self.plain.translate(_MARKUP_ESCAPES)  # literal stars and backticks stay literal
         return self.span_markup
+
+    def __repr__(self) -> str:
+        return f"_Piece({self.kind!r}, {self.plain!r}, {self.span_markup!r})"
 
 
 @dataclass
@@ -127,24 +131,40 @@ class _Table:
     rows: list[tuple[int, list[list[_Piece]]]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class _Split:
     """The classification of one item: a card with its term and definition, or a skip reason."""
 
-    term: list[_Piece] = field(default_factory=list)
-    definition: list[_Piece] = field(default_factory=list)
-    is_list: bool = False
-    warning: str | None = None
-    label: list[_Piece] = field(default_factory=list)  # a skipped term still names its children's context
-    code: str | None = None  # `Term:` over a fenced code block: the code is the answer
+    __slots__ = ("term", "definition", "is_list", "warning", "label", "code", "_term_plain", "_definition_plain")
 
-    @cached_property
+    def __init__(
+        self,
+        term: list[_Piece] | None = None,
+        definition: list[_Piece] | None = None,
+        is_list: bool = False,
+        warning: str | None = None,
+        label: list[_Piece] | None = None,  # a skipped term still names its children's context
+        code: str | None = None,  # `Term:` over a fenced code block: the code is the answer
+    ) -> None:
+        self.term = term or []
+        self.definition = definition or []
+        self.is_list = is_list
+        self.warning = warning
+        self.label = label or []
+        self.code = code
+        self._term_plain: str | None = None
+        self._definition_plain: str | None = None
+
+    @property
     def term_plain(self) -> str:
-        return _plain(self.term)
+        if self._term_plain is None:
+            self._term_plain = _plain(self.term)
+        return self._term_plain
 
-    @cached_property
+    @property
     def definition_plain(self) -> str:
-        return _plain(self.definition)
+        if self._definition_plain is None:
+            self._definition_plain = _plain(self.definition)
+        return self._definition_plain
 
 
 _DEFAULT_OPTIONS = ParseOptions()
@@ -584,7 +604,7 @@ def _matching_close(children: Sequence[Token], open_index: int) -> int:
     return len(children) - 1
 
 
-_MARKUP_CHARS = re.compile(r"([\\`*_])")
+_MARKUP_ESCAPES = str.maketrans({character: f"\\{character}" for character in "\\`*_"})
 
 
 def _append_text(pieces: list[_Piece], text: str) -> None:
@@ -594,11 +614,13 @@ def _append_text(pieces: list[_Piece], text: str) -> None:
 
 
 def _plain(pieces: Sequence[_Piece]) -> str:
-    return " ".join("".join(piece.plain for piece in pieces).split())
+    if len(pieces) == 1:
+        return " ".join(pieces[0].plain.split())
+    return " ".join("".join([piece.plain for piece in pieces]).split())
 
 
 def _markup(pieces: Sequence[_Piece]) -> str:
-    return " ".join("".join(piece.markup for piece in pieces).split())
+    return " ".join("".join([piece.markup for piece in pieces]).split())
 
 
 # --- pass 2: classify items and emit drafts ---------------------------------------------
