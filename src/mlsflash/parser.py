@@ -100,25 +100,32 @@ class _Piece:
 
     @property
     def markup(self) -> str:
-        if self.kind == "text":
-            return self.plain.translate(_MARKUP_ESCAPES)  # literal stars and backticks stay literal
-        return self.span_markup
+        if self.kind != "text":
+            return self.span_markup
+        plain = self.plain
+        if "*" in plain or "`" in plain or "_" in plain or "\\" in plain:  # four scans beat one translate
+            return plain.translate(_MARKUP_ESCAPES)  # literal stars and backticks stay literal
+        return plain
 
     def __repr__(self) -> str:
         return f"_Piece({self.kind!r}, {self.plain!r}, {self.span_markup!r})"
 
 
-@dataclass
 class _Item:
-    line: int
-    headings: tuple[str, ...]
-    pieces: list[_Piece] = field(default_factory=list)
-    extra_lines: list[list[_Piece]] = field(default_factory=list)
-    children: list[_Item] = field(default_factory=list)
-    has_text: bool = False
-    code: str | None = None  # a fenced code block right after the item's first paragraph
-    prose: bool = False  # the deck reads plain prose (`import --prose`)
-    split: _Split | None = None  # memo of _classify
+    """A list item: its own text (first paragraph, then any further ones), its children."""
+
+    __slots__ = ("line", "headings", "prose", "pieces", "extra_lines", "children", "has_text", "code", "split")
+
+    def __init__(self, line: int, headings: tuple[str, ...], prose: bool = False) -> None:
+        self.line = line
+        self.headings = headings
+        self.prose = prose  # the deck reads plain prose (`import --prose`)
+        self.pieces: list[_Piece] = []
+        self.extra_lines: list[list[_Piece]] = []
+        self.children: list[_Item] = []
+        self.has_text = False
+        self.code: str | None = None  # a fenced code block right after the item's first paragraph
+        self.split: _Split | None = None  # memo of _classify
 
 
 @dataclass
@@ -489,16 +496,24 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
     roots: list[_Item | _Table] = []
     warnings: list[ParseWarning] = []
     open_items: list[_Item] = []
-    index = 0
     prose = chunk.options.prose
-    while index < len(tokens):
+    index, count = 0, len(tokens)
+    while index < count:
         token = tokens[index]
+        if token.level >= _DEEPEST_LEVEL and token.nesting == 1 and token.map:
+            warnings.append(_too_deep(token.map, line_offset))
         kind = token.type
-        if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.map:
-            first, last = token.map[0] + 1 + line_offset, token.map[1] + line_offset
-            warnings.append(ParseWarning(first, f"nested more than {MAX_NESTING // 2 - 1} levels deep: "
-                                                f"lines {first}-{last} were not read"))
-        if kind == "heading_open" and not open_items:
+        if kind == "inline":
+            if open_items and tokens[index - 1].type == "paragraph_open":
+                _add_paragraph(open_items[-1], _pieces(token.children or []))
+        elif kind == "list_item_open":
+            line = token.map[0] + 1 + line_offset if token.map else 0
+            item = _Item(line, heading_path, prose)
+            (open_items[-1].children if open_items else roots).append(item)
+            open_items.append(item)
+        elif kind == "list_item_close":
+            open_items.pop()
+        elif kind == "heading_open" and not open_items:
             level = int(token.tag[1:])
             heading = _plain(_pieces(tokens[index + 1].children or []))
             while headings and headings[-1][0] >= level:
@@ -510,20 +525,6 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
             heading_path = tuple(text for _, text in headings)
             index += 3
             continue
-        if kind == "list_item_open":
-            line = token.map[0] + 1 + line_offset if token.map else 0
-            item = _Item(line=line, headings=heading_path, prose=prose)
-            (open_items[-1].children if open_items else roots).append(item)
-            open_items.append(item)
-        elif kind == "list_item_close":
-            open_items.pop()
-        elif kind == "inline" and open_items and tokens[index - 1].type == "paragraph_open":
-            item = open_items[-1]
-            pieces = _pieces(token.children or [])
-            if not item.has_text:
-                item.pieces, item.has_text = pieces, True
-            elif pieces:
-                item.extra_lines.append(pieces)
         elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
             item = open_items[-1]
             if item.has_text and not item.extra_lines and not item.children and item.code is None:
@@ -534,6 +535,22 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
             continue
         index += 1
     return _Tree(title, roots, tuple(headings), warnings)
+
+
+_DEEPEST_LEVEL = MAX_NESTING - 1
+
+
+def _too_deep(lines: list[int], line_offset: int) -> ParseWarning:
+    first, last = lines[0] + 1 + line_offset, lines[1] + line_offset
+    levels = MAX_NESTING // 2 - 1
+    return ParseWarning(first, f"nested more than {levels} levels deep: lines {first}-{last} were not read")
+
+
+def _add_paragraph(item: _Item, pieces: list[_Piece]) -> None:
+    if not item.has_text:
+        item.pieces, item.has_text = pieces, True
+    elif pieces:
+        item.extra_lines.append(pieces)
 
 
 def _read_table(tokens: Sequence[Token], start: int, line: int, headings: tuple[str, ...]) -> tuple[_Table, int]:
@@ -560,34 +577,41 @@ def _read_table(tokens: Sequence[Token], start: int, line: int, headings: tuple[
     return table, index + 1
 
 
+_SPAN_KINDS = {"strong_open": "strong", "em_open": "em", "link_open": "link"}
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+
+
 def _pieces(children: Sequence[Token]) -> list[_Piece]:
     """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped."""
     pieces: list[_Piece] = []
-    index = 0
-    while index < len(children):
+    index, count = 0, len(children)
+    while index < count:
         token = children[index]
         kind = token.type
-        if kind in ("strong_open", "em_open", "link_open"):
-            close = _matching_close(children, index)
-            inner = _pieces(children[index + 1 : close])
-            plain, markup = _plain(inner), "".join(piece.markup for piece in inner)
-            if kind == "strong_open":
-                pieces.append(_Piece("strong", plain, f"**{markup}**"))
-            elif kind == "em_open":
-                pieces.append(_Piece("em", plain, f"*{markup}*"))
+        if kind == "text" or kind in _BREAKS:
+            text = token.content if kind == "text" else "\n"  # whitespace to every reader but `_first_line`
+            if pieces and pieces[-1].kind == "text":
+                pieces[-1] = _Piece("text", pieces[-1].plain + text)
             else:
-                pieces.append(_Piece("link", plain, markup))
-            index = close + 1
-            continue
-        if kind == "code_inline":
+                pieces.append(_Piece("text", text))
+        elif kind == "code_inline":
             fence = "``" if "`" in token.content else "`"
             pieces.append(_Piece("code", token.content, f"{fence}{token.content}{fence}"))
-        elif kind == "text":
-            _append_text(pieces, token.content)
-        elif kind in ("softbreak", "hardbreak"):
-            _append_text(pieces, "\n")  # whitespace to every reader but `_first_line`
+        elif kind in _SPAN_KINDS:
+            close = _matching_close(children, index)
+            pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close])))
+            index = close
         index += 1
     return pieces
+
+
+def _span(kind: str, inner: list[_Piece]) -> _Piece:
+    markup = "".join([piece.markup for piece in inner])
+    if kind == "strong":
+        markup = f"**{markup}**"
+    elif kind == "em":
+        markup = f"*{markup}*"
+    return _Piece(kind, _plain(inner), markup)
 
 
 def _matching_close(children: Sequence[Token], open_index: int) -> int:
@@ -605,12 +629,6 @@ def _matching_close(children: Sequence[Token], open_index: int) -> int:
 
 
 _MARKUP_ESCAPES = str.maketrans({character: f"\\{character}" for character in "\\`*_"})
-
-
-def _append_text(pieces: list[_Piece], text: str) -> None:
-    if pieces and pieces[-1].kind == "text":
-        text = pieces.pop().plain + text
-    pieces.append(_text_piece(text))
 
 
 def _plain(pieces: Sequence[_Piece]) -> str:
