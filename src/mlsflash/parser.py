@@ -671,6 +671,8 @@ def _plain(pieces: Sequence[_Piece]) -> str:
 
 
 def _markup(pieces: Sequence[_Piece]) -> str:
+    if len(pieces) == 1:
+        return " ".join(pieces[0].markup.split())
     return " ".join("".join([piece.markup for piece in pieces]).split())
 
 
@@ -718,16 +720,14 @@ def _context_entry(item: _Item, split: _Split) -> str:
 def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraft:
     if split.is_list:
         lines = _child_lines(item, include_cards=True)
-        definition = " ".join(plain for _, plain in lines)
-        back, back_plain = "\n".join(m for m, _ in lines), "\n".join(p for _, p in lines)
+        definition = " ".join([plain for _, plain in lines])
     else:
-        lines = _child_lines(item, include_cards=False)
         if split.code is not None:
-            answer, definition = _code_lines(split.code), " ".join(split.code.split())
+            lines, definition = _code_lines(split.code), " ".join(split.code.split())
         else:
-            answer, definition = [(_markup(split.definition), split.definition_plain)], split.definition_plain
-        back = "\n".join(m for m, _ in [*answer, *lines])
-        back_plain = "\n".join(p for _, p in [*answer, *lines])
+            lines, definition = [(_markup(split.definition), split.definition_plain)], split.definition_plain
+        lines += _child_lines(item, include_cards=False)
+    back, back_plain = "\n".join([m for m, _ in lines]), "\n".join([p for _, p in lines])
     return CardDraft(
         context=context,
         front=_markup(split.term),
@@ -820,7 +820,7 @@ def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tu
 
 def _classify(item: _Item) -> _Split:
     if item.split is None:
-        has_children = any(child.pieces or child.children for child in item.children)
+        has_children = bool(item.children) and any(child.pieces or child.children for child in item.children)
         item.split = _classify_pieces(
             _strip(item.pieces), has_children=has_children, prose=item.prose, code=item.code
         )
@@ -830,7 +830,7 @@ def _classify(item: _Item) -> _Split:
 def _classify_pieces(
     pieces: list[_Piece], *, has_children: bool, prose: bool = False, code: str | None = None
 ) -> _Split:
-    if not pieces or all(piece.kind == "link" or not piece.plain.strip() for piece in pieces):
+    if _names_nothing(pieces):
         return _Split()  # empty, or link-only (a table of contents)
     # Today's rules first (with the guards the notes format lists for them): a card they make
     # keeps its term and answer (and id). A code answer, the extended separators and prose
@@ -860,6 +860,14 @@ def _classify_pieces(
     if not has_children and _only_links(split.definition):
         return _Split(warning=f"'{term_plain}' has only a link as its answer; not a card", label=split.term)
     return split
+
+
+def _names_nothing(pieces: list[_Piece]) -> bool:
+    """No pieces, or only links and blank text."""
+    for piece in pieces:
+        if piece.kind != "link" and piece.plain.strip():
+            return False
+    return True
 
 
 _BARE_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
