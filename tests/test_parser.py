@@ -642,3 +642,31 @@ def test_a_bare_url_alone_is_a_pointer_not_an_answer(bullet: str, card: str | No
 )
 def test_a_label_behind_an_emoji_or_quotes_is_still_a_label(bullet: str, card: str | None) -> None:
     assert [draft.front_plain for draft in parse_notes(f"# Deck\n\n{bullet}\n").drafts] == ([card] if card else [])
+
+
+def test_the_reused_markdown_parser_carries_nothing_from_one_file_to_the_next() -> None:
+    """One MarkdownIt per process serves every parse: a link reference defined in one file
+    must not resolve in the next, and each option keeps its own reading of a table."""
+    referenced = "[docs]: https://example.com\n\n- Alpha - see [docs]\n"
+    unreferenced = "- Alpha - see [docs]\n"
+    table = "| Term | Meaning |\n| --- | --- |\n| Alpha | first |\n"
+    alone = [parse_notes(unreferenced), parse_notes(table), parse_notes(table, options=ParseOptions(tables=False))]
+    parse_notes(referenced)
+    after = [parse_notes(unreferenced), parse_notes(table), parse_notes(table, options=ParseOptions(tables=False))]
+    assert after == alone
+    assert parse_notes(referenced).drafts[0].back != alone[0].drafts[0].back
+    assert len(after[1].drafts) == 1 and not after[2].drafts
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    parse_notes("- Alpha - first letter\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_notes("- Alpha - first letter\n")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

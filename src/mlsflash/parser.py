@@ -16,15 +16,18 @@ exactly that of parsing the whole text.
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from mlsflash.identity import merge_repeats
 from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseOptions, ParseWarning, strip_invisible
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 MAX_TERM_CHARS = 80
@@ -89,32 +92,44 @@ _ALNUM = re.compile(r"[\W_]+")
 _EMPHASIS_KINDS = frozenset({"strong", "em", "code"})
 
 
-@dataclass(frozen=True)
 class _Piece:
     """A run of inline content: plain text, or one atomic span (emphasis, code, link)."""
 
-    kind: str  # text | strong | em | code | link
-    plain: str
-    span_markup: str = ""  # the Markdown of a span; text escapes its own on demand
+    __slots__ = ("kind", "plain", "span_markup")
+
+    def __init__(self, kind: str, plain: str, span_markup: str = "") -> None:
+        self.kind = kind  # text | strong | em | code | link
+        self.plain = plain
+        self.span_markup = span_markup  # the Markdown of a span; text escapes its own on demand
 
     @property
     def markup(self) -> str:
-        if self.kind == "text":
-            return _MARKUP_CHARS.sub(r"\\\1", self.plain)  # literal stars and backticks stay literal
-        return self.span_markup
+        if self.kind != "text":
+            return self.span_markup
+        plain = self.plain
+        if "*" in plain or "`" in plain or "_" in plain or "\\" in plain:  # four scans beat one translate
+            return plain.translate(_MARKUP_ESCAPES)  # literal stars and backticks stay literal
+        return plain
+
+    def __repr__(self) -> str:
+        return f"_Piece({self.kind!r}, {self.plain!r}, {self.span_markup!r})"
 
 
-@dataclass
 class _Item:
-    line: int
-    headings: tuple[str, ...]
-    pieces: list[_Piece] = field(default_factory=list)
-    extra_lines: list[list[_Piece]] = field(default_factory=list)
-    children: list[_Item] = field(default_factory=list)
-    has_text: bool = False
-    code: str | None = None  # a fenced code block right after the item's first paragraph
-    prose: bool = False  # the deck reads plain prose (`import --prose`)
-    split: _Split | None = None  # memo of _classify
+    """A list item: its own text (first paragraph, then any further ones), its children."""
+
+    __slots__ = ("line", "headings", "prose", "pieces", "extra_lines", "children", "has_text", "code", "split")
+
+    def __init__(self, line: int, headings: tuple[str, ...], prose: bool = False) -> None:
+        self.line = line
+        self.headings = headings
+        self.prose = prose  # the deck reads plain prose (`import --prose`)
+        self.pieces: list[_Piece] = []
+        self.extra_lines: list[list[_Piece]] = []
+        self.children: list[_Item] = []
+        self.has_text = False
+        self.code: str | None = None  # a fenced code block right after the item's first paragraph
+        self.split: _Split | None = None  # memo of _classify
 
 
 @dataclass
@@ -127,24 +142,40 @@ class _Table:
     rows: list[tuple[int, list[list[_Piece]]]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class _Split:
     """The classification of one item: a card with its term and definition, or a skip reason."""
 
-    term: list[_Piece] = field(default_factory=list)
-    definition: list[_Piece] = field(default_factory=list)
-    is_list: bool = False
-    warning: str | None = None
-    label: list[_Piece] = field(default_factory=list)  # a skipped term still names its children's context
-    code: str | None = None  # `Term:` over a fenced code block: the code is the answer
+    __slots__ = ("term", "definition", "is_list", "warning", "label", "code", "_term_plain", "_definition_plain")
 
-    @cached_property
+    def __init__(
+        self,
+        term: list[_Piece] | None = None,
+        definition: list[_Piece] | None = None,
+        is_list: bool = False,
+        warning: str | None = None,
+        label: list[_Piece] | None = None,  # a skipped term still names its children's context
+        code: str | None = None,  # `Term:` over a fenced code block: the code is the answer
+    ) -> None:
+        self.term = term or []
+        self.definition = definition or []
+        self.is_list = is_list
+        self.warning = warning
+        self.label = label or []
+        self.code = code
+        self._term_plain: str | None = None
+        self._definition_plain: str | None = None
+
+    @property
     def term_plain(self) -> str:
-        return _plain(self.term)
+        if self._term_plain is None:
+            self._term_plain = _plain(self.term)
+        return self._term_plain
 
-    @cached_property
+    @property
     def definition_plain(self) -> str:
-        return _plain(self.definition)
+        if self._definition_plain is None:
+            self._definition_plain = _plain(self.definition)
+        return self._definition_plain
 
 
 _DEFAULT_OPTIONS = ParseOptions()
@@ -318,9 +349,7 @@ def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int,
 
 
 def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
-    from markdown_it import MarkdownIt
-
-    inline_parser = MarkdownIt("commonmark")
+    inline_parser = _heading_parser()
 
     def plain(raw: str) -> str:
         tokens = inline_parser.parseInline(raw.strip().rstrip("#").strip())
@@ -355,15 +384,46 @@ def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
 
 
 def parse_chunk(chunk: Chunk) -> ChunkResult:
+    with _no_cyclic_gc():
+        return _parse_chunk(chunk)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Parsing allocates hundreds of thousands of short-lived objects and no cycles: each
+    collection the allocations trigger would walk every token so far (a third of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@lru_cache(maxsize=None)
+def _markdown(tables: bool) -> MarkdownIt:
+    """One parser per process and option: a parse keeps its state in its own objects, never in these."""
     from markdown_it import MarkdownIt
 
-    environment: dict[str, Any] = {}
     markdown = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    return markdown.enable("table") if tables else markdown
+
+
+@lru_cache(maxsize=None)
+def _heading_parser() -> MarkdownIt:
+    """What `_chunks_at` reads headings with: commonmark as it comes (its own nesting limit)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
+
+def _parse_chunk(chunk: Chunk) -> ChunkResult:
+    environment: dict[str, Any] = {}
     text, too_big = chunk.text, list[ParseWarning]()
     if chunk.options.tables:
-        markdown.enable("table")
         text, too_big = _defuse_big_tables(chunk.text, chunk.first_line)
-    tokens = markdown.parse(text, environment)
+    tokens = _markdown(chunk.options.tables).parse(text, environment)
     tree = _build_tree(tokens, chunk)
     drafts: list[CardDraft] = []
     warnings = [*tree.warnings, *too_big]
@@ -469,16 +529,24 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
     roots: list[_Item | _Table] = []
     warnings: list[ParseWarning] = []
     open_items: list[_Item] = []
-    index = 0
     prose = chunk.options.prose
-    while index < len(tokens):
+    index, count = 0, len(tokens)
+    while index < count:
         token = tokens[index]
+        if token.level >= _DEEPEST_LEVEL and token.nesting == 1 and token.map:
+            warnings.append(_too_deep(token.map, line_offset))
         kind = token.type
-        if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.map:
-            first, last = token.map[0] + 1 + line_offset, token.map[1] + line_offset
-            warnings.append(ParseWarning(first, f"nested more than {MAX_NESTING // 2 - 1} levels deep: "
-                                                f"lines {first}-{last} were not read"))
-        if kind == "heading_open" and not open_items:
+        if kind == "inline":
+            if open_items and tokens[index - 1].type == "paragraph_open":
+                _add_paragraph(open_items[-1], _pieces(token.children or []))
+        elif kind == "list_item_open":
+            line = token.map[0] + 1 + line_offset if token.map else 0
+            item = _Item(line, heading_path, prose)
+            (open_items[-1].children if open_items else roots).append(item)
+            open_items.append(item)
+        elif kind == "list_item_close":
+            open_items.pop()
+        elif kind == "heading_open" and not open_items:
             level = int(token.tag[1:])
             heading = _plain(_pieces(tokens[index + 1].children or []))
             while headings and headings[-1][0] >= level:
@@ -490,20 +558,6 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
             heading_path = tuple(text for _, text in headings)
             index += 3
             continue
-        if kind == "list_item_open":
-            line = token.map[0] + 1 + line_offset if token.map else 0
-            item = _Item(line=line, headings=heading_path, prose=prose)
-            (open_items[-1].children if open_items else roots).append(item)
-            open_items.append(item)
-        elif kind == "list_item_close":
-            open_items.pop()
-        elif kind == "inline" and open_items and tokens[index - 1].type == "paragraph_open":
-            item = open_items[-1]
-            pieces = _pieces(token.children or [])
-            if not item.has_text:
-                item.pieces, item.has_text = pieces, True
-            elif pieces:
-                item.extra_lines.append(pieces)
         elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
             item = open_items[-1]
             if item.has_text and not item.extra_lines and not item.children and item.code is None:
@@ -514,6 +568,22 @@ def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
             continue
         index += 1
     return _Tree(title, roots, tuple(headings), warnings)
+
+
+_DEEPEST_LEVEL = MAX_NESTING - 1
+
+
+def _too_deep(lines: list[int], line_offset: int) -> ParseWarning:
+    first, last = lines[0] + 1 + line_offset, lines[1] + line_offset
+    levels = MAX_NESTING // 2 - 1
+    return ParseWarning(first, f"nested more than {levels} levels deep: lines {first}-{last} were not read")
+
+
+def _add_paragraph(item: _Item, pieces: list[_Piece]) -> None:
+    if not item.has_text:
+        item.pieces, item.has_text = pieces, True
+    elif pieces:
+        item.extra_lines.append(pieces)
 
 
 def _read_table(tokens: Sequence[Token], start: int, line: int, headings: tuple[str, ...]) -> tuple[_Table, int]:
@@ -540,34 +610,41 @@ def _read_table(tokens: Sequence[Token], start: int, line: int, headings: tuple[
     return table, index + 1
 
 
+_SPAN_KINDS = {"strong_open": "strong", "em_open": "em", "link_open": "link"}
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+
+
 def _pieces(children: Sequence[Token]) -> list[_Piece]:
     """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped."""
     pieces: list[_Piece] = []
-    index = 0
-    while index < len(children):
+    index, count = 0, len(children)
+    while index < count:
         token = children[index]
         kind = token.type
-        if kind in ("strong_open", "em_open", "link_open"):
-            close = _matching_close(children, index)
-            inner = _pieces(children[index + 1 : close])
-            plain, markup = _plain(inner), "".join(piece.markup for piece in inner)
-            if kind == "strong_open":
-                pieces.append(_Piece("strong", plain, f"**{markup}**"))
-            elif kind == "em_open":
-                pieces.append(_Piece("em", plain, f"*{markup}*"))
+        if kind == "text" or kind in _BREAKS:
+            text = token.content if kind == "text" else "\n"  # whitespace to every reader but `_first_line`
+            if pieces and pieces[-1].kind == "text":
+                pieces[-1] = _Piece("text", pieces[-1].plain + text)
             else:
-                pieces.append(_Piece("link", plain, markup))
-            index = close + 1
-            continue
-        if kind == "code_inline":
+                pieces.append(_Piece("text", text))
+        elif kind == "code_inline":
             fence = "``" if "`" in token.content else "`"
             pieces.append(_Piece("code", token.content, f"{fence}{token.content}{fence}"))
-        elif kind == "text":
-            _append_text(pieces, token.content)
-        elif kind in ("softbreak", "hardbreak"):
-            _append_text(pieces, "\n")  # whitespace to every reader but `_first_line`
+        elif kind in _SPAN_KINDS:
+            close = _matching_close(children, index)
+            pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close])))
+            index = close
         index += 1
     return pieces
+
+
+def _span(kind: str, inner: list[_Piece]) -> _Piece:
+    markup = "".join([piece.markup for piece in inner])
+    if kind == "strong":
+        markup = f"**{markup}**"
+    elif kind == "em":
+        markup = f"*{markup}*"
+    return _Piece(kind, _plain(inner), markup)
 
 
 def _matching_close(children: Sequence[Token], open_index: int) -> int:
@@ -584,21 +661,19 @@ def _matching_close(children: Sequence[Token], open_index: int) -> int:
     return len(children) - 1
 
 
-_MARKUP_CHARS = re.compile(r"([\\`*_])")
-
-
-def _append_text(pieces: list[_Piece], text: str) -> None:
-    if pieces and pieces[-1].kind == "text":
-        text = pieces.pop().plain + text
-    pieces.append(_text_piece(text))
+_MARKUP_ESCAPES = str.maketrans({character: f"\\{character}" for character in "\\`*_"})
 
 
 def _plain(pieces: Sequence[_Piece]) -> str:
-    return " ".join("".join(piece.plain for piece in pieces).split())
+    if len(pieces) == 1:
+        return " ".join(pieces[0].plain.split())
+    return " ".join("".join([piece.plain for piece in pieces]).split())
 
 
 def _markup(pieces: Sequence[_Piece]) -> str:
-    return " ".join("".join(piece.markup for piece in pieces).split())
+    if len(pieces) == 1:
+        return " ".join(pieces[0].markup.split())
+    return " ".join("".join([piece.markup for piece in pieces]).split())
 
 
 # --- pass 2: classify items and emit drafts ---------------------------------------------
@@ -645,16 +720,14 @@ def _context_entry(item: _Item, split: _Split) -> str:
 def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraft:
     if split.is_list:
         lines = _child_lines(item, include_cards=True)
-        definition = " ".join(plain for _, plain in lines)
-        back, back_plain = "\n".join(m for m, _ in lines), "\n".join(p for _, p in lines)
+        definition = " ".join([plain for _, plain in lines])
     else:
-        lines = _child_lines(item, include_cards=False)
         if split.code is not None:
-            answer, definition = _code_lines(split.code), " ".join(split.code.split())
+            lines, definition = _code_lines(split.code), " ".join(split.code.split())
         else:
-            answer, definition = [(_markup(split.definition), split.definition_plain)], split.definition_plain
-        back = "\n".join(m for m, _ in [*answer, *lines])
-        back_plain = "\n".join(p for _, p in [*answer, *lines])
+            lines, definition = [(_markup(split.definition), split.definition_plain)], split.definition_plain
+        lines += _child_lines(item, include_cards=False)
+    back, back_plain = "\n".join([m for m, _ in lines]), "\n".join([p for _, p in lines])
     return CardDraft(
         context=context,
         front=_markup(split.term),
@@ -747,7 +820,7 @@ def _child_lines(item: _Item, *, include_cards: bool, depth: int = 0) -> list[tu
 
 def _classify(item: _Item) -> _Split:
     if item.split is None:
-        has_children = any(child.pieces or child.children for child in item.children)
+        has_children = bool(item.children) and any(child.pieces or child.children for child in item.children)
         item.split = _classify_pieces(
             _strip(item.pieces), has_children=has_children, prose=item.prose, code=item.code
         )
@@ -757,7 +830,7 @@ def _classify(item: _Item) -> _Split:
 def _classify_pieces(
     pieces: list[_Piece], *, has_children: bool, prose: bool = False, code: str | None = None
 ) -> _Split:
-    if not pieces or all(piece.kind == "link" or not piece.plain.strip() for piece in pieces):
+    if _names_nothing(pieces):
         return _Split()  # empty, or link-only (a table of contents)
     # Today's rules first (with the guards the notes format lists for them): a card they make
     # keeps its term and answer (and id). A code answer, the extended separators and prose
@@ -787,6 +860,14 @@ def _classify_pieces(
     if not has_children and _only_links(split.definition):
         return _Split(warning=f"'{term_plain}' has only a link as its answer; not a card", label=split.term)
     return split
+
+
+def _names_nothing(pieces: list[_Piece]) -> bool:
+    """No pieces, or only links and blank text."""
+    for piece in pieces:
+        if piece.kind != "link" and piece.plain.strip():
+            return False
+    return True
 
 
 _BARE_URL = re.compile(r"\s*(?:https?://|www\.)\S+\s*")
