@@ -120,3 +120,13 @@ def test_worker_processes_parse_with_each_files_options() -> None:
     # results parsed with other options than wanted are parsed again
     again = parse_files(files, Parsing(files, start_method="fork"), options)
     assert again["/x.md"] == parse_notes(text, options=options["/x.md"])
+
+
+def test_a_large_file_is_cut_into_slices_of_at_most_a_mebibyte_per_worker_job():
+    """A worker holds the tokens of its whole slice: the slice size, not the file size, bounds it."""
+    from mlsflash.importer import MAX_SLICE_BYTES, _parts
+
+    assert _parts(1_500_000, 2, 1_500_000) == 2  # one slice per core
+    assert _parts(7_500_000, 2, 7_500_000) == 8  # 100x notes: eight slices, two workers
+    assert _parts(100, 2, 200) == 1
+    assert _parts(3 * MAX_SLICE_BYTES + 1, 2, 3 * MAX_SLICE_BYTES + 1) == 4
