@@ -260,7 +260,9 @@ def import_notes(
     with store.read() as connection:
         hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
         options = {file.source: _guess_options(connection, file.source, flags) for file in notes}
-    with _no_cyclic_gc():
+    from mlsflash.parser import no_cyclic_gc  # also what the sync allocates: no cycles, millions of objects
+
+    with no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing, options)
         return _import_parsed(store, notes, parsed, deck=deck, flags=flags, dry_run=dry_run, folders=folders)
 
@@ -276,19 +278,6 @@ def reimport_source(store: Store, source: str) -> ImportReport:
     with store.read() as connection:
         remembered = _remembered(connection, source)
     return import_notes(store, [read_notes(Path(source))], deck=remembered.name if remembered else None)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Parsing allocates millions of short-lived objects and no cycles worth collecting;
-    pausing the cyclic collector makes a large import about a third faster."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass
@@ -622,7 +611,7 @@ def _start_method() -> str:
 
 
 def _worker_start() -> None:
-    """In each parse worker: no cyclic GC (as in _no_cyclic_gc), and death with the parent.
+    """In each parse worker: no cyclic GC (as in parser.no_cyclic_gc), and death with the parent.
 
     A worker waits for jobs on a queue and would wait forever, holding the terminal's stderr,
     if the import were killed. multiprocessing hands every worker a sentinel: a pipe whose

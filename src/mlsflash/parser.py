@@ -384,12 +384,12 @@ def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
 
 
 def parse_chunk(chunk: Chunk) -> ChunkResult:
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _parse_chunk(chunk)
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Parsing allocates hundreds of thousands of short-lived objects and no cycles: each
     collection the allocations trigger would walk every token so far (a third of the time)."""
     was_enabled = gc.isenabled()
