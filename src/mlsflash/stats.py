@@ -111,27 +111,21 @@ PARALLEL_REVIEWS = 50_000  # from this many answers on, `collect` runs its aggre
 
 
 class _Done:
-    """A call already made: its result, or the error it raised."""
+    """A call already made, as a finished future: `result()` gives its value."""
 
-    def __init__(self, call: Callable[[], Any]) -> None:
-        self._value: Any = None
-        self._error: BaseException | None = None
-        try:
-            self._value = call()
-        except BaseException as error:
-            self._error = error
+    def __init__(self, value: Any) -> None:
+        self._value = value
 
     def result(self) -> Any:
-        if self._error is not None:
-            raise self._error
         return self._value
 
 
 class _InPlace:
-    """What `collect` needs of a ThreadPoolExecutor, running each call at once in this thread."""
+    """What `collect` needs of a ThreadPoolExecutor, running each call at once in this thread
+    (an error is raised by `submit` itself, out of `collect` all the same)."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Any:
-        return _Done(lambda: fn(*args))
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> _Done:
+        return _Done(fn(*args))
 
     def __enter__(self) -> _InPlace:
         return self
