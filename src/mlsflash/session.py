@@ -61,14 +61,13 @@ _SIBLINGS_OF_ANSWERED = (
 )
 _CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
 _NOT_BURIED = "(c.buried_on IS NULL OR c.buried_on != ?)"  # skipped or buried: hidden this study day
+_SCHEDULED_ON = f"study_day = ? AND kind = '{SCHEDULED.value}'"  # a card's one scheduled answer of a day
 _STATE_BY_ID = (  # ... and whether it had its scheduled answer today (see _kind_of)
     "SELECT status, leech, repetitions, easiness, interval, due, lapses, stability, difficulty, deck_id, topic, "
-    f"EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id AND study_day = ? AND kind = '{SCHEDULED.value}') "
-    "AS scheduled_today FROM cards WHERE id = ?"
+    f"EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id AND {_SCHEDULED_ON}) AS scheduled_today "
+    "FROM cards WHERE id = ?"
 )
-_SCHEDULED_TODAY = (
-    f"SELECT 1 FROM reviews WHERE card_id = ? AND study_day = ? AND kind = '{SCHEDULED.value}' LIMIT 1"
-)
+_SCHEDULED_TODAY = f"SELECT 1 FROM reviews WHERE card_id = ? AND {_SCHEDULED_ON} LIMIT 1"
 _ANSWERED_SINCE = "SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1"
 _UPDATE_STATE = (
     "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, stability = ?, difficulty = ?, "

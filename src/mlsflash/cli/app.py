@@ -207,8 +207,10 @@ def _for_this_run(args: list[str]) -> typer.Typer:
     import copy
 
     name = _invoked(args)
-    commands = [info for info in app.registered_commands if info.name is not None and info.name == name]
-    groups = [info for info in app.registered_groups if info.name is not None and info.name == name]
+    if name is None:
+        return app
+    commands = [info for info in app.registered_commands if info.name == name]
+    groups = [info for info in app.registered_groups if info.name == name]
     if not commands and not groups:
         return app
     lean = copy.copy(app)

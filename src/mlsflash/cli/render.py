@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from mlsflash.catalog import DeckContents, DeckSummary
     from mlsflash.importer import ImportReport
 
-_INLINE = INLINE_MARKUP
-
-
 def console(stderr: bool = False) -> Console:
     """A console that never reads a string as Rich markup or `:emoji:` codes: user text is
     printed as it is written, and style comes only from `styled` pieces."""
@@ -43,7 +40,7 @@ def inline(markup: str, base_style: str = "") -> Text:
 
     text = Text(style=base_style)
     position = 0
-    for match in _INLINE.finditer(markup):
+    for match in INLINE_MARKUP.finditer(markup):
         text.append(markup[position : match.start()])
         escaped, double_code, code, bold, italic = match.groups()
         if escaped:
