@@ -50,11 +50,10 @@ def current_profile(connection: Connection) -> Profile:
 
 def set_profile(store: Store, profile_id: str) -> Profile:
     profile = load(profile_id)
+    from mlsflash.settings import put
+
     with store.write() as connection:
-        connection.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (PROFILE_KEY, profile.id),
-        )
+        put(connection, PROFILE_KEY, profile.id)
     return profile
 
 

@@ -13,7 +13,7 @@ from mlsflash import exam, memory, pacing, scheduler
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.pacing import ExamDate
-from mlsflash.settings import EXAM_DATE_KEY, Settings
+from mlsflash.settings import EXAM_DATE_KEY, Settings, put
 from mlsflash.states import ACTIVE, NEW, SEEN
 
 if TYPE_CHECKING:
@@ -39,13 +39,7 @@ def load_date(connection: Connection, settings: Settings) -> ExamDate | None:
 
 
 def save_date(connection: Connection, day: date | None) -> None:
-    if day is None:
-        connection.execute("DELETE FROM settings WHERE key = ?", (EXAM_DATE_KEY,))
-        return
-    connection.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (EXAM_DATE_KEY, day.isoformat()),
-    )
+    put(connection, EXAM_DATE_KEY, day.isoformat() if day else None)
 
 
 def parse_date(text: str, today: date) -> date:

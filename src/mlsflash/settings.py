@@ -111,22 +111,23 @@ def _parse_retention(text: str) -> float:
     return value
 
 
-def save(connection: Connection, key: str, text: str) -> Value:
-    value = parse_value(key, text)
-    stored = display(value)
+def put(connection: Connection, key: str, stored: str | None) -> None:
+    """Store one settings row as text, replacing the old one; None removes it."""
+    if stored is None:
+        connection.execute("DELETE FROM settings WHERE key = ?", (key,))
+        return
     connection.execute(
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, stored),
     )
+
+
+def save(connection: Connection, key: str, text: str) -> Value:
+    value = parse_value(key, text)
+    put(connection, key, display(value))
     return value
 
 
 def save_parameters(connection: Connection, parameters: tuple[float, ...] | None) -> None:
     """Store fitted FSRS parameters, or go back to the defaults (None)."""
-    if parameters is None:
-        connection.execute("DELETE FROM settings WHERE key = ?", (PARAMETERS_KEY,))
-        return
-    connection.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (PARAMETERS_KEY, json.dumps(list(parameters))),
-    )
+    put(connection, PARAMETERS_KEY, None if parameters is None else json.dumps(list(parameters)))
