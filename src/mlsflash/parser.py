@@ -1,6 +1,8 @@
 """Markdown notes -> card drafts. Pure: text in, drafts and warnings out.
 
-Two passes over markdown-it-py's token stream: `_build_tree` turns list items into
+Two passes over a token stream, markdown-it-py's or, for each slice between headings that is
+a plain outline (headings and one-line bullets), the outline reader's (`outline.py`: the same
+tokens, read ten times faster): `_build_tree` turns list items into
 a tree of `_Item`s (each with its heading path) and tables into `_Table`s, then `_emit` walks
 the tree in note order and classifies each item's own inline text with small classifiers
 into a term card, a list card, or no card: first today's rules (`_split_emphasized`,
@@ -23,12 +25,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+from mlsflash import outline as outline_tokens
 from mlsflash.identity import merge_repeats
 from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseOptions, ParseWarning, strip_invisible
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
+
+    _AnyToken = Token | outline_tokens.Token  # markdown-it's, or the outline reader's
 
 MAX_TERM_CHARS = 80
 MAX_PLAIN_TERM_WORDS = 4
@@ -418,13 +423,16 @@ def _heading_parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
-def _parse_chunk(chunk: Chunk) -> ChunkResult:
+def _parse_chunk(chunk: Chunk, *, outline: bool = True) -> ChunkResult:
     environment: dict[str, Any] = {}
     text, too_big = chunk.text, list[ParseWarning]()
     if chunk.options.tables:
         text, too_big = _defuse_big_tables(chunk.text, chunk.first_line)
-    tokens = _markdown(chunk.options.tables).parse(text, environment)
-    tree = _build_tree(tokens, chunk)
+    runs = _read_runs(text, chunk.options.tables) if outline else None
+    if runs is None:
+        tokens = _markdown(chunk.options.tables).parse(text, environment)
+        runs = [_Run(tokens, 0, tuple(text.split("\n")), bool(environment.get("references")))]
+    tree = _build_tree(runs, chunk)
     drafts: list[CardDraft] = []
     warnings = [*tree.warnings, *too_big]
     for root in tree.roots:
@@ -435,14 +443,61 @@ def _parse_chunk(chunk: Chunk) -> ChunkResult:
     warnings.sort(key=lambda warning: warning.line)
     for draft in drafts:  # computed here, so a parallel parse hands them over ready
         draft.key, draft.definition_key  # noqa: B018
-    ends_open = _runs_to_the_end(tokens, chunk.text.split("\n"))
+    last = runs[-1]
     return ChunkResult(
         title=tree.title, drafts=tuple(drafts), warnings=tuple(warnings), headings=tree.headings,
-        ends_open=ends_open, has_references=bool(environment.get("references")), front_title=chunk.front_title,
+        ends_open=last.by_markdown_it and _runs_to_the_end(last.tokens, last.lines),
+        has_references=any(run.has_references for run in runs), front_title=chunk.front_title,
     )
 
 
-def _runs_to_the_end(tokens: Sequence[Token], lines: Sequence[str]) -> bool:
+@dataclass
+class _Run:
+    """Consecutive lines read one way: by the outline reader, or by markdown-it."""
+
+    tokens: Sequence[_AnyToken]
+    first: int  # the index of its first line in the chunk
+    lines: tuple[str, ...] = ()  # its lines, when markdown-it read them
+    has_references: bool = False
+    by_markdown_it: bool = True
+
+
+def _read_runs(text: str, tables: bool) -> list[_Run] | None:
+    """The chunk cut before each heading; each slice read by the outline reader when it can,
+    the others by markdown-it (neighbours together). None when a cut would change what
+    markdown-it reads: a fence or HTML block runs across it, or link definitions exist; the
+    caller then gives markdown-it the whole chunk. A heading at a line's start ends every
+    other block, so the cuts are otherwise invisible to it."""
+    lines = text.split("\n")
+    starts = [number for number, line in enumerate(lines) if number == 0 or outline_tokens.is_heading(line)]
+    slices: list[tuple[int, int, list[outline_tokens.Token] | None]] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
+        tokens = outline_tokens.read(lines[start:end], tables)
+        if tokens is None and slices and slices[-1][2] is None:
+            slices[-1] = (slices[-1][0], end, None)
+        else:
+            slices.append((start, end, tokens))
+    if len(slices) == 1 and slices[0][2] is None:
+        return None  # nothing for the outline reader: markdown-it reads it all, as before
+    runs: list[_Run] = []
+    for index, (start, end, tokens) in enumerate(slices):
+        if tokens is not None:
+            runs.append(_Run(tokens, start, by_markdown_it=False))
+            continue
+        part = tuple(lines[start:end])
+        source = "\n".join(part) + ("\n" if end < len(lines) else "")
+        environment: dict[str, Any] = {}
+        parsed = _markdown(tables).parse(source, environment)
+        if environment.get("references"):
+            return None
+        if index + 1 < len(slices) and _runs_to_the_end(parsed, part + ("",)):
+            return None
+        runs.append(_Run(parsed, start, part))
+    return runs
+
+
+def _runs_to_the_end(tokens: Sequence[_AnyToken], lines: Sequence[str]) -> bool:
     """Whether a code fence or HTML block may go on past the chunk's end: an HTML block that
     reaches it, or a fence that reaches it without a closing line."""
     end = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
@@ -521,52 +576,55 @@ class _Tree:
     warnings: list[ParseWarning]
 
 
-def _build_tree(tokens: Sequence[Token], chunk: Chunk) -> _Tree:
+def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
     title = chunk.title
     headings = list(chunk.headings)  # (level, plain text), the deck title excluded
     heading_path = tuple(text for _, text in headings)
-    line_offset = chunk.first_line - 1
     roots: list[_Item | _Table] = []
     warnings: list[ParseWarning] = []
     open_items: list[_Item] = []
     prose = chunk.options.prose
-    index, count = 0, len(tokens)
-    while index < count:
-        token = tokens[index]
-        if token.level >= _DEEPEST_LEVEL and token.nesting == 1 and token.map:
-            warnings.append(_too_deep(token.map, line_offset))
-        kind = token.type
-        if kind == "inline":
-            if open_items and tokens[index - 1].type == "paragraph_open":
-                _add_paragraph(open_items[-1], _pieces(token.children or []))
-        elif kind == "list_item_open":
-            line = token.map[0] + 1 + line_offset if token.map else 0
-            item = _Item(line, heading_path, prose)
-            (open_items[-1].children if open_items else roots).append(item)
-            open_items.append(item)
-        elif kind == "list_item_close":
-            open_items.pop()
-        elif kind == "heading_open" and not open_items:
-            level = int(token.tag[1:])
-            heading = _plain(_pieces(tokens[index + 1].children or []))
-            while headings and headings[-1][0] >= level:
-                headings.pop()
-            if level == 1 and title is None:
-                title = heading  # names the deck, so it is not part of any context
-            else:
-                headings.append((level, heading))
-            heading_path = tuple(text for _, text in headings)
-            index += 3
-            continue
-        elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
-            item = open_items[-1]
-            if item.has_text and not item.extra_lines and not item.children and item.code is None:
-                item.code = token.content
-        elif kind == "table_open":
-            table, index = _read_table(tokens, index, token.map[0] + 1 + line_offset if token.map else 0, heading_path)
-            roots.append(table)
-            continue
-        index += 1
+    for run in runs:
+        tokens = run.tokens
+        line_offset = chunk.first_line - 1 + run.first
+        index, count = 0, len(tokens)
+        while index < count:
+            token = tokens[index]
+            if token.level >= _DEEPEST_LEVEL and token.nesting == 1 and token.map:
+                warnings.append(_too_deep(token.map, line_offset))
+            kind = token.type
+            if kind == "inline":
+                if open_items and tokens[index - 1].type == "paragraph_open":
+                    _add_paragraph(open_items[-1], _pieces(token.children or []))
+            elif kind == "list_item_open":
+                line = token.map[0] + 1 + line_offset if token.map else 0
+                item = _Item(line, heading_path, prose)
+                (open_items[-1].children if open_items else roots).append(item)
+                open_items.append(item)
+            elif kind == "list_item_close":
+                open_items.pop()
+            elif kind == "heading_open" and not open_items:
+                level = int(token.tag[1:])
+                heading = _plain(_pieces(tokens[index + 1].children or []))
+                while headings and headings[-1][0] >= level:
+                    headings.pop()
+                if level == 1 and title is None:
+                    title = heading  # names the deck, so it is not part of any context
+                else:
+                    headings.append((level, heading))
+                heading_path = tuple(text for _, text in headings)
+                index += 3
+                continue
+            elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
+                item = open_items[-1]
+                if item.has_text and not item.extra_lines and not item.children and item.code is None:
+                    item.code = token.content
+            elif kind == "table_open":
+                first_line = token.map[0] + 1 + line_offset if token.map else 0
+                table, index = _read_table(tokens, index, first_line, heading_path)
+                roots.append(table)
+                continue
+            index += 1
     return _Tree(title, roots, tuple(headings), warnings)
 
 
@@ -586,7 +644,7 @@ def _add_paragraph(item: _Item, pieces: list[_Piece]) -> None:
         item.extra_lines.append(pieces)
 
 
-def _read_table(tokens: Sequence[Token], start: int, line: int, headings: tuple[str, ...]) -> tuple[_Table, int]:
+def _read_table(tokens: Sequence[_AnyToken], start: int, line: int, headings: tuple[str, ...]) -> tuple[_Table, int]:
     """The table opening at `start`, and the index just past its end."""
     table = _Table(line=line, headings=headings)
     opening = tokens[start].map
@@ -614,7 +672,7 @@ _SPAN_KINDS = {"strong_open": "strong", "em_open": "em", "link_open": "link"}
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
-def _pieces(children: Sequence[Token]) -> list[_Piece]:
+def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
     """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped."""
     pieces: list[_Piece] = []
     index, count = 0, len(children)
@@ -647,7 +705,7 @@ def _span(kind: str, inner: list[_Piece]) -> _Piece:
     return _Piece(kind, _plain(inner), markup)
 
 
-def _matching_close(children: Sequence[Token], open_index: int) -> int:
+def _matching_close(children: Sequence[_AnyToken], open_index: int) -> int:
     opening = children[open_index].type
     closing = opening.replace("_open", "_close")
     depth = 0
