@@ -167,7 +167,7 @@ def _bullet(line: str) -> tuple[int, int] | None:
 
 
 # Inline: anything here makes a token other than text, `**`, or a code span.
-_INLINE_HAZARD = re.compile(r"[\\<]|\]\(|&[#A-Za-z0-9]+;")
+_INLINE_HAZARD = re.compile(r"[\\<\x00]|\]\(|&[#A-Za-z0-9]+;")
 _DELIMITERS = re.compile(r"`+|\*+|_+")
 
 

@@ -283,32 +283,27 @@ def split_chunks(text: str, parts: int, options: ParseOptions = _DEFAULT_OPTIONS
     text, front_title = prepare(text)
     if parts < 2:
         return [Chunk(text=text, front_title=front_title, options=options)]
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
+    headings = list(_outside_fences(text, _ATX, "#"))
     target = len(text) / parts
     cuts: list[int] = []
-    for number, line in _outside_fences(lines):
-        if (
-            len(cuts) < parts - 1
-            and offsets[number] >= target * (len(cuts) + 1)
-            and _ATX.match(line)
-        ):
-            cuts.append(number)
+    for index, (_, offset, _) in enumerate(headings):
+        if len(cuts) < parts - 1 and offset >= target * (len(cuts) + 1):
+            cuts.append(index)
     if not cuts:
         return [Chunk(text=text, front_title=front_title, options=options)]
-    chunks = [replace(chunk, options=options) for chunk in _chunks_at(lines, cuts)]
+    chunks = [replace(chunk, options=options) for chunk in _chunks_at(text, headings, cuts)]
     return [replace(chunks[0], front_title=front_title), *chunks[1:]]
+
+
+_TABLE_ROW = re.compile(r"[^\S\n]*\|")
 
 
 def _defuse_big_tables(text: str, first_line: int) -> tuple[str, list[ParseWarning]]:
     """A table of more than MAX_TABLE_ROWS rows (pasted data, not notes) is read as text: as a
     table, markdown-it would hold every cell as tokens (gigabytes for 50,000 rows). Decided per
     table, so a file parsed in chunks gives the same result as parsed whole."""
-    lines = text.split("\n")
     runs: list[list[int]] = []
-    for number, line in _outside_fences(lines):
+    for number, _, line in _outside_fences(text, _TABLE_ROW, "|"):
         if line.lstrip().startswith("|"):
             if runs and runs[-1][-1] == number - 1:
                 runs[-1].append(number)
@@ -317,6 +312,7 @@ def _defuse_big_tables(text: str, first_line: int) -> tuple[str, list[ParseWarni
     big = [run for run in runs if len(run) > MAX_TABLE_ROWS + 2]  # + header and delimiter rows
     if not big:
         return text, []
+    lines = text.split("\n")
     warnings = []
     for run in big:
         for number in run:
@@ -328,12 +324,22 @@ def _defuse_big_tables(text: str, first_line: int) -> tuple[str, list[ParseWarni
     return "\n".join(lines), warnings
 
 
-def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int, str]]:
-    """(number, line) of the lines that seem to be outside code fences and HTML comments."""
+_FENCE_AND_COMMENT_MARKS = ("```", "~~~", "<!--", "-->")
+
+
+def _outside_fences(text: str, wanted: re.Pattern[str], mark: str) -> Iterator[tuple[int, int, str]]:
+    """(number, offset, line) of the lines matching `wanted` (each holds `mark`) that seem to be
+    outside code fences and HTML comments. Only lines holding `mark` or a fence or comment mark
+    are looked at: no other line changes what is inside what, and finding marks is the fast
+    part of a scan of megabytes."""
     fence: str | None = None
     in_comment = False
-    for number in range(start, len(lines)):
-        line = lines[number]
+    number = counted = 0
+    for offset in _lines_holding(text, (mark, *_FENCE_AND_COMMENT_MARKS)):
+        number += text.count("\n", counted, offset)
+        counted = offset
+        end = text.find("\n", offset)
+        line = text[offset:] if end < 0 else text[offset:end]
         if in_comment:
             in_comment = "-->" not in line
             continue
@@ -350,42 +356,58 @@ def _outside_fences(lines: Sequence[str], start: int = 0) -> Iterator[tuple[int,
             if opened >= 0 and "-->" not in line[opened:]:
                 in_comment = True
                 continue
-            yield number, line
+            if wanted.match(line):
+                yield number, offset, line
 
 
-def _chunks_at(lines: list[str], cuts: list[int]) -> list[Chunk]:
-    inline_parser = _heading_parser()
+def _lines_holding(text: str, marks: Sequence[str]) -> list[int]:
+    """The offsets of the lines holding any of `marks`, in order."""
+    starts: set[int] = set()
+    for mark in marks:
+        found = text.find(mark)
+        while found >= 0:
+            starts.add(text.rfind("\n", 0, found) + 1)
+            end = text.find("\n", found)
+            found = -1 if end < 0 else text.find(mark, end)
+    return sorted(starts)
 
-    def plain(raw: str) -> str:
-        tokens = inline_parser.parseInline(raw.strip().rstrip("#").strip())
-        return _plain(_pieces(tokens[0].children or [])) if tokens else ""
 
+def _chunks_at(text: str, headings: list[tuple[int, int, str]], cuts: list[int]) -> list[Chunk]:
+    """The chunks starting at these `headings` (indexes), each with the heading state before it."""
     chunks: list[Chunk] = []
     title: str | None = None
-    headings: list[tuple[int, str]] = []  # raw heading text: only those open at a cut get parsed
-    starts = [0, *cuts]
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(lines)
-        cut_level = 0
+    open_headings: list[tuple[int, str]] = []  # raw heading text: only those open at a cut get read
+    starts = [(0, 0, 0)]  # (offset, line index, level of the heading cut at)
+    for cut in cuts:
+        number, offset, line = headings[cut]
+        starts.append((offset, number, len(line) - len(line.lstrip("#"))))
+    seen = 0  # headings read so far
+    for index, (offset, first, cut_level) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
         if index:
-            cut_level = len(_ATX.match(lines[start]).group(1))  # type: ignore[union-attr]
-            headings = [entry for entry in headings if entry[0] < cut_level]
-        open_headings = tuple((level, plain(raw)) for level, raw in headings)
-        body = "\n".join(lines[start:end])
-        if end < len(lines):
-            body += "\n"
-        chunks.append(Chunk(body, start + 1, title, open_headings, cut_level))
-        for _, line in _outside_fences(lines[:end], start):  # the heading state this slice leaves behind
-            match = _ATX.match(line)
-            if not match:
-                continue
+            open_headings = [entry for entry in open_headings if entry[0] < cut_level]
+        state = tuple((level, _heading_plain(raw)) for level, raw in open_headings)
+        chunks.append(Chunk(text[offset:end], first + 1, title, state, cut_level))
+        while seen < len(headings) and headings[seen][1] < end:  # the state this slice leaves behind
+            match = _ATX.match(headings[seen][2])
+            seen += 1
+            assert match is not None  # only `_ATX` lines are in `headings`
             level = len(match.group(1))
-            headings = [entry for entry in headings if entry[0] < level]
+            open_headings = [entry for entry in open_headings if entry[0] < level]
             if level == 1 and title is None:
-                title = plain(match.group(2))
+                title = _heading_plain(match.group(2))
             else:
-                headings.append((level, match.group(2)))
+                open_headings.append((level, match.group(2)))
     return chunks
+
+
+def _heading_plain(raw: str) -> str:
+    content = raw.strip().rstrip("#").strip()
+    children = outline_tokens.inline(content)
+    if children is None:
+        tokens = _heading_parser().parseInline(content)
+        return _plain(_pieces(tokens[0].children or [])) if tokens else ""
+    return _plain(_pieces(children))
 
 
 def parse_chunk(chunk: Chunk) -> ChunkResult:
