@@ -762,7 +762,7 @@ class _CardValues(NamedTuple):
 
 
 _INSERT_CARD = (
-    f"INSERT INTO cards ({', '.join(_CardValues._fields)}, id, source_file, created_at, updated_at) "
+    f"INSERT INTO cards ({', '.join(_CardValues._fields)}, source_file, created_at, updated_at, id) "
     f"VALUES ({', '.join('?' * (len(_CardValues._fields) + 4))})"
 )
 _UPDATE_CARD = (
@@ -795,7 +795,7 @@ class _CardWriter:
         self.handed: list[tuple[str, str, str]] = []  # (fresh id, now, leaving id)
 
     def insert(self, values: _CardValues, source: str) -> None:
-        self.inserts.append((*values, _new_id(), source, self.now, self.now))
+        self.inserts.append((*values, source, self.now, self.now))
 
     def update(self, row: Row, values: _CardValues, source: str, content_changed: bool) -> None:
         if not (content_changed or row.status == "retired" or _place_changed(row, values, source)):
@@ -836,7 +836,8 @@ class _CardWriter:
         if self.updates:
             connection.execute(_UPDATE_CARD, self.updates)
         if self.inserts:
-            connection.execute(_INSERT_CARD, self.inserts)
+            rows = [(*row, card_id) for row, card_id in zip(self.inserts, _new_ids(len(self.inserts)), strict=True)]
+            connection.insert_many("cards", _INSERT_CARD, rows)
         if self.regrouped:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
 
@@ -859,8 +860,10 @@ def _place_changed(row: Row, values: _CardValues, source: str) -> bool:
     )
 
 
-def _new_id() -> str:
-    return secrets.token_hex(6)
+def _new_ids(count: int) -> list[str]:
+    """`count` card ids (12 hex digits), from one read of the system's random source."""
+    text = secrets.token_bytes(6 * count).hex()
+    return [text[start:start + 12] for start in range(0, 12 * count, 12)]
 
 
 def _resolve_deck(connection: Connection, source: str, name: str, flags: DeckFlags) -> tuple[int, DeckSettings]:

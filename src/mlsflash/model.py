@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 CONTEXT_SEPARATOR = " › "
@@ -93,13 +93,19 @@ class CardDraft:
     def key(self) -> str:
         """Identity within a deck: context, term and direction, normalized. Bullets with one key
         are one card (a learner cannot tell two identical prompts apart)."""
-        context = CONTEXT_SEPARATOR.join(normalize(part) for part in self.context)
+        context = _context_key(self.context)
         term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
         return f"{context}\x1f{term}\x1f{self.direction.value}"
 
     @cached_property
     def definition_key(self) -> str:
         return normalize(self.definition)
+
+
+@lru_cache(maxsize=4096)
+def _context_key(context: tuple[str, ...]) -> str:
+    """Siblings share a context: normalized once for all of them."""
+    return CONTEXT_SEPARATOR.join(normalize(part) for part in context)
 
 
 @dataclass(frozen=True)

