@@ -172,7 +172,7 @@ def two_hundred_topics(run, env, tmp_path, monkeypatch):
     from mlsflash import importer
 
     numbers = count(1)
-    monkeypatch.setattr(importer, "_new_id", lambda: f"{next(numbers):012x}")
+    monkeypatch.setattr(importer, "_new_ids", lambda many: [f"{next(numbers):012x}" for _ in range(many)])
     run("import", write_notes(tmp_path, "engineering.md", topics_notes("Data Engineering Notes")))
     run("import", write_notes(tmp_path, "modeling.md", topics_notes("Modeling and Deep Learning Notes")))
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T09:00")

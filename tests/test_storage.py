@@ -571,3 +571,63 @@ def test_check_names_a_card_whose_topic_is_not_its_context_s(run, tmp_path: Path
     finally:
         connection.close()
     assert "1 cards whose topic is not the first two entries of their context" in run("check", code=1).stderr
+
+
+def _schema_objects(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as connection:
+        return sorted(connection.execute("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL").fetchall())
+
+
+def _deck_rows(cards: int, *, duplicate_at: int | None = None) -> tuple[str, list[tuple[object, ...]]]:
+    identities = [f"key {n}" for n in range(cards)]
+    if duplicate_at is not None:
+        identities[duplicate_at] = identities[0]
+    sql = (
+        "INSERT INTO cards (id, deck_id, source_file, source_line, position, identity, definition_key, direction,"
+        " context, front, back, front_plain, back_plain, status, created_at, updated_at, topic)"
+        " VALUES (?, 1, 'a.md', ?, ?, ?, 'd', 'forward', '[]', 'f', 'b', 'f', 'b', 'active', 'now', 'now', '')"
+    )
+    return sql, [(f"{n:012x}", n + 1, n, identity) for n, identity in enumerate(identities)]
+
+
+@pytest.mark.parametrize("cards", [10, 5_000])
+def test_a_bulk_insert_leaves_the_schema_as_it_was(tmp_path: Path, cards: int) -> None:
+    """Rows that outnumber the table's go in with its indexes dropped and rebuilt: the indexes are
+    all back, as they were, and they hold every row."""
+    path = tmp_path / "bulk.db"
+    make_database(path)
+    before = _schema_objects(path)
+    store = open_store(path)
+    statements: list[str] = []
+    store.trace = lambda sql, params: statements.append(sql)
+    sql, rows = _deck_rows(cards)
+    try:
+        with store.write() as connection:
+            connection.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'D', 'now')")
+            connection.insert_many("cards", sql, rows)
+    finally:
+        store.close()
+    assert _schema_objects(path) == before
+    dropped = any(statement.startswith("DROP INDEX") for statement in statements)
+    assert dropped == (cards >= mlsflash.storage.db.BULK_ROWS)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM cards INDEXED BY ix_cards_deck_identity").fetchone() == (cards,)
+
+
+def test_a_bulk_insert_refused_by_a_unique_index_leaves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "bulk.db"
+    make_database(path)
+    before = _schema_objects(path)
+    store = open_store(path)
+    sql, rows = _deck_rows(5_000, duplicate_at=4_000)
+    try:
+        with pytest.raises(sqlite3.IntegrityError), store.write() as connection:
+            connection.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'D', 'now')")
+            connection.insert_many("cards", sql, rows)
+    finally:
+        store.close()
+    assert _schema_objects(path) == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT count(*) FROM cards").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM decks").fetchone() == (0,)

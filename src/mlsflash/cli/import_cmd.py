@@ -45,6 +45,7 @@ def import_command(
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
     with importer.early_parsing(files, db_path_of(ctx), deck, reverse, prose, tables) as parsing:
+        out = render.console()  # loads Rich while the notes are being parsed
         store = store_of(ctx, Access.CREATE)
         report = importer.import_notes(
             store, files, deck=deck, reverse=reverse, prose=prose, tables=tables, dry_run=dry_run,
@@ -53,4 +54,4 @@ def import_command(
     report.notices[:0] = collected.notices
     if store.created:
         typer.echo(f"Created a new database at {store.path}", err=True)
-    render.import_report(render.console(), report, verbose=verbose)
+    render.import_report(out, report, verbose=verbose)

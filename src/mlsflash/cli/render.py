@@ -424,19 +424,41 @@ def _named_table(
 ) -> None:
     """A table of names (each a path of parts, outermost first) and right-aligned figures, whose
     name column gets the width the figures leave and shortens names to it."""
-    from rich.table import Table
-
-    narrow = out.width < _NARROW
-    gap = 1 if narrow else 2
+    gap = 1 if out.width < _NARROW else 2
     widths = [max(len(header), *(len(cells[index]) for _, cells in rows)) for index, header in enumerate(headers)]
     name_width = max(8, out.width - sum(widths) - gap * len(widths))
-    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=narrow, padding=(0, 1))
-    table.add_column(name_header, no_wrap=True, overflow="ellipsis", max_width=name_width)
-    for header in headers:
-        table.add_column(header, justify="right", no_wrap=True)
-    for parts, cells in rows:
-        table.add_row(styled(shorten(parts, name_width)), *cells)
-    out.print(table)
+    _fitted_table(
+        out, [(name_header, "left", name_width), *((header, "right", None) for header in headers)],
+        [[styled(shorten(parts, name_width)), *cells] for parts, cells in rows], gap,
+    )
+
+
+def _fitted_table(
+    out: Console, columns: Sequence[tuple[str, str, int | None]], rows: Sequence[Sequence[str | Text]], gap: int
+) -> None:
+    """Rows under bold headers, laid out as Rich lays out `Table(box=None, pad_edge=False)`
+    when it fits: each column (header, "left" or "right", most cells or None) as wide as its
+    widest cell, longer cells cut with `…`, columns `gap` apart. The stats view sizes its
+    columns to the terminal itself, and Rich's general table layout was a quarter of its time."""
+    from rich.text import Text
+
+    table = [[Text(header, style="bold") for header, _, _ in columns]]
+    table += [[cell.copy() if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
+    widths = []
+    for index, (_, _, most) in enumerate(columns):
+        widest = max(row[index].cell_len for row in table)
+        widths.append(widest if most is None else min(widest, most))
+    lines = []
+    for row in table:
+        line = Text()
+        for index, (cell, width, (_, side, _)) in enumerate(zip(row, widths, columns, strict=True)):
+            cell.truncate(width, overflow="ellipsis")
+            padding = " " * (width - cell.cell_len)
+            line.append(" " * gap if index else "")
+            line.append_text(cell) if side == "left" else line.append(padding)
+            line.append(padding) if side == "left" else line.append_text(cell)
+        lines.append(line)
+    out.print(Text("\n").join(lines))
 
 
 def _columns(out: Console) -> tuple[str, ...]:
@@ -478,11 +500,8 @@ def _topic_table(
 def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
     """Front, EF, lapses, predicted recall today and `file:line`; on a narrow terminal lapses go
     and the source goes under the front."""
-    from rich.table import Table
-
     narrow = out.width < _NARROW
     _heading(out, "Hardest cards", "(rewrite their notes)")
-    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=narrow)
     if narrow:
         source_width, figures_width = 0, len("1.30") + len("recall") + 2
     else:
@@ -491,23 +510,23 @@ def _hardest_table(out: Console, hardest: list[dict[str, Any]]) -> None:
         )
         figures_width = len("1.30") + len("lapses") + len("recall") + source_width + 4 * 2
     card_width = max(8, out.width - figures_width)
-    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=card_width)
-    table.add_column("EF", justify="right", no_wrap=True)
+    columns: list[tuple[str, str, int | None]] = [("card", "left", card_width), ("EF", "right", None)]
     if not narrow:
-        table.add_column("lapses", justify="right", no_wrap=True)
-    table.add_column("recall", justify="right", no_wrap=True)
+        columns.append(("lapses", "right", None))
+    columns.append(("recall", "right", None))
     if not narrow:
-        table.add_column("source", no_wrap=True)
+        columns.append(("source", "left", None))
+    rows: list[list[str | Text]] = []
     for card in hardest:
         label = styled(card["front"] + (" [leech]" if card["leech"] else ""))
         label.truncate(card_width, overflow="ellipsis")
         ef, recall = f"{card['easiness']:.2f}", _percent(card.get("recall"))
         if narrow:
-            table.add_row(label, ef, recall)
-            table.add_row(styled(("  " + _source(card["source"], card_width - 2), "dim")), "", "")
+            rows.append([label, ef, recall])
+            rows.append([styled(("  " + _source(card["source"], card_width - 2), "dim")), "", ""])
         else:
-            table.add_row(label, ef, str(card["lapses"]), recall, styled(_source(card["source"], source_width)))
-    out.print(table)
+            rows.append([label, ef, str(card["lapses"]), recall, styled(_source(card["source"], source_width))])
+    _fitted_table(out, columns, rows, 1 if narrow else 2)
 
 
 def _source(source: dict[str, Any], width: int) -> str:
