@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 from mlsflash.model import CONTEXT_SEPARATOR, INLINE_MARKUP
 
@@ -238,6 +238,14 @@ def stats_view(
 ) -> None:
     """Summary, forecast chart, heatmap, decks, topics (as chosen by the caller), hardest cards.
     Each section fits the console's width: nothing wraps, long names are shortened with `…`."""
+    lines = _Lines(out)
+    _stats_sections(cast("Console", lines), figures, topics, every_topic=every_topic)  # drawn as on the console
+    lines.flush()
+
+
+def _stats_sections(
+    out: Console, figures: dict[str, Any], topics: Sequence[dict[str, Any]], *, every_topic: bool
+) -> None:
     _summary(out, figures)
     out.print()
     _forecast_chart(out, figures["forecast"])
@@ -255,6 +263,33 @@ def stats_view(
         out.print()
         _hardest_table(out, figures["hardest"][:HARDEST_SHOWN])
     _exam_lines(out, figures)
+
+
+class _Lines:
+    """Stands in for the console while a view is drawn: plain lines are kept and printed at
+    once (each print costs Rich a layout pass: a third of the stats view's time when each
+    line was one); anything else is printed in its turn."""
+
+    def __init__(self, out: Console) -> None:
+        self.out = out
+        self.width = out.width
+        self.kept: list[Text] = []
+
+    def print(self, item: str | Text = "", **options: Any) -> None:
+        from rich.text import Text
+
+        if options or not isinstance(item, (str, Text)):
+            self.flush()
+            self.out.print(item, **options)
+        else:
+            self.kept.append(Text(item) if isinstance(item, str) else item)
+
+    def flush(self) -> None:
+        from rich.text import Text
+
+        if self.kept:
+            self.out.print(Text("\n").join(self.kept))
+            self.kept = []
 
 
 def _exam_lines(out: Console, figures: dict[str, Any]) -> None:
@@ -436,21 +471,25 @@ def _named_table(
 def _fitted_table(
     out: Console, columns: Sequence[tuple[str, str, int | None]], rows: Sequence[Sequence[str | Text]], gap: int
 ) -> None:
-    """Rows under bold headers, laid out as Rich lays out `Table(box=None, pad_edge=False)`
-    when it fits: each column (header, "left" or "right", most cells or None) as wide as its
-    widest cell, longer cells cut with `…`, columns `gap` apart. The stats view sizes its
-    columns to the terminal itself, and Rich's general table layout was a quarter of its time."""
+    """Rows under bold headers as Rich prints `Table(box=None, pad_edge=False)`: each column
+    (header, "left" or "right", most cells or None) as wide as its widest cell, longer cells cut
+    with `…`, columns `gap` apart. Laid out here when it fits the terminal (the stats view sizes
+    its columns to fit, and Rich's general table layout was a quarter of its time); Rich
+    squeezes the columns of a table that does not."""
     from rich.text import Text
 
-    table = [[Text(header, style="bold") for header, _, _ in columns]]
-    table += [[cell.copy() if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
+    header = [Text(name) for name, _, _ in columns]
+    body = [[cell.copy() if isinstance(cell, Text) else Text(cell) for cell in row] for row in rows]
     widths = []
     for index, (_, _, most) in enumerate(columns):
-        widest = max(row[index].cell_len for row in table)
+        widest = max(row[index].cell_len for row in (header, *body))
         widths.append(widest if most is None else min(widest, most))
+    if sum(widths) + gap * (len(widths) - 1) > out.width:
+        _rich_table(out, columns, rows, gap)
+        return
     lines = []
-    for row in table:
-        line = Text()
+    for row in (header, *body):
+        line = Text(style="bold" if row is header else "")
         for index, (cell, width, (_, side, _)) in enumerate(zip(row, widths, columns, strict=True)):
             cell.truncate(width, overflow="ellipsis")
             padding = " " * (width - cell.cell_len)
@@ -459,6 +498,20 @@ def _fitted_table(
             line.append(padding) if side == "left" else line.append_text(cell)
         lines.append(line)
     out.print(Text("\n").join(lines))
+
+
+def _rich_table(
+    out: Console, columns: Sequence[tuple[str, str, int | None]], rows: Sequence[Sequence[str | Text]], gap: int
+) -> None:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=gap == 1, padding=(0, 1))
+    for name, side, most in columns:
+        table.add_column(name, justify="left" if side == "left" else "right", no_wrap=True, overflow="ellipsis",
+                         max_width=most)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 def _columns(out: Console) -> tuple[str, ...]:
