@@ -604,7 +604,7 @@ def test_a_bulk_insert_leaves_the_schema_as_it_was(tmp_path: Path, cards: int) -
     try:
         with store.write() as connection:
             connection.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'D', 'now')")
-            connection.insert_many("cards", sql, rows)
+            connection.write_many("cards", sql, rows)
     finally:
         store.close()
     assert _schema_objects(path) == before
@@ -624,10 +624,33 @@ def test_a_bulk_insert_refused_by_a_unique_index_leaves_nothing(tmp_path: Path) 
     try:
         with pytest.raises(sqlite3.IntegrityError), store.write() as connection:
             connection.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'D', 'now')")
-            connection.insert_many("cards", sql, rows)
+            connection.write_many("cards", sql, rows)
     finally:
         store.close()
     assert _schema_objects(path) == before
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT count(*) FROM cards").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM decks").fetchone() == (0,)
+
+
+def test_a_bulk_update_may_pass_through_collisions_and_keeps_the_schema(tmp_path: Path) -> None:
+    """Updating most of a table (every card's identity after a renamed heading) goes through the
+    same drop-and-rebuild: two cards may swap identities, which row by row would collide."""
+    path = tmp_path / "bulk.db"
+    make_database(path)
+    before = _schema_objects(path)
+    sql, rows = _deck_rows(5_000)
+    store = open_store(path)
+    try:
+        with store.write() as connection:
+            connection.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'D', 'now')")
+            connection.write_many("cards", sql, rows)
+        swapped = [(f"key {n ^ 1}", f"{n:012x}") for n in range(5_000)]  # 0<->1, 2<->3, ...
+        with store.write() as connection:
+            connection.write_many("cards", "UPDATE cards SET identity = ? WHERE id = ?", swapped)
+    finally:
+        store.close()
+    assert _schema_objects(path) == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT identity FROM cards WHERE id = ?", (f"{0:012x}",)).fetchone() == ("key 1",)
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -834,10 +834,10 @@ class _CardWriter:
                 self.dropped,
             )
         if self.updates:
-            connection.execute(_UPDATE_CARD, self.updates)
+            connection.write_many("cards", _UPDATE_CARD, self.updates)
         if self.inserts:
             rows = [(*row, card_id) for row, card_id in zip(self.inserts, _new_ids(len(self.inserts)), strict=True)]
-            connection.insert_many("cards", _INSERT_CARD, rows)
+            connection.write_many("cards", _INSERT_CARD, rows)
         if self.regrouped:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
 

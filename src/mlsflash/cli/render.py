@@ -392,14 +392,14 @@ def _forecast_chart(out: Console, forecast: list[dict[str, Any]], height: int = 
     cell = 2 if out.width >= _LABEL + 2 * len(counts) else 1  # one column a day on a narrow terminal
     steps = len(_BLOCKS) - 1
     for row in range(height, 0, -1):
-        line = Text(f"{peak if row == height else '':>{_LABEL - 1}} ")
+        bars = ""
         for count in counts:
             filled = count * height * steps / peak - (row - 1) * steps
             level = max(0, min(steps, round(filled)))
             if count and row == 1 and level == 0:
                 level = 1  # a day with cards never looks empty
-            line.append(_BLOCKS[level] * cell, style="cyan")
-        out.print(line)
+            bars += _BLOCKS[level] * cell
+        out.print(Text.assemble(f"{peak if row == height else '':>{_LABEL - 1}} ", (bars, "cyan")))
     out.print(" " * _LABEL + "".join(("|" if index % 7 == 0 else " ").ljust(cell) for index in range(len(counts))))
     marks = ""
     for week, mark in enumerate(_FORECAST_MARKS):
@@ -421,16 +421,20 @@ def _heatmap(out: Console, calendar: list[dict[str, Any]], today_iso: str, weeks
     _heading(out, f"Reviews, last {weeks} weeks", f"({sum(by_day.values())} answers, busiest day {peak})")
     styles = ("dim", "green", "green", "bold green", "bold green")
     for weekday, label in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        line = Text(f"  {label:<{_LABEL - 2}}")
+        runs: list[tuple[str, str]] = []  # (cells, style): neighbours of one level are one run
         for week in range(weeks):
             day = first_monday + timedelta(weeks=week, days=weekday)
             if day > today:
-                line.append("  ")
-                continue
-            count = by_day.get(day.isoformat(), 0)
-            level = 0 if count == 0 else min(4, 1 + (count * 4 - 1) // max(peak, 1))
-            line.append(_HEAT[level] + " ", style=styles[level])
-        out.print(line)
+                cells, style = "  ", ""
+            else:
+                count = by_day.get(day.isoformat(), 0)
+                level = 0 if count == 0 else min(4, 1 + (count * 4 - 1) // max(peak, 1))
+                cells, style = _HEAT[level] + " ", styles[level]
+            if runs and runs[-1][1] == style:
+                runs[-1] = (runs[-1][0] + cells, style)
+            else:
+                runs.append((cells, style))
+        out.print(Text.assemble(f"  {label:<{_LABEL - 2}}", *runs))
     if weeks * 2 >= 22:
         out.print(" " * _LABEL + f"{first_monday.isoformat():<{weeks * 2 - 10}}{today.isoformat()}")
 

@@ -137,16 +137,23 @@ class Connection:
         return cursor.execute(sql, params)
 
 
-    def insert_many(self, table: str, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        """`sql` (an INSERT into `table`) once per row. Rows that outnumber the table's own
-        (a first import) are inserted with the table's indexes dropped, then the indexes are
-        built again: SQLite sorts each index once instead of placing every row in every one of
-        them (a third less time for a first import of 13,600 cards). All inside the caller's
-        transaction, so a failure, even a unique index refusing a duplicate, leaves nothing."""
-        existing = self.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (len(rows),)).scalar()
-        indexes = [] if existing * 2 >= len(rows) or len(rows) < BULK_ROWS else self.execute(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
-        ).all()
+    def write_many(self, table: str, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """`sql` (an INSERT into or UPDATE of `table`) once per row. When the rows are at least
+        half of what the table will hold (a first import, a renamed heading over every card),
+        the table's indexes are dropped first and built again after: SQLite then sorts each
+        index once instead of placing every row in every index (a first import of 13,600
+        cards takes a third less time). All inside the caller's transaction, so a failure,
+        even a unique index refusing the final rows, leaves nothing; and rows that collide
+        only on their way to the final state are not refused."""
+        indexes = []
+        if len(rows) >= BULK_ROWS:
+            held = self.execute(f"SELECT count(*) FROM {table}").scalar()
+            after = held + len(rows) if sql.lstrip().upper().startswith("INSERT") else held
+            if 2 * len(rows) >= after:
+                indexes = self.execute(
+                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                    (table,),
+                ).all()
         for name, _ in indexes:
             self.execute(f'DROP INDEX "{name}"')
         self.execute(sql, rows)
