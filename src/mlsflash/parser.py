@@ -2,7 +2,7 @@
 
 Two passes over a token stream, markdown-it-py's or, for each slice between headings that is
 a plain outline (headings and one-line bullets), the outline reader's (`outline.py`: the same
-tokens, read ten times faster): `_build_tree` turns list items into
+tokens, read several times faster): `_build_tree` turns list items into
 a tree of `_Item`s (each with its heading path) and tables into `_Table`s, then `_emit` walks
 the tree in note order and classifies each item's own inline text with small classifiers
 into a term card, a list card, or no card: first today's rules (`_split_emphasized`,
