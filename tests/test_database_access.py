@@ -104,9 +104,10 @@ def test_a_full_disk_ends_review_with_the_summary_and_keeps_the_answers(
     run, tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from mlsflash import session
+    from mlsflash.storage.db import Connection
 
     run("import", write_notes(tmp_path, "notes.md", FIVE))
-    real_execute, calls = session._execute, {"inserts": 0}
+    real_execute, calls = Connection.execute, {"inserts": 0}
 
     def full_on_the_third_answer(connection, sql, params=()):  # type: ignore[no-untyped-def]
         if sql == session._INSERT_REVIEW:
@@ -115,7 +116,7 @@ def test_a_full_disk_ends_review_with_the_summary_and_keeps_the_answers(
                 raise _sqlite_error(sqlite3.SQLITE_FULL, "SQLITE_FULL", "database or disk is full")
         return real_execute(connection, sql, params)
 
-    monkeypatch.setattr(session, "_execute", full_on_the_third_answer)
+    monkeypatch.setattr(Connection, "execute", full_on_the_third_answer)
     result = run("review", input="5\n5\n5\n5\n5\n", code=1)
     assert "Reviewed 2 card(s) in 2 answer(s)" in result.stdout
     assert f"Error: cannot write database {env}: the disk is full" in result.stderr

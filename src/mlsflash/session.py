@@ -31,7 +31,7 @@ from mlsflash.states import ReviewKind, Status
 if TYPE_CHECKING:
     from mlsflash.exam_date import Pacing
     from mlsflash.storage import Store
-    from mlsflash.storage.db import Connection, Result
+    from mlsflash.storage.db import Connection
 
 SCHEDULED = ReviewKind.SCHEDULED
 REDRILL = ReviewKind.REDRILL
@@ -262,12 +262,12 @@ class ReviewSession:
         if self._scheduled_left() > 0:
             for kind, ids in (("due", due), ("new", new)):
                 while ids:
-                    row = _first(connection, _CARD_BY_ID, (ids[0],))
+                    row = connection.execute(_CARD_BY_ID, (ids[0],)).first()
                     if row is not None and self._still_queued(row, kind):
                         return _queue_card(row, kind)
                     ids.popleft()
         for card_id in list(redrill):
-            row = _first(connection, _CARD_BY_ID, (card_id,))
+            row = connection.execute(_CARD_BY_ID, (card_id,)).first()
             if row is not None and row.status == Status.ACTIVE and row.buried_on != self.today.isoformat():
                 return _queue_card(row, "redrill")
             del redrill[card_id]
@@ -287,8 +287,8 @@ class ReviewSession:
         the new cards also when a sibling held back leaves room in today's budget)."""
         if self._due is None or self._new is None or self._redrill is None:
             day = self.today.isoformat()
-            introduced, reviewed = _first(connection, _TODAY_COUNTS, (day,))
-            held = {row[0] for row in _all(connection, _SIBLINGS_OF_ANSWERED, (day,))}
+            introduced, reviewed = connection.execute(_TODAY_COUNTS, (day,)).first()
+            held = {row[0] for row in connection.execute(_SIBLINGS_OF_ANSWERED, (day,)).all()}
             if self._due is None:
                 budget_due = -1  # SQLite: no limit
                 if self.settings.max_reviews_per_day is not None:
@@ -307,7 +307,7 @@ class ReviewSession:
                     self._new = self._paced(connection, self._new, max(0, self._base_new_limit() - introduced))
             if self._redrill is None:
                 self._redrill = dict.fromkeys(
-                    row[0] for row in _all(connection, self._redrill_sql(), (day, *self._filter_params))
+                    row[0] for row in connection.execute(self._redrill_sql(), (day, *self._filter_params)).all()
                 )
         return self._due, self._new, self._redrill
 
@@ -320,10 +320,10 @@ class ReviewSession:
         When pacing to an exam, every new card is read: `_paced` chooses among them."""
         paced_new = kind == "new" and self.pacing is not None
         limit = -1 if budget < 0 or paced_new else budget + len(held)
-        rows = _all(
-            connection, f"SELECT c.id, c.direction FROM cards c WHERE {self._filter_sql} AND {where_order} LIMIT ?",
+        rows = connection.execute(
+            f"SELECT c.id, c.direction FROM cards c WHERE {self._filter_sql} AND {where_order} LIMIT ?",
             (*self._filter_params, *params, limit),
-        )
+        ).all()
         ids = [row[0] for row in rows]
         if any(row[1] == Direction.REVERSE for row in rows):
             self._reverse_queued = True
@@ -337,10 +337,10 @@ class ReviewSession:
         as many as the pace needs."""
         assert self.pacing is not None
         usual = list(new_ids)[:budget]
-        introduced = _all(
-            connection, f"SELECT card_id FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}' "
-            "AND due_before IS NULL", (self.today.isoformat(),),
-        )
+        introduced = connection.execute(
+            f"SELECT card_id FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}' AND due_before IS NULL",
+            (self.today.isoformat(),),
+        ).all()
         exam_today = sum(1 for row in introduced if self.pacing.applies_to(row[0]))
         exam_usual = sum(1 for card_id in usual if self.pacing.applies_to(card_id))
         wanted = max(0, self.pacing.new_needed - exam_today - exam_usual)
@@ -369,7 +369,7 @@ class ReviewSession:
         is queued, there is nothing to hold back.)"""
         if card.direction is not Direction.REVERSE and not self._reverse_queued:
             return
-        row = _first(connection, _SIBLING_OF, (card.id,))
+        row = connection.execute(_SIBLING_OF, (card.id,)).first()
         if row is None:
             return
         for kind, ids in (("due", self._due), ("new", self._new)):
@@ -415,7 +415,7 @@ class ReviewSession:
             self._redrill.pop(card.id, None)
 
     def _load(self, connection: Connection, card_id: str) -> QueueCard | None:
-        row = _first(connection, _CARD_BY_ID, (card_id,))
+        row = connection.execute(_CARD_BY_ID, (card_id,)).first()
         if row is None or row.status != Status.ACTIVE:
             return None
         if self._scheduled_today(connection, card_id):
@@ -423,7 +423,7 @@ class ReviewSession:
         return _queue_card(row, "new" if row.due is None else "due")
 
     def _scheduled_today(self, connection: Connection, card_id: str) -> bool:
-        return _first(connection, _SCHEDULED_TODAY, (card_id, self.today.isoformat())) is not None
+        return connection.execute(_SCHEDULED_TODAY, (card_id, self.today.isoformat())).first() is not None
 
     def _kind_of(self, connection: Connection, card: QueueCard, row: Any) -> ReviewKind:
         """Scheduled or re-drill, from the database: a card gets one scheduled answer per
@@ -452,9 +452,9 @@ class ReviewSession:
                 if not connection.info.get("checkpoints_when_idle"):
                     # A checkpoint inside COMMIT would stall an answer now and then; `when_idle`
                     # does it while the learner reads the next card instead.
-                    _execute(connection, "PRAGMA wal_autocheckpoint=0")
+                    connection.execute("PRAGMA wal_autocheckpoint=0")
                     connection.info["checkpoints_when_idle"] = True
-                row = _first(connection, _STATE_BY_ID, (self.today.isoformat(), card.id))
+                row = connection.execute(_STATE_BY_ID, (self.today.isoformat(), card.id)).first()
                 kind = self._kind_of(connection, card, row)
                 before = _state_of(row)
                 after, leech, status, made_leech = before, bool(row.leech), row.status, False
@@ -467,9 +467,8 @@ class ReviewSession:
                         after = place_answered(connection, self.pacing, after, self.today)
                     if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
                         leech, status, made_leech = True, Status.SUSPENDED.value, True
-                    _execute(connection, _UPDATE_STATE, (*_values(after), status, leech, card.id))
-                cursor = _execute(
-                    connection,
+                    connection.execute(_UPDATE_STATE, (*_values(after), status, leech, card.id))
+                cursor = connection.execute(
                     _INSERT_REVIEW,
                     (
                         card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind.value, duration_ms,
@@ -527,8 +526,8 @@ class ReviewSession:
         self._prefetched = None
         day = self.today.isoformat()
         with self.store.write() as connection:
-            row = _first(connection, "SELECT buried_on FROM cards WHERE id = ?", (card.id,))
-            _execute(connection, "UPDATE cards SET buried_on = ? WHERE id = ?", (day, card.id))
+            row = connection.execute("SELECT buried_on FROM cards WHERE id = ?", (card.id,)).first()
+            connection.execute("UPDATE cards SET buried_on = ? WHERE id = ?", (day, card.id))
         self._actions.append(_Skipped(card.id, card.front, row.buried_on if row else None, day))
         self._forget(card)
 
@@ -536,8 +535,8 @@ class ReviewSession:
         """Take the card out of review (`mlsflash unsuspend ID` or `u` brings it back)."""
         self._prefetched = None
         with self.store.write() as connection:
-            changed = _execute(
-                connection, f"UPDATE cards SET status = '{Status.SUSPENDED.value}' WHERE id = ? AND {states.ACTIVE}",
+            changed = connection.execute(
+                f"UPDATE cards SET status = '{Status.SUSPENDED.value}' WHERE id = ? AND {states.ACTIVE}",
                 (card.id,),
             ).rowcount
         self._forget(card)
@@ -580,8 +579,8 @@ class ReviewSession:
             held_back=len(self._held_back),
         )
         with self.store.read() as connection:
-            next_due = _first(connection, f"SELECT min(due) FROM cards WHERE {states.SEEN}", ())[0]
-            result.new_waiting = _first(connection, f"SELECT count(*) FROM cards WHERE {states.NEW}", ())[0]
+            next_due = connection.execute(f"SELECT min(due) FROM cards WHERE {states.SEEN}").first()[0]
+            result.new_waiting = connection.execute(f"SELECT count(*) FROM cards WHERE {states.NEW}").first()[0]
             if finished:
                 result.outlook = self._outlook(connection)
         result.next_due = date.fromisoformat(next_due) if next_due else None
@@ -589,18 +588,17 @@ class ReviewSession:
 
     def _outlook(self, connection: Connection) -> Outlook:
         day = self.today.isoformat()
-        introduced, reviewed = _first(connection, _TODAY_COUNTS, (day,))
+        introduced, reviewed = connection.execute(_TODAY_COUNTS, (day,)).first()
         count = f"SELECT count(*) FROM cards c WHERE {self._filter_sql} AND "
         held = list(self._held_back.values())
-        due = _first(connection, count + "c.due <= ?", (*self._filter_params, day))[0] - held.count("due")
-        new = _first(connection, count + "c.due IS NULL", self._filter_params)[0] - held.count("new")
+        due = connection.execute(count + "c.due <= ?", (*self._filter_params, day)).first()[0] - held.count("due")
+        new = connection.execute(count + "c.due IS NULL", self._filter_params).first()[0] - held.count("new")
         # The filter leaves out today's buried cards: count them without it.
         unburied = self._filter_sql.replace(_NOT_BURIED, "c.buried_on = ?")
-        buried = _first(connection, f"SELECT count(*) FROM cards c WHERE {unburied}", self._filter_params)[0]
-        next_due = _first(
-            connection, f"SELECT min(c.due) FROM cards c WHERE {self._filter_sql} AND c.due > ?",
-            (*self._filter_params, day),
-        )[0]
+        buried = connection.execute(f"SELECT count(*) FROM cards c WHERE {unburied}", self._filter_params).first()[0]
+        next_due = connection.execute(
+            f"SELECT min(c.due) FROM cards c WHERE {self._filter_sql} AND c.due > ?", (*self._filter_params, day),
+        ).first()[0]
         cap = self.settings.max_reviews_per_day
         capped = max(0, due - max(0, cap - reviewed)) if cap is not None else 0
         return Outlook(
@@ -615,21 +613,21 @@ class ReviewSession:
 
 def _undo_answer(connection: Connection, answer: _Answered) -> None:
     refused = f"cannot undo the answer to {answer.front}"
-    if _first(connection, "SELECT 1 FROM reviews WHERE id = ?", (answer.review_id,)) is None:
+    if connection.execute("SELECT 1 FROM reviews WHERE id = ?", (answer.review_id,)).first() is None:
         raise UndoRefused(f"{refused}: another session removed it")
-    if _first(connection, _ANSWERED_SINCE, (answer.card_id, answer.review_id)) is not None:
+    if connection.execute(_ANSWERED_SINCE, (answer.card_id, answer.review_id)).first() is not None:
         raise UndoRefused(f"{refused}: it was answered in another session since")
-    row = _first(connection, f"SELECT {_STATE_COLUMNS} FROM cards WHERE id = ?", (answer.card_id,))
+    row = connection.execute(f"SELECT {_STATE_COLUMNS} FROM cards WHERE id = ?", (answer.card_id,)).first()
     if row is None or (*row[:-1], int(bool(row[-1]))) != answer.written:
         raise UndoRefused(f"{refused}: another session changed the card since")
     if answer.kind == SCHEDULED:  # a re-drill wrote only its log row
-        _execute(connection, _UPDATE_STATE, (*answer.before, answer.card_id))
-    _execute(connection, "DELETE FROM reviews WHERE id = ?", (answer.review_id,))
+        connection.execute(_UPDATE_STATE, (*answer.before, answer.card_id))
+    connection.execute("DELETE FROM reviews WHERE id = ?", (answer.review_id,))
 
 
 def _undo_suspend(connection: Connection, suspended: _Suspended) -> None:
-    changed = _execute(
-        connection, f"UPDATE cards SET status = '{Status.ACTIVE.value}' WHERE id = ? AND {states.SUSPENDED}",
+    changed = connection.execute(
+        f"UPDATE cards SET status = '{Status.ACTIVE.value}' WHERE id = ? AND {states.SUSPENDED}",
         (suspended.card_id,),
     ).rowcount
     if not changed:
@@ -637,22 +635,10 @@ def _undo_suspend(connection: Connection, suspended: _Suspended) -> None:
 
 
 def _undo_skip(connection: Connection, skip: _Skipped) -> None:
-    _execute(
-        connection, "UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?",
+    connection.execute("UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?",
         (skip.buried_before, skip.card_id, skip.buried),
     )
 
-
-def _execute(connection: Connection, sql: str, params: tuple[Any, ...] = ()) -> Result:
-    return connection.execute(sql, params)
-
-
-def _first(connection: Connection, sql: str, params: tuple[Any, ...]) -> Any:
-    return _execute(connection, sql, params).fetchone()
-
-
-def _all(connection: Connection, sql: str, params: tuple[Any, ...]) -> list[Any]:
-    return _execute(connection, sql, params).fetchall()
 
 
 def _queue_card(row: Any, kind: str) -> QueueCard:
