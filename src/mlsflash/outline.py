@@ -78,12 +78,13 @@ def is_punctuation(character: str) -> bool:
     return unicodedata.category(character).startswith(("P", "S"))
 
 
-def is_heading(line: str) -> bool:
-    """An ATX heading line at column 0 (markdown-it's rule, whatever its text)."""
+def heading_level(line: str) -> int:
+    """The level of an ATX heading line at column 0 (markdown-it's rule, whatever its text),
+    or 0 when the line is not one (`#tag`, `#######`)."""
     if not line.startswith("#"):
-        return False
+        return 0
     level = len(line) - len(line.lstrip("#"))
-    return level <= 6 and (len(line) == level or line[level] in " \t")
+    return level if level <= 6 and (len(line) == level or line[level] in " \t") else 0
 
 
 def read(lines: Sequence[str], tables: bool = False) -> list[Token] | None:
@@ -135,8 +136,8 @@ _BLOCK_START = re.compile(r"[#>\[<]|```|~~~|[-*+](?:[ \t]|$)|\d{1,9}[.)](?:[ \t]
 
 
 def _heading(line: str, number: int) -> list[Token] | None:
-    level = len(line) - len(line.lstrip("#"))
-    if level > 6 or (len(line) > level and line[level] not in " \t"):
+    level = heading_level(line)
+    if not level:
         return None  # `#tag` or `#######`: a paragraph
     text = line[level:]
     if text.rstrip(" \t").endswith("#"):

@@ -380,7 +380,7 @@ def _chunks_at(text: str, headings: list[tuple[int, int, str]], cuts: list[int])
     starts = [(0, 0, 0)]  # (offset, line index, level of the heading cut at)
     for cut in cuts:
         number, offset, line = headings[cut]
-        starts.append((offset, number, len(line) - len(line.lstrip("#"))))
+        starts.append((offset, number, outline_tokens.heading_level(line)))
     seen = 0  # headings read so far
     for index, (offset, first, cut_level) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
@@ -491,7 +491,7 @@ def _read_runs(text: str, tables: bool) -> list[_Run] | None:
     caller then gives markdown-it the whole chunk. A heading at a line's start ends every
     other block, so the cuts are otherwise invisible to it."""
     lines = text.split("\n")
-    starts = [number for number, line in enumerate(lines) if number == 0 or outline_tokens.is_heading(line)]
+    starts = [number for number, line in enumerate(lines) if number == 0 or outline_tokens.heading_level(line)]
     slices: list[tuple[int, int, list[outline_tokens.Token] | None]] = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
