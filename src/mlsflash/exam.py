@@ -44,8 +44,10 @@ class Origin:
 
 
 def current_profile(connection: Connection) -> Profile:
-    row = connection.execute("SELECT value FROM settings WHERE key = ?", (PROFILE_KEY,)).first()
-    return load(row.value if row else DEFAULT_PROFILE)
+    from mlsflash.settings import get
+
+    stored = get(connection, PROFILE_KEY)
+    return load(stored if stored is not None else DEFAULT_PROFILE)
 
 
 def set_profile(store: Store, profile_id: str) -> Profile:

@@ -13,7 +13,7 @@ from mlsflash import exam, memory, pacing, scheduler
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.pacing import ExamDate
-from mlsflash.settings import EXAM_DATE_KEY, Settings, put
+from mlsflash.settings import EXAM_DATE_KEY, Settings, get, put
 from mlsflash.states import ACTIVE, NEW, SEEN
 
 if TYPE_CHECKING:
@@ -26,14 +26,14 @@ WEAKEST_SHOWN = 8
 
 
 def load_date(connection: Connection, settings: Settings) -> ExamDate | None:
-    row = connection.execute("SELECT value FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first()
-    if row is None:
+    stored = get(connection, EXAM_DATE_KEY)
+    if stored is None:
         return None
     try:
-        return ExamDate(date.fromisoformat(row.value), settings.exam_final_days)
+        return ExamDate(date.fromisoformat(stored), settings.exam_final_days)
     except (TypeError, ValueError):
         raise MlsflashError(
-            f"the stored exam date {row.value!r} is not a date",
+            f"the stored exam date {stored!r} is not a date",
             hint="mlsflash exam set PROFILE --clear removes it; --date YYYY-MM-DD sets another",
         ) from None
 

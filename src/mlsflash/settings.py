@@ -111,6 +111,11 @@ def _parse_retention(text: str) -> float:
     return value
 
 
+def get(connection: Connection, key: str) -> str | None:
+    """One settings row's text, or None when it is not set."""
+    return connection.execute("SELECT value FROM settings WHERE key = ?", (key,)).scalar()
+
+
 def put(connection: Connection, key: str, stored: str | None) -> None:
     """Store one settings row as text, replacing the old one; None removes it."""
     if stored is None:

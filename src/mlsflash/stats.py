@@ -153,9 +153,9 @@ def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[di
 
 def _exam_summary(connection: Connection, today: date) -> dict[str, Any] | None:
     """`exam status` in brief, when an exam date is set (the date's modules load only then)."""
-    from mlsflash.settings import EXAM_DATE_KEY
+    from mlsflash.settings import EXAM_DATE_KEY, get
 
-    if connection.execute("SELECT 1 FROM settings WHERE key = ?", (EXAM_DATE_KEY,)).first() is None:
+    if get(connection, EXAM_DATE_KEY) is None:
         return None
     from mlsflash import exam_date, settings
 
