@@ -17,7 +17,7 @@ from markdown_it.common import utils as markdown_utils
 
 from mlsflash import outline
 from mlsflash.model import ParseOptions
-from mlsflash.parser import _parse_chunk, _read_runs, split_chunks
+from mlsflash.parser import _parse_chunk, _read_runs, parse_in_chunks, parse_notes, split_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 READ_TYPES = {"list_item_open", "list_item_close", "paragraph_open", "inline", "heading_open", "heading_close"}
@@ -117,8 +117,8 @@ def hostile_line(draw) -> str:
         return f"{hashes}{gap}{draw(text(WORDS + INLINE))}{closing}"
     if kind == "blank":
         return draw(st.sampled_from(["", "", "   ", "\t"]))
-    return draw(st.sampled_from(["plain paragraph", "    indented", "===", "---", "```", "<!-- c -->", "> q",
-                                 "| a | b |", "|---|---|", "\u00a0", "x\x00y", "\f"]))
+    return draw(st.sampled_from(["plain paragraph", "    indented", "===", "---", "```", "```bash", "    ```",
+                                 "<!-- c -->", "> q", "| a | b |", "|---|---|", "\u00a0", "x\x00y", "\f"]))
 
 
 def line() -> st.SearchStrategy[str]:
@@ -232,9 +232,24 @@ def test_a_slice_the_reader_refuses_goes_to_markdown_it_and_keeps_its_neighbours
     "## A\n\n```\n## B\n\n* **b** - inside a fence\n",  # a fence open to the end swallows the next slice
     "## A\n\n<div>\n## B\n* **b** - inside HTML\n",  # an HTML block runs on to a blank line
     "## A\n\n[ref]: https://example.com\n\n## B\n\n* **b** - [ref]\n",  # a definition reaches everywhere
+    # an unclosed fence whose last line looks like a closing one, but is indented as code
+    "## A\n\n* **a** - one\n```bash\npip install x\n    ```\n## B\n* **b** - two\n",
 ])
 def test_a_cut_that_would_change_markdown_its_reading_is_refused(trap: str) -> None:
     assert _read_runs(trap, tables=False) is None
+
+
+def test_an_unclosed_fence_hides_every_later_bullet_whatever_else_the_notes_hold() -> None:
+    """Found by a hostile pass: a fence left open, then an indented fence line before a heading.
+    An unrelated edit elsewhere (inline HTML, which the outline reader refuses) must not bring
+    the later bullets back as cards: markdown-it reads them as code either way."""
+    plain = "# Deck\n## Setup\n* **Install** - the installer\n```bash\npip install x\n    ```\n## Later\n" \
+            "* **Term** - definition\n* **Other** - another card\n"
+    edited = plain.replace("another card", "another <b>card</b>")
+    for source in (plain, edited):
+        fronts = [draft.front_plain for draft in parse_notes(source).drafts]
+        assert fronts == ["Install"], fronts
+        assert parse_in_chunks(source, 3) == parse_notes(source)
 
 
 def test_notes_in_the_outline_subset_never_load_markdown_it() -> None:

@@ -528,9 +528,12 @@ def _runs_to_the_end(tokens: Sequence[_AnyToken], lines: Sequence[str]) -> bool:
             continue
         if token.type == "html_block":
             return True
-        last = lines[token.map[1] - 1].strip()
-        closed = token.map[1] - token.map[0] >= 2 and len(last) >= len(token.markup) and set(last) == {token.markup[0]}
-        if not closed:
+        # markdown-it keeps every line but the opening and the closing one as the fence's
+        # content: a fence holding all but its opening line found no closing line. (A last line
+        # that only looks like one, indented as code, is content.)
+        content = token.content
+        held = content.count("\n") + (1 if content and not content.endswith("\n") else 0)
+        if held != token.map[1] - token.map[0] - 2:
             return True
     return False
 
