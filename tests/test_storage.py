@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -654,3 +657,28 @@ def test_a_bulk_update_may_pass_through_collisions_and_keeps_the_schema(tmp_path
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT identity FROM cards WHERE id = ?", (f"{0:012x}",)).fetchone() == ("key 1",)
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_schema_created_meanwhile_by_another_process_is_kept(tmp_path: Path) -> None:
+    """Two commands that both found the file empty both create the schema: the second, once it
+    holds the write lock, finds the first one's and keeps it (it used to fail: table exists)."""
+    path = tmp_path / "new.db"
+    mlsflash.storage.db.create_schema(path)
+    before = _schema_objects(path)
+    mlsflash.storage.db.create_schema(path)
+    assert _schema_objects(path) == before
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
+
+
+def test_imports_started_together_on_a_new_database_all_succeed(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Deck\n* **Shard** - a unit of a stream\n", encoding="utf-8")
+    env = {**os.environ, "MLSFLASH_DB": str(tmp_path / "new.db"), "MLSFLASH_NOW": "2026-12-01T10:00"}
+    command = [sys.executable, "-m", "mlsflash", "import", str(notes)]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    outcomes = [(process.wait(timeout=120), process.stderr.read()) for process in processes]  # type: ignore[union-attr]
+    assert all(code == 0 for code, _ in outcomes), outcomes
+    with sqlite3.connect(tmp_path / "new.db") as connection:
+        assert connection.execute("SELECT count(*) FROM cards").fetchone() == (1,)

@@ -394,18 +394,34 @@ def make_engine(path: Path) -> Engine:
 def create_schema(path: Path) -> None:
     """A new database: the head schema (schema.sql, rendered from the models) and its revision
     stamped, in one transaction, with neither SQLAlchemy nor Alembic imported (a test keeps
-    this equal to running every migration)."""
+    this equal to running every migration). Another process that found the file empty too may
+    have created it meanwhile: the write lock waits for it, and then there is nothing to do."""
     ddl = Path(__file__).with_name("schema.sql").read_text(encoding="utf-8")
     with closing(connect(path)) as connection:
+        connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.executescript(
-                f"BEGIN IMMEDIATE;\n{ddl}\n"
-                f"INSERT INTO alembic_version (version_num) VALUES ('{HEAD_REVISION}');\nCOMMIT;"
-            )
+            created = connection.execute(
+                "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+            if created is None:
+                for statement in _statements(ddl):
+                    connection.execute(statement)
+                connection.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (HEAD_REVISION,))
+            connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.rollback()
             raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one at a time (`executescript` would commit first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
 
 
 def upgrade_schema(engine: Engine) -> None:
