@@ -423,3 +423,30 @@ def test_control_characters_and_bidi_overrides_never_reach_a_card_or_the_screen(
     for command in (("cards",), ("review", "--new", "5")):
         shown = run(*command, input="5\n5\n").stdout
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+
+
+@pytest.mark.parametrize(("markup", "plain", "html"), [
+    ("**`**kwargs`**", "**kwargs", "<b><code>**kwargs</code></b>"),
+    ("**`code with **stars**`** - x", "code with **stars** - x", "<b><code>code with **stars**</code></b> - x"),
+    ("*a `*` b*", "a * b", "<i>a <code>*</code> b</i>"),
+    ("**a\\*b**", "a*b", "<b>a*b</b>"),
+])
+def test_bold_around_code_holding_stars_is_bold_code_on_screen_and_in_anki(markup: str, plain: str, html: str):
+    """Found by a hostile pass: `**`**kwargs`**` was drawn as bold "`" then `kwargs`**`. A code span
+    inside emphasis is one unit for the terminal and the Anki export alike (model.INLINE_MARKUP)."""
+    from mlsflash import apkg
+    from mlsflash.cli.render import inline
+
+    text = inline(markup)
+    assert text.plain == plain
+    assert apkg.inline_html(markup) == html
+
+
+def test_an_unclosed_emphasis_over_many_code_spans_is_read_in_one_pass():
+    """Emphasis that never closes, over a long line of code spans, is plain text; each span can be
+    read one way only, so this returns at once instead of trying every way to split the line."""
+    from mlsflash.cli.render import inline
+
+    text = inline("**" + "``a" * 3000)
+    assert text.plain.startswith("**a") and text.plain.count("a") == 3000
+    assert not any("bold" == str(span.style) or "italic" == str(span.style) for span in text.spans)

@@ -26,7 +26,14 @@ TOPIC_FUNCTION = "mlsflash_topic"
 
 # The Markdown subset stored in `cards.front` / `cards.back`: a backslash escape, ``code``,
 # `code`, **bold**, *italic*. The terminal (`render.inline`) and the Anki export read it with this.
-INLINE_MARKUP = re.compile(r"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*(.+?)\*\*|\*(.+?)\*")
+# Inside emphasis a code span or an escape is one unit, so a `**` or `*` in it ends nothing:
+# `**`**kwargs`**` is bold code, not bold "`" then text.
+# Each unit can be read one way only (a ``code`` span ends at its first ``), so a long line
+# without a closing mark costs one pass per opening, never a search over ways to split it.
+_SPAN_CONTENT = r"(?:``(?:[^`]|`(?!`))+``|`[^`]+`|\\.|[^`\\])+?"
+INLINE_MARKUP = re.compile(
+    rf"\\([\\`*_])|``(.+?)``|`([^`]+)`|\*\*({_SPAN_CONTENT})\*\*|\*({_SPAN_CONTENT})\*"
+)
 
 
 def topic_of_json(context_json: str) -> str:
