@@ -450,3 +450,24 @@ def test_an_unclosed_emphasis_over_many_code_spans_is_read_in_one_pass():
     text = inline("**" + "``a" * 3000)
     assert text.plain.startswith("**a") and text.plain.count("a") == 3000
     assert not any("bold" == str(span.style) or "italic" == str(span.style) for span in text.spans)
+
+
+def test_control_characters_in_a_file_name_are_shown_never_sent_to_the_terminal(run, tmp_path: Path) -> None:
+    """Found by a hostile pass: a notes file named with an escape sequence turned the import
+    table, `decks`, `cards`, `stats` and the review screen red (or cleared them)."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "evil\x1b[31mRED\x07.md").write_text("# Deck\n* **Shard** - a unit\n", encoding="utf-8")
+    outputs = [run("import", folder).stdout, run("decks").stdout, run("cards").stdout, run("stats").stdout,
+               run("review", input="q\n").stdout]
+    for output in outputs:
+        assert "\x1b" not in output and "\x07" not in output, output
+    assert "\\x1b" in outputs[0]  # the name is shown, its escape written out
+
+
+@pytest.mark.parametrize("name", ["D\x1b[2Jx", "two\nlines", "tab\there"])
+def test_a_deck_name_with_control_characters_is_refused(run, tmp_path: Path, env: Path, name: str) -> None:
+    notes = write_notes(tmp_path, "plain.md", "# Deck\n* **Shard** - a unit\n")
+    result = run("import", "--deck", name, notes, code=2)
+    assert "cannot hold control characters" in result.stderr
+    assert not env.exists()

@@ -107,8 +107,16 @@ def not_blank(value: Any) -> Any:
     return value
 
 
+def deck_name(value: Any) -> Any:
+    """Option callback for a deck name: not blank, and no control character (an escape
+    sequence or a line break in a name would reach every table that shows it)."""
+    if isinstance(value, str) and any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value):
+        raise typer.BadParameter("cannot hold control characters (line breaks, tabs, escapes)")
+    return not_blank(value)
+
+
 def deck_option(help: str = "Only this deck.") -> Any:
-    return typer.Option(None, "--deck", metavar="NAME", help=help, callback=not_blank)
+    return typer.Option(None, "--deck", metavar="NAME", help=help, callback=deck_name)
 
 
 def _version(value: bool) -> None:

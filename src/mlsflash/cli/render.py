@@ -28,16 +28,33 @@ def styled(*parts: str | tuple[str, str] | Text) -> Text:
     """The one way to put text on screen: each part is literal text, `(text, style)`, or Text.
 
     Notes text, deck names, contexts, file names and search terms go through here (or
-    `inline`), so brackets such as `[/opt/ml]` or `[bold]` are shown, never interpreted."""
+    `inline`), so brackets such as `[/opt/ml]` or `[bold]` are shown, never interpreted, and a
+    control character (an escape sequence in a file name) is shown as `\\x1b`, never sent."""
     from rich.text import Text
 
-    return Text.assemble(*parts)
+    shown: list[str | tuple[str, str] | Text] = []
+    for part in parts:
+        if isinstance(part, str):
+            part = visible(part)
+        elif isinstance(part, tuple):
+            part = (visible(part[0]), part[1])
+        shown.append(part)
+    return Text.assemble(*shown)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text with its control characters (but line breaks and tabs) written out, as `\\x1b`."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def inline(markup: str, base_style: str = "") -> Text:
     """Our stored Markdown subset (**bold**, *italic*, `code`, backslash escapes) as Rich Text."""
     from rich.text import Text
 
+    markup = visible(markup)
     text = Text(style=base_style)
     position = 0
     for match in INLINE_MARKUP.finditer(markup):
