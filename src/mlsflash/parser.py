@@ -92,6 +92,9 @@ _EXTENDED_PLAIN_SEPARATOR = re.compile(r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:->
 _VERB = re.compile(r"[ \t]+(" + "|".join(VERBS) + r")[ \t]+(?=\S)")
 _NUMBERING = re.compile(r"[\s#]*\d+[.)]?$")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
+# Every separator holds one of these: texts without any skip the scan (most bullets of prose).
+_PLAIN_SEPARATOR_CHARACTERS = "-–—"
+_EXTENDED_SEPARATOR_CHARACTERS = "-–—→⟶⇒=:"
 _ALNUM = re.compile(r"[\W_]+")
 
 _EMPHASIS_KINDS = frozenset({"strong", "em", "code"})
@@ -227,6 +230,17 @@ class ChunkResult:
     ends_open: bool = False  # a fence or HTML block runs to the end: the next cut was wrong
     has_references: bool = False  # link reference definitions reach across chunks
     front_title: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A worker's result crosses a pipe: its drafts go as rows (CardDraft.as_row).
+        return _chunk_result, (
+            self.title, [draft.as_row() for draft in self.drafts], self.warnings, self.headings, self.ends_open,
+            self.has_references, self.front_title,
+        )
+
+
+def _chunk_result(title: str | None, rows: list[tuple[Any, ...]], *fields: Any) -> ChunkResult:
+    return ChunkResult(title, tuple(map(CardDraft.from_row, rows)), *fields)
 
 
 def prepare(text: str) -> tuple[str, str | None]:
@@ -785,7 +799,13 @@ def _repeats_heading(entry: str, item: _Item, context: tuple[str, ...]) -> bool:
     """A top-level term that only restates the heading right above it adds nothing to the context."""
     if not item.headings or context != item.headings:
         return False
-    return _ALNUM.sub("", entry).casefold() == _ALNUM.sub("", item.headings[-1]).casefold()
+    return _ALNUM.sub("", entry).casefold() == _bare_heading(item.headings[-1])
+
+
+@lru_cache(maxsize=1024)
+def _bare_heading(heading: str) -> str:
+    """A heading's letters and digits, case folded; asked once per item under it."""
+    return _ALNUM.sub("", heading).casefold()
 
 
 def _context_entry(item: _Item, split: _Split) -> str:
@@ -1014,7 +1034,7 @@ def _leading_spans(pieces: Sequence[_Piece]) -> int | None:
 def _split_plain(pieces: list[_Piece]) -> _Split | None:
     """`Expedited -> retrieval in 1 to 5 min`, `SQL -> OLTP`, `Input format:` over child bullets."""
     for index, piece in enumerate(pieces):
-        if piece.kind != "text":
+        if piece.kind != "text" or not _holds_any(piece.plain, _PLAIN_SEPARATOR_CHARACTERS):
             continue
         for match in _PLAIN_SEPARATOR.finditer(piece.plain):
             before = _strip([*pieces[:index], _text_piece(piece.plain[: match.start()])])
@@ -1084,9 +1104,8 @@ def _split_emphasized_extended(line: list[_Piece], pieces: list[_Piece]) -> _Spl
 
 def _split_plain_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
     """`Shard: a unit of capacity`, `Firehose → delivery`, `Redshift (provisioned) - clusters`."""
-    arrows = sum(len(_ARROW.findall(piece.plain)) for piece in line if piece.kind == "text")
     for index, piece in enumerate(line):
-        if piece.kind != "text":
+        if piece.kind != "text" or not _holds_any(piece.plain, _EXTENDED_SEPARATOR_CHARACTERS):
             continue
         for match in _EXTENDED_PLAIN_SEPARATOR.finditer(piece.plain):
             before = _strip([*line[:index], _text_piece(piece.plain[: match.start()])])
@@ -1097,12 +1116,16 @@ def _split_plain_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | 
                 continue
             if not _is_short_term(_plain(before)):
                 return None
-            if _ARROW.fullmatch(separator) and arrows >= 2:
+            if _ARROW.fullmatch(separator) and _arrows(line) >= 2:
                 return None  # `Encoder -> Decoder -> Output`: a chain, not a definition
             if is_dash and (_SPACED_DASH.search(f" {after} ") or _dash_follows(following)):
                 return None
             return _Split(term=before, definition=_rest_after(pieces[index], match.end(), pieces[index + 1 :]))
     return None
+
+
+def _arrows(line: list[_Piece]) -> int:
+    return sum(len(_ARROW.findall(piece.plain)) for piece in line if piece.kind == "text")
 
 
 def _split_prose(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
@@ -1119,6 +1142,13 @@ def _split_prose(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
             return None  # `The data is`, `In sagemaker it has`, `categorical data that has`
         return _Split(term=before, definition=_rest_after(pieces[index], match.start(1), pieces[index + 1 :]))
     return None
+
+
+def _holds_any(text: str, characters: str) -> bool:
+    for character in characters:
+        if character in text:
+            return True
+    return False
 
 
 def _spans_lines(term: Sequence[_Piece]) -> bool:
