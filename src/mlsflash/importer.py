@@ -23,6 +23,7 @@ from mlsflash.model import CardDraft, ParsedNotes, ParseOptions, topic_of
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard
+    from mlsflash.parser import Chunk, ChunkResult
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection, Row
 
@@ -305,7 +306,7 @@ def _import_parsed(
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
-    with store.write() as connection:
+    with store.write(defer_checkpoint=True) as connection:
         hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
@@ -479,7 +480,7 @@ def _sync_cards(
     for index, card in enumerate(wanted):
         draft = card.draft
         if draft.context not in context_json:
-            context_json[draft.context] = json.dumps(list(draft.context), ensure_ascii=False)
+            context_json[draft.context] = _CONTEXT_JSON(list(draft.context))
         values = _card_values(draft, card.first.position, card.deck_id, context_json[draft.context])
         report = by_source[card.first.source].report
         _note_repeats(card, by_source)
@@ -557,7 +558,7 @@ class Parsing:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from mlsflash.parser import parse_chunk, split_chunks
+        from mlsflash.parser import split_chunks
 
         workers = worker_count()
         total = sum(len(file.text) for file in files) or 1
@@ -570,7 +571,7 @@ class Parsing:
         ]
         context = multiprocessing.get_context(start_method or _start_method())
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start)
-        self._futures = [self._pool.submit(parse_chunk, chunk) for _, chunk in self._jobs]
+        self._futures = [self._pool.submit(_parse_in_worker, chunk) for _, chunk in self._jobs]
 
     def results(self) -> dict[str, ParsedNotes]:
         from concurrent.futures.process import BrokenProcessPool
@@ -608,6 +609,17 @@ def _start_method() -> str:
     import sys
 
     return "fork" if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+# What a worker's last parse left behind. A multiprocessing worker ends with os._exit, which
+# frees nothing: objects kept here until then are never freed one by one. One parse's worth.
+_kept_by_worker: list[object] = []
+
+
+def _parse_in_worker(chunk: Chunk) -> ChunkResult:
+    from mlsflash.parser import parse_chunk
+
+    return parse_chunk(chunk, keep=_kept_by_worker)
 
 
 def _worker_start() -> None:
@@ -840,6 +852,10 @@ class _CardWriter:
             connection.write_many("cards", _INSERT_CARD, rows)
         if self.regrouped:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
+
+
+# json.dumps with options builds an encoder per call: one, made once, for every context.
+_CONTEXT_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:

@@ -7,8 +7,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
-from typing import Any, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Sequence
 
 CONTEXT_SEPARATOR = " › "
 TOPIC_DEPTH = 2  # `Data Engineering › Kinesis`: one heading alone is too coarse to show what is weak
@@ -82,6 +82,22 @@ _GRADE_MEANINGS = {
 }
 
 
+class _computed_once:  # noqa: N801 (used as a decorator, like the property it stands for)
+    """functools.cached_property without its lock (Python 3.11 takes one on each first read:
+    a tenth of the parse's key work). The value lands in the instance's dict, which then
+    shadows this descriptor; frozen dataclasses only guard setattr."""
+
+    def __init__(self, compute: Callable[[Any], str]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class CardDraft:
     """One card as the parser sees it in a notes file, before it has an identity in the store."""
@@ -96,7 +112,7 @@ class CardDraft:
     direction: Direction = Direction.FORWARD
     is_list: bool = False
 
-    @cached_property
+    @_computed_once
     def key(self) -> str:
         """Identity within a deck: context, term and direction, normalized. Bullets with one key
         are one card (a learner cannot tell two identical prompts apart)."""
@@ -104,7 +120,7 @@ class CardDraft:
         term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
         return f"{context}\x1f{term}\x1f{self.direction.value}"
 
-    @cached_property
+    @_computed_once
     def definition_key(self) -> str:
         return normalize(self.definition)
 
@@ -120,7 +136,7 @@ class CardDraft:
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> CardDraft:
         draft = object.__new__(cls)
-        draft.__dict__.update(zip(_ROW_FIELDS, row))
+        draft.__dict__.update(zip(_ROW_FIELDS, row, strict=True))
         return draft
 
 

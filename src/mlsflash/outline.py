@@ -169,8 +169,16 @@ def _bullet(line: str) -> tuple[int, int] | None:
     return indent, indent + 1 + spaces
 
 
-# Inline: anything here makes a token other than text, `**`, or a code span.
-_INLINE_HAZARD = re.compile(r"[\\<\x00]|\]\(|&[#A-Za-z0-9]+;")
+_ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
+
+
+def _has_hazard(text: str) -> bool:
+    """Whether `text` holds what makes a token other than text, `**` or a code span: an escape,
+    HTML, a NUL, a link or an entity. (Substring tests: one fast scan each, where one regex of
+    alternatives tries each of them at every position.)"""
+    return "\\" in text or "<" in text or "\x00" in text or "](" in text or ("&" in text and bool(_ENTITY.search(text)))
+
+
 # A run of one delimiter character; written with a class first so that re scans for it quickly.
 _DELIMITERS = re.compile(r"([`*_])\1*")
 
@@ -179,7 +187,7 @@ def inline(text: str) -> list[Token] | None:
     """markdown-it's inline children of `text` (one line, trimmed), or None."""
     if not text:
         return []
-    if _INLINE_HAZARD.search(text):
+    if _has_hazard(text):
         return None
     if "`" not in text and "*" not in text and "_" not in text:
         return [Token("text", content=text)]

@@ -52,6 +52,7 @@ def import_command(
             parsing=parsing, folders=folders,
         )
     report.notices[:0] = collected.notices
-    if store.created:
-        typer.echo(f"Created a new database at {store.path}", err=True)
-    render.import_report(out, report, verbose=verbose)
+    with store.checkpoint_meanwhile():
+        if store.created:
+            typer.echo(f"Created a new database at {store.path}", err=True)
+        render.import_report(out, report, verbose=verbose)

@@ -183,23 +183,51 @@ class Store:
             yield connection
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One transaction holding the write lock from its start; committed on exit, or rolled back."""
-        with self._transaction("BEGIN IMMEDIATE") as connection:
+    def write(self, *, defer_checkpoint: bool = False) -> Iterator[Connection]:
+        """One transaction holding the write lock from its start; committed on exit, or rolled back.
+
+        With `defer_checkpoint`, a COMMIT that fills the WAL past SQLite's threshold does not
+        copy it into the database then (the copy and its fsyncs are most of a large import's
+        commit): the caller runs `checkpoint_meanwhile`, or closing the store does it."""
+        with self._transaction("BEGIN IMMEDIATE", defer_checkpoint) as connection:
             yield connection
 
     @contextmanager
-    def _transaction(self, begin: str) -> Iterator[Connection]:
+    def checkpoint_meanwhile(self) -> Iterator[None]:
+        """Checkpoint in a thread while the body runs (SQLite does it without the GIL), and wait
+        for it at the end: a command draws its report while its writes reach the database file."""
+        import threading
+
+        thread = threading.Thread(target=self._checkpoint_quietly, name="checkpoint")
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
+
+    def _checkpoint_quietly(self) -> None:
+        try:
+            self.checkpoint()
+        except sqlite3.Error:
+            pass  # nothing is lost: the WAL holds the commit, and the next checkpoint copies it
+
+    @contextmanager
+    def _transaction(self, begin: str, defer_checkpoint: bool = False) -> Iterator[Connection]:
         # A transaction opened inside another (stats in threads, a read inside a write) takes
         # its own connection, as each connection holds one transaction at a time.
         connection = self._checkout()
+        automatic = connection.raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] if defer_checkpoint else 0
         try:
+            if defer_checkpoint:
+                connection.raw.execute("PRAGMA wal_autocheckpoint=0")
             connection.raw.execute(begin)
             connection.rolled_back = False
             yield connection
             if not connection.rolled_back:
                 connection.raw.execute("COMMIT")
         finally:
+            if automatic:
+                connection.raw.execute(f"PRAGMA wal_autocheckpoint={automatic}")
             if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
                 try:
                     connection.raw.rollback()
