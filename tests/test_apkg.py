@@ -335,7 +335,7 @@ def test_hostile_names_and_text_arrive_as_text(run, tmp_path: Path, export) -> N
 
 def test_other_commands_do_not_import_genanki(env, letters: Path) -> None:
     code = (
-        "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"
+        "import sys\nfrom mlsflash.cli.core import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('GENANKI' if 'genanki' in sys.modules else 'NO GENANKI', file=sys.stderr)\n"
     )

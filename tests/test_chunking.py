@@ -105,8 +105,8 @@ def test_worker_processes_give_the_whole_file_result_with_either_start_method(st
 def test_worker_processes_parse_with_each_files_options() -> None:
     import multiprocessing
 
+    from mlsflash.drafts import ParseOptions
     from mlsflash.importer import NotesFile, Parsing, parse_files
-    from mlsflash.model import ParseOptions
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here")

@@ -208,7 +208,7 @@ def test_daily_commands_do_not_import_pydantic(small_db: dict[str, str], argv: l
     ],
 )
 def test_the_invoked_command_is_found_past_the_global_option(args, invoked):
-    from mlsflash.cli.app import _invoked
+    from mlsflash.cli.core import _invoked
 
     assert _invoked(args) == invoked
 
@@ -218,10 +218,28 @@ def test_the_invoked_command_is_found_past_the_global_option(args, invoked):
 def test_a_run_with_only_its_command_says_what_the_whole_app_says(args):
     from typer.testing import CliRunner
 
-    from mlsflash.cli.app import _for_this_run, app
+    from mlsflash.cli.core import _for_this_run, whole_app
 
     runner = CliRunner()
+    app = whole_app()
     whole = runner.invoke(app, args, prog_name="mlsflash", env={"COLUMNS": "80"})
     lean = runner.invoke(_for_this_run(args), args, prog_name="mlsflash", env={"COLUMNS": "80"})
     assert (lean.exit_code, lean.output) == (whole.exit_code, whole.output)
     assert len(app.registered_commands) > 10  # the app itself is left whole
+
+
+@pytest.mark.parametrize(("args", "loaded"), [
+    (["stats"], ["mlsflash.cli.stats_cmd"]),
+    (["--db", "x.db", "config"], ["mlsflash.cli.review_cmd"]),
+    (["exam", "status"], ["mlsflash.cli.exam_cmd"]),
+    (["--help"], sorted(f"mlsflash.cli.{name}" for name in
+                        ("cards_cmd", "exam_cmd", "import_cmd", "maintenance_cmd", "memory_cmd", "review_cmd", "stats_cmd"))),
+])
+def test_a_run_imports_only_the_module_of_its_command(args, loaded):
+    code = (
+        "import sys\nfrom mlsflash.cli.core import _for_this_run\n"
+        f"_for_this_run({args!r})\n"
+        "print(sorted(name for name in sys.modules if name.startswith('mlsflash.cli.') and name.endswith('_cmd')))"
+    )
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert printed.strip() == repr(loaded)

@@ -187,7 +187,7 @@ def test_stats_by_recall_uses_indexes(run, env, tmp_path):
 @pytest.mark.parametrize("args", [["--help"], ["stats"], ["export"]])
 def test_commands_that_only_read_states_do_not_import_the_engine(env, args):
     code = (
-        "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"
+        "import sys\nfrom mlsflash.cli.core import main\nsys.argv = ['mlsflash', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('ENGINE' if 'fsrs_rs_python' in sys.modules else 'NO ENGINE', file=sys.stderr)\n"
     )
@@ -198,7 +198,7 @@ def test_commands_that_only_read_states_do_not_import_the_engine(env, args):
 def test_answering_imports_the_engine(env, run, tmp_path):
     run("import", write_notes(tmp_path, "notes.md", ONE_CARD))
     code = (
-        "import sys\nfrom mlsflash.cli.app import main\nsys.argv = ['mlsflash', 'review']\n"
+        "import sys\nfrom mlsflash.cli.core import main\nsys.argv = ['mlsflash', 'review']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('ENGINE' if 'fsrs_rs_python' in sys.modules else 'NO ENGINE', file=sys.stderr)\n"
     )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from mlsflash import identity
+from mlsflash.drafts import CardDraft
 from mlsflash.identity import Bullet, StoredCard
-from mlsflash.model import CardDraft
 
 
 def draft(term: str, definition: str, context: tuple[str, ...] = ("AWS", "Kinesis")) -> CardDraft:

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common import utils as markdown_utils
 
 from mlsflash import outline
-from mlsflash.model import ParseOptions
+from mlsflash.drafts import ParseOptions
 from mlsflash.parser import _parse_chunk, _read_runs, parse_in_chunks, parse_notes, split_chunks
 
 ROOT = Path(__file__).resolve().parents[1]

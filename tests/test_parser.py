@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlsflash.model import CardDraft, Direction, ParseOptions
+from mlsflash.drafts import CardDraft, ParseOptions
+from mlsflash.model import Direction
 from mlsflash.parser import parse_notes
 
 

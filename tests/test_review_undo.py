@@ -132,9 +132,9 @@ def test_an_answer_is_committed_before_the_next_card_and_both_are_one_transactio
     transactions: list[str] = []
     opened = Store._transaction
 
-    def counted(self, begin):
+    def counted(self, begin, *rest):
         transactions.append(begin)
-        return opened(self, begin)
+        return opened(self, begin, *rest)
 
     monkeypatch.setattr(Store, "_transaction", counted)
     session.answer(card, 4)

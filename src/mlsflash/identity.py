@@ -30,7 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Hashable, Iterable, NamedTuple, Sequence
 
-from mlsflash.model import CONTEXT_SEPARATOR, CardDraft, normalize
+from mlsflash.drafts import CardDraft
+from mlsflash.model import CONTEXT_SEPARATOR, normalize
 
 
 class Bullet(NamedTuple):  # a NamedTuple, as DeckCard: an import makes one per bullet, and tuples are made fastest

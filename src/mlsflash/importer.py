@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
+from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
-from mlsflash.model import CardDraft, ParsedNotes, ParseOptions, topic_of
+from mlsflash.model import topic_of
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard

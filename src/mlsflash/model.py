@@ -1,14 +1,14 @@
-"""Value objects shared by the parser, the scheduler and the store (no I/O, no clock)."""
+"""Value objects shared by the parser, the scheduler and the store (no I/O, no clock). What
+only the parser and the importer use is in `drafts`, so that daily commands need not build it."""
 
 from __future__ import annotations
 
 import enum
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
 CONTEXT_SEPARATOR = " › "
 TOPIC_DEPTH = 2  # `Data Engineering › Kinesis`: one heading alone is too coarse to show what is weak
@@ -23,6 +23,12 @@ def topic_of(context: Sequence[str]) -> str:
 
 
 TOPIC_FUNCTION = "mlsflash_topic"
+
+# Defaults that `mlsflash config` can change. Here rather than beside their use (scheduler,
+# pacing) so that reading the settings does not load the scheduler.
+DEFAULT_RETENTION = 0.9  # FSRS's desired probability of recall at a card's due day
+DEFAULT_MAXIMUM_INTERVAL = 36_500  # days: no interval, under either scheduler, runs past this
+DEFAULT_FINAL_DAYS = 7  # the last days before an exam date, when pacing brings every card back
 
 # The Markdown subset stored in `cards.front` / `cards.back`: a backslash escape, ``code``,
 # `code`, **bold**, *italic*. The terminal (`render.inline`) and the Anki export read it with this.
@@ -80,98 +86,6 @@ _GRADE_MEANINGS = {
     Grade.GOOD: "good",
     Grade.EASY: "easy",
 }
-
-
-class _computed_once:  # noqa: N801 (used as a decorator, like the property it stands for)
-    """functools.cached_property without its lock (Python 3.11 takes one on each first read:
-    a tenth of the parse's key work). The value lands in the instance's dict, which then
-    shadows this descriptor; frozen dataclasses only guard setattr."""
-
-    def __init__(self, compute: Callable[[Any], str]) -> None:
-        self.compute = compute
-        self.name = compute.__name__
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        value = instance.__dict__[self.name] = self.compute(instance)
-        return value
-
-
-@dataclass(frozen=True)
-class CardDraft:
-    """One card as the parser sees it in a notes file, before it has an identity in the store."""
-
-    context: tuple[str, ...]
-    front: str  # Markdown kept for display (bold, inline code)
-    back: str
-    front_plain: str
-    back_plain: str
-    definition: str  # plain first line of the answer; matches moved or renamed cards
-    line: int  # 1-based line of the bullet
-    direction: Direction = Direction.FORWARD
-    is_list: bool = False
-
-    @_computed_once
-    def key(self) -> str:
-        """Identity within a deck: context, term and direction, normalized. Bullets with one key
-        are one card (a learner cannot tell two identical prompts apart)."""
-        context = _context_key(self.context)
-        term = normalize(self.front_plain if self.direction is Direction.FORWARD else self.back_plain)
-        return f"{context}\x1f{term}\x1f{self.direction.value}"
-
-    @_computed_once
-    def definition_key(self) -> str:
-        return normalize(self.definition)
-
-    def as_row(self) -> tuple[Any, ...]:
-        """Its fields and both keys, in `_ROW_FIELDS` order: what a parse worker sends back.
-        Pickle writes a dataclass instance as a class and a dict of its fields, and reads it
-        back through copyreg; a plain tuple of the same values costs half as much both ways."""
-        return (
-            self.context, self.front, self.back, self.front_plain, self.back_plain, self.definition, self.line,
-            self.direction, self.is_list, self.key, self.definition_key,
-        )
-
-    @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> CardDraft:
-        draft = object.__new__(cls)
-        draft.__dict__.update(zip(_ROW_FIELDS, row, strict=True))
-        return draft
-
-
-_ROW_FIELDS = (
-    "context", "front", "back", "front_plain", "back_plain", "definition", "line", "direction", "is_list", "key",
-    "definition_key",
-)
-
-
-@lru_cache(maxsize=4096)
-def _context_key(context: tuple[str, ...]) -> str:
-    """Siblings share a context: normalized once for all of them."""
-    return CONTEXT_SEPARATOR.join(normalize(part) for part in context)
-
-
-@dataclass(frozen=True)
-class ParseWarning:
-    line: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class ParseOptions:
-    """The deck options that change what the parser reads (remembered per deck, like reverse)."""
-
-    prose: bool = False  # `Glue is a serverless ETL service`: a plain term before a verb
-    tables: bool = True  # one card per body row of a table
-
-
-@dataclass(frozen=True)
-class ParsedNotes:
-    title: str | None  # the first `#` heading, which names the deck
-    drafts: tuple[CardDraft, ...]
-    warnings: tuple[ParseWarning, ...] = field(default_factory=tuple)
-    options: ParseOptions = field(default_factory=ParseOptions)  # what the notes were parsed with
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,8 @@ from datetime import date, timedelta
 from typing import Mapping, Sequence
 
 from mlsflash import memory
-from mlsflash.model import ReviewState
+from mlsflash.model import DEFAULT_FINAL_DAYS, ReviewState
 
-DEFAULT_FINAL_DAYS = 7
 HEAVY_NEW_PER_DAY = 60  # above this many new cards a day, the pace is flagged as hard to keep
 
 

@@ -26,8 +26,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from mlsflash import outline as outline_tokens
+from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions, ParseWarning
 from mlsflash.identity import merge_repeats
-from mlsflash.model import CardDraft, Direction, ParsedNotes, ParseOptions, ParseWarning, strip_invisible
+from mlsflash.model import Direction, strip_invisible
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

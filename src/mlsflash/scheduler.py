@@ -12,10 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from mlsflash import memory, sm2
-from mlsflash.model import Grade, ReviewState, Scheduler
-
-DEFAULT_RETENTION = 0.9
-DEFAULT_MAXIMUM_INTERVAL = 36_500
+from mlsflash.model import DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Grade, ReviewState, Scheduler
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ _CARD = (  # what a QueueCard and the queue checks need of a card
     "FROM cards c JOIN decks d ON d.id = c.deck_id"
 )
 # The other direction of a card's bullet (same deck, file and line). A card's identity ends with
-# its direction (model.CardDraft.key), so the sibling is one lookup on the deck identity index.
+# its direction (drafts.CardDraft.key), so the sibling is one lookup on the deck identity index.
 _SIBLING_JOIN = (
     "JOIN cards s ON s.deck_id = c.deck_id AND s.status != 'retired' AND s.identity = "
     "substr(c.identity, 1, length(c.identity) - length(c.direction)) || "

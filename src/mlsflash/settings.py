@@ -8,11 +8,10 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, Union
 
 from mlsflash.errors import MlsflashError
-from mlsflash.model import Scheduler
-from mlsflash.pacing import DEFAULT_FINAL_DAYS
-from mlsflash.scheduler import DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Policy
+from mlsflash.model import DEFAULT_FINAL_DAYS, DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Scheduler
 
 if TYPE_CHECKING:
+    from mlsflash.scheduler import Policy
     from mlsflash.storage.db import Connection
 
 
@@ -31,6 +30,8 @@ class Settings:
 
     @property
     def policy(self) -> Policy:
+        from mlsflash.scheduler import Policy
+
         return Policy(self.scheduler, self.desired_retention, self.maximum_interval, self.parameters)
 
 

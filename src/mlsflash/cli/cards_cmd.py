@@ -6,7 +6,7 @@ from typing import Any, List, Optional
 
 import typer
 
-from mlsflash.cli.app import command, deck_option, not_blank, store_of
+from mlsflash.cli.core import command, deck_option, not_blank, store_of
 from mlsflash.errors import MlsflashError
 
 FORMATS = ("json", "csv", "apkg")

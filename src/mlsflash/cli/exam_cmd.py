@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from mlsflash.cli.app import PlainGroup, app, command, deck_option, not_blank, store_of
+from mlsflash.cli.core import PlainGroup, app, command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
     from mlsflash.exam import CardDomains

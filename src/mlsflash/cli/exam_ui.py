@@ -41,7 +41,7 @@ class Session:
 
 def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, str], dict[str, str], dict[str, str]]:
     from mlsflash import exam
-    from mlsflash.cli.app import store_of
+    from mlsflash.cli.core import store_of
     from mlsflash.storage.db import Access
 
     store = store_of(ctx, Access.WRITE)

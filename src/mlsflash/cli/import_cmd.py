@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from mlsflash.cli.app import command, db_path_of, deck_option, not_blank, store_of
+from mlsflash.cli.core import command, db_path_of, deck_option, not_blank, store_of
 from mlsflash.errors import MlsflashError
 
 

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from mlsflash.cli.app import command, not_blank, store_of
+from mlsflash.cli.core import command, not_blank, store_of
 
 
 @command("backup")

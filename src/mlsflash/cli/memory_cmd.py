@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from mlsflash.cli.app import command, store_of
+from mlsflash.cli.core import command, store_of
 
 
 @command("reschedule")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
-from mlsflash.cli.app import command, deck_option, not_blank, store_of
+from mlsflash.cli.core import command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
     from mlsflash.cli.review_ui import ReviewUI

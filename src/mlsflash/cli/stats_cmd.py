@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from mlsflash.cli.app import command, deck_option, store_of
+from mlsflash.cli.core import command, deck_option, store_of
 
 
 @command("stats")

@@ -209,18 +209,19 @@ def main() -> None:
 
 
 def _for_this_run(args: list[str]) -> typer.Typer:
-    """The app with only the command these arguments invoke. At every start Typer builds a
-    Click command, parameters included, for each command it holds (~10 ms for all of ours);
-    a run needs one. Without a command name (`--help`, `--version`, a typo) it is the whole app."""
+    """The app with only the command these arguments invoke, and only its module imported. At
+    every start Typer builds a Click command, parameters included, for each command it holds
+    (~10 ms for all of ours); a run needs one. Without a command name (`--help`, `--version`,
+    a typo) it is the whole app."""
     import copy
+    import importlib
 
     name = _invoked(args)
-    if name is None:
-        return app
+    if name not in COMMAND_MODULES:
+        return whole_app()
+    importlib.import_module(f"mlsflash.cli.{COMMAND_MODULES[name]}")
     commands = [info for info in app.registered_commands if info.name == name]
     groups = [info for info in app.registered_groups if info.name == name]
-    if not commands and not groups:
-        return app
     lean = copy.copy(app)
     lean.registered_commands, lean.registered_groups = commands, groups
     return lean
@@ -238,11 +239,22 @@ def _invoked(args: list[str]) -> str | None:
     return None
 
 
-# Register the commands (each module imports its heavy libraries inside the command).
-from mlsflash.cli import import_cmd  # noqa: E402,F401,I001
-from mlsflash.cli import review_cmd  # noqa: E402,F401
-from mlsflash.cli import stats_cmd  # noqa: E402,F401
-from mlsflash.cli import cards_cmd  # noqa: E402,F401
-from mlsflash.cli import maintenance_cmd  # noqa: E402,F401
-from mlsflash.cli import memory_cmd  # noqa: E402,F401
-from mlsflash.cli import exam_cmd  # noqa: E402,F401
+# The module registering each command, in the order of --help. A run imports only its
+# command's module (each imports its heavy libraries inside the command).
+COMMAND_MODULES = {
+    "import": "import_cmd", "review": "review_cmd", "config": "review_cmd", "stats": "stats_cmd",
+    "export": "cards_cmd", "decks": "cards_cmd", "cards": "cards_cmd", "suspend": "cards_cmd",
+    "unsuspend": "cards_cmd", "backup": "maintenance_cmd", "check": "maintenance_cmd",
+    "reschedule": "memory_cmd", "optimize": "memory_cmd", "exam": "exam_cmd",
+}
+
+
+def whole_app() -> typer.Typer:
+    """`app` with every command registered, in the order of --help (whichever a run loaded first)."""
+    import importlib
+
+    for module in dict.fromkeys(COMMAND_MODULES.values()):
+        importlib.import_module(f"mlsflash.cli.{module}")
+    order = list(COMMAND_MODULES)
+    app.registered_commands.sort(key=lambda info: order.index(info.name or ""))
+    return app
