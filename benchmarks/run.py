@@ -794,6 +794,9 @@ def main() -> int:
         for name, case in cases:
             if options.only and options.only not in name:
                 continue
+            # The previous case's writes (a migration rewrites hundreds of MB) go to disk now,
+            # not in the kernel's writeback while this case is timed.
+            os.sync()
             for result in case():
                 if not result.case.startswith(("vs Anki", "our when_idle")):  # case_anki printed its own
                     print_line(result)

@@ -682,3 +682,37 @@ def test_imports_started_together_on_a_new_database_all_succeed(tmp_path: Path) 
     assert all(code == 0 for code, _ in outcomes), outcomes
     with sqlite3.connect(tmp_path / "new.db") as connection:
         assert connection.execute("SELECT count(*) FROM cards").fetchone() == (1,)
+
+
+def _in_the_file_itself(path: Path, sql: str) -> object:
+    """`sql` over the database file alone: immutable=1 makes SQLite ignore the WAL."""
+    with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as connection:
+        return connection.execute(sql).fetchone()[0]
+
+
+def test_a_bulk_write_commits_to_the_wal_and_reaches_the_file_by_the_checkpoint_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "bulk.db"
+    store = open_store(path)
+    try:
+        with store.write(bulk=True) as connection:
+            connection.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                               [(f"key {n}", "x" * 2_000) for n in range(3_000)])  # ~1,500 pages: past the threshold
+        assert Path(f"{path}-wal").stat().st_size > 4_000_000  # committed, not yet copied by COMMIT
+        assert _in_the_file_itself(path, "SELECT count(*) FROM settings") == 0
+        with store.read() as connection:
+            assert connection.execute("SELECT count(*) FROM settings").scalar() == 3_000
+            assert connection.execute("PRAGMA wal_autocheckpoint").scalar() == 1000  # the connection is itself again
+        with store.checkpoint_meanwhile():
+            pass
+        assert _in_the_file_itself(path, "SELECT count(*) FROM settings") == 3_000
+    finally:
+        store.close()
+
+
+def test_after_an_import_every_card_is_in_the_database_file(run, tmp_path: Path, env: Path) -> None:
+    notes = tmp_path / "big.md"
+    notes.write_text("# Big\n" + "".join(f"- **Term {n}** - {'definition words ' * 20}{n}\n" for n in range(3_000)),
+                     encoding="utf-8")
+    result = run("import", str(notes))
+    assert result.exit_code == 0, result.output
+    assert _in_the_file_itself(env, "SELECT count(*) FROM cards") == 3_000

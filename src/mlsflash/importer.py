@@ -307,7 +307,7 @@ def _import_parsed(
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
-    with store.write(defer_checkpoint=True) as connection:
+    with store.write(bulk=True) as connection:
         hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})

@@ -165,6 +165,13 @@ class Connection:
 BULK_ROWS = 2_000
 
 
+def _defer_checkpoint(raw: sqlite3.Connection) -> int:
+    """Turn off the checkpoint at COMMIT; the setting to restore after it."""
+    automatic = int(raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+    raw.execute("PRAGMA wal_autocheckpoint=0")
+    return automatic
+
+
 class Store:
     """An open, current mlsflash database: short transactions on pooled connections."""
 
@@ -183,13 +190,14 @@ class Store:
             yield connection
 
     @contextmanager
-    def write(self, *, defer_checkpoint: bool = False) -> Iterator[Connection]:
+    def write(self, *, bulk: bool = False) -> Iterator[Connection]:
         """One transaction holding the write lock from its start; committed on exit, or rolled back.
 
-        With `defer_checkpoint`, a COMMIT that fills the WAL past SQLite's threshold does not
-        copy it into the database then (the copy and its fsyncs are most of a large import's
-        commit): the caller runs `checkpoint_meanwhile`, or closing the store does it."""
-        with self._transaction("BEGIN IMMEDIATE", defer_checkpoint) as connection:
+        `bulk` (an import, which may write most of the file): a COMMIT that fills the WAL past
+        SQLite's threshold does not copy it into the database then (the copy and its fsyncs
+        are a large part of a large import's commit): the caller runs `checkpoint_meanwhile`,
+        or closing the store does it."""
+        with self._transaction("BEGIN IMMEDIATE", bulk) as connection:
             yield connection
 
     @contextmanager
@@ -212,22 +220,18 @@ class Store:
             pass  # nothing is lost: the WAL holds the commit, and the next checkpoint copies it
 
     @contextmanager
-    def _transaction(self, begin: str, defer_checkpoint: bool = False) -> Iterator[Connection]:
+    def _transaction(self, begin: str, bulk: bool = False) -> Iterator[Connection]:
         # A transaction opened inside another (stats in threads, a read inside a write) takes
         # its own connection, as each connection holds one transaction at a time.
         connection = self._checkout()
-        automatic = connection.raw.execute("PRAGMA wal_autocheckpoint").fetchone()[0] if defer_checkpoint else 0
+        automatic = _defer_checkpoint(connection.raw) if bulk else None
         try:
-            if defer_checkpoint:
-                connection.raw.execute("PRAGMA wal_autocheckpoint=0")
             connection.raw.execute(begin)
             connection.rolled_back = False
             yield connection
             if not connection.rolled_back:
                 connection.raw.execute("COMMIT")
         finally:
-            if automatic:
-                connection.raw.execute(f"PRAGMA wal_autocheckpoint={automatic}")
             if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
                 try:
                     connection.raw.rollback()
@@ -236,6 +240,8 @@ class Store:
             if connection.raw.in_transaction:
                 connection.raw.close()  # never hand out a connection stuck in a transaction
             else:
+                if automatic is not None:
+                    connection.raw.execute(f"PRAGMA wal_autocheckpoint={automatic}")
                 self._checkin(connection)
 
     def checkpoint(self) -> None:
