@@ -90,6 +90,7 @@ def versus(
 ) -> tuple[float, float]:
     """Medians of `command` and `baseline`, run alternately so both see the same noise."""
     ours, theirs = [], []
+    os.sync()  # inputs the case just wrote go to disk before, not during, the timing
     run_seconds(baseline)  # warm the file cache for both
     for attempt in range(runs):
         theirs.append(run_seconds(baseline))

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from mlsflash import states
 
@@ -37,8 +36,7 @@ class HardestBy(str, enum.Enum):
     RECALL = "recall"  # lowest predicted recall today first
 
 
-@dataclass(frozen=True)
-class _Filter:
+class _Filter(NamedTuple):
     deck_id: int | None
 
     def cards(self, alias: str = "c") -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 import typer
@@ -80,10 +79,12 @@ class WordsCommand(TyperCommand):
                 formatter.write_dl(options)
 
 
-@dataclass
 class Globals:
-    db: Optional[str]
-    _store: Optional["Store"] = None
+    """What the root command's options give every command: the database, opened on first use."""
+
+    def __init__(self, db: Optional[str]) -> None:
+        self.db = db
+        self._store: Optional["Store"] = None
 
     def store(self, access: "Access") -> "Store":
         if self._store is None:

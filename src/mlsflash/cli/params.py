@@ -12,7 +12,6 @@ user sees is still Typer's, word for word, and only that error path imports pyda
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 from typer._coercion import RuntimeParam, build_runtime_param
@@ -29,8 +28,7 @@ _PLAIN_INT = re.compile(r"-?[0-9]{1,18}")
 _NOT_PLAIN = object()
 
 
-@dataclass(frozen=True)
-class PlainRuntimeParam(RuntimeParam):
+class PlainRuntimeParam(RuntimeParam):  # Typer's frozen dataclass; no field of its own, so no @dataclass
     """str, bool, int (min/max checked) and list[str] values, falling back to Typer's coercion."""
 
     def _coerce_value(self, value: Any, param: _TyperParameter, ctx: "Context") -> Any:
