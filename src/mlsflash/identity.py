@@ -53,8 +53,7 @@ class DeckCard(NamedTuple):
     repeats: tuple[Bullet, ...] = ()
 
 
-@dataclass(frozen=True)
-class StoredCard:
+class StoredCard(NamedTuple):  # one per stored card of the decks an import touches
     id: str
     deck_id: int
     identity: str
@@ -154,13 +153,14 @@ def plan(
     pair(retired, _renamed, _stored_renamed)
     pair(retired, _bullet, _stored_bullet)
     # 7. A vanished card whose bullet came back as a fresh card continues it instead.
+    answered_left = [card for card in vanishing if card.id not in taken and not card.fresh]
     fresh_by_bullet: dict[tuple[str, str, str], list[int]] = {}
-    for index, card in sorted(result.continues.items()):
+    for index, card in sorted(result.continues.items()) if answered_left else ():
         if card.fresh and card.status != "retired":
             fresh_by_bullet.setdefault(_stored_bullet(card), []).append(index)
-    for card in vanishing:
+    for card in answered_left:
         indexes = fresh_by_bullet.get(_stored_bullet(card))
-        if card.id in taken or card.fresh or not indexes:
+        if not indexes:
             continue
         index = indexes.pop(0)
         result.drop.append(result.continues[index])
@@ -245,7 +245,11 @@ def _pairs(
             groups.setdefault(key, []).append(index)
     pairs: list[tuple[int, StoredCard]] = []
     for key, indexes in groups.items():
-        pairs.extend(_nearest(wanted, indexes, by_key[key]))
+        cards = by_key[key]
+        if len(indexes) == 1 and len(cards) == 1:  # most keys: one bullet, one card
+            pairs.append((indexes[0], cards[0]))
+        else:
+            pairs.extend(_nearest(wanted, indexes, cards))
     return pairs
 
 

@@ -934,14 +934,27 @@ _CARD_COLUMNS = (
 
 def _stored_cards(connection: Connection, deck_ids: set[int], sources: set[str]) -> dict[str, Row]:
     """Every card of `deck_ids`, and every card whose source is one of `sources`."""
+    decks = sorted(deck_ids)
+    rows = _cards_where(connection, "deck_id", decks)
+    # The cards of these sources that sit in these decks were read with the decks: not twice.
+    outside = (f" AND deck_id NOT IN ({', '.join('?' * len(decks))})", decks) if len(decks) <= 500 else ("", [])
+    rows.update(_cards_where(connection, "source_file", sorted(sources), *outside))
+    return rows
+
+
+def _cards_where(
+    connection: Connection, column: str, values: Sequence[object], condition: str = "",
+    condition_values: Sequence[object] = (),
+) -> dict[str, Row]:
+    """The cards whose `column` is one of `values` (asked 500 at a time), and `condition`."""
     rows: dict[str, Row] = {}
-    for column, values in (("deck_id", sorted(deck_ids)), ("source_file", sorted(sources))):
-        for start in range(0, len(values), 500):
-            batch = values[start : start + 500]
-            for row in connection.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE {column} IN ({', '.join('?' * len(batch))})", tuple(batch)
-            ):
-                rows[row.id] = row
+    for start in range(0, len(values), 500):
+        batch = values[start : start + 500]
+        for row in connection.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards WHERE {column} IN ({', '.join('?' * len(batch))}){condition}",
+            (*batch, *condition_values),
+        ):
+            rows[row.id] = row
     return rows
 
 
@@ -968,16 +981,7 @@ def _fresh_elsewhere(connection: Connection, leaving: Sequence[StoredCard], know
 
 
 def _cards_by_definition(connection: Connection, definitions: set[str], condition: str) -> dict[str, Row]:
-    values = sorted(definitions)
-    rows: dict[str, Row] = {}
-    for start in range(0, len(values), 500):
-        batch = values[start : start + 500]
-        for row in connection.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards WHERE definition_key IN ({', '.join('?' * len(batch))}) "
-            f"AND {condition}", tuple(batch)
-        ):
-            rows[row.id] = row
-    return rows
+    return _cards_where(connection, "definition_key", sorted(definitions), f" AND {condition}")
 
 
 def _as_stored(row: Row) -> StoredCard:
