@@ -365,3 +365,14 @@ def test_db_option_overrides_the_environment(run, notes: Path, tmp_path: Path, e
     assert other.is_file()
     assert json.loads(run("--db", other, "export").stdout) != []
     assert "Error: no database at" in run("export", code=1).stderr  # the environment's, never created
+
+
+@pytest.mark.parametrize("columns", ["40", "24"])
+def test_a_narrow_terminal_shows_every_import_count_whole(run, tmp_path, monkeypatch, columns):
+    notes = tmp_path / "a-rather-long-notes-file-name.md"
+    notes.write_text("# Deck\n" + "".join(f"- **Term {n}** - meaning {n}\n" for n in range(12_345)), encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", columns)
+    shown = run("import", notes).stdout
+    assert "added 12345" in shown and "skipped 0" in shown
+    assert "…" not in shown and all(len(line) <= int(columns) for line in shown.splitlines())
+    assert "a-rather-long-notes-file-name.md" in shown.replace("\n", "")

@@ -114,26 +114,52 @@ def shorten_left(parts: Sequence[str], width: int) -> str:
 _IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived")
 
 
-def import_report(out: Console, report: ImportReport, *, verbose: bool = False) -> None:
-    from rich.table import Table
+# Below this width the seven count columns leave a file name no room, and Rich cuts the
+# counts themselves ("40…"): each file then gets its counts on lines of their own.
+IMPORT_TABLE_WIDTH = 64
 
+
+def _packed(items: Sequence[str], width: int) -> list[str]:
+    """`items` two spaces apart, as many to a line as fit in `width` (a line breaks between them)."""
+    lines: list[str] = []
+    for item in items:
+        if lines and len(lines[-1]) + 2 + len(item) <= width:
+            lines[-1] += f"  {item}"
+        else:
+            lines.append(item)
+    return lines
+
+
+def import_report(out: Console, report: ImportReport, *, verbose: bool = False) -> None:
     title = "Import (dry run: nothing written)" if report.dry_run else "Import"
-    table = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
-    table.add_column("file / deck", overflow="fold")
-    for column in (*_IMPORT_COUNTS, "skipped"):  # "same": "unchanged" leaves file names too little room
-        table.add_column("same" if column == "unchanged" else column, justify="right")
-    for file in report.files:
-        where = "→ gone from its folder" if file.gone else f"→ {file.deck}"
-        table.add_row(
-            styled(file.path, "\n", (where, "dim")), *(str(getattr(file, name)) for name in _IMPORT_COUNTS),
-            str(len(file.skipped)),
-        )
+    rows = [
+        (styled(file.path, "\n", ("→ gone from its folder" if file.gone else f"→ {file.deck}", "dim")),
+         [*(getattr(file, name) for name in _IMPORT_COUNTS), len(file.skipped)])
+        for file in report.files
+    ]
     if len(report.files) > 1:
-        table.add_row(
-            "total", *(str(report.total(name)) for name in _IMPORT_COUNTS),
-            str(sum(len(file.skipped) for file in report.files)),
-        )
-    out.print(table)
+        rows.append((styled("total"), [
+            *(report.total(name) for name in _IMPORT_COUNTS), sum(len(file.skipped) for file in report.files)
+        ]))
+    headers = ["same" if name == "unchanged" else name for name in (*_IMPORT_COUNTS, "skipped")]
+    if out.width >= IMPORT_TABLE_WIDTH:
+        from rich.table import Table
+
+        table = Table(title=title, title_justify="left", box=None, pad_edge=False, header_style="bold")
+        table.add_column("file / deck", overflow="fold")
+        for header in headers:  # "same": "unchanged" leaves file names too little room
+            table.add_column(header, justify="right")
+        for label, counts in rows:
+            table.add_row(label, *map(str, counts))
+        out.print(table)
+    else:
+        out.print(styled((title, "bold")))
+        for label, counts in rows:
+            out.print(label, overflow="fold")
+            pairs = [f"{header} {count}" for header, count in zip(headers, counts, strict=True)]
+            for line in _packed(pairs, out.width - 2):
+                out.print(f"  {line}", overflow="fold")
+
     notices = report.notices + [notice for file in report.files for notice in file.notices]
     notices += [
         f"{file.path}: {count} bullets repeat cards of {other} (same deck, context and term): one card each"
