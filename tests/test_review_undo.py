@@ -31,6 +31,15 @@ def test_undo_right_after_a_skip_undoes_the_skip(run, letters):
     assert rows(letters, "SELECT buried_on FROM cards WHERE front_plain = 'Beta'") == [(None,)]
 
 
+def test_undo_with_nothing_to_undo_says_so_and_changes_nothing(run, letters):
+    result = run("review", input="u\n4\nq\n")
+    assert "Nothing to undo in this session." in result.stdout
+    assert "Undone" not in result.stdout
+    assert rows(letters, "SELECT c.front_plain, r.grade FROM reviews r JOIN cards c ON c.id = r.card_id") == [
+        ("Alpha", 4)
+    ]
+
+
 def test_undo_walks_back_answers_and_skips_in_order(run, letters):
     run("review", input="5\ns\nu\nu\nq\n")  # grade Alpha, skip Beta, undo the skip, undo the grade
     assert rows(letters, "SELECT count(*) FROM reviews") == [(0,)]

@@ -183,6 +183,9 @@ def _edit(session: ReviewSession, ui: ReviewUI, card: QueueCard) -> None:
 def _undo(session: ReviewSession, ui: ReviewUI) -> None:
     from mlsflash.session import UndoRefused
 
+    if not session.can_undo:
+        ui.note("Nothing to undo in this session.")
+        return
     try:
         undone = session.undo()
     except UndoRefused as refused:
