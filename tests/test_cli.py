@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from importlib.metadata import version
 from pathlib import Path
@@ -99,6 +100,11 @@ def _binary(tmp_path: Path) -> list[str]:
     return ["import", str(tmp_path / "image.md")]
 
 
+def _fifo(tmp_path: Path) -> list[str]:
+    os.mkfifo(tmp_path / "pipe.md")  # reading it would wait for a writer forever
+    return ["import", str(tmp_path / "pipe.md")]
+
+
 def _db_is_a_folder(tmp_path: Path) -> list[str]:
     (tmp_path / "dbdir").mkdir()
     return ["--db", str(tmp_path / "dbdir"), "decks"]
@@ -149,6 +155,7 @@ ERRORS: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
     ("folder-without-markdown", _folder_without_markdown, ("empty", "Markdown")),
     ("invalid-utf8", _invalid_utf8, ("latin1.md", "UTF-8", "byte offset 5")),
     ("binary-file", _binary, ("image.md", "binary")),
+    ("fifo", _fifo, ("pipe.md", "not a regular file")),
     ("db-is-a-folder", _db_is_a_folder, ("dbdir", "directory")),
     ("corrupt-db", _corrupt_db, ("corrupt.db",)),
     ("not-a-db", _not_a_db, ("notes.db", "not an mlsflash database")),

@@ -8,7 +8,10 @@ lapses, and that nothing was added twice.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -495,6 +498,18 @@ def test_a_broken_link_inside_the_folder_is_skipped_with_a_note(tmp_path, run, e
     result = run("import", notes)
     assert "gone.md is a broken symbolic link: skipped" in " ".join(result.stdout.split())
     assert len(export()) == 2
+
+
+def test_a_pipe_inside_the_folder_is_skipped_with_a_note_instead_of_waiting_for_a_writer(tmp_path, env) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "glue.md", GLUE)
+    os.mkfifo(notes / "pipe.md")
+    # A real process with a timeout: an import that opened the pipe would wait forever.
+    result = subprocess.run([sys.executable, "-m", "mlsflash", "import", str(notes)], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "pipe.md is not a regular file (a pipe, a device or a socket): skipped" in " ".join(result.stdout.split())
+    assert "added" in result.stdout and "glue.md" in result.stdout
 
 
 def test_reverse_cards_are_not_made_for_a_definition_several_terms_share(tmp_path, run, export) -> None:

@@ -127,6 +127,11 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
             files.append(path)
         elif path.is_symlink():
             raise MlsflashError(f"{path} is a broken symbolic link")
+        elif path.exists():  # reading a FIFO would wait for a writer forever
+            raise MlsflashError(
+                f"{path} is not a regular file (a pipe, a device or a socket)",
+                hint="import notes files or folders; nothing was imported",
+            )
         else:
             raise MlsflashError(f"no such file or folder: {path}", hint="check the path; nothing was imported")
     unique: dict[Path, Path] = {}
@@ -170,6 +175,9 @@ def _notes_in_folder(folder: Path, walked: dict[str, Path], notices: list[str]) 
                 path = Path(root) / name
                 if not path.exists():  # a link whose target moved: the rest of the folder still imports
                     notices.append(f"{path} is a broken symbolic link: skipped")
+                    continue
+                if not path.is_file():  # a FIFO would wait for a writer forever
+                    notices.append(f"{path} is not a regular file (a pipe, a device or a socket): skipped")
                     continue
                 yield path
 
