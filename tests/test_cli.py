@@ -383,3 +383,15 @@ def test_a_narrow_terminal_shows_every_import_count_whole(run, tmp_path, monkeyp
     assert "added 12345" in shown and "skipped 0" in shown
     assert "…" not in shown and all(len(line) <= int(columns) for line in shown.splitlines())
     assert "a-rather-long-notes-file-name.md" in shown.replace("\n", "")
+
+
+def test_a_narrow_terminal_shows_every_deck_count_whole(run, tmp_path, monkeypatch):
+    notes = tmp_path / "big.md"
+    notes.write_text("# A deck named [bold]at length[/bold]\n" + "".join(f"- **T{n}** - m {n}\n" for n in range(12_345)),
+                     encoding="utf-8")
+    run("import", notes)
+    monkeypatch.setenv("COLUMNS", "40")
+    shown = run("decks").stdout
+    assert "total 12345" in shown and "new 12345" in shown and "retired 0" in shown
+    assert "A deck named [bold]at length[/bold]" in shown  # user text, never markup
+    assert "…" not in shown and all(len(line) <= 40 for line in shown.splitlines())

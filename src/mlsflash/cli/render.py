@@ -179,21 +179,36 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
             out.print(styled(f"  {line}"), soft_wrap=True)
 
 
+DECK_NAME_WIDTH = 12
+
+
 def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
     from rich.table import Table
 
     if not decks:
         out.print("No decks yet. Import notes with: mlsflash import NOTES.md")
         return
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("deck", overflow="fold")
-    for column in ("total", "new", "due", "suspended", "retired"):
-        table.add_column(column, justify="right")
-    for deck in decks:
-        table.add_row(
-            styled(deck.name), *(str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired))
-        )
-    out.print(table)
+    headers = ("total", "new", "due", "suspended", "retired")
+    rows = [(deck.name, [str(value) for value in (deck.total, deck.new, deck.due, deck.suspended, deck.retired)])
+            for deck in decks]
+    # Each count column as wide as its header or its widest count, three columns of rule
+    # between; the names get the rest, at least DECK_NAME_WIDTH. Narrower: one deck per block.
+    counts_width = sum(max(len(header), *(len(counts[at]) for _, counts in rows)) + 3 for at, header in
+                       enumerate(headers))
+    if out.width < counts_width + DECK_NAME_WIDTH:
+        for name, counts in rows:
+            out.print(styled((name, "bold")), overflow="fold")
+            for line in _packed([f"{header} {count}" for header, count in zip(headers, counts, strict=True)],
+                                out.width - 2):
+                out.print(f"  {line}", overflow="fold")
+    else:
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("deck", overflow="fold")
+        for header in headers:
+            table.add_column(header, justify="right")
+        for name, counts in rows:
+            table.add_row(styled(name), *counts)
+        out.print(table)
     empty = [deck for deck in decks if deck.total == 0]
     for deck in empty:
         out.print(styled(f"Note: {deck.name} is empty: {_why_empty(deck)}"), soft_wrap=True)
