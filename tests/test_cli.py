@@ -395,3 +395,17 @@ def test_a_narrow_terminal_shows_every_deck_count_whole(run, tmp_path, monkeypat
     assert "total 12345" in shown and "new 12345" in shown and "retired 0" in shown
     assert "A deck named [bold]at length[/bold]" in shown  # user text, never markup
     assert "…" not in shown and all(len(line) <= 40 for line in shown.splitlines())
+
+
+def test_a_narrow_terminal_lists_each_card_whole(run, tmp_path, monkeypatch):
+    long_term = "Kinesis Data Streams with enhanced fan-out"
+    notes = tmp_path / "n.md"
+    notes.write_text(f"# Deck\n## Streaming [bold]x[/bold]\n- **{long_term}** - dedicated throughput\n",
+                     encoding="utf-8")
+    run("import", notes)
+    monkeypatch.setenv("COLUMNS", "40")
+    shown = run("cards").stdout
+    card_id = run("cards", "--json").stdout.split('"id": "')[1][:12]
+    assert card_id in shown and "new" in shown
+    assert long_term in " ".join(shown.split()) and "[Streaming [bold]x[/bold]]" in " ".join(shown.split())
+    assert all(len(line) <= 40 for line in shown.splitlines())

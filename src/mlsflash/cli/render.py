@@ -253,22 +253,30 @@ def deck_deleted(out: Console, contents: DeckContents, backup: Path) -> None:
     ), soft_wrap=True)
 
 
+CARD_TABLE_WIDTH = 60  # id (12), status (9) and due (10) with their rules, and 20 for the card
+
+
 def card_table(out: Console, records: Sequence[dict[str, Any]]) -> None:
     from rich.table import Table
 
     if not records:
         out.print("No cards match.")
         return
-    table = Table(show_edge=False, pad_edge=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("card", overflow="fold", ratio=1)
-    table.add_column("status", no_wrap=True)
-    table.add_column("due", no_wrap=True)
-    for record in records:
-        where = " › ".join(record["context"])
-        label = styled(record["front"], f"  [{where}]" if where else "")
-        table.add_row(record["id"], label, record["status"], record["due"] or "-")
-    out.print(table)
+    labels = [styled(record["front"], f"  [{' › '.join(record['context'])}]" if record["context"] else "")
+              for record in records]
+    if out.width < CARD_TABLE_WIDTH:  # id, status and due leave the card no room: a block per card
+        for record, label in zip(records, labels, strict=True):
+            out.print(f"{record['id']}  {record['status']}  {record['due'] or '-'}", overflow="fold")
+            out.print(styled("  ", label), overflow="fold")
+    else:
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("id", no_wrap=True)
+        table.add_column("card", overflow="fold", ratio=1)
+        table.add_column("status", no_wrap=True)
+        table.add_column("due", no_wrap=True)
+        for record, label in zip(records, labels, strict=True):
+            table.add_row(record["id"], label, record["status"], record["due"] or "-")
+        out.print(table)
     out.print(f"{len(records)} card(s)")
 
 
