@@ -119,6 +119,16 @@ _IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived"
 IMPORT_TABLE_WIDTH = 64
 
 
+def _count_blocks(out: Console, headers: Sequence[str], rows: Sequence[tuple[Text, Sequence[object]]]) -> None:
+    """A table of counts too wide for the terminal, as a block per row: its label, then
+    `header count` pairs packed on indented lines."""
+    for label, counts in rows:
+        out.print(label, overflow="fold")
+        for line in _packed([f"{header} {count}" for header, count in zip(headers, counts, strict=True)],
+                            out.width - 2):
+            out.print(f"  {line}", overflow="fold")
+
+
 def _packed(items: Sequence[str], width: int) -> list[str]:
     """`items` two spaces apart, as many to a line as fit in `width` (a line breaks between them)."""
     lines: list[str] = []
@@ -154,11 +164,7 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
         out.print(table)
     else:
         out.print(styled((title, "bold")))
-        for label, counts in rows:
-            out.print(label, overflow="fold")
-            pairs = [f"{header} {count}" for header, count in zip(headers, counts, strict=True)]
-            for line in _packed(pairs, out.width - 2):
-                out.print(f"  {line}", overflow="fold")
+        _count_blocks(out, headers, rows)
 
     notices = report.notices + [notice for file in report.files for notice in file.notices]
     notices += [
@@ -196,11 +202,7 @@ def deck_table(out: Console, decks: Sequence[DeckSummary]) -> None:
     counts_width = sum(max(len(header), *(len(counts[at]) for _, counts in rows)) + 3 for at, header in
                        enumerate(headers))
     if out.width < counts_width + DECK_NAME_WIDTH:
-        for name, counts in rows:
-            out.print(styled((name, "bold")), overflow="fold")
-            for line in _packed([f"{header} {count}" for header, count in zip(headers, counts, strict=True)],
-                                out.width - 2):
-                out.print(f"  {line}", overflow="fold")
+        _count_blocks(out, headers, [(styled((name, "bold")), counts) for name, counts in rows])
     else:
         table = Table(show_edge=False, pad_edge=False)
         table.add_column("deck", overflow="fold")
