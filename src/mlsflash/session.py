@@ -635,10 +635,9 @@ def _undo_suspend(connection: Connection, suspended: _Suspended) -> None:
 
 
 def _undo_skip(connection: Connection, skip: _Skipped) -> None:
-    connection.execute("UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?",
-        (skip.buried_before, skip.card_id, skip.buried),
+    connection.execute(
+        "UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?", (skip.buried_before, skip.card_id, skip.buried)
     )
-
 
 
 def _queue_card(row: Any, kind: str) -> QueueCard:
