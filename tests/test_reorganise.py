@@ -289,6 +289,24 @@ def test_a_moved_bullet_whose_new_card_was_already_answered_keeps_both_histories
     assert [card["id"] for card in retired] == [before["Firehose"][0]]  # kept with its reviews, not merged
 
 
+def test_a_file_renamed_with_its_heading_and_imported_by_its_new_name_keeps_every_card(
+    tmp_path, run, export, learn
+) -> None:
+    old = write_notes(tmp_path, "kinesis.md", KINESIS)
+    run("import", old)
+    learn()
+    before = schedule(export())
+    new = tmp_path / "streaming.md"
+    new.write_text(KINESIS.replace("## Kinesis", "## Streaming [data]"), encoding="utf-8")
+    old.unlink()
+    result = run("import", new)
+    assert "gone" in result.stdout
+    cards = export()
+    assert schedule(cards) == before  # each card kept its id and schedule: none new beside it
+    assert {card["status"] for card in cards} != {"retired"} and len(cards) == len(before)
+    assert all(card["context"][0] == "Streaming [data]" for card in cards)
+
+
 def test_a_deleted_file_retires_its_cards_and_restoring_it_revives_them(tmp_path, run, export, learn) -> None:
     notes = tmp_path / "notes"
     write_notes(notes, "kinesis.md", KINESIS)

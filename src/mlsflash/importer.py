@@ -322,7 +322,9 @@ def _import_parsed(
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
-        notes = [*notes, *_deck_files(connection, notes, parsed, changed, gone, deck)]
+        extra, vanished = _deck_files(connection, notes, parsed, changed, gone, deck)
+        notes = [*notes, *extra]
+        gone |= vanished
         for file in notes[len(named):]:
             hashes[file.source] = _content_hash(connection, file, deck, flags)
             if not hashes[file.source][1]:
@@ -366,9 +368,11 @@ def _import_parsed(
 def _deck_files(
     connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
     gone: set[str], deck_option: str | None,
-) -> list[NotesFile]:
+) -> tuple[list[NotesFile], set[str]]:
     """The other files, still on disk, of the decks that changed files fed or now feed, and of
-    vanished files: read again with the named ones."""
+    vanished files: read again with the named ones; and those files of the decks that are no
+    longer on disk, gone as a file gone from an imported folder is (a file renamed while its
+    heading was, imported by its new name: its cards are matched, not left beside new ones)."""
     from mlsflash.parser import parse_notes
 
     decks = _remembered_decks(connection, sorted(changed | gone))
@@ -379,20 +383,26 @@ def _deck_files(
             if row is not None:
                 decks.add(row.id)
     if not decks:
-        return []
+        return [], set()
     named = {file.source for file in notes} | gone
     extra: list[NotesFile] = []
+    vanished: set[str] = set()
     for (source,) in connection.execute(
         f"SELECT path FROM source_files WHERE deck_id IN ({', '.join('?' * len(decks))}) ORDER BY path",
         tuple(sorted(decks)),
     ):
-        if source in named or source.startswith(BUNDLED_PREFIX) or not os.path.isfile(source):
+        if source in named or source.startswith(BUNDLED_PREFIX):
+            continue
+        if not os.path.exists(source):
+            vanished.add(source)
+            continue
+        if not os.path.isfile(source):
             continue
         try:
             extra.append(read_notes(Path(source)))
         except MlsflashError:
             continue  # unreadable now: its cards stay as they are
-    return extra
+    return extra, vanished
 
 
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
