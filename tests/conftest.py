@@ -93,3 +93,22 @@ def answer_in_terminal(child: Any, grade: str, *, front: str | None = None, answ
         child.expect_exact(answer)
     child.expect_exact("grade:")
     child.send(grade)
+
+
+def sums_from_the_log(db: Path) -> dict[tuple, tuple]:
+    """What review_days should hold, added up here in Python from every answer."""
+    sums: dict[tuple, list[int]] = {}
+    for day, deck, topic, kind, grade, before, ms in rows(
+        db, "SELECT study_day, deck_id, topic, kind, grade, interval_before, duration_ms FROM reviews"
+    ):
+        scheduled = kind == "scheduled"
+        mature = scheduled and before >= 21
+        added = (1, ms, scheduled, scheduled and grade >= 3, mature, mature and grade >= 3)
+        entry = sums.setdefault((day, deck, topic), [0] * 6)
+        for index, value in enumerate(added):
+            entry[index] += int(value)
+    return {key: tuple(entry) for key, entry in sums.items()}
+
+
+def kept_sums(db: Path) -> dict[tuple, tuple]:
+    return {row[:3]: row[3:] for row in rows(db, "SELECT * FROM review_days")}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import write_notes
+from conftest import kept_sums, sums_from_the_log, write_notes
 
 TEN_CARDS = "# Deck\n## Streams\n" + "".join(f"* **Term {n}** - meaning {n}\n" for n in range(1, 6)) + (
     "## Storage\n" + "".join(f"* **Term {n}** - meaning {n}\n" for n in range(6, 11))
@@ -292,3 +292,61 @@ def test_shorten_keeps_the_most_specific_part(parts, width, shown):
 
     assert shorten(parts, width) == shown
     assert cell_len(shorten(parts, width)) <= width
+
+
+# --- the daily sums the triggers keep (review_days) -------------------------------------------
+
+
+def test_the_daily_sums_follow_every_change_to_the_log(run, env, tmp_path, monkeypatch):
+    """Answers, undo, a renamed heading, cards moved to another deck, a hand edit and a deleted
+    deck each change the log; the figures read from the sums stay those of the log."""
+    import sqlite3
+
+    notes = write_notes(tmp_path, "notes.md", TEN_CARDS)
+    run("import", notes)
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T09:00")
+    run("review", "--new", "10", input="5\n5\n2\n4\n1\n5\n3\n4\n5\n5\n5\n4\nq\n")
+    assert kept_sums(env) == sums_from_the_log(env) and len(kept_sums(env)) == 2
+
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T09:00")
+    run("review", "--new", "0", input="5\n4\nu\nq\n")  # two answers, the second undone
+    assert kept_sums(env) == sums_from_the_log(env)
+    figures = stats(run)
+    assert figures["reviews"]["today"] == 1 and figures["calendar"][-1] == {"date": "2026-11-27", "reviews": 1}
+
+    notes.write_text(TEN_CARDS.replace("## Streams", "## Flows"), encoding="utf-8")
+    run("import", notes)
+    assert kept_sums(env) == sums_from_the_log(env)
+    topics = {topic["topic"]: topic for topic in stats(run)["topics"]}
+    assert "Streams" not in topics and topics["Flows"]["retention_30d"] is not None
+
+    storage = TEN_CARDS[TEN_CARDS.index("## Storage"):]
+    notes.write_text(TEN_CARDS[:TEN_CARDS.index("## Storage")].replace("## Streams", "## Flows"), encoding="utf-8")
+    other = write_notes(tmp_path, "other.md", "# Other\n" + storage)
+    run("import", notes, other)
+    assert kept_sums(env) == sums_from_the_log(env)
+    moved = stats(run, "--deck", "Other")
+    assert moved["reviews"]["last_30_days"] == sum(entry["reviews"] for entry in moved["calendar"]) > 0
+
+    with sqlite3.connect(env) as connection:
+        connection.execute("UPDATE reviews SET grade = 1, interval_before = 30 WHERE id % 2 = 0")
+        connection.execute("UPDATE reviews SET study_day = '2026-11-20' WHERE id = 1")
+    connection.close()
+    assert kept_sums(env) == sums_from_the_log(env)
+    assert "OK:" in run("check").stdout
+
+    run("decks", "--delete", "Other", "--yes")
+    assert kept_sums(env) == sums_from_the_log(env) and kept_sums(env)
+    assert {deck for _, deck, _ in kept_sums(env)} == {1}
+
+
+def test_check_names_daily_sums_that_left_the_log(run, env, tmp_path, monkeypatch):
+    import sqlite3
+
+    run("import", write_notes(tmp_path, "notes.md", TEN_CARDS))
+    run("review", "--new", "3", input="5\n5\n5\n")
+    with sqlite3.connect(env) as connection:
+        connection.execute("UPDATE review_days SET passed = passed - 1")
+    connection.close()
+    result = run("check", code=1)
+    assert "Problem: 1 study days whose summed answers (review_days) differ from the log" in result.stderr

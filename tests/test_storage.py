@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import mlsflash.storage.db
+from conftest import kept_sums, sums_from_the_log
 from mlsflash.errors import MlsflashError
 from mlsflash.storage import open_store
 from mlsflash.storage.db import HEAD_REVISION, REVISIONS
@@ -347,6 +348,7 @@ def test_the_kept_first_revision_fixture_upgrades_with_every_card_and_review(tmp
             "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id "
             "WHERE r.deck_id = c.deck_id AND r.topic = c.topic AND c.topic != ''"
         ).fetchone() == (7,)
+    assert kept_sums(db) == sums_from_the_log(db) and len(kept_sums(db)) >= 2  # revision 0012 adds them up
     backups = list(tmp_path.glob("old.db.backup-*"))
     assert len(backups) == 1
     with sqlite.connect(backups[0]) as copy:
@@ -362,6 +364,10 @@ def _schema_shape(path):
             shape[table] = connection.execute(f"PRAGMA table_info('{table}')").fetchall()
             for index in connection.execute(f"PRAGMA index_list('{table}')").fetchall():
                 shape[f"{table}.{index[1]}"] = (index[2], connection.execute(f"PRAGMA index_xinfo('{index[1]}')").fetchall())
+        for name, table, sql in connection.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"):
+            shape[f"{table} trigger {name}"] = " ".join(sql.split())
+        for (table,) in connection.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%WITHOUT ROWID%'"):
+            shape[f"{table} without rowid"] = True
         return shape
 
 

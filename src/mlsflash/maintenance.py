@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlsflash.model import TOPIC_FUNCTION, Direction
-from mlsflash.states import ReviewKind, Status
+from mlsflash.states import MATURE_DAYS, ReviewKind, Status
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store
@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 def _quoted(values: type[enum.Enum]) -> str:
     return ", ".join(f"'{value.value}'" for value in values)
 
+_SCHEDULED = f"kind = '{ReviewKind.SCHEDULED.value}'"
+_MATURE = f"{_SCHEDULED} AND interval_before >= {MATURE_DAYS}"
+# What the triggers of `reviews` keep in review_days, recomputed from the log.
+_DAYS_FROM_LOG = (
+    "SELECT study_day, deck_id, topic, count(*), sum(duration_ms), "
+    f"count(*) FILTER (WHERE {_SCHEDULED}), count(*) FILTER (WHERE {_SCHEDULED} AND grade >= 3), "
+    f"count(*) FILTER (WHERE {_MATURE}), count(*) FILTER (WHERE {_MATURE} AND grade >= 3) "
+    "FROM reviews GROUP BY study_day, deck_id, topic"
+)
 # (description, SQL counting the rows that break it)
 INVARIANTS: tuple[tuple[str, str], ...] = (
     (
@@ -58,6 +67,12 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
         "reviews whose deck or topic is not their card's",
         "SELECT count(*) FROM reviews r JOIN cards c ON c.id = r.card_id "
         "WHERE r.deck_id != c.deck_id OR r.topic != c.topic",
+    ),
+    (
+        "study days whose summed answers (review_days) differ from the log",
+        "SELECT count(*) FROM (SELECT study_day, deck_id, topic FROM "
+        f"(SELECT * FROM review_days EXCEPT {_DAYS_FROM_LOG}) UNION "
+        f"SELECT study_day, deck_id, topic FROM ({_DAYS_FROM_LOG} EXCEPT SELECT * FROM review_days))",
     ),
     (
         "live cards sharing one identity key in one deck",

@@ -2,6 +2,8 @@
 
 Nothing here loops over reviews in Python: counts, sums, retention, the forecast, the
 calendar and the streaks (gaps-and-islands with a window function) are computed by SQLite.
+The month's figures and the calendar add up `review_days`, the answers of each study day
+per deck and topic that triggers keep (storage/schema.py), not the log itself.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
 
 MATURE_DAYS = states.MATURE_DAYS
-_SCHEDULED = states.ReviewKind.SCHEDULED.value
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 HARDEST_LIMIT = 10
@@ -52,9 +53,10 @@ def collect(
 ) -> dict[str, Any]:
     """Every figure of `stats --json`, for the whole collection or one deck.
 
-    On a large log the slowest aggregates run side by side on their own connections: SQLite
-    releases the GIL while it works, so on two cores the figures take about as long as the
-    slowest one. On a small one, starting threads and connections costs more than it saves.
+    In a large collection the two scans of every card that are not the per-topic counts (the
+    predicted recall and the forecast) run meanwhile on their own connection: SQLite releases
+    the GIL while it works, so on two cores they cost little more than the counts alone. In a
+    small one, starting a thread and a connection costs more than it saves.
     """
     with store.read() as connection:
         deck_id = None
@@ -62,7 +64,7 @@ def collect(
             from mlsflash.catalog import require_deck
 
             deck_id = require_deck(connection, deck)
-        log_size = connection.execute("SELECT coalesce(max(rowid), 0) FROM reviews").scalar()
+        cards = connection.execute("SELECT coalesce(max(rowid), 0) FROM cards").scalar()
     where, params = _Filter(deck_id), {**_params(today, deck_id), "decay": decay, "factor": 0.9 ** (-1 / decay) - 1}
 
     def run(query: Any, *extra: Any) -> Any:
@@ -70,14 +72,13 @@ def collect(
             return query(connection, where, params, *extra)
 
     pool: Any = _InPlace()
-    if log_size >= PARALLEL_REVIEWS:
-        from concurrent.futures import ThreadPoolExecutor  # and logging: ~6 ms, for large logs only
+    if cards >= PARALLEL_CARDS:
+        from concurrent.futures import ThreadPoolExecutor  # and logging: ~6 ms, for large collections only
 
-        pool = ThreadPoolExecutor(max_workers=3)
+        pool = ThreadPoolExecutor(max_workers=1)
     with pool:
-        retention = pool.submit(run, _retention_groups)
-        calendar = pool.submit(run, _calendar)
-        reviews = pool.submit(run, _reviews_and_retention)
+        recall = pool.submit(run, _recall_groups)
+        forecast = pool.submit(run, _forecast, today)
         with store.read() as connection:
             groups = _groups(connection, where, params)
             figures: dict[str, Any] = {
@@ -85,27 +86,27 @@ def collect(
                 "deck": deck,
                 "cards": _card_counts(groups, _retired(connection, where, params)),
                 "due": _due(connection, where, params),
-                "forecast": _forecast(connection, where, params, today),
                 "streak": _streak(connection, where, params, today),
+                "calendar": _calendar(connection, where, params),
                 "hardest": (_hardest_by_recall if hardest_by is HardestBy.RECALL else _hardest)(
                     connection, where, params
                 ),
             }
-            recall = _recall_groups(connection, where, params)
+            figures["reviews"], figures["retention"] = _reviews_and_retention(connection, where, params)
+            retention = _retention_groups(connection, where, params)
             figures["confusions"], figures["mock_exams"] = _exam_figures(connection)
             figures["exam"] = _exam_summary(connection, today)
-        figures["reviews"], figures["retention"] = reviews.result()
-        figures["calendar"] = calendar.result()
-        figures["decks"] = _per_deck(groups, retention.result())
-        figures["topics"] = _per_topic(groups, retention.result())
-        _add_mean_recall(figures["decks"], figures["topics"], recall)
+        figures["forecast"] = forecast.result()
+        figures["decks"] = _per_deck(groups, retention)
+        figures["topics"] = _per_topic(groups, retention)
+        _add_mean_recall(figures["decks"], figures["topics"], recall.result())
     order = ("today", "deck", "cards", "due", "forecast", "reviews", "retention", "streak", "calendar",
              "decks", "topics", "hardest", "confusions", "mock_exams", "exam")
     return {key: figures[key] for key in order}
 
 
 CONFUSIONS_SHOWN = 10
-PARALLEL_REVIEWS = 50_000  # from this many answers on, `collect` runs its aggregates in threads
+PARALLEL_CARDS = 30_000  # from this many cards on, `collect` runs two of its scans in a thread
 
 
 class _Done:
@@ -174,7 +175,6 @@ def _params(today: date, deck_id: int | None) -> dict[str, Any]:
         "month_start": day(-29),
         "forecast_end": day(FORECAST_DAYS - 1),
         "calendar_start": day(-(CALENDAR_WEEKS * 7 - 1)),
-        "mature": MATURE_DAYS,
     }
 
 
@@ -231,30 +231,22 @@ def _reviews_and_retention(
     connection: Connection, where: _Filter, params: dict[str, Any]
 ) -> tuple[dict[str, int], dict[str, float | None]]:
     """Answers and time spent (re-drills included), and retention: the share of scheduled
-    answers graded 3 or more (re-drills excluded, null without answers), in one pass."""
-    row = _one(
+    answers graded 3 or more (re-drills excluded, null without answers), from the month's
+    daily sums."""
+    week = "FILTER (WHERE study_day >= :week_start)"
+    sums = _one(
         connection,
         f"""
         SELECT
-          count(*) FILTER (WHERE study_day = :today),
-          count(*) FILTER (WHERE study_day >= :week_start),
-          count(*),
-          coalesce(sum(duration_ms) FILTER (WHERE study_day = :today), 0),
-          coalesce(sum(duration_ms) FILTER (WHERE study_day >= :week_start), 0),
-          coalesce(sum(duration_ms), 0),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start AND grade >= 3),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}'),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND grade >= 3),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start AND interval_before >= :mature),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND study_day >= :week_start AND interval_before >= :mature
-                           AND grade >= 3),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND interval_before >= :mature),
-          count(*) FILTER (WHERE kind = '{_SCHEDULED}' AND interval_before >= :mature AND grade >= 3)
-        FROM reviews r WHERE study_day >= :month_start AND study_day <= :today {where.reviews()}
+          total(answers) FILTER (WHERE study_day = :today), total(answers) {week}, total(answers),
+          total(duration_ms) FILTER (WHERE study_day = :today), total(duration_ms) {week}, total(duration_ms),
+          total(scheduled) {week}, total(passed) {week}, total(scheduled), total(passed),
+          total(mature) {week}, total(mature_passed) {week}, total(mature), total(mature_passed)
+        FROM review_days r WHERE study_day >= :month_start AND study_day <= :today {where.reviews()}
         """,
         params,
     )
+    row = [int(value) for value in sums]  # total() is 0.0, not NULL, over no rows
     reviews = {
         "today": row[0],
         "last_7_days": row[1],
@@ -299,7 +291,7 @@ def _calendar(connection: Connection, where: _Filter, params: dict[str, Any]) ->
     rows = _all(
         connection,
         f"""
-        SELECT study_day, count(*) FROM reviews r
+        SELECT study_day, sum(answers) FROM review_days r
         WHERE study_day >= :calendar_start AND study_day <= :today {where.reviews()}
         GROUP BY study_day ORDER BY study_day
         """,
@@ -344,9 +336,8 @@ def _retention_groups(
     rows = _all(
         connection,
         f"""
-        SELECT r.deck_id, r.topic, count(*), count(*) FILTER (WHERE r.grade >= 3)
-        FROM reviews r INDEXED BY ix_reviews_day_group
-        WHERE r.study_day >= :month_start AND r.study_day <= :today AND r.kind = '{_SCHEDULED}' {where.reviews()}
+        SELECT r.deck_id, r.topic, sum(r.scheduled), sum(r.passed) FROM review_days r
+        WHERE r.study_day >= :month_start AND r.study_day <= :today {where.reviews()}
         GROUP BY r.deck_id, r.topic
         """,
         params,

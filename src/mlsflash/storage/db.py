@@ -35,6 +35,7 @@ REVISIONS: tuple[str, ...] = (
     "0009_two_level_topic",
     "0010_exam",
     "0011_deck_parse_options",
+    "0012_review_days",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

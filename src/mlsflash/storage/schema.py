@@ -130,9 +130,62 @@ class Review(Base):
     __table_args__ = (
         Index("ix_reviews_study_day", "study_day", "kind"),
         Index("ix_reviews_card", "card_id", "study_day"),
-        Index("ix_reviews_day_stats", "study_day", "kind", "grade", "interval_before", "duration_ms"),
-        Index("ix_reviews_day_group", "study_day", "kind", "deck_id", "topic", "grade"),
     )
+
+
+class ReviewDay(Base):
+    """The answers of one study day in one deck and topic, summed: kept equal to `reviews` by
+    its triggers (REVIEW_DAY_TRIGGERS), so the month's figures and the half-year calendar read
+    a few thousand of these rows instead of every answer of the period."""
+
+    __tablename__ = "review_days"
+
+    study_day: Mapped[str] = mapped_column(String, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    topic: Mapped[str] = mapped_column(String, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer)  # re-drills included
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    scheduled: Mapped[int] = mapped_column(Integer)  # retention counts these only
+    passed: Mapped[int] = mapped_column(Integer)  # scheduled, graded 3 or more
+    mature: Mapped[int] = mapped_column(Integer)  # scheduled, interval before the answer >= MATURE_DAYS
+    mature_passed: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+
+def _review_day_sums(row: str) -> tuple[str, ...]:
+    """What one answer adds to each summed column of its day's row, `row` being `new` or `old`
+    in a trigger. The constants are those of `states` (kind 'scheduled', mature from 21 days)."""
+    scheduled = f"({row}.kind = 'scheduled')"
+    mature = f"({scheduled} AND {row}.interval_before >= 21)"
+    return ("1", f"{row}.duration_ms", scheduled, f"({scheduled} AND {row}.grade >= 3)", mature,
+            f"({mature} AND {row}.grade >= 3)")
+
+
+_SUMMED = ("answers", "duration_ms", "scheduled", "passed", "mature", "mature_passed")
+_ADD_ANSWER = (
+    f"INSERT INTO review_days (study_day, deck_id, topic, {', '.join(_SUMMED)}) "
+    f"VALUES (new.study_day, new.deck_id, new.topic, {', '.join(_review_day_sums('new'))}) "
+    "ON CONFLICT (study_day, deck_id, topic) DO UPDATE SET "
+    + ", ".join(f"{column} = {column} + excluded.{column}" for column in _SUMMED) + ";"
+)
+_OLD_ROW = "WHERE study_day = old.study_day AND deck_id = old.deck_id AND topic = old.topic"
+_TAKE_ANSWER = (
+    "UPDATE review_days SET "
+    + ", ".join(
+        f"{column} = {column} - {value}" for column, value in zip(_SUMMED, _review_day_sums("old"), strict=True)
+    )
+    + f" {_OLD_ROW};\n  DELETE FROM review_days {_OLD_ROW} AND answers = 0;"
+)
+# Columns of `reviews` the sums depend on: an UPDATE of one of them moves the answer.
+_SUMMED_FROM = ("study_day", "deck_id", "topic", "kind", "grade", "interval_before", "duration_ms")
+REVIEW_DAY_TRIGGERS = (
+    f"CREATE TRIGGER review_days_insert AFTER INSERT ON reviews BEGIN\n  {_ADD_ANSWER}\nEND",
+    f"CREATE TRIGGER review_days_delete AFTER DELETE ON reviews BEGIN\n  {_TAKE_ANSWER}\nEND",
+    f"CREATE TRIGGER review_days_update AFTER UPDATE OF {', '.join(_SUMMED_FROM)} ON reviews\nWHEN "
+    + " OR ".join(f"old.{column} IS NOT new.{column}" for column in _SUMMED_FROM)
+    + f" BEGIN\n  {_TAKE_ANSWER}\n  {_ADD_ANSWER}\nEND",
+)
 
 
 class ExamDeclaration(Base):
@@ -223,6 +276,7 @@ def render_ddl() -> str:
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda index: index.name or ""):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements += REVIEW_DAY_TRIGGERS
     statements.append(
         "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"

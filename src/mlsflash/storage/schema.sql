@@ -44,6 +44,20 @@ CREATE TABLE mock_exams (
 	PRIMARY KEY (id)
 );
 
+CREATE TABLE review_days (
+	study_day VARCHAR NOT NULL,
+	deck_id INTEGER NOT NULL,
+	topic VARCHAR NOT NULL,
+	answers INTEGER NOT NULL,
+	duration_ms INTEGER NOT NULL,
+	scheduled INTEGER NOT NULL,
+	passed INTEGER NOT NULL,
+	mature INTEGER NOT NULL,
+	mature_passed INTEGER NOT NULL,
+	PRIMARY KEY (study_day, deck_id, topic)
+)
+ WITHOUT ROWID;
+
 CREATE TABLE settings (
 	"key" VARCHAR NOT NULL,
 	value TEXT NOT NULL,
@@ -169,10 +183,22 @@ CREATE TABLE reviews (
 
 CREATE INDEX ix_reviews_card ON reviews (card_id, study_day);
 
-CREATE INDEX ix_reviews_day_group ON reviews (study_day, kind, deck_id, topic, grade);
-
-CREATE INDEX ix_reviews_day_stats ON reviews (study_day, kind, grade, interval_before, duration_ms);
-
 CREATE INDEX ix_reviews_study_day ON reviews (study_day, kind);
+
+CREATE TRIGGER review_days_insert AFTER INSERT ON reviews BEGIN
+  INSERT INTO review_days (study_day, deck_id, topic, answers, duration_ms, scheduled, passed, mature, mature_passed) VALUES (new.study_day, new.deck_id, new.topic, 1, new.duration_ms, (new.kind = 'scheduled'), ((new.kind = 'scheduled') AND new.grade >= 3), ((new.kind = 'scheduled') AND new.interval_before >= 21), (((new.kind = 'scheduled') AND new.interval_before >= 21) AND new.grade >= 3)) ON CONFLICT (study_day, deck_id, topic) DO UPDATE SET answers = answers + excluded.answers, duration_ms = duration_ms + excluded.duration_ms, scheduled = scheduled + excluded.scheduled, passed = passed + excluded.passed, mature = mature + excluded.mature, mature_passed = mature_passed + excluded.mature_passed;
+END;
+
+CREATE TRIGGER review_days_delete AFTER DELETE ON reviews BEGIN
+  UPDATE review_days SET answers = answers - 1, duration_ms = duration_ms - old.duration_ms, scheduled = scheduled - (old.kind = 'scheduled'), passed = passed - ((old.kind = 'scheduled') AND old.grade >= 3), mature = mature - ((old.kind = 'scheduled') AND old.interval_before >= 21), mature_passed = mature_passed - (((old.kind = 'scheduled') AND old.interval_before >= 21) AND old.grade >= 3) WHERE study_day = old.study_day AND deck_id = old.deck_id AND topic = old.topic;
+  DELETE FROM review_days WHERE study_day = old.study_day AND deck_id = old.deck_id AND topic = old.topic AND answers = 0;
+END;
+
+CREATE TRIGGER review_days_update AFTER UPDATE OF study_day, deck_id, topic, kind, grade, interval_before, duration_ms ON reviews
+WHEN old.study_day IS NOT new.study_day OR old.deck_id IS NOT new.deck_id OR old.topic IS NOT new.topic OR old.kind IS NOT new.kind OR old.grade IS NOT new.grade OR old.interval_before IS NOT new.interval_before OR old.duration_ms IS NOT new.duration_ms BEGIN
+  UPDATE review_days SET answers = answers - 1, duration_ms = duration_ms - old.duration_ms, scheduled = scheduled - (old.kind = 'scheduled'), passed = passed - ((old.kind = 'scheduled') AND old.grade >= 3), mature = mature - ((old.kind = 'scheduled') AND old.interval_before >= 21), mature_passed = mature_passed - (((old.kind = 'scheduled') AND old.interval_before >= 21) AND old.grade >= 3) WHERE study_day = old.study_day AND deck_id = old.deck_id AND topic = old.topic;
+  DELETE FROM review_days WHERE study_day = old.study_day AND deck_id = old.deck_id AND topic = old.topic AND answers = 0;
+  INSERT INTO review_days (study_day, deck_id, topic, answers, duration_ms, scheduled, passed, mature, mature_passed) VALUES (new.study_day, new.deck_id, new.topic, 1, new.duration_ms, (new.kind = 'scheduled'), ((new.kind = 'scheduled') AND new.grade >= 3), ((new.kind = 'scheduled') AND new.interval_before >= 21), (((new.kind = 'scheduled') AND new.interval_before >= 21) AND new.grade >= 3)) ON CONFLICT (study_day, deck_id, topic) DO UPDATE SET answers = answers + excluded.answers, duration_ms = duration_ms + excluded.duration_ms, scheduled = scheduled + excluded.scheduled, passed = passed + excluded.passed, mature = mature + excluded.mature, mature_passed = mature_passed + excluded.mature_passed;
+END;
 
 CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
