@@ -53,7 +53,8 @@ def upgrade() -> None:
         "count(*) FILTER (WHERE kind = 'scheduled' AND grade >= 3), "
         "count(*) FILTER (WHERE kind = 'scheduled' AND interval_before >= 21), "
         "count(*) FILTER (WHERE kind = 'scheduled' AND interval_before >= 21 AND grade >= 3) "
-        "FROM reviews GROUP BY study_day, deck_id, topic"
+        # In table order: walking the log by day through an index reads its pages at random.
+        "FROM reviews NOT INDEXED GROUP BY study_day, deck_id, topic"
     )
     for trigger in TRIGGERS:
         op.execute(trigger)

@@ -25,7 +25,7 @@ _DAYS_FROM_LOG = (
     "SELECT study_day, deck_id, topic, count(*), sum(duration_ms), "
     f"count(*) FILTER (WHERE {_SCHEDULED}), count(*) FILTER (WHERE {_SCHEDULED} AND grade >= 3), "
     f"count(*) FILTER (WHERE {_MATURE}), count(*) FILTER (WHERE {_MATURE} AND grade >= 3) "
-    "FROM reviews GROUP BY study_day, deck_id, topic"
+    "FROM reviews NOT INDEXED GROUP BY study_day, deck_id, topic"  # table order: no random page reads
 )
 # (description, SQL counting the rows that break it)
 INVARIANTS: tuple[tuple[str, str], ...] = (
@@ -70,9 +70,9 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "study days whose summed answers (review_days) differ from the log",
-        "SELECT count(*) FROM (SELECT study_day, deck_id, topic FROM "
-        f"(SELECT * FROM review_days EXCEPT {_DAYS_FROM_LOG}) UNION "
-        f"SELECT study_day, deck_id, topic FROM ({_DAYS_FROM_LOG} EXCEPT SELECT * FROM review_days))",
+        f"WITH log AS ({_DAYS_FROM_LOG}) SELECT count(*) FROM (SELECT study_day, deck_id, topic FROM "
+        "(SELECT * FROM review_days EXCEPT SELECT * FROM log) UNION "
+        "SELECT study_day, deck_id, topic FROM (SELECT * FROM log EXCEPT SELECT * FROM review_days))",
     ),
     (
         "live cards sharing one identity key in one deck",
