@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlsflash.model import TOPIC_FUNCTION, Direction
-from mlsflash.states import MATURE_DAYS, ReviewKind, Status
+from mlsflash.states import ReviewKind, Status, answer_sums
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store
@@ -18,13 +18,10 @@ if TYPE_CHECKING:
 def _quoted(values: type[enum.Enum]) -> str:
     return ", ".join(f"'{value.value}'" for value in values)
 
-_SCHEDULED = f"kind = '{ReviewKind.SCHEDULED.value}'"
-_MATURE = f"{_SCHEDULED} AND interval_before >= {MATURE_DAYS}"
+
 # What the triggers of `reviews` keep in review_days, recomputed from the log.
 _DAYS_FROM_LOG = (
-    "SELECT study_day, deck_id, topic, count(*), sum(duration_ms), "
-    f"count(*) FILTER (WHERE {_SCHEDULED}), count(*) FILTER (WHERE {_SCHEDULED} AND grade >= 3), "
-    f"count(*) FILTER (WHERE {_MATURE}), count(*) FILTER (WHERE {_MATURE} AND grade >= 3) "
+    f"SELECT study_day, deck_id, topic, {', '.join(f'sum({sql})' for sql in answer_sums('reviews').values())} "
     "FROM reviews NOT INDEXED GROUP BY study_day, deck_id, topic"  # table order: no random page reads
 )
 # (description, SQL counting the rows that break it)

@@ -57,3 +57,16 @@ USER_STATUS = (
     f"WHEN due IS NULL THEN '{UserStatus.NEW.value}' WHEN repetitions < 2 THEN '{UserStatus.LEARNING.value}' "
     f"ELSE '{UserStatus.REVIEW.value}' END"
 )
+
+
+def answer_sums(row: str) -> dict[str, str]:
+    """The columns of `review_days` (a study day's answers, summed per deck and topic) and what
+    one answer adds to each, as SQL over the `reviews` row named `row`. The triggers that keep
+    the table add and take these; `check` sums them over the log."""
+    scheduled = f"({row}.kind = '{ReviewKind.SCHEDULED.value}')"  # retention counts these only
+    mature = f"({scheduled} AND {row}.interval_before >= {MATURE_DAYS})"
+    return {
+        "answers": "1", "duration_ms": f"{row}.duration_ms", "scheduled": scheduled,
+        "passed": f"({scheduled} AND {row}.grade >= 3)", "mature": mature,
+        "mature_passed": f"({mature} AND {row}.grade >= 3)",
+    }

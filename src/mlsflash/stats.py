@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
 
-MATURE_DAYS = states.MATURE_DAYS
 FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 HARDEST_LIMIT = 10

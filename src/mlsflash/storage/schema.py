@@ -12,6 +12,8 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, false, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from mlsflash.states import answer_sums
+
 
 class Base(DeclarativeBase):
     pass
@@ -135,8 +137,9 @@ class Review(Base):
 
 class ReviewDay(Base):
     """The answers of one study day in one deck and topic, summed: kept equal to `reviews` by
-    its triggers (REVIEW_DAY_TRIGGERS), so the month's figures and the half-year calendar read
-    a few thousand of these rows instead of every answer of the period."""
+    its triggers (REVIEW_DAY_TRIGGERS, adding and taking `states.answer_sums`), so the month's
+    figures and the half-year calendar read a few thousand of these rows instead of every
+    answer of the period."""
 
     __tablename__ = "review_days"
 
@@ -153,28 +156,17 @@ class ReviewDay(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
 
-def _review_day_sums(row: str) -> tuple[str, ...]:
-    """What one answer adds to each summed column of its day's row, `row` being `new` or `old`
-    in a trigger. The constants are those of `states` (kind 'scheduled', mature from 21 days)."""
-    scheduled = f"({row}.kind = 'scheduled')"
-    mature = f"({scheduled} AND {row}.interval_before >= 21)"
-    return ("1", f"{row}.duration_ms", scheduled, f"({scheduled} AND {row}.grade >= 3)", mature,
-            f"({mature} AND {row}.grade >= 3)")
-
-
-_SUMMED = ("answers", "duration_ms", "scheduled", "passed", "mature", "mature_passed")
+_SUMMED = tuple(answer_sums("new"))
 _ADD_ANSWER = (
     f"INSERT INTO review_days (study_day, deck_id, topic, {', '.join(_SUMMED)}) "
-    f"VALUES (new.study_day, new.deck_id, new.topic, {', '.join(_review_day_sums('new'))}) "
+    f"VALUES (new.study_day, new.deck_id, new.topic, {', '.join(answer_sums('new').values())}) "
     "ON CONFLICT (study_day, deck_id, topic) DO UPDATE SET "
     + ", ".join(f"{column} = {column} + excluded.{column}" for column in _SUMMED) + ";"
 )
 _OLD_ROW = "WHERE study_day = old.study_day AND deck_id = old.deck_id AND topic = old.topic"
 _TAKE_ANSWER = (
     "UPDATE review_days SET "
-    + ", ".join(
-        f"{column} = {column} - {value}" for column, value in zip(_SUMMED, _review_day_sums("old"), strict=True)
-    )
+    + ", ".join(f"{column} = {column} - {value}" for column, value in answer_sums("old").items())
     + f" {_OLD_ROW};\n  DELETE FROM review_days {_OLD_ROW} AND answers = 0;"
 )
 # Columns of `reviews` the sums depend on: an UPDATE of one of them moves the answer.
