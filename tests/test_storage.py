@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,7 @@ def test_database_is_created_in_a_folder_that_does_not_exist_yet(tmp_path: Path)
 
 
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    open_store(tmp_path / "mlsflash.db").close()  # created here: see the next test
     store = open_store(tmp_path / "mlsflash.db")
     try:
         with store.read() as connection:
@@ -60,6 +62,60 @@ def test_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> 
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         connection.close()
+
+
+def test_a_new_database_takes_its_first_write_without_the_wal_then_runs_in_wal(tmp_path: Path) -> None:
+    """The first write of a database created by this process (a first import, which fills
+    it) goes straight to the file: none of it waits in the WAL for a checkpoint."""
+    path = tmp_path / "mlsflash.db"
+    store = open_store(path)
+    try:
+        with store.read() as connection:
+            assert connection.execute("PRAGMA journal_mode").scalar() == "delete"
+            assert connection.execute("PRAGMA synchronous").scalar() == 2  # FULL: a power cut corrupts nothing
+        with store.write(bulk=True) as connection:
+            connection.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                               [(f"key {n}", "x" * 2_000) for n in range(3_000)])
+        assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+        assert _in_the_file_itself(path, "SELECT count(*) FROM settings") == 3_000
+        with store.write() as connection:  # the next write is in WAL mode
+            connection.execute("INSERT INTO settings (key, value) VALUES ('one more', 'x')")
+            assert connection.execute("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.execute("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert Path(f"{path}-wal").stat().st_size > 0
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    created_only = tmp_path / "never-written.db"
+    open_store(created_only).close()
+    with closing(sqlite3.connect(created_only)) as connection:  # WAL all the same
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+KILLED_MID_WRITE = """
+import os, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("PRAGMA cache_size=10")  # the pages spill into the file before COMMIT
+connection.execute("BEGIN IMMEDIATE")
+connection.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", [(str(n), "x" * 500) for n in range(5_000)])
+os._exit(9)
+"""
+
+
+def test_a_write_killed_in_the_rollback_journal_is_rolled_back_before_a_read_only_look(tmp_path: Path) -> None:
+    """Opened read-only (stats, the schema check), the file would be read as the killed write
+    left it: the hot journal is rolled back first, as a writable connection would."""
+    from mlsflash.storage.db import create_schema, read_only
+
+    path = tmp_path / "mlsflash.db"
+    create_schema(path)  # a new database, as its first write finds it: in its rollback journal
+    subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(path)], check=False)
+    assert Path(f"{path}-journal").stat().st_size > 0
+    with read_only(path) as connection:
+        assert connection.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not Path(f"{path}-journal").exists()
 
 
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
@@ -698,6 +754,7 @@ def _in_the_file_itself(path: Path, sql: str) -> object:
 
 def test_a_bulk_write_commits_to_the_wal_and_reaches_the_file_by_the_checkpoint_meanwhile(tmp_path: Path) -> None:
     path = tmp_path / "bulk.db"
+    open_store(path).close()
     store = open_store(path)
     try:
         with store.write(bulk=True) as connection:

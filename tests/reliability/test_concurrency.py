@@ -80,3 +80,32 @@ def test_two_review_sessions_at_once_record_each_answer_once(tmp_path):
     assert len({review[1] for review in reviews}) == graded  # one scheduled answer per card
     assert {review[5] for review in reviews} == {"scheduled"}
     assert mlsflash(env, "check").returncode == 0
+
+
+def test_other_commands_while_the_first_import_fills_a_new_database(tmp_path):
+    """The first import into a new database runs in the rollback journal (see storage.db.Store):
+    a command started meanwhile waits for it or reads around it, and fails on no lock."""
+    import sqlite3
+    import time
+
+    db = tmp_path / "mlsflash.db"
+    env = environment(db)
+    first = subprocess.Popen(command("import", str(notes(tmp_path, "big.md", "Big", 20_000))), env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (db.exists() and "alembic_version" in db.read_bytes().decode("latin-1")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    others = [
+        mlsflash(env, "stats", "--json"),
+        mlsflash(env, "import", str(notes(tmp_path, "small.md", "Small", 30))),
+        mlsflash(env, "decks"),
+    ]
+    _, errors = first.communicate(timeout=120)
+    assert first.returncode == 0, errors
+    for result in others:
+        assert result.returncode == 0, result.stderr
+        assert "locked" not in result.stderr + result.stdout
+    assert len(dump(db)["cards"]) == 20_030
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert integrity(db) == "ok"

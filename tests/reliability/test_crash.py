@@ -80,6 +80,37 @@ def test_kill_9_during_a_large_import_leaves_the_database_as_it_was(studied, tmp
     assert len(dump(db)["cards"]) == len(before["cards"]) + big_cards
 
 
+def test_kill_9_during_the_first_import_into_a_new_database(tmp_path):
+    """A new database takes its first import in the rollback journal (see storage.db.Store):
+    killed at any moment, the next command finds no cards or all of them, never a torn file."""
+    from mlsflash.parser import parse_notes
+
+    big = write_generated_notes(tmp_path / "big.md", 10)
+    big_cards = len(parse_notes(big.read_text(encoding="utf-8")).drafts)
+    outcomes = set()
+    for delay in (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.2, 1.8):
+        db = tmp_path / f"new-{delay}.db"
+        env = environment(db)
+        process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        assert kill_9_and_list_survivors(process, children_of(process.pid)) == []
+        looked = mlsflash(env, "stats", "--json")  # read-only: the first look after the kill
+        assert "Traceback" not in looked.stderr, looked.stderr
+        if looked.returncode != 0:  # killed before the schema was committed
+            assert "no database" in looked.stderr, looked.stderr
+            outcomes.add("no database")
+            continue
+        assert integrity(db) == "ok"
+        cards = len(dump(db)["cards"])
+        assert cards in (0, big_cards), f"killed after {delay}s"
+        outcomes.add(cards)
+    finished = mlsflash(environment(db), "import", str(big))
+    assert finished.returncode == 0 and integrity(db) == "ok"
+    assert len(dump(db)["cards"]) == big_cards
+    assert outcomes & {0, "no database"}, "no kill came before the import's commit"
+
+
 def first_revision_database(path: Path, reviews: int) -> None:
     """The kept first-revision fixture, made large enough that its upgrade takes a while."""
     shutil.copy(ROOT / "tests" / "fixtures" / "rev0001.db", path)

@@ -180,6 +180,11 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.created = created  # this process created the database
+        # A database created here stays in SQLite's rollback journal until its first write
+        # commits: that write, usually an import filling the file, then reaches the file once
+        # (with the WAL it is written there, then copied by the checkpoint: twice the writes
+        # and fsyncs). Every later transaction runs in WAL mode.
+        self._wal = not created
         self._idle: list[Connection] = []  # connections outside any transaction
         self._lock = threading.Lock()
         self.trace: Callable[[str, Any], None] | None = None  # for tests: every statement run
@@ -232,6 +237,8 @@ class Store:
             yield connection
             if not connection.rolled_back:
                 connection.raw.execute("COMMIT")
+                if not self._wal and begin != "BEGIN":
+                    self._enter_wal(connection)
         finally:
             if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
                 try:
@@ -244,6 +251,16 @@ class Store:
                 if automatic is not None:
                     connection.raw.execute(f"PRAGMA wal_autocheckpoint={automatic}")
                 self._checkin(connection)
+
+    def _enter_wal(self, connection: Connection) -> None:
+        """After the first write of a database created here: WAL from now on, for every
+        connection (the idle ones were opened with the rollback journal's settings)."""
+        self._wal = True
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for other in idle:
+            other.raw.close()
+        _use_wal(connection.raw)
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file where no reader needs the old pages (PASSIVE
@@ -258,7 +275,7 @@ class Store:
         with self._lock:
             connection = self._idle.pop() if self._idle else None
         if connection is None:
-            connection = Connection(connect(self.path, read_only=self.read_only))
+            connection = Connection(connect(self.path, read_only=self.read_only, wal=self._wal))
         connection.trace = self.trace
         return connection
 
@@ -267,6 +284,14 @@ class Store:
             self._idle.append(connection)
 
     def close(self) -> None:
+        if not self._wal and not self.read_only:  # created here and never written: WAL all the same
+            connection = self._checkout()
+            try:
+                self._enter_wal(connection)
+            except sqlite3.Error:
+                pass  # the next connection that can switches it
+            finally:
+                self._checkin(connection)
         with self._lock:
             idle, self._idle = self._idle, []
         for connection in idle:
@@ -365,20 +390,30 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write. A WAL database needs its -shm file, which SQLite cannot
     create in a read-only folder: there the file is opened as immutable, since no mlsflash
-    can write beside it either."""
+    can write beside it either. A write killed while committing in the rollback journal (the
+    first write of a new database: see Store) leaves a hot journal, which only a writable
+    connection can roll back: one does, before the file is read."""
     uri = path.resolve().as_uri()
-    for query in ("mode=ro", "mode=ro&immutable=1"):
-        connection = sqlite3.connect(
-            f"{uri}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-        )
-        try:
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return connection
-        except sqlite3.OperationalError as error:
-            connection.close()
-            if "immutable" in query or _primary_code(error) not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        return _open_read_only(uri, "mode=ro")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_READONLY_ROLLBACK:
+            with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as writable:
+                writable.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return _open_read_only(uri, "mode=ro")
+        if _primary_code(error) not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
+            raise
+    return _open_read_only(uri, "mode=ro&immutable=1")
+
+
+def _open_read_only(uri: str, query: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _prepare_parent(path: Path) -> None:
@@ -390,8 +425,9 @@ def _prepare_parent(path: Path) -> None:
         raise MlsflashError(f"cannot write database {path}: its folder is read-only")
 
 
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """A connection with mlsflash's PRAGMAs and SQL functions; BEGIN is issued by the Store."""
+def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
+    """A connection with mlsflash's PRAGMAs and SQL functions; BEGIN is issued by the Store.
+    Without `wal`, a file still in its rollback journal is left in it (see Store)."""
     from mlsflash import textsearch
     from mlsflash.model import TOPIC_FUNCTION, topic_of_json
 
@@ -403,14 +439,31 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA foreign_keys=ON")
     connection.execute("PRAGMA cache_size=-32768")  # 32 MiB: a large import writes its indexes in memory
-    if not read_only:
-        connection.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
-        # can roll back the last few commits, and never corrupts the file.
-        connection.execute("PRAGMA synchronous=NORMAL")
+    if read_only:
+        pass
+    elif wal:
+        _use_wal(connection)
+    else:
+        connection.execute("PRAGMA synchronous=FULL")
     textsearch.register(connection)
     connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, unless another process's first write holds it in its rollback
+    journal (SQLite refuses the switch at once then): this connection works in that journal
+    meanwhile, and the file is in WAL mode once that write commits."""
+    try:
+        mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    except sqlite3.OperationalError as error:
+        if _primary_code(error) != sqlite3.SQLITE_BUSY:
+            raise
+        mode = "delete"
+    # In WAL mode NORMAL loses no committed answer when the process dies; only a power cut
+    # can roll back the last few commits, and never corrupts the file. In a rollback journal
+    # NORMAL could let a power cut corrupt the file: FULL there.
+    connection.execute(f"PRAGMA synchronous={'NORMAL' if mode == 'wal' else 'FULL'}")
 
 
 def make_engine(path: Path) -> Engine:
@@ -432,7 +485,7 @@ def create_schema(path: Path) -> None:
     this equal to running every migration). Another process that found the file empty too may
     have created it meanwhile: the write lock waits for it, and then there is nothing to do."""
     ddl = Path(__file__).with_name("schema.sql").read_text(encoding="utf-8")
-    with closing(connect(path)) as connection:
+    with closing(connect(path, wal=False)) as connection:
         connection.execute("BEGIN IMMEDIATE")
         try:
             created = connection.execute(
