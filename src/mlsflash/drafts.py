@@ -4,11 +4,12 @@ them: the daily commands do not pay for building these classes at start."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from mlsflash.model import CONTEXT_SEPARATOR, Direction, normalize
+from mlsflash.model import CONTEXT_SEPARATOR, Direction, normalize, topic_of
 
 
 class _computed_once:  # noqa: N801 (used as a decorator, like the property it stands for)
@@ -53,13 +54,22 @@ class CardDraft:
     def definition_key(self) -> str:
         return normalize(self.definition)
 
+    @_computed_once
+    def context_json(self) -> str:
+        """The context as its card row stores it: a JSON list."""
+        return _context_json(self.context)
+
+    @_computed_once
+    def topic(self) -> str:
+        return _topic(self.context)
+
     def as_row(self) -> tuple[Any, ...]:
         """Its fields and both keys, in `_ROW_FIELDS` order: what a parse worker sends back.
         Pickle writes a dataclass instance as a class and a dict of its fields, and reads it
         back through copyreg; a plain tuple of the same values costs half as much both ways."""
         return (
             self.context, self.front, self.back, self.front_plain, self.back_plain, self.definition, self.line,
-            self.direction, self.is_list, self.key, self.definition_key,
+            self.direction, self.is_list, self.key, self.definition_key, self.context_json, self.topic,
         )
 
     @classmethod
@@ -71,7 +81,7 @@ class CardDraft:
 
 _ROW_FIELDS = (
     "context", "front", "back", "front_plain", "back_plain", "definition", "line", "direction", "is_list", "key",
-    "definition_key",
+    "definition_key", "context_json", "topic",
 )
 
 
@@ -79,6 +89,11 @@ _ROW_FIELDS = (
 def _context_key(context: tuple[str, ...]) -> str:
     """Siblings share a context: normalized once for all of them."""
     return CONTEXT_SEPARATOR.join(normalize(part) for part in context)
+
+
+# Siblings share a context: one string for all of them, which a worker's result also pickles once.
+_context_json = lru_cache(maxsize=4096)(json.JSONEncoder(ensure_ascii=False).encode)
+_topic = lru_cache(maxsize=4096)(topic_of)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
-from mlsflash.model import topic_of
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard
@@ -495,12 +494,9 @@ def _sync_cards(
     reports = {**{source: sync.report for source, sync in by_source.items()}, **gone_reports}
     now = clock.timestamp()
     writer = _CardWriter(now)
-    context_json: dict[tuple[str, ...], str] = {}  # siblings share a context: serialize it once
     for index, card in enumerate(wanted):
         draft = card.draft
-        if draft.context not in context_json:
-            context_json[draft.context] = _CONTEXT_JSON(list(draft.context))
-        values = _card_values(draft, card.first.position, card.deck_id, context_json[draft.context])
+        values = _card_values(draft, card.first.position, card.deck_id)
         report = by_source[card.first.source].report
         _note_repeats(card, by_source)
         row = plan.continues.get(index)
@@ -873,14 +869,9 @@ class _CardWriter:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
 
 
-# json.dumps with options builds an encoder per call: one, made once, for every context.
-_CONTEXT_JSON = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _card_values(draft: CardDraft, position: int, deck_id: int, context_json: str) -> _CardValues:
+def _card_values(draft: CardDraft, position: int, deck_id: int) -> _CardValues:
     return _CardValues(
-        deck_id, draft.key, draft.definition_key, draft.direction.value,
-        context_json, topic_of(draft.context),
+        deck_id, draft.key, draft.definition_key, draft.direction.value, draft.context_json, draft.topic,
         draft.front, draft.back, draft.front_plain, draft.back_plain, draft.line, position,
     )
 

@@ -485,7 +485,7 @@ def _parse_chunk(chunk: Chunk, *, outline: bool = True, keep: list[object] | Non
             _emit(root, root.headings, drafts, warnings)
     warnings.sort(key=lambda warning: warning.line)
     for draft in drafts:  # computed here, so a parallel parse hands them over ready
-        draft.key, draft.definition_key  # noqa: B018
+        draft.key, draft.definition_key, draft.context_json, draft.topic  # noqa: B018
     if keep is not None:
         keep[:] = [runs, tree]
     last = runs[-1]
