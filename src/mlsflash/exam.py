@@ -8,11 +8,11 @@ import enum
 import json
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
-from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, declared, estimate_score, load
+from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.states import ACTIVE, NOT_RETIRED
 
@@ -60,33 +60,6 @@ def set_profile(store: Store, profile_id: str) -> Profile:
 
 
 # --- domains ------------------------------------------------------------------------------
-
-
-def save_declarations(
-    connection: Connection, source: str, meta: dict[str, str], profiles: Iterable[Profile]
-) -> list[str]:
-    """Store what a notes file's front matter declares (replacing what it declared before);
-    returns what could not be read, for the import report."""
-    connection.execute("DELETE FROM exam_declarations WHERE source_file = ?", (source,))
-    problems: list[str] = []
-    rows: list[tuple[str, str, str, int]] = []
-    for profile in profiles:
-        declaration, found = declared(meta, profile)
-        problems += found
-        if declaration is None:
-            continue
-        if declaration.default is not None:
-            rows.append((source, profile.id, "", declaration.default))
-        rows += [(source, profile.id, heading, domain) for heading, domain in declaration.sections.items()]
-    if rows:
-        connection.execute(
-            "INSERT INTO exam_declarations (source_file, profile, heading, domain) VALUES (?, ?, ?, ?)", rows
-        )
-    return problems
-
-
-def forget_declarations(connection: Connection, sources: Iterable[str]) -> None:
-    connection.execute("DELETE FROM exam_declarations WHERE source_file = ?", [(s,) for s in sources])
 
 
 @dataclass

@@ -1018,23 +1018,22 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
 
 
 def _save_declarations(connection: Connection, syncs: Sequence[_FileSync]) -> None:
-    """The exam domains each file declares in its front matter (see `exam`)."""
-    from mlsflash import exam, profiles
+    """The exam domains each file declares in its front matter (see `declarations`)."""
+    from mlsflash import declarations
     from mlsflash.parser import front_matter
 
-    every_profile = [profiles.load(name) for name in profiles.profile_ids()]
     for sync in syncs:
-        problems = exam.save_declarations(connection, sync.file.source, front_matter(sync.file.text), every_profile)
+        problems = declarations.save(connection, sync.file.source, front_matter(sync.file.text))
         sync.report.notices += [f"{sync.file.display}: front matter {problem}" for problem in problems]
 
 
 def _forget_gone(connection: Connection, gone: set[str]) -> None:
     """A vanished file is forgotten, and so is a deck left with no card and no file."""
     if gone:
-        from mlsflash import exam
+        from mlsflash import declarations
 
         connection.execute("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
-        exam.forget_declarations(connection, gone)
+        declarations.forget(connection, gone)
     empty = (
         "SELECT id FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
         "AND NOT EXISTS (SELECT 1 FROM source_files WHERE source_files.deck_id = decks.id)"
