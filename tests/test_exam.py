@@ -66,6 +66,28 @@ def test_every_bundled_card_has_a_domain_in_both_profiles(run, bundled) -> None:
     assert {t["domain"] for t in topics if t["topic"].startswith("SageMaker Model Monitor")} == {4}
 
 
+def test_front_matter_declares_domains_reports_what_it_cannot_read_and_goes_with_it(run, tmp_path) -> None:
+    notes = tmp_path / "streams.md"
+    body = "# Streams\n\n## Ingestion\n\n* **Kinesis** - streams records\n\n## Costs\n\n* **Spot** - spare capacity\n"
+    notes.write_text("---\nmla-c01: 9\nmla-c01-sections: Ingestion = 1; Costs\nmls-c01: 1\n---\n" + body,
+                     encoding="utf-8")
+    report = run("import", str(notes)).stdout
+    assert "front matter mla-c01: mla-c01 has no domain '9'" in report
+    assert "expected 'Heading = N', not 'Costs'" in report
+
+    def origins(profile: str) -> dict[str, tuple[int | None, str]]:
+        run("exam", "set", profile)
+        topics = json.loads(run("exam", "domains", "--json").stdout)["topics"]
+        return {topic["topic"]: (topic["domain"], topic["origin"]) for topic in topics}
+
+    assert origins("mla-c01")["Ingestion"] == (1, "declared")  # the readable part still counts
+    assert {origin for _, origin in origins("mls-c01").values()} == {"declared"}
+    notes.write_text(body, encoding="utf-8")  # the front matter removed: its declarations go too
+    assert "front matter" not in run("import", str(notes)).stdout
+    assert "declared" not in {origin for _, origin in origins("mls-c01").values()}
+    assert "declared" not in {origin for _, origin in origins("mla-c01").values()}
+
+
 def test_the_bundled_decks_follow_the_current_exams_weights(run, bundled) -> None:
     """Each MLA-C01 domain holds a share of the bundled cards within 10 points of its weight."""
     report = json.loads(run("exam", "domains", "--json").stdout)
