@@ -671,3 +671,14 @@ def test_parsing_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_control_characters_go_from_ascii_notes_as_from_any_other() -> None:
+    """ASCII text takes a faster path through strip_invisible; it must drop the same characters."""
+    from mlsflash.model import _INVISIBLE, strip_invisible
+
+    every_ascii = "".join(map(chr, range(128)))
+    assert strip_invisible(every_ascii) == _INVISIBLE.sub("", every_ascii)
+    assert strip_invisible(every_ascii + "\u202e") == _INVISIBLE.sub("", every_ascii)
+    (draft,) = parse_notes("# D\n\n* **ansi\x1b[31m** - \x1b[2Jcleared\x07 bell\x7f\n").drafts
+    assert (draft.front_plain, draft.back_plain) == ("ansi[31m", "[2Jcleared bell")
