@@ -39,6 +39,7 @@ REVISIONS: tuple[str, ...] = (
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000
+FIRST_WRITE_CACHE_KIB = 256 * 1024  # a first import of ~300k cards fits; memory is used only as needed
 SQLITE_HEADER = b"SQLite format 3\x00"
 DB_VARIABLE = "MLSFLASH_DB"
 
@@ -445,6 +446,9 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
         _use_wal(connection)
     else:
         connection.execute("PRAGMA synchronous=FULL")
+        # Pages that overflow the cache before COMMIT are written into the file, which takes
+        # the exclusive lock from then on: other processes could not even read until the commit.
+        connection.execute(f"PRAGMA cache_size=-{FIRST_WRITE_CACHE_KIB}")
     textsearch.register(connection)
     connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
     return connection
