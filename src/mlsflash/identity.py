@@ -27,6 +27,7 @@ plan, `hand_over` does step 7 for fresh cards outside the import (another deck's
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field, replace
 from typing import Callable, Hashable, Iterable, NamedTuple, Sequence
 
@@ -101,12 +102,17 @@ def deck_cards(bullets_by_deck: Iterable[tuple[int, Sequence[Bullet]]]) -> list[
     cards: list[DeckCard] = []
     for deck_id, bullets in bullets_by_deck:
         groups: dict[str, list[Bullet]] = {}
-        for bullet in sorted(bullets, key=lambda bullet: (bullet.file_order, bullet.position)):
+        for bullet in sorted(bullets, key=_FILE_ORDER):
             groups.setdefault(bullet.draft.key, []).append(bullet)
         for group in groups.values():
-            draft = combine([bullet.draft for bullet in group])
-            cards.append(DeckCard(deck_id, group[0], draft, tuple(group[1:])))
+            if len(group) == 1:  # nearly every key: no answers to combine
+                cards.append(DeckCard(deck_id, group[0], group[0].draft))
+            else:
+                cards.append(DeckCard(deck_id, group[0], combine([bullet.draft for bullet in group]), tuple(group[1:])))
     return cards
+
+
+_FILE_ORDER = operator.itemgetter(Bullet._fields.index("file_order"), Bullet._fields.index("position"))  # in C
 
 
 def plan(

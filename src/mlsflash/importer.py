@@ -814,6 +814,7 @@ class _CardWriter:
 
     def __init__(self, now: str) -> None:
         self.now = now
+        self._ids = _card_ids()
         self.inserts: list[tuple[object, ...]] = []
         self.updates: list[tuple[object, ...]] = []
         self.regrouped: list[tuple[object, ...]] = []  # (deck_id, topic, card id): reviews follow their card
@@ -822,7 +823,7 @@ class _CardWriter:
         self.handed: list[tuple[str, str, str]] = []  # (fresh id, now, leaving id)
 
     def insert(self, values: _CardValues, source: str) -> None:
-        self.inserts.append((*values, source, self.now, self.now))
+        self.inserts.append((*values, source, self.now, self.now, next(self._ids)))
 
     def update(self, row: Row, values: _CardValues, source: str, content_changed: bool) -> None:
         if not (content_changed or row.status == "retired" or _place_changed(row, values, source)):
@@ -863,8 +864,7 @@ class _CardWriter:
         if self.updates:
             connection.write_many("cards", _UPDATE_CARD, self.updates)
         if self.inserts:
-            rows = [(*row, card_id) for row, card_id in zip(self.inserts, _new_ids(len(self.inserts)), strict=True)]
-            connection.write_many("cards", _INSERT_CARD, rows)
+            connection.write_many("cards", _INSERT_CARD, self.inserts)
         if self.regrouped:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
 
@@ -884,6 +884,12 @@ def _place_changed(row: Row, values: _CardValues, source: str) -> bool:
     return (row.identity, row.source_line, row.position, row.deck_id, row.source_file) != (
         values.identity, values.source_line, values.position, values.deck_id, source,
     )
+
+
+def _card_ids() -> Iterator[str]:
+    """Card ids, read from the system's random source a thousand at a time."""
+    while True:
+        yield from _new_ids(1024)
 
 
 def _new_ids(count: int) -> list[str]:
