@@ -238,7 +238,7 @@ class Store:
             yield connection
             if not connection.rolled_back:
                 connection.raw.execute("COMMIT")
-                if not self._wal and begin != "BEGIN":
+                if not self._wal and begin == "BEGIN IMMEDIATE":
                     self._enter_wal(connection)
         finally:
             if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
@@ -261,7 +261,10 @@ class Store:
             idle, self._idle = self._idle, []
         for other in idle:
             other.raw.close()
-        _use_wal(connection.raw)
+        try:
+            _use_wal(connection.raw)
+        except sqlite3.Error:
+            pass  # what was written is committed all the same; the next connection switches the file
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file where no reader needs the old pages (PASSIVE
@@ -286,12 +289,12 @@ class Store:
 
     def close(self) -> None:
         if not self._wal and not self.read_only:  # created here and never written: WAL all the same
-            connection = self._checkout()
             try:
-                self._enter_wal(connection)
+                connection = self._checkout()
             except sqlite3.Error:
-                pass  # the next connection that can switches it
-            finally:
+                connection = None  # the next connection that can switches the file
+            if connection is not None:
+                self._enter_wal(connection)
                 self._checkin(connection)
         with self._lock:
             idle, self._idle = self._idle, []
