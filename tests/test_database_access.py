@@ -72,6 +72,8 @@ def _sqlite_error(code: int, name: str, message: str) -> sqlite3.Error:
         (sqlite3.SQLITE_CORRUPT, "SQLITE_CORRUPT", "database is locked", "is corrupt"),
         (sqlite3.SQLITE_NOTADB, "SQLITE_NOTADB", "unable to open database file", "is corrupt"),
         (sqlite3.SQLITE_READONLY_DIRECTORY, "SQLITE_READONLY_DIRECTORY", "malformed", "cannot write database"),
+        # a hot journal in a read-only place: reading is refused too, so no hint that it works
+        (sqlite3.SQLITE_READONLY_ROLLBACK, "SQLITE_READONLY_ROLLBACK", "disk I/O error", "must be rolled back first"),
     ],
 )
 def test_storage_errors_are_classified_by_code_not_message(
@@ -84,6 +86,8 @@ def test_storage_errors_are_classified_by_code_not_message(
     assert expected in error.message
     assert str(db) in error.message
     assert name in error.message
+    if code == sqlite3.SQLITE_READONLY_ROLLBACK:
+        assert "read commands" not in (error.hint or "") and "writable" in (error.hint or "")
 
 
 def test_a_wrapped_sqlalchemy_error_is_classified_by_its_driver_code(tmp_path: Path) -> None:

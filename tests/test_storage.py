@@ -118,6 +118,32 @@ def test_a_write_killed_in_the_rollback_journal_is_rolled_back_before_a_read_onl
     assert not Path(f"{path}-journal").exists()
 
 
+def test_a_process_that_found_the_file_held_in_a_rollback_journal_switches_it_after_its_write(tmp_path: Path) -> None:
+    """Another process's first write held the file in its rollback journal when this store
+    connected (so the switch to WAL was refused), then died before switching: this store's
+    own next write puts the file in WAL mode."""
+    from mlsflash.storage.db import create_schema
+
+    path = tmp_path / "mlsflash.db"
+    create_schema(path)  # as a first write finds it: in the rollback journal
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO settings (key, value) VALUES ('other', 'process')")
+    store = open_store(path)
+    try:
+        with store.read() as connection:
+            assert connection.execute("PRAGMA journal_mode").scalar() == "delete"  # refused, not failed
+        holder.rollback()  # the other process dies: its write never happened
+        holder.close()
+        with store.write() as connection:
+            connection.execute("INSERT INTO settings (key, value) VALUES ('this', 'process')")
+    finally:
+        store.close()
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("SELECT key FROM settings").fetchall() == [("this",)]
+
+
 def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     from sqlite3 import IntegrityError
 

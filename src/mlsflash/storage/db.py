@@ -238,8 +238,12 @@ class Store:
             yield connection
             if not connection.rolled_back:
                 connection.raw.execute("COMMIT")
-                if not self._wal and begin == "BEGIN IMMEDIATE":
+                if begin == "BEGIN IMMEDIATE" and not self._wal:
                     self._enter_wal(connection)
+                elif begin == "BEGIN IMMEDIATE" and connection.info.get(_REFUSED_WAL):
+                    # it opened while another process's first write held the file in the rollback
+                    # journal; should that process have died before switching, this one does
+                    self._try_wal(connection)
         finally:
             if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
                 try:
@@ -261,10 +265,15 @@ class Store:
             idle, self._idle = self._idle, []
         for other in idle:
             other.raw.close()
+        self._try_wal(connection)
+
+    @staticmethod
+    def _try_wal(connection: Connection) -> None:
         try:
-            _use_wal(connection.raw)
+            refused = _use_wal(connection.raw) != "wal"
         except sqlite3.Error:
-            pass  # what was written is committed all the same; the next connection switches the file
+            refused = True  # what was written is committed all the same; a later write tries again
+        connection.info[_REFUSED_WAL] = refused
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file where no reader needs the old pages (PASSIVE
@@ -280,6 +289,8 @@ class Store:
             connection = self._idle.pop() if self._idle else None
         if connection is None:
             connection = Connection(connect(self.path, read_only=self.read_only, wal=self._wal))
+            if self._wal and not self.read_only:
+                connection.info[_REFUSED_WAL] = connection.raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
         connection.trace = self.trace
         return connection
 
@@ -457,7 +468,10 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
     return connection
 
 
-def _use_wal(connection: sqlite3.Connection) -> None:
+_REFUSED_WAL = "refused WAL"  # Connection.info key: opened while the file was held in a rollback journal
+
+
+def _use_wal(connection: sqlite3.Connection) -> str:
     """Put the file in WAL mode, unless another process's first write holds it in its rollback
     journal (SQLite refuses the switch at once then): this connection works in that journal
     meanwhile, and the file is in WAL mode once that write commits."""
@@ -471,6 +485,7 @@ def _use_wal(connection: sqlite3.Connection) -> None:
     # can roll back the last few commits, and never corrupts the file. In a rollback journal
     # NORMAL could let a power cut corrupt the file: FULL there.
     connection.execute(f"PRAGMA synchronous={'NORMAL' if mode == 'wal' else 'FULL'}")
+    return str(mode)
 
 
 def make_engine(path: Path) -> Engine:
@@ -588,6 +603,12 @@ def storage_error(path: Path, error: BaseException) -> MlsflashError:
     code = _primary_code(error)
     if code in _CORRUPT:
         return MlsflashError(f"{path} is corrupt or not an mlsflash database ({name})", hint="restore a backup")
+    if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
+        return MlsflashError(
+            f"cannot read database {path}: a write was cut off while committing and its journal "
+            f"({path.name}-journal) must be rolled back first, which needs write access ({name})",
+            hint="make the file and its folder writable, then run any mlsflash command once",
+        )
     if code in _NOT_WRITABLE:
         return MlsflashError(
             f"cannot write database {path}: {_why_not_writable(path, cause)} ({name})",
@@ -599,7 +620,10 @@ def storage_error(path: Path, error: BaseException) -> MlsflashError:
             hint="free some space; everything committed before is kept",
         )
     if code in _BUSY:
-        return MlsflashError(f"database {path} is busy ({name})", hint="another mlsflash may be running; try again")
+        return MlsflashError(
+            f"database {path} is busy ({name})",
+            hint="another mlsflash, or a program holding the file open (an sqlite3 shell), may be running; try again",
+        )
     if code == sqlite3.SQLITE_IOERR:
         return MlsflashError(f"cannot read or write database {path}: disk I/O error ({name})")
     return MlsflashError(f"database {path}: {cause} ({name})")
