@@ -64,11 +64,14 @@ class CardDraft:
         return _topic(self.context)
 
     def as_row(self) -> tuple[Any, ...]:
-        """Its fields and both keys, in `_ROW_FIELDS` order: what a parse worker sends back.
-        Pickle writes a dataclass instance as a class and a dict of its fields, and reads it
-        back through copyreg; a plain tuple of the same values costs half as much both ways."""
+        """Its fields and computed values, in `_ROW_FIELDS` order: what a parse worker sends
+        back. Pickle writes a dataclass instance as a class and a dict of its fields, and reads
+        it back through copyreg; a plain tuple of the same values costs half as much both ways.
+        Markup equal to its plain text (most of it) is sent as that one string, pickled once."""
+        front = self.front_plain if self.front == self.front_plain else self.front
+        back = self.back_plain if self.back == self.back_plain else self.back
         return (
-            self.context, self.front, self.back, self.front_plain, self.back_plain, self.definition, self.line,
+            self.context, front, back, self.front_plain, self.back_plain, self.definition, self.line,
             self.direction, self.is_list, self.key, self.definition_key, self.context_json, self.topic,
         )
 

@@ -770,12 +770,6 @@ def _matching_close(children: Sequence[_AnyToken], open_index: int) -> int:
 _MARKUP_ESCAPES = str.maketrans({character: f"\\{character}" for character in "\\`*_"})
 
 
-def _one_of(markup: str, plain: str) -> str:
-    """`markup`, or `plain` itself when they are equal (text without markup, most of it): one
-    string for both fields, which a parse worker's result then pickles once."""
-    return plain if markup == plain else markup
-
-
 def _plain(pieces: Sequence[_Piece]) -> str:
     if len(pieces) == 1:
         return " ".join(pieces[0].plain.split())
@@ -845,11 +839,11 @@ def _draft_for(item: _Item, split: _Split, context: tuple[str, ...]) -> CardDraf
         else:
             lines, definition = [(_markup(split.definition), split.definition_plain)], split.definition_plain
         lines += _child_lines(item, include_cards=False)
-    back_plain = "\n".join([p for _, p in lines])
+    back, back_plain = "\n".join([m for m, _ in lines]), "\n".join([p for _, p in lines])
     return CardDraft(
         context=context,
-        front=_one_of(_markup(split.term), split.term_plain),
-        back=_one_of("\n".join([m for m, _ in lines]), back_plain),
+        front=_markup(split.term),
+        back=back,
         front_plain=split.term_plain,
         back_plain=back_plain,
         definition=definition,
@@ -896,11 +890,9 @@ def _emit_table(table: _Table, drafts: list[CardDraft], warnings: list[ParseWarn
         if not answer:
             warnings.append(ParseWarning(line, f"table row '{_plain(term)}' has no other cell filled; not a card"))
             continue
-        front_plain, back_plain = _plain(term), "\n".join(p for _, p in answer)
         drafts.append(CardDraft(
-            context=context, front=_one_of(_markup(term), front_plain),
-            back=_one_of("\n".join(m for m, _ in answer), back_plain), front_plain=front_plain,
-            back_plain=back_plain, definition=answer[0][1], line=line,
+            context=context, front=_markup(term), back="\n".join(m for m, _ in answer), front_plain=_plain(term),
+            back_plain="\n".join(p for _, p in answer), definition=answer[0][1], line=line,
         ))
 
 
