@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def save(connection: Connection, source: str, meta: dict[str, str]) -> list[str]:
     """Store what a notes file's front matter declares (replacing what it declared before);
     returns what could not be read, for the import report."""
-    connection.execute("DELETE FROM exam_declarations WHERE source_file = ?", (source,))
+    forget(connection, [source])
     if not meta:
         return []
     from mlsflash.profiles import declared, load, profile_ids

@@ -105,10 +105,8 @@ def deck_cards(bullets_by_deck: Iterable[tuple[int, Sequence[Bullet]]]) -> list[
         for bullet in sorted(bullets, key=_FILE_ORDER):
             groups.setdefault(bullet.draft.key, []).append(bullet)
         for group in groups.values():
-            if len(group) == 1:  # nearly every key: no answers to combine
-                cards.append(DeckCard(deck_id, group[0], group[0].draft))
-            else:
-                cards.append(DeckCard(deck_id, group[0], combine([bullet.draft for bullet in group]), tuple(group[1:])))
+            draft = combine([bullet.draft for bullet in group])
+            cards.append(DeckCard(deck_id, group[0], draft, tuple(group[1:])))
     return cards
 
 
