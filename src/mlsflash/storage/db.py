@@ -238,12 +238,8 @@ class Store:
             yield connection
             if not connection.rolled_back:
                 connection.raw.execute("COMMIT")
-                if begin == "BEGIN IMMEDIATE" and not self._wal:
+                if connection.info.get(_IN_ROLLBACK_JOURNAL) and begin == "BEGIN IMMEDIATE":
                     self._enter_wal(connection)
-                elif begin == "BEGIN IMMEDIATE" and connection.info.get(_REFUSED_WAL):
-                    # it opened while another process's first write held the file in the rollback
-                    # journal; should that process have died before switching, this one does
-                    self._try_wal(connection)
         finally:
             if connection.raw.in_transaction:  # an error, or COMMIT failed: take everything back
                 try:
@@ -258,22 +254,21 @@ class Store:
                 self._checkin(connection)
 
     def _enter_wal(self, connection: Connection) -> None:
-        """After the first write of a database created here: WAL from now on, for every
-        connection (the idle ones were opened with the rollback journal's settings)."""
+        """After a write on a connection in the rollback journal: WAL from now on, for every
+        connection (the idle ones were opened with the rollback journal's settings). That is
+        the first write of a database created here, or a write on a connection that opened
+        while another process's first write held the file (should that process have died
+        before switching, this one does)."""
         self._wal = True
         with self._lock:
             idle, self._idle = self._idle, []
         for other in idle:
             other.raw.close()
-        self._try_wal(connection)
-
-    @staticmethod
-    def _try_wal(connection: Connection) -> None:
         try:
-            refused = _use_wal(connection.raw) != "wal"
+            in_rollback = _use_wal(connection.raw) != "wal"
         except sqlite3.Error:
-            refused = True  # what was written is committed all the same; a later write tries again
-        connection.info[_REFUSED_WAL] = refused
+            in_rollback = True  # what was written is committed all the same; a later write tries again
+        connection.info[_IN_ROLLBACK_JOURNAL] = in_rollback
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file where no reader needs the old pages (PASSIVE
@@ -289,8 +284,10 @@ class Store:
             connection = self._idle.pop() if self._idle else None
         if connection is None:
             connection = Connection(connect(self.path, read_only=self.read_only, wal=self._wal))
-            if self._wal and not self.read_only:
-                connection.info[_REFUSED_WAL] = connection.raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
+            if not self.read_only:
+                connection.info[_IN_ROLLBACK_JOURNAL] = (
+                    not self._wal or connection.raw.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
+                )
         connection.trace = self.trace
         return connection
 
@@ -468,7 +465,7 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
     return connection
 
 
-_REFUSED_WAL = "refused WAL"  # Connection.info key: opened while the file was held in a rollback journal
+_IN_ROLLBACK_JOURNAL = "in the rollback journal"  # Connection.info key: a writable connection not in WAL
 
 
 def _use_wal(connection: sqlite3.Connection) -> str:
