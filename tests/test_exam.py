@@ -273,10 +273,30 @@ def test_scripted_mock_follows_the_profile_and_is_kept(run, export, bundled, env
 
 def test_a_mock_under_the_retired_profile_uses_its_weights(run, bundled) -> None:
     run("exam", "set", "mls-c01")
-    output = lines(run("exam", "mock", "--seed", "5", input="q\n").stdout)
+    output = lines(run("exam", "mock", "--seed", "5", input="s\n").stdout)
     result = output[-1]
     assert {k: v["questions"] for k, v in result["domains"].items()} == {"1": 13, "2": 16, "3": 23, "4": 13}
     assert result["answered"] == 0 and result["correct"] == 0 and result["score"] == 100
+
+
+@pytest.mark.parametrize("script", ["a\nb\nc\n", "a\nq\n"], ids=["end of input", "q"])
+def test_a_scripted_mock_left_before_the_end_is_abandoned_and_recorded_nowhere(run, bundled, env, script) -> None:
+    output = lines(run("exam", "mock", "--seed", "5", input=script).stdout)
+    assert output[-1] == {"result": True, "abandoned": True, "profile": "mla-c01", "questions": 65,
+                          "answered": script.count("\n") - ("q" in script)}
+    assert json.loads(run("exam", "history", "--json").stdout) == []
+    assert "0/65" not in run("exam", "history").stdout
+    assert json.loads(run("stats", "--json").stdout)["mock_exams"] == []
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert [domain["mock_accuracy"] for domain in status["domains"]] == [None] * 4
+    assert rows(env, "SELECT count(*) FROM exam_answers WHERE mode = 'mock'") == [(0,)]
+
+
+def test_a_scripted_mock_submitted_early_is_kept_with_the_rest_unanswered(run, bundled, env) -> None:
+    output = lines(run("exam", "mock", "--seed", "5", input="a\nb\ns\n").stdout)
+    assert output[-1]["abandoned"] is False and output[-1]["answered"] == 2
+    assert [(h["questions"], h["answered"]) for h in json.loads(run("exam", "history", "--json").stdout)] == [(65, 2)]
+    assert rows(env, "SELECT count(*) FROM exam_answers WHERE mode = 'mock'") == [(65,)]
 
 
 def test_a_scripted_mock_stops_at_the_bell(run, bundled, monkeypatch) -> None:
