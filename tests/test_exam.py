@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import NOW, rows
+from conftest import NOW, rows, write_notes
 
+from mlsflash.exam import draw
 from mlsflash.profiles import allocate, estimate_score, load
+from mlsflash.questions import QuestionCard, Shape
 
 SCHEDULE = ("id", "status", "repetitions", "easiness", "interval", "due", "lapses", "stability", "difficulty")
 
@@ -249,6 +251,49 @@ def test_wrong_picks_become_confusions_and_contrast_questions(run, bundled, env)
     assert contrast and all(q["card"] in confused for q in contrast)
 
 
+REVERSED_NOTES = "# Streams\n\n## Kinesis\n\n" + "".join(
+    f"* **{term}** - {definition}\n" for term, definition in (
+        ("Shard", "unit of capacity of a stream"), ("Firehose", "delivers records to S3"),
+        ("Partition key", "picks the shard"), ("Retention", "how long records stay"),
+        ("Enhanced fan-out", "a dedicated pipe per consumer"), ("KCL", "consumer library"),
+    )
+) + "\n## Glue\n\n* **Crawler** - infers schemas\n* **Job bookmark** - tracks processed data\n"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_practice_on_a_reverse_deck_asks_each_bullet_once_with_options_of_one_kind(run, tmp_path, seed) -> None:
+    run("import", "--reverse", write_notes(tmp_path, "streams.md", REVERSED_NOTES))
+    cards = json.loads(run("export", "--format", "json").stdout)
+    assert {card["direction"] for card in cards} == {"forward", "reverse"} and len(cards) == 16
+    term_of = {card["id"]: card["front" if card["direction"] == "forward" else "back"] for card in cards}
+    terms = {card["front"] for card in cards if card["direction"] == "forward"}
+    definitions = {card["back"] for card in cards if card["direction"] == "forward"}
+
+    asked = probe(run, "--count", "30", "--seed", str(seed))
+    assert sorted(term_of[question["card"]] for question in asked) == sorted(terms)  # every bullet, once
+    assert len({question["stem"] for question in asked}) == len(asked)
+    for question in asked:
+        kinds = {"term" if option in terms else "definition" if option in definitions else option
+                 for option in question["options"]}
+        assert kinds == {"term" if question["shape"] == "term" else "definition"}, question
+
+
+def test_a_reverse_card_is_asked_about_as_its_bullet_and_never_beside_it() -> None:
+    pairs = [(f"term {n}", f"what number {n} means" + " here" * n) for n in range(6)]
+    pool = []
+    for n, (term, definition) in enumerate(pairs):
+        pool.append(QuestionCard.of_card(f"f{n}", term, definition, ("D", "T"), "T", 1, "D"))
+        pool.append(QuestionCard.of_card(f"r{n}", definition, term, ("D", "T"), "T", 1, "D", reverse=True))
+    assert pool[1].front == "term 0" and pool[1].bullet == pool[0].bullet
+    for seed in range(20):
+        drawn = draw(pool, pool, 12, random.Random(seed))
+        assert sorted(question.card_id[1:] for question in drawn) == [str(n) for n in range(6)]
+        for question in drawn:
+            texts = {option.text for option in question.options}
+            wanted = {term for term, _ in pairs} if question.shape is Shape.TERM else {d for _, d in pairs}
+            assert texts <= wanted, question
+
+
 # --- mock exams ---------------------------------------------------------------------------------
 
 
@@ -273,10 +318,30 @@ def test_scripted_mock_follows_the_profile_and_is_kept(run, export, bundled, env
 
 def test_a_mock_under_the_retired_profile_uses_its_weights(run, bundled) -> None:
     run("exam", "set", "mls-c01")
-    output = lines(run("exam", "mock", "--seed", "5", input="q\n").stdout)
+    output = lines(run("exam", "mock", "--seed", "5", input="s\n").stdout)
     result = output[-1]
     assert {k: v["questions"] for k, v in result["domains"].items()} == {"1": 13, "2": 16, "3": 23, "4": 13}
     assert result["answered"] == 0 and result["correct"] == 0 and result["score"] == 100
+
+
+@pytest.mark.parametrize("script", ["a\nb\nc\n", "a\nq\n"], ids=["end of input", "q"])
+def test_a_scripted_mock_left_before_the_end_is_abandoned_and_recorded_nowhere(run, bundled, env, script) -> None:
+    output = lines(run("exam", "mock", "--seed", "5", input=script).stdout)
+    assert output[-1] == {"result": True, "abandoned": True, "profile": "mla-c01", "questions": 65,
+                          "answered": script.count("\n") - ("q" in script)}
+    assert json.loads(run("exam", "history", "--json").stdout) == []
+    assert "0/65" not in run("exam", "history").stdout
+    assert json.loads(run("stats", "--json").stdout)["mock_exams"] == []
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert [domain["mock_accuracy"] for domain in status["domains"]] == [None] * 4
+    assert rows(env, "SELECT count(*) FROM exam_answers WHERE mode = 'mock'") == [(0,)]
+
+
+def test_a_scripted_mock_submitted_early_is_kept_with_the_rest_unanswered(run, bundled, env) -> None:
+    output = lines(run("exam", "mock", "--seed", "5", input="a\nb\ns\n").stdout)
+    assert output[-1]["abandoned"] is False and output[-1]["answered"] == 2
+    assert [(h["questions"], h["answered"]) for h in json.loads(run("exam", "history", "--json").stdout)] == [(65, 2)]
+    assert rows(env, "SELECT count(*) FROM exam_answers WHERE mode = 'mock'") == [(65,)]
 
 
 def test_a_scripted_mock_stops_at_the_bell(run, bundled, monkeypatch) -> None:

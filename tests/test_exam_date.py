@@ -9,6 +9,7 @@ import json
 import math
 import sqlite3
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -109,7 +110,49 @@ def test_a_placed_card_still_says_when_it_was_last_answered() -> None:
     assert pacing.needs_window_review(on_the_day, START, exam, 0.9)
 
 
+def test_reschedule_keeps_a_card_in_the_window_only_when_the_window_would_want_it_back() -> None:
+    exam = pacing.ExamDate(START + timedelta(days=10), final_days=3)
+    weak = ReviewState(repetitions=2, interval=8, due=START + timedelta(days=8), stability=3.0, difficulty=5.0)
+    later = replace(weak, interval=12, due=START + timedelta(days=12))
+    assert pacing.keeps_window_review(weak, later, START, exam, 0.9)
+    earlier = replace(weak, interval=5, due=START + timedelta(days=5))
+    assert not pacing.keeps_window_review(weak, earlier, START, exam, 0.9)  # reviewed before the exam anyway
+    outside = replace(weak, interval=15, due=START + timedelta(days=15))
+    assert not pacing.keeps_window_review(outside, later, START, exam, 0.9)  # was not in the window
+    strong = replace(later, stability=400.0)
+    assert not pacing.keeps_window_review(replace(weak, stability=400.0), strong, START, exam, 0.9)
+    assert not pacing.keeps_window_review(weak, later, exam.day, exam, 0.9)  # the day has come
+
+
 # --- through the CLI under a fake clock -------------------------------------------------------
+
+
+def test_reschedule_keeps_the_final_windows_placements_while_a_date_is_set(tmp_path, run, env, monkeypatch) -> None:
+    at(monkeypatch, START)
+    bullets = "".join(f"* **term {n}** - meaning number {n} of the exam notes\n" for n in range(5))
+    run("import", write_notes(tmp_path, "exam.md", f"---\nmla-c01: 1\n---\n# Exam\n\n## S\n\n{bullets}"))
+    for offset in (0, 1):  # 3 then a re-drill 4, both days: SM-2 puts every card 6 days on
+        at(monkeypatch, START + timedelta(days=offset))
+        run("review", input="3\n" * 5 + "4\n" * 5)
+    today, exam = START + timedelta(days=4), START + timedelta(days=6)
+    assert {due for due, *_ in cards_of(env).values()} == {(START + timedelta(days=7)).isoformat()}
+    at(monkeypatch, today)
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())  # two days ahead
+    placed = cards_of(env)
+    assert all(today.isoformat() <= due < exam.isoformat() for due, *_ in placed.values())
+
+    dry = run("reschedule", "--dry-run").stdout
+    assert dry.startswith("Would move 0 of 5 scheduled cards under sm2.")
+    assert f"5 cards kept in the exam's final window (exam on {exam.isoformat()})" in dry
+    assert run("reschedule").stdout.replace("Moved", "Would move", 1) == dry
+    assert cards_of(env) == placed
+
+    at(monkeypatch, exam)  # the day has come: SM-2's own dates again
+    moved = run("reschedule", "--dry-run").stdout
+    assert moved.startswith("Would move 5 of 5 scheduled cards under sm2.") and "kept" not in moved
+    at(monkeypatch, today)
+    run("exam", "set", "mla-c01", "--clear")
+    assert run("reschedule", "--dry-run").stdout == moved
 
 
 def test_new_exam_cards_are_paced_to_be_seen_before_the_final_window(collection, run, env, monkeypatch) -> None:

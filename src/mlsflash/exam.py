@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
+from mlsflash.model import Direction
 from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.states import ACTIVE, NOT_RETIRED
@@ -170,11 +171,12 @@ def question_cards(connection: Connection, domains: CardDomains) -> list[Questio
     """Every active card as a question source (suspended and retired cards are not asked)."""
     cards = []
     for row in connection.execute(
-        "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, d.name FROM cards c "
+        "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, c.direction, d.name FROM cards c "
         f"JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE} ORDER BY c.deck_id, c.source_file, c.position"
     ):
-        cards.append(QuestionCard(row.id, row.front_plain, row.back_plain, tuple(json.loads(row.context)),
-                                  row.topic, domains.of_card.get(row.id), row.name))
+        cards.append(QuestionCard.of_card(row.id, row.front_plain, row.back_plain, tuple(json.loads(row.context)),
+                                          row.topic, domains.of_card.get(row.id), row.name,
+                                          reverse=row.direction == Direction.REVERSE.value))
     return cards
 
 
@@ -182,15 +184,19 @@ def draw(
     pool: Pool | Sequence[QuestionCard], asked: Sequence[QuestionCard], count: int, rng: random.Random,
     confusions: dict[str, list[str]] | None = None,
 ) -> list[Question]:
-    """Up to `count` questions about cards of `asked` (each card once), distractors from `pool`.
-    With `confusions` (card id -> ids it was confused with), those cards are offered first."""
+    """Up to `count` questions about cards of `asked` (each bullet once: a card and its reverse
+    would ask the same thing twice), distractors from `pool`. With `confusions` (card id -> ids
+    it was confused with), those cards are offered first."""
     order = list(asked)
     rng.shuffle(order)
     siblings = pool if isinstance(pool, Pool) else Pool(pool)
     drawn: list[Question] = []
+    bullets: set[tuple[str, tuple[str, ...], str]] = set()
     for card in order:
         if len(drawn) == count:
             break
+        if card.bullet in bullets:
+            continue
         shapes = shapes_for(card)
         rng.shuffle(shapes)
         prefer = frozenset((confusions or {}).get(card.id, ()))
@@ -198,6 +204,7 @@ def draw(
             question = build(card, shape, siblings, rng, prefer=prefer)
             if question is not None:
                 drawn.append(question)
+                bullets.add(card.bullet)
                 break
     return drawn
 
@@ -216,8 +223,9 @@ def mock_questions(pool: Sequence[QuestionCard], profile: Profile, rng: random.R
 
 
 def coverage(pool: Sequence[QuestionCard], profile: Profile, seed: int = 0) -> dict[int | None, dict[str, int]]:
-    """Domain -> shape -> how many cards can be asked in that shape (their pool has enough
-    distinct distractors); None collects the cards without a domain."""
+    """Domain -> shape -> how many bullets can be asked in that shape (their pool has enough
+    distinct distractors; a card and its reverse count once); None collects the cards without
+    a domain."""
     from mlsflash.questions import Shape
 
     rng = random.Random(seed)
@@ -225,7 +233,11 @@ def coverage(pool: Sequence[QuestionCard], profile: Profile, seed: int = 0) -> d
     table: dict[int | None, dict[str, int]] = {
         key: {shape.value: 0 for shape in Shape} for key in [*(d.number for d in profile.domains), None]
     }
+    counted: set[tuple[str, tuple[str, ...], str]] = set()
     for card in pool:
+        if card.bullet in counted:
+            continue
+        counted.add(card.bullet)
         for shape in Shape:
             if build(card, shape, siblings, rng) is not None:
                 table[card.domain][shape.value] += 1

@@ -76,18 +76,35 @@ def pacing_for(store: Store, today: date, settings: Settings) -> Pacing | None:
     """The session's pacing when an exam date is set and not yet reached; before it is
     returned, every exam card that needs a review in the final window gets one."""
     with store.read() as connection:
-        exam_date = load_date(connection, settings)
-        if exam_date is None or not exam_date.active(today):
-            return None
-        ids = exam_card_ids(connection)
-        unseen = _unseen_at_day_start(connection, ids, today)
-    result = Pacing(
-        exam_date, ids, pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
-        memory.decay(settings.parameters),
-    )
+        result = current_pacing(connection, today, settings)
+    if result is None:
+        return None
     with store.write() as connection:
         plan_window(connection, result, today, settings)
     return result
+
+
+def current_pacing(connection: Connection, today: date, settings: Settings) -> Pacing | None:
+    """The pacing an exam date set and not yet reached asks for (nothing placed here)."""
+    exam_date = load_date(connection, settings)
+    if exam_date is None or not exam_date.active(today):
+        return None
+    ids = exam_card_ids(connection)
+    unseen = _unseen_at_day_start(connection, ids, today)
+    return Pacing(
+        exam_date, ids, pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
+        memory.decay(settings.parameters),
+    )
+
+
+def keeps_window_review(plan: Pacing, card_id: str, current: ReviewState, recomputed: ReviewState, today: date,
+                        settings: Settings) -> bool:
+    """`pacing.keeps_window_review` for an exam card (one scheduled before memory states were
+    kept is judged by the state its schedule implies)."""
+    if not plan.applies_to(card_id):
+        return False
+    implied = _with_memory(recomputed, settings)
+    return pacing.keeps_window_review(current, implied, today, plan.exam, plan.desired_retention, plan.decay)
 
 
 def exam_card_ids(connection: Connection) -> frozenset[str]:

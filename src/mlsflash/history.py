@@ -105,17 +105,26 @@ class RescheduleReport:
     cards: int = 0
     earlier: list[int] = field(default_factory=list)  # days each moved card comes earlier
     later: list[int] = field(default_factory=list)
+    kept_in_window: int = 0  # exam cards left on their day in the final window before an exam date
+    exam_day: date | None = None  # the exam date whose window was kept
 
     @property
     def moved(self) -> int:
         return len(self.earlier) + len(self.later)
 
 
-def reschedule(store: Store, policy: scheduler.Policy, dry_run: bool = False) -> RescheduleReport:
+def reschedule(store: Store, current: settings.Settings, today: date, dry_run: bool = False) -> RescheduleReport:
     """Every live scheduled card's due date as the current scheduler would set it at its
-    last answer: FSRS from the memory state, SM-2 from the grades of its log."""
+    last answer: FSRS from the memory state, SM-2 from the grades of its log. Before an exam
+    date, a card placed in its final window stays there when the new date would need the
+    window again (pacing would only place it back)."""
+    from mlsflash import exam_date
+
+    policy = current.policy
     report = RescheduleReport(policy.scheduler)
     with store.write() as connection:
+        plan = exam_date.current_pacing(connection, today, current)
+        report.exam_day = plan.exam.day if plan else None
         cards = _scheduled_cards(connection, "AND status != 'retired'")
         logs = read_logs(connection) if policy.scheduler is Scheduler.SM2 else {}
         updates: list[tuple[Any, ...]] = []
@@ -125,7 +134,11 @@ def reschedule(store: Store, policy: scheduler.Policy, dry_run: bool = False) ->
             if interval is None or state.last_review is None:
                 continue
             due = state.last_review + timedelta(days=interval)
-            if due != state.due:
+            if due != state.due and plan and exam_date.keeps_window_review(
+                plan, card_id, state, replace(state, interval=interval, due=due), today, current
+            ):
+                report.kept_in_window += 1
+            elif due != state.due:
                 shift = (due - state.due).days if state.due else 0
                 (report.later if shift > 0 else report.earlier).append(abs(shift))
                 updates.append((interval, due.isoformat(), card_id))

@@ -75,6 +75,18 @@ def needs_window_review(
     return state.due == exam.day or recall_on(exam.day, state, decay) < desired_retention
 
 
+def keeps_window_review(
+    current: ReviewState, recomputed: ReviewState, today: date, exam: ExamDate, desired_retention: float,
+    decay: float = memory.DEFAULT_DECAY,
+) -> bool:
+    """A card due in the final window whose recomputed due date (`reschedule`) would need a
+    window review again: it keeps its day in the window, which the next session would only
+    have to find again."""
+    if current.due is None or not exam.window_start <= current.due < exam.day:
+        return False
+    return needs_window_review(recomputed, today, exam, desired_retention, decay)
+
+
 def window_days(today: date, exam: ExamDate, reviewed_today: bool) -> list[date]:
     """The days a window review can go on: the window's days from today on (from tomorrow for
     a card answered today), never the exam day."""

@@ -45,7 +45,8 @@ class Level(enum.IntEnum):
 
 @dataclass(frozen=True)
 class QuestionCard:
-    """What a question needs of a card (plain text, no markup)."""
+    """What a question needs of a card (plain text, no markup), the way round of its bullet:
+    `front` is the term and `back` the definition, for a reverse card too (`of_card`)."""
 
     id: str
     front: str
@@ -54,6 +55,21 @@ class QuestionCard:
     topic: str
     domain: int | None
     deck: str
+
+    @classmethod
+    def of_card(
+        cls, card_id: str, front: str, back: str, context: tuple[str, ...], topic: str, domain: int | None, deck: str,
+        *, reverse: bool = False,
+    ) -> QuestionCard:
+        """A reverse card (definition -> term) is read as its bullet: options come from cards of
+        either direction, and only so are a question's options all terms or all definitions."""
+        term, definition = (back, front) if reverse else (front, back)
+        return cls(card_id, term, definition, context, topic, domain, deck)
+
+    @cached_property
+    def bullet(self) -> tuple[str, tuple[str, ...], str]:
+        """The same for both directions of one bullet: a session asks about one of them only."""
+        return self.deck, self.context, _key(self.front)
 
     @cached_property
     def items(self) -> tuple[str, ...]:

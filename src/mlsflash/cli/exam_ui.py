@@ -1,7 +1,7 @@
 """Practice questions and mock exams on screen: scripted (one JSON object per line) or in a
 terminal (one key per answer; a mock with its countdown, flags, moving back and forth and a
 review screen). Every practice answer is stored as it is given; a mock is stored whole when
-it is submitted or runs out of time."""
+it is submitted or runs out of time, and not at all when it is left before."""
 
 from __future__ import annotations
 
@@ -268,7 +268,7 @@ def _result_json(session: Session, result: MockResult, state: MockState) -> dict
     ]
     return {
         "result": True, "profile": result.profile.id, "questions": result.questions, "answered": result.answered,
-        "correct": result.correct, "share": round(result.share, 4), "score": result.score,
+        "abandoned": False, "correct": result.correct, "share": round(result.share, 4), "score": result.score,
         "passing_score": result.profile.passing_score, "passed": result.passed, "timed_out": result.timed_out,
         "domains": {str(domain): {"correct": done, "questions": asked}
                     for domain, (done, asked) in result.by_domain.items()},
@@ -277,6 +277,8 @@ def _result_json(session: Session, result: MockResult, state: MockState) -> dict
 
 
 def mock_scripted(session: Session) -> None:
+    """Answered to the end, submitted (`s`) or out of time, the mock is kept; `q` or the end
+    of input abandons it, as leaving the terminal mock unsubmitted does: nothing is recorded."""
     state = MockState(session.questions, [[] for _ in session.questions], set(), [0.0] * len(session.questions))
     deadline = clock.seconds() + session.profile.minutes * 60
     lines = _lines()
@@ -287,26 +289,35 @@ def mock_scripted(session: Session) -> None:
             break
         _emit(question_json(number, question))
         started = clock.seconds()
-        line = None
+        command = None
         while True:
             line = next(lines, None)
-            if line is None or line.strip().lower() == "q":
+            command = "q" if line is None else line.strip().lower()
+            if command in ("q", "s"):
                 break
             try:
-                state.answers[number - 1] = parse_answer(line, question)
+                state.answers[number - 1] = parse_answer(line or "", question)
                 break
             except ValueError as error:
                 _emit({"n": number, "error": str(error)})
         state.seconds[number - 1] = clock.seconds() - started
-        if line is None or line.strip().lower() == "q":
-            break
         if clock.seconds() > deadline:  # answered after the bell: does not count
             state.answers[number - 1] = []
             timed_out = True
             break
+        if command == "q":
+            _emit(_abandoned_json(session, state))
+            return
+        if command == "s":
+            break
         _emit({"n": number, "chosen": letters(state.answers[number - 1])})
     result, _ = _finish(session, state, timed_out)
     _emit(_result_json(session, result, state))
+
+
+def _abandoned_json(session: Session, state: MockState) -> dict[str, object]:
+    return {"result": True, "abandoned": True, "profile": session.profile.id, "questions": len(state.questions),
+            "answered": sum(1 for chosen in state.answers if chosen)}
 
 
 def mock_terminal(session: Session) -> None:

@@ -14,20 +14,23 @@ def reschedule_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would move; change nothing."),
 ) -> None:
     """Recompute every due date under the current scheduler and say how many cards move."""
-    from mlsflash import history, settings
+    from mlsflash import clock, history, settings
     from mlsflash.storage.db import Access
 
     store = store_of(ctx, Access.WRITE)
     with store.read() as connection:
-        policy = settings.load(connection).policy
-    report = history.reschedule(store, policy, dry_run=dry_run)
+        current = settings.load(connection)
+    report = history.reschedule(store, current, clock.today(), dry_run=dry_run)
     verb = "Would move" if dry_run else "Moved"
-    typer.echo(f"{verb} {report.moved} of {report.cards} scheduled cards under {policy.scheduler.value}.")
+    typer.echo(f"{verb} {report.moved} of {report.cards} scheduled cards under {current.scheduler.value}.")
     for label, shifts in (("earlier", report.earlier), ("later", report.later)):
         if shifts:
             typer.echo(
                 f"  {len(shifts)} {label}: by {sum(shifts) / len(shifts):.1f} days on average, at most {max(shifts)}"
             )
+    if report.kept_in_window:
+        cards = "card" if report.kept_in_window == 1 else "cards"
+        typer.echo(f"  {report.kept_in_window} {cards} kept in the exam's final window (exam on {report.exam_day}).")
 
 
 @command("optimize")
