@@ -134,8 +134,8 @@ def _report(bind, merges, history):
     decks = dict(bind.exec_driver_sql("SELECT id, name FROM decks").all())
     write = sys.stderr.write
     write(
-        f"Cards that share a key (deck, context, term) are now one card: {len(merges):,} merged, "
-        "each keeping the card with the most answers; the others retire with their reviews:\n"
+        "Cards that share a key (deck, context, term) are now one card, the one with the most answers; "
+        f"the others retire with their reviews ({len(merges):,} key{'s' if len(merges) != 1 else ''}):\n"
     )
     for deck_id, kept, retired in merges[:_SHOWN]:
         place = " › ".join([decks.get(deck_id, "?"), *json.loads(kept["context"]), kept["front_plain"]])

@@ -93,8 +93,9 @@ def upgrade() -> None:
 def _report(pairs) -> None:
     write = sys.stderr.write
     write(
-        f"An earlier upgrade merged same-key cards into one with less history: {len(pairs):,} swapped back, "
-        "each card with the most answers is live again with its reviews:\n"
+        "An earlier upgrade merged cards sharing a key into the one with fewer answers "
+        f"({len(pairs):,} key{'s' if len(pairs) != 1 else ''}); swapped back, the card with the answers "
+        "is live again with its reviews:\n"
     )
     for pair in pairs:
         place = " › ".join([pair.deck, *json.loads(pair.context), pair.front_plain])
