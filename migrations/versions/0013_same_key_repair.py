@@ -27,7 +27,7 @@ import sys
 
 from alembic import op
 
-from mlsflash import clock
+from mlsflash import clock  # the importer's clock for the retirement stamp (MLSFLASH_NOW too)
 
 revision = "0013_same_key_repair"
 down_revision = "0012_review_days"
