@@ -4,11 +4,16 @@ Before: the key was (file, context, term, direction, occurrence), so two bullets
 term under the same parents were two cards told apart only by their order, and deleting the
 first handed its history to the second. Now the key is (deck, context, term, direction):
 - the occurrence number leaves every key; cards of a deck that now share a key merge into the
-  first one (note order), whose answer lists the distinct answers; the others retire with
-  their reviews kept;
+  one with the most history (most scheduled answers, then the latest answer, then note
+  order), whose answer lists the distinct answers in note order; the others retire with
+  their reviews kept, and each merge is listed on stderr;
 - zero-width spaces, word joiners and byte-order marks pasted from the web leave the text
   columns (ids unchanged);
 - uniqueness moves from (source_file, identity) to (deck_id, identity) among live cards.
+
+Changed after release: the merge first kept the first card in note order whatever its history,
+so a suspended card never answered could take the place of one answered for weeks, which
+retired (issue 27). Only databases not yet upgraded see the change; 0013 repairs the others.
 
 Revision ID: 0006_deck_identity
 Revises: 0005_review_topic
@@ -16,6 +21,7 @@ Revises: 0005_review_topic
 
 import json
 import re
+import sys
 
 import sqlalchemy as sa
 from alembic import op
@@ -70,16 +76,19 @@ def upgrade() -> None:
         updates.append(values)
         if row.status != "retired":
             live_by_key.setdefault((row.deck_id, values["identity"]), []).append(values)
-    for group in live_by_key.values():
-        if len(group) < 2:
-            continue
-        first = group[0]
+    groups = {key: group for key, group in live_by_key.items() if len(group) > 1}
+    history = _history(bind, [card["id"] for group in groups.values() for card in group])
+    merges = []
+    for (deck_id, _), group in groups.items():
         backs = {}
         for card in group:
             backs.setdefault(_normalize(card["back_plain"]), (card["back"], card["back_plain"]))
-        first["back"] = "\n".join(markup for markup, _ in backs.values())
-        first["back_plain"] = "\n".join(plain for _, plain in backs.values())
-        for card in group[1:]:
+        kept = _most_history(group, history)
+        kept["back"] = "\n".join(markup for markup, _ in backs.values())
+        kept["back_plain"] = "\n".join(plain for _, plain in backs.values())
+        retired = [card for card in group if card is not kept]
+        merges.append((deck_id, kept, [(card, card["status"]) for card in retired]))
+        for card in retired:
             card["status"] = "retired"
     if updates:
         bind.exec_driver_sql(
@@ -89,11 +98,61 @@ def upgrade() -> None:
             updates,
         )
     op.execute("UPDATE reviews SET topic = (SELECT topic FROM cards WHERE cards.id = reviews.card_id)")
+    _report(bind, merges, history)
     op.create_index("ix_cards_source", "cards", ["source_file"])
     op.create_index(
         "ix_cards_deck_identity", "cards", ["deck_id", "identity"], unique=True,
         sqlite_where=sa.text("status != 'retired'"),
     )
+
+
+def _history(bind, card_ids):
+    """Each card's (scheduled answers, latest answer time or '') from the log."""
+    history = {}
+    for card_id in card_ids:
+        scheduled, latest = bind.exec_driver_sql(
+            "SELECT count(*) FILTER (WHERE kind = 'scheduled'), coalesce(max(reviewed_at), '') FROM reviews "
+            "WHERE card_id = ?",
+            (card_id,),
+        ).one()
+        history[card_id] = (scheduled, latest)
+    return history
+
+
+def _most_history(group, history):
+    """The card to keep: most scheduled answers, then the latest answer; the first in note order
+    among equals (max keeps the first of equal keys)."""
+    return max(group, key=lambda card: history[card["id"]])
+
+
+_SHOWN = 20  # merges listed one per line; more are counted
+
+
+def _report(bind, merges, history):
+    if not merges:
+        return
+    decks = dict(bind.exec_driver_sql("SELECT id, name FROM decks").all())
+    write = sys.stderr.write
+    write(
+        "Cards that share a key (deck, context, term) are now one card, the one with the most answers; "
+        f"the others retire with their reviews ({len(merges):,} key{'s' if len(merges) != 1 else ''}):\n"
+    )
+    for deck_id, kept, retired in merges[:_SHOWN]:
+        place = " › ".join([decks.get(deck_id, "?"), *json.loads(kept["context"]), kept["front_plain"]])
+        others = ", ".join(f"{card['id']} ({_described(history[card['id']], status)})" for card, status in retired)
+        write(
+            f"  {place}: kept {kept['id']} "
+            f"({_described(history[kept['id']], kept['status'])}), retired {others}\n"
+        )
+    if len(merges) > _SHOWN:
+        write(f"  ... and {len(merges) - _SHOWN:,} more (mlsflash cards --status retired lists retired cards)\n")
+    sys.stderr.flush()
+
+
+def _described(card_history, status):
+    scheduled, latest = card_history
+    answers = f"{scheduled} answer{'s' if scheduled != 1 else ''}, last {latest[:10]}" if latest else "never answered"
+    return f"{answers}, suspended" if status == "suspended" else answers
 
 
 def downgrade() -> None:
