@@ -307,6 +307,43 @@ def test_a_file_renamed_with_its_heading_and_imported_by_its_new_name_keeps_ever
     assert all(card["context"][0] == "Streaming [data]" for card in cards)
 
 
+@pytest.mark.parametrize("glue_title", ["# AWS Notes", "# Glue"])  # the old deck keeps a file, or had only this one
+def test_a_file_renamed_and_retitled_then_imported_by_its_new_name_moves_every_card(
+    run, export, studied, monkeypatch, glue_title
+) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE.replace("# AWS Notes", glue_title))
+    reviewed(before)
+    (notes / "kinesis.md").rename(notes / "streaming.md")
+    write_notes(notes, "streaming.md", KINESIS.replace("# AWS Notes", "# Streaming"))
+    result = run("import", notes / "streaming.md")
+    (row,) = [line.split() for line in result.stdout.splitlines() if "streaming.md" in line]
+    assert row[1:] == ["0", "0", "0", "3", "0", "0", "0"]  # added, updated, same, moved, retired, revived, skipped
+    after = export()
+    assert schedule(after) == before and len(after) == len(before)  # no copy beside the originals
+    assert {card["deck"] for card in after} == {"Streaming", glue_title[2:]}
+    due = sum(1 for values in before.values() if values[4] <= "2026-11-28")
+    shown = run("review", "--new", "100", input="5\n" * 100).stdout
+    assert f"Reviewed {due} card(s)" in shown  # each question once: no new copy asked beside its original
+    answered = schedule(export())
+    run("import", notes)
+    assert schedule(export()) == answered  # the answered cards stay live, none retired
+    assert all(card["status"] != "retired" for card in export())
+
+
+def test_a_file_gone_from_disk_that_shares_no_bullet_with_the_import_keeps_its_cards(
+    tmp_path, run, export, studied
+) -> None:
+    notes, before = studied(kinesis=KINESIS)
+    other = write_notes(tmp_path / "elsewhere", "glue.md", GLUE.replace("# AWS Notes", "# Glue"))
+    run("import", other)
+    other.unlink()  # on a drive not mounted now, say
+    write_notes(notes, "kinesis.md", KINESIS + "* **Shard iterator** - a position in a shard\n")
+    run("import", notes / "kinesis.md")
+    assert {card["front"]: card["status"] for card in export() if card["deck"] == "Glue"} == {
+        "Crawler": "new", "Job bookmark": "new"
+    }  # not retired
+
+
 def test_a_deleted_file_retires_its_cards_and_restoring_it_revives_them(tmp_path, run, export, learn) -> None:
     notes = tmp_path / "notes"
     write_notes(notes, "kinesis.md", KINESIS)

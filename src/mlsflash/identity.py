@@ -226,6 +226,12 @@ def _term(key: str) -> str:
     return key.rsplit("\x1f", 2)[-2]
 
 
+def term_and_definition(key: str, definition_key: str) -> tuple[str, str]:
+    """What recognises a bullet in any deck or file: its term and definition (a card's key
+    and definition key in, whichever its direction)."""
+    return _term(key), definition_key
+
+
 # Above this many candidates under one key, pairing goes in note order instead of by distance.
 _NEAREST_LIMIT = 16
 

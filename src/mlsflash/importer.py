@@ -318,6 +318,7 @@ def _import_parsed(
         hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
+        gone |= _left_behind(connection, notes, parsed, changed, gone)
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
@@ -402,6 +403,38 @@ def _deck_files(
         except MlsflashError:
             continue  # unreadable now: its cards stay as they are
     return extra, vanished
+
+
+def _left_behind(
+    connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
+    gone: set[str],
+) -> set[str]:
+    """Known files no longer on disk, in any deck, that hold a bullet (term and definition) a
+    changed file now holds: the file was renamed into it (its `#` title may have changed too,
+    so its deck), and is gone as a file gone from an imported folder is. A file still on disk
+    never is: a copy imported alone does not take the original's cards."""
+    from mlsflash import identity
+    from mlsflash.parser import parse_notes
+
+    if not changed:
+        return set()
+    named = {file.source for file in notes} | gone
+    missing = [
+        source for (source,) in connection.execute("SELECT path FROM source_files ORDER BY path")
+        if source not in named and not source.startswith(BUNDLED_PREFIX) and not os.path.exists(source)
+    ]
+    if not missing:
+        return set()
+    held = {
+        identity.term_and_definition(draft.key, draft.definition_key)
+        for file in notes if file.source in changed
+        for draft in (parsed.get(file.source) or parse_notes(file.text)).drafts
+    }
+    rows = _cards_where(connection, "source_file", missing, " AND status != 'retired'")
+    return {
+        row.source_file for row in rows.values()
+        if identity.term_and_definition(row.identity, row.definition_key) in held
+    }
 
 
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
