@@ -561,6 +561,14 @@ def _sync_cards(
         report.retired += 1
         writer.retire(vanished.id)
     writer.drop(fresh.id for fresh in plan.drop)
+    for index, merged in plan.merged:
+        into = plan.continues[index]
+        if merged.status == "suspended" and into.status != "suspended":
+            by_source[wanted[index].first.source].report.notices.append(
+                f"{_one_line(wanted[index].draft.front_plain)}: suspended, as the card of "
+                f"{_gone_display(merged.source_file)} merged into it was"
+            )
+            writer.keep_suspension(merged.id, into.id)
     for leaving, fresh in hand_overs:
         reports[leaving.source_file].notices.append(
             f"{_one_line(stored[leaving.id].front_plain)}: its history follows the bullet to "
@@ -827,7 +835,16 @@ _INSERT_CARD = (
 )
 _UPDATE_CARD = (
     f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CardValues._fields)}, source_file = ?, status = ?, "
-    "updated_at = coalesce(?, updated_at) WHERE id = ?"
+    "retired_suspended = 0, updated_at = coalesce(?, updated_at) WHERE id = ?"
+)
+# A suspended card that retires remembers it, and revives suspended (the leech mark is kept as it is).
+_RETIRE_CARD = (
+    "UPDATE cards SET retired_suspended = (status = 'suspended'), status = 'retired', updated_at = ? WHERE id = ?"
+)
+# A card merged into another with its key (two decks became one): a suspension or leech mark carries over.
+_MERGE_SUSPENSION = (
+    "UPDATE cards SET status = 'suspended', leech = leech OR (SELECT leech FROM cards AS merged WHERE merged.id = ?) "
+    "WHERE id = ?"
 )
 
 
@@ -854,6 +871,7 @@ class _CardWriter:
         self.retired: list[tuple[str, str]] = []
         self.dropped: list[tuple[str]] = []
         self.handed: list[tuple[str, str, str]] = []  # (fresh id, now, leaving id)
+        self.suspended: list[tuple[str, str]] = []  # (merged card id, the card it merged into)
 
     def insert(self, values: _CardValues, source: str) -> None:
         self.inserts.append((*values, source, self.now, self.now, next(self._ids)))
@@ -861,7 +879,9 @@ class _CardWriter:
     def update(self, row: Row, values: _CardValues, source: str, content_changed: bool) -> None:
         if not (content_changed or row.status == "retired" or _place_changed(row, values, source)):
             return
-        status = "active" if row.status == "retired" else row.status
+        status = row.status
+        if row.status == "retired":
+            status = "suspended" if row.retired_suspended else "active"
         self.updates.append((*values, source, status, self.now if content_changed else None, row.id))
         if (row.deck_id, row.topic) != (values.deck_id, values.topic):
             self.regrouped.append((values.deck_id, values.topic, row.id))
@@ -873,6 +893,10 @@ class _CardWriter:
         """Fresh cards whose bullet an older card continues: they go (retired if answered)."""
         self.dropped.extend((card_id,) for card_id in card_ids)
 
+    def keep_suspension(self, merged_id: str, card_id: str) -> None:
+        """`merged_id` (suspended) retires into `card_id`, which is suspended as it was."""
+        self.suspended.append((merged_id, card_id))
+
     def hand_over(self, leaving_id: str, fresh_id: str) -> None:
         """The leaving card takes the fresh card's place (deck, key, text, file); the fresh goes."""
         self.dropped.append((fresh_id,))
@@ -882,7 +906,7 @@ class _CardWriter:
         # Retire first: a vanished card's key may be taken by a card of this import.
         retiring = self.retired + [(self.now, card_id) for card_id, in self.dropped]
         if retiring:
-            connection.execute("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", retiring)
+            connection.execute(_RETIRE_CARD, retiring)
         if self.handed:
             connection.execute(_HAND_OVER, self.handed)
             connection.execute(
@@ -900,6 +924,8 @@ class _CardWriter:
             connection.write_many("cards", _INSERT_CARD, self.inserts)
         if self.regrouped:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
+        if self.suspended:
+            connection.execute(_MERGE_SUSPENSION, self.suspended)
 
 
 def _card_values(draft: CardDraft, position: int, deck_id: int) -> _CardValues:
@@ -976,7 +1002,7 @@ def _remember_file(
 
 _CARD_COLUMNS = (
     "id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
-    "front_plain, source_line, source_file, due"
+    "front_plain, source_line, source_file, due, retired_suspended"
 )
 
 
