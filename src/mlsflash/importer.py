@@ -563,12 +563,14 @@ def _sync_cards(
     writer.drop(fresh.id for fresh in plan.drop)
     for index, merged in plan.merged:
         into = plan.continues[index]
-        if merged.status == "suspended" and into.status != "suspended":
+        if merged.status != "suspended":
+            continue
+        if into.status != "suspended":
             by_source[wanted[index].first.source].report.notices.append(
                 f"{_one_line(wanted[index].draft.front_plain)}: suspended, as the card of "
                 f"{_gone_display(merged.source_file)} merged into it was"
             )
-            writer.keep_suspension(merged.id, into.id)
+        writer.keep_suspension(merged.id, into.id)  # a leech mark too
     for leaving, fresh in hand_overs:
         reports[leaving.source_file].notices.append(
             f"{_one_line(stored[leaving.id].front_plain)}: its history follows the bullet to "
