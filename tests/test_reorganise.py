@@ -307,6 +307,43 @@ def test_a_file_renamed_with_its_heading_and_imported_by_its_new_name_keeps_ever
     assert all(card["context"][0] == "Streaming [data]" for card in cards)
 
 
+@pytest.mark.parametrize("glue_title", ["# AWS Notes", "# Glue"])  # the old deck keeps a file, or had only this one
+def test_a_file_renamed_and_retitled_then_imported_by_its_new_name_moves_every_card(
+    run, export, studied, monkeypatch, glue_title
+) -> None:
+    notes, before = studied(kinesis=KINESIS, glue=GLUE.replace("# AWS Notes", glue_title))
+    reviewed(before)
+    (notes / "kinesis.md").rename(notes / "streaming.md")
+    write_notes(notes, "streaming.md", KINESIS.replace("# AWS Notes", "# Streaming"))
+    result = run("import", notes / "streaming.md")
+    (row,) = [line.split() for line in result.stdout.splitlines() if "streaming.md" in line]
+    assert row[1:] == ["0", "0", "0", "3", "0", "0", "0"]  # added, updated, same, moved, retired, revived, skipped
+    after = export()
+    assert schedule(after) == before and len(after) == len(before)  # no copy beside the originals
+    assert {card["deck"] for card in after} == {"Streaming", glue_title[2:]}
+    due = sum(1 for values in before.values() if values[4] <= "2026-11-28")
+    shown = run("review", "--new", "100", input="5\n" * 100).stdout
+    assert f"Reviewed {due} card(s)" in shown  # each question once: no new copy asked beside its original
+    answered = schedule(export())
+    run("import", notes)
+    assert schedule(export()) == answered  # the answered cards stay live, none retired
+    assert all(card["status"] != "retired" for card in export())
+
+
+def test_a_file_gone_from_disk_that_shares_no_bullet_with_the_import_keeps_its_cards(
+    tmp_path, run, export, studied
+) -> None:
+    notes, before = studied(kinesis=KINESIS)
+    other = write_notes(tmp_path / "elsewhere", "glue.md", GLUE.replace("# AWS Notes", "# Glue"))
+    run("import", other)
+    other.unlink()  # on a drive not mounted now, say
+    write_notes(notes, "kinesis.md", KINESIS + "* **Shard iterator** - a position in a shard\n")
+    run("import", notes / "kinesis.md")
+    assert {card["front"]: card["status"] for card in export() if card["deck"] == "Glue"} == {
+        "Crawler": "new", "Job bookmark": "new"
+    }  # not retired
+
+
 def test_a_deleted_file_retires_its_cards_and_restoring_it_revives_them(tmp_path, run, export, learn) -> None:
     notes = tmp_path / "notes"
     write_notes(notes, "kinesis.md", KINESIS)
@@ -565,3 +602,120 @@ def test_same_term_and_answer_under_two_parents_keep_their_own_histories_when_po
     for context, old in ((("Step Functions", "Standard"), standard_rate), (("Step Functions", "Express"), express_rate)):
         card = now[(context, "rate")]
         assert (card["id"], card["easiness"], card["repetitions"]) == (old["id"], old["easiness"], old["repetitions"])
+
+
+# --- a suspension (and the leech mark) through retire, revive, move and merge --------------
+
+STREAMS = "# AWS Notes\n\n## Kinesis\n\n* **Firehose** - near real-time delivery to S3\n* **Shard** - 1 MB/s in\n"
+FIREHOSE_LINE = "* **Firehose** - near real-time delivery to S3\n"
+HELD = ("id", "status", "leech", "repetitions", "interval", "due", "lapses")
+
+
+def held(export, front: str) -> tuple[Any, ...]:
+    (card,) = [card for card in export() if card["front"] == front and card["status"] != "retired"]
+    return tuple(card[key] for key in HELD)
+
+
+@pytest.fixture
+def suspended(run, export, monkeypatch) -> Callable[[str, str], tuple[Any, ...]]:
+    """After a day of answers, `front`'s card suspended by hand or as a leech (every card
+    failed once with leech_lapses 1, the others unsuspended); returns what it holds."""
+
+    def make(front: str, how: str) -> tuple[Any, ...]:
+        ids = {card["front"]: card["id"] for card in export() if card["status"] != "retired"}
+        run("review", "--new", "100", input="5\n" * 100)
+        if how == "by hand":
+            run("suspend", ids[front])
+        else:
+            run("config", "leech_lapses", "1")
+            monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T10:00")
+            run("review", input="1\n" * 100)
+            run("unsuspend", *(card_id for name, card_id in ids.items() if name != front))
+        state = held(export, front)
+        assert state[1:3] == ("suspended", how == "as a leech")
+        return state
+
+    return make
+
+
+def never_asked(run, monkeypatch, front: str) -> None:
+    monkeypatch.setenv("MLSFLASH_NOW", "2027-06-01T10:00")
+    assert f"Q: {front}" not in run("review", "--new", "100", input="5\n" * 100).stdout
+
+
+@pytest.mark.parametrize("how", ["by hand", "as a leech"])
+def test_a_suspended_card_whose_bullet_is_deleted_then_restored_comes_back_suspended(
+    tmp_path, run, export, suspended, monkeypatch, how
+) -> None:
+    notes = write_notes(tmp_path, "kinesis.md", STREAMS)
+    run("import", notes)
+    before = suspended("Firehose", how)
+    write_notes(tmp_path, "kinesis.md", STREAMS.replace(FIREHOSE_LINE, ""))
+    (row,) = [line.split() for line in run("import", notes).stdout.splitlines() if "kinesis.md" in line]
+    assert row[5] == "1"  # retired
+    write_notes(tmp_path, "kinesis.md", STREAMS)
+    run("import", notes)
+    assert held(export, "Firehose") == before  # revived with its history, still suspended
+    never_asked(run, monkeypatch, "Firehose")
+
+
+@pytest.mark.parametrize("order", ["the folder", "its old file first", "its new file first"])
+@pytest.mark.parametrize("how", ["by hand", "as a leech"])
+def test_a_suspended_card_moved_to_another_decks_file_stays_suspended(
+    tmp_path, run, export, suspended, monkeypatch, how, order
+) -> None:
+    notes = tmp_path / "notes"
+    old = write_notes(notes, "kinesis.md", STREAMS)
+    new = write_notes(notes, "glue.md", "# Glue\n\n* **Crawler** - infers schemas into the Data Catalog\n")
+    run("import", notes)
+    before = suspended("Firehose", how)
+    write_notes(notes, "kinesis.md", STREAMS.replace(FIREHOSE_LINE, ""))
+    write_notes(notes, "glue.md", new.read_text(encoding="utf-8") + FIREHOSE_LINE)
+    imports = {"the folder": [notes], "its old file first": [old, new], "its new file first": [new, old]}[order]
+    for path in imports:
+        run("import", path)
+    assert held(export, "Firehose") == before
+    assert {card["deck"] for card in export() if card["front"] == "Firehose" and card["status"] != "retired"} == {
+        "Glue"
+    }
+    never_asked(run, monkeypatch, "Firehose")
+
+
+@pytest.mark.parametrize("how", ["by hand", "as a leech"])
+def test_a_suspended_card_merged_with_the_same_bullet_of_another_deck_keeps_the_merged_card_suspended(
+    tmp_path, run, export, monkeypatch, how
+) -> None:
+    notes = tmp_path / "notes"
+    one = write_notes(notes, "a.md", "# A\n\n" + FIREHOSE_LINE)
+    write_notes(notes, "b.md", "# B\n\n" + FIREHOSE_LINE)
+    run("import", notes)
+    ids = {card["deck"]: card["id"] for card in export()}
+    run("review", "--new", "100", input="5\n" * 100)
+    if how == "by hand":
+        run("suspend", ids["A"])
+    else:
+        run("config", "leech_lapses", "1")
+        monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T10:00")
+        run("review", input="1\n" * 100)
+        run("unsuspend", ids["B"])
+    write_notes(notes, "a.md", "# B\n\n" + FIREHOSE_LINE)  # a.md joins deck B: one card for the bullet
+    result = run("import", one)
+    (card,) = [card for card in export() if card["status"] != "retired"]
+    assert (card["status"], card["leech"]) == ("suspended", how == "as a leech")
+    assert "Firehose: suspended, as the card of" in " ".join(result.stdout.split())
+    never_asked(run, monkeypatch, "Firehose")
+
+
+def test_deleting_a_suspended_bullet_leaves_the_same_bullet_of_another_deck_in_review(tmp_path, run, export) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "a.md", "# A\n\n" + FIREHOSE_LINE + "* **Shard** - 1 MB/s in\n")
+    write_notes(notes, "b.md", "# B\n\n" + FIREHOSE_LINE)
+    run("import", notes)
+    run("review", "--new", "100", input="5\n" * 100)  # B's card answered: it is no new card A's could replace
+    run("suspend", *(card["id"] for card in export() if card["deck"] == "A" and card["front"] == "Firehose"))
+    write_notes(notes, "a.md", "# A\n\n* **Shard** - 1 MB/s in\n")
+    result = run("import", notes)
+    assert "merged" not in result.stdout  # no merge: the bullet left deck A
+    assert {(card["deck"], card["status"]) for card in export() if card["front"] == "Firehose"} == {
+        ("A", "retired"), ("B", "learning")
+    }

@@ -21,8 +21,10 @@ cards in tiers, each linear (dictionaries, no all-pairs comparison):
 A definition alone never crosses decks or contexts: "yes" or "see above" may repeat
 between unrelated cards.
 
-What is left of the vanished cards retires; what is left of the drafts is new. After the
-plan, `hand_over` does step 7 for fresh cards outside the import (another deck's files).
+What is left of the vanished cards retires; what is left of the drafts is new. A retiring
+card whose key a continued card now has (two decks' cards of one bullet) is named with it as
+merged, so a suspension carries over. After the plan, `hand_over` does step 7 for fresh cards
+outside the import (another deck's files).
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class Plan:
     continues: dict[int, StoredCard] = field(default_factory=dict)  # deck card index -> stored card
     retire: list[StoredCard] = field(default_factory=list)
     drop: list[StoredCard] = field(default_factory=list)  # fresh cards an older card replaces
+    # (deck card index, a retiring card with its key): two decks' cards of one bullet became one
+    merged: list[tuple[int, StoredCard]] = field(default_factory=list)
 
 
 def merge_repeats(drafts: Iterable[CardDraft]) -> list[CardDraft]:
@@ -171,7 +175,26 @@ def plan(
         result.continues[index] = card
         taken.add(card.id)
     result.retire = [card for card in vanishing if card.id not in taken]
+    result.merged = _merged(wanted, result)
     return result
+
+
+def _merged(wanted: Sequence[DeckCard], result: Plan) -> list[tuple[int, StoredCard]]:
+    """Retiring cards whose key a continued card now has, from a bullet of their own file (a
+    file retitled into another deck that held the same bullet): the card they merged into. A
+    bullet deleted from one deck while another deck keeps its twin is no merge."""
+    if not result.retire:
+        return []
+    continued = {
+        (wanted[index].draft.key, bullet.source): index
+        for index in result.continues
+        for bullet in (wanted[index].first, *wanted[index].repeats)
+    }
+    return [
+        (continued[card.identity, card.source_file], card)
+        for card in result.retire
+        if (card.identity, card.source_file) in continued
+    ]
 
 
 def hand_over(leaving: Sequence[StoredCard], fresh: Iterable[StoredCard]) -> list[tuple[StoredCard, StoredCard]]:
@@ -224,6 +247,12 @@ def _stored_bullet(card: StoredCard) -> tuple[str, str, str]:
 
 def _term(key: str) -> str:
     return key.rsplit("\x1f", 2)[-2]
+
+
+def term_and_definition(key: str, definition_key: str) -> tuple[str, str]:
+    """What recognises a bullet in any deck or file: its term and definition (a card's key
+    and definition key in, whichever its direction)."""
+    return _term(key), definition_key
 
 
 # Above this many candidates under one key, pairing goes in note order instead of by distance.

@@ -318,6 +318,7 @@ def _import_parsed(
         hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
+        gone |= _left_behind(connection, notes, parsed, changed, gone)
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
@@ -402,6 +403,38 @@ def _deck_files(
         except MlsflashError:
             continue  # unreadable now: its cards stay as they are
     return extra, vanished
+
+
+def _left_behind(
+    connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
+    gone: set[str],
+) -> set[str]:
+    """Known files no longer on disk, in any deck, that hold a bullet (term and definition) a
+    changed file now holds: the file was renamed into it (its `#` title may have changed too,
+    so its deck), and is gone as a file gone from an imported folder is. A file still on disk
+    never is: a copy imported alone does not take the original's cards."""
+    from mlsflash import identity
+    from mlsflash.parser import parse_notes
+
+    if not changed:
+        return set()
+    named = {file.source for file in notes} | gone
+    missing = [
+        source for (source,) in connection.execute("SELECT path FROM source_files ORDER BY path")
+        if source not in named and not source.startswith(BUNDLED_PREFIX) and not os.path.exists(source)
+    ]
+    if not missing:
+        return set()
+    held = {
+        identity.term_and_definition(draft.key, draft.definition_key)
+        for file in notes if file.source in changed
+        for draft in (parsed.get(file.source) or parse_notes(file.text)).drafts
+    }
+    rows = _cards_where(connection, "source_file", missing, " AND status != 'retired'")
+    return {
+        row.source_file for row in rows.values()
+        if identity.term_and_definition(row.identity, row.definition_key) in held
+    }
 
 
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
@@ -528,6 +561,16 @@ def _sync_cards(
         report.retired += 1
         writer.retire(vanished.id)
     writer.drop(fresh.id for fresh in plan.drop)
+    for index, merged in plan.merged:
+        into = plan.continues[index]
+        if merged.status != "suspended":
+            continue
+        if into.status != "suspended":
+            by_source[wanted[index].first.source].report.notices.append(
+                f"{_one_line(wanted[index].draft.front_plain)}: suspended, as the card of "
+                f"{_gone_display(merged.source_file)} merged into it was"
+            )
+        writer.keep_suspension(merged.id, into.id)  # a leech mark too
     for leaving, fresh in hand_overs:
         reports[leaving.source_file].notices.append(
             f"{_one_line(stored[leaving.id].front_plain)}: its history follows the bullet to "
@@ -794,7 +837,16 @@ _INSERT_CARD = (
 )
 _UPDATE_CARD = (
     f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CardValues._fields)}, source_file = ?, status = ?, "
-    "updated_at = coalesce(?, updated_at) WHERE id = ?"
+    "retired_suspended = 0, updated_at = coalesce(?, updated_at) WHERE id = ?"
+)
+# A suspended card that retires remembers it, and revives suspended (the leech mark is kept as it is).
+_RETIRE_CARD = (
+    "UPDATE cards SET retired_suspended = (status = 'suspended'), status = 'retired', updated_at = ? WHERE id = ?"
+)
+# A card merged into another with its key (two decks became one): a suspension or leech mark carries over.
+_MERGE_SUSPENSION = (
+    "UPDATE cards SET status = 'suspended', leech = leech OR (SELECT leech FROM cards AS merged WHERE merged.id = ?) "
+    "WHERE id = ?"
 )
 
 
@@ -821,6 +873,7 @@ class _CardWriter:
         self.retired: list[tuple[str, str]] = []
         self.dropped: list[tuple[str]] = []
         self.handed: list[tuple[str, str, str]] = []  # (fresh id, now, leaving id)
+        self.suspended: list[tuple[str, str]] = []  # (merged card id, the card it merged into)
 
     def insert(self, values: _CardValues, source: str) -> None:
         self.inserts.append((*values, source, self.now, self.now, next(self._ids)))
@@ -828,7 +881,9 @@ class _CardWriter:
     def update(self, row: Row, values: _CardValues, source: str, content_changed: bool) -> None:
         if not (content_changed or row.status == "retired" or _place_changed(row, values, source)):
             return
-        status = "active" if row.status == "retired" else row.status
+        status = row.status
+        if row.status == "retired":
+            status = "suspended" if row.retired_suspended else "active"
         self.updates.append((*values, source, status, self.now if content_changed else None, row.id))
         if (row.deck_id, row.topic) != (values.deck_id, values.topic):
             self.regrouped.append((values.deck_id, values.topic, row.id))
@@ -840,6 +895,10 @@ class _CardWriter:
         """Fresh cards whose bullet an older card continues: they go (retired if answered)."""
         self.dropped.extend((card_id,) for card_id in card_ids)
 
+    def keep_suspension(self, merged_id: str, card_id: str) -> None:
+        """`merged_id` (suspended) retires into `card_id`, which is suspended as it was."""
+        self.suspended.append((merged_id, card_id))
+
     def hand_over(self, leaving_id: str, fresh_id: str) -> None:
         """The leaving card takes the fresh card's place (deck, key, text, file); the fresh goes."""
         self.dropped.append((fresh_id,))
@@ -849,7 +908,7 @@ class _CardWriter:
         # Retire first: a vanished card's key may be taken by a card of this import.
         retiring = self.retired + [(self.now, card_id) for card_id, in self.dropped]
         if retiring:
-            connection.execute("UPDATE cards SET status = 'retired', updated_at = ? WHERE id = ?", retiring)
+            connection.execute(_RETIRE_CARD, retiring)
         if self.handed:
             connection.execute(_HAND_OVER, self.handed)
             connection.execute(
@@ -867,6 +926,8 @@ class _CardWriter:
             connection.write_many("cards", _INSERT_CARD, self.inserts)
         if self.regrouped:
             connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
+        if self.suspended:
+            connection.execute(_MERGE_SUSPENSION, self.suspended)
 
 
 def _card_values(draft: CardDraft, position: int, deck_id: int) -> _CardValues:
@@ -943,7 +1004,7 @@ def _remember_file(
 
 _CARD_COLUMNS = (
     "id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
-    "front_plain, source_line, source_file, due"
+    "front_plain, source_line, source_file, due, retired_suspended"
 )
 
 

@@ -37,6 +37,7 @@ REVISIONS: tuple[str, ...] = (
     "0011_deck_parse_options",
     "0012_review_days",
     "0013_same_key_repair",
+    "0014_retired_suspended",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -83,6 +83,8 @@ class Card(Base):
     # Added by revision 0007: the FSRS memory state, kept under either scheduler; NULL while new.
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)
     difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Added by revision 0013: a retired card that was suspended, as it is again when it revives.
+    retired_suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_cards_source", "source_file"),

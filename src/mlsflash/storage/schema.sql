@@ -91,6 +91,7 @@ CREATE TABLE cards (
 	topic VARCHAR DEFAULT '' NOT NULL,
 	stability FLOAT,
 	difficulty FLOAT,
+	retired_suspended BOOLEAN DEFAULT 0 NOT NULL,
 	PRIMARY KEY (id),
 	FOREIGN KEY(deck_id) REFERENCES decks (id)
 );
