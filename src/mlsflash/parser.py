@@ -663,6 +663,9 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
                 heading_path = tuple(text for _, text in headings)
                 index += 3
                 continue
+            elif kind == "html_block" and open_items and tokens[index - 1].type == "list_item_open":
+                if _typed_block(token.content):  # `* <bucket-name>` alone: a tag only in form
+                    _add_paragraph(open_items[-1], _pieces(_inline_tokens(token.content.rstrip("\n"))))
             elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
                 item = open_items[-1]
                 if item.has_text and not item.extra_lines and not item.children and item.code is None:
@@ -677,6 +680,27 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
 
 
 _DEEPEST_LEVEL = MAX_NESTING - 1
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# The tags that open an HTML block of their own (CommonMark's kinds 1 and 6); a bullet made of
+# any other tag alone (kind 7) is text the learner typed, read as a paragraph.
+_HTML_BLOCK_TAGS = frozenset({
+    "script", "pre", "style", "textarea", "address", "article", "aside", "base", "basefont", "blockquote", "body",
+    "caption", "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol",
+    "optgroup", "option", "p", "param", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "title", "tr", "track", "ul",
+})
+
+
+def _typed_block(html: str) -> bool:
+    name = _TAG_NAME.match(html)
+    return name is not None and name.group(1).lower() not in _HTML_BLOCK_TAGS
+
+
+def _inline_tokens(text: str) -> Sequence[Token]:
+    tokens = _heading_parser().parseInline(text)
+    return (tokens[0].children or []) if tokens else []
 
 
 def _too_deep(lines: list[int], line_offset: int) -> ParseWarning:
@@ -721,7 +745,8 @@ _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
 def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
-    """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped."""
+    """Flatten inline tokens into text runs and atomic spans; URLs, images, comments and
+    formatting tags are dropped, any other inline HTML is text (`_html_text`)."""
     pieces: list[_Piece] = []
     index, count = 0, len(children)
     while index < count:
@@ -733,6 +758,13 @@ def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
                 pieces[-1] = _Piece("text", pieces[-1].plain + text)
             else:
                 pieces.append(_Piece("text", text))
+        elif kind == "html_inline":
+            text = _html_text(token.content)
+            if text:
+                if pieces and pieces[-1].kind == "text":
+                    pieces[-1] = _Piece("text", pieces[-1].plain + text)
+                else:
+                    pieces.append(_Piece("text", text))
         elif kind == "code_inline":
             fence = "``" if "`" in token.content else "`"
             pieces.append(_Piece("code", token.content, f"{fence}{token.content}{fence}"))
@@ -742,6 +774,21 @@ def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
             index = close
         index += 1
     return pieces
+
+
+# Inline HTML a notes writer formats with: the tag goes and its text stays (`<br>` breaks the
+# line). Any other `<...>` is text the learner typed (`s3://<bucket-name>/<key>`, `List<String>`),
+# which parsers before version 7 dropped; an HTML comment is a note to oneself and goes.
+FORMATTING_TAGS = ("b", "i", "u", "em", "strong", "br", "sup", "sub", "code", "kbd", "mark")
+_FORMATTING_HTML = re.compile(rf"</?(?:{'|'.join(FORMATTING_TAGS)})(?:\s[^>]*)?/?>|<!--.*-->", re.IGNORECASE | re.DOTALL)
+_LINE_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
+
+
+def _html_text(html: str) -> str:
+    """What an inline HTML token shows as text: itself, a line break, or nothing."""
+    if not _FORMATTING_HTML.fullmatch(html):
+        return html
+    return "\n" if _LINE_BREAK_TAG.match(html) else ""
 
 
 def _span(kind: str, inner: list[_Piece]) -> _Piece:
