@@ -780,7 +780,9 @@ def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
 # line). Any other `<...>` is text the learner typed (`s3://<bucket-name>/<key>`, `List<String>`),
 # which parsers before version 7 dropped; an HTML comment is a note to oneself and goes.
 FORMATTING_TAGS = ("b", "i", "u", "em", "strong", "br", "sup", "sub", "code", "kbd", "mark")
-_FORMATTING_HTML = re.compile(rf"</?(?:{'|'.join(FORMATTING_TAGS)})(?:\s[^>]*)?/?>|<!--.*-->", re.IGNORECASE | re.DOTALL)
+_FORMATTING_HTML = re.compile(
+    rf"</?(?:{'|'.join(FORMATTING_TAGS)})(?:\s[^>]*)?/?>|<!--.*-->", re.IGNORECASE | re.DOTALL
+)
 _LINE_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
 
 
