@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from conftest import rows, write_notes
-from test_apkg import anki_collection, anki_notes, export_apkg, import_package
+from test_apkg import anki_collection, anki_notes, check_package, export_apkg, import_package
 
 PLACEHOLDERS = """\
 # Placeholders
@@ -60,6 +60,7 @@ def test_text_in_angle_brackets_is_shown_on_every_screen_and_in_every_export(
 
     with anki_collection(tmp_path / "anki") as collection:
         import_package(collection, export_apkg(run, tmp_path / "placeholders.apkg"))
+        check_package(collection, export())
         notes_in_anki = {note.fields["Id"]: note for note in anki_notes(collection).values()}
         answers = {note.fields["Id"]: note.card.answer() for note in notes_in_anki.values()}
     by_front = {card["front"]: card["id"] for card in cards}
@@ -71,11 +72,15 @@ def test_text_in_angle_brackets_is_shown_on_every_screen_and_in_every_export(
 
 
 def test_formatting_tags_and_comments_stay_html_everything_else_is_text(run, export, tmp_path: Path) -> None:
+    """Formatting tags, elements with an attribute value (images, styled spans) and comments
+    are HTML and go, their text kept; any other tag is text (a placeholder), alone on a bullet too."""
     notes = write_notes(tmp_path, "tags.md", (
         "# Tags\n"
         "* **Line** - a <b>bold</b> word<br>then <!-- a note to self --> <i class=\"x\">italic</i>"
         " H<sub>2</sub>O <kbd>Ctrl</kbd>\n"
         "* **Generic** - Map<K, V> and <T>, not 1 < 2\n"
+        "* **Diagram** - the <span style=\"color: red\">flow</span> <img src=\"flow.png\" /> of <input></input>\n"
+        "* <img src=\"flow.png\" />\n\n  Caption - the flow drawn\n"
         "* **Formats**:\n"
         "  * <bucket>\n"
         "  * <bucket>/<prefix>\n"
@@ -85,6 +90,8 @@ def test_formatting_tags_and_comments_stay_html_everything_else_is_text(run, exp
     assert {card["front"]: card["back"] for card in export()} == {
         "Line": "a bold word then italic H2O Ctrl",
         "Generic": "Map<K, V> and <T>, not 1 < 2",
+        "Diagram": "the flow of <input></input>",
+        "Caption": "the flow drawn",
         "Formats": "- <bucket>\n- <bucket>/<prefix>",
         "<key>": "the name of an object in its bucket",
     }
@@ -105,7 +112,7 @@ def test_cards_whose_term_or_heading_held_angle_brackets_keep_their_history(
         "* **Role** - arn:aws:iam::<account-id>:role/<role-name>\n"
     ))
     with monkeypatch.context() as old:
-        old.setattr(parser, "_html_text", lambda html: "")
+        old.setattr(parser, "_html_text", lambda html, elements: "")
         old.setattr(parser, "_typed_block", lambda html: False)
         old.setattr(importer, "PARSER_VERSION", "6")
         run("import", notes)

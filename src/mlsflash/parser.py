@@ -664,8 +664,9 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
                 index += 3
                 continue
             elif kind == "html_block" and open_items and tokens[index - 1].type == "list_item_open":
-                if _typed_block(token.content):  # `* <bucket-name>` alone: a tag only in form
-                    _add_paragraph(open_items[-1], _pieces(_inline_tokens(token.content.rstrip("\n"))))
+                pieces = _pieces(_inline_tokens(token.content.rstrip("\n"))) if _typed_block(token.content) else []
+                if pieces:  # `* <bucket-name>` alone: a tag only in form
+                    _add_paragraph(open_items[-1], pieces)
             elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
                 item = open_items[-1]
                 if item.has_text and not item.extra_lines and not item.children and item.code is None:
@@ -744,9 +745,9 @@ _SPAN_KINDS = {"strong_open": "strong", "em_open": "em", "link_open": "link"}
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
-def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
-    """Flatten inline tokens into text runs and atomic spans; URLs, images, comments and
-    formatting tags are dropped, any other inline HTML is text (`_html_text`)."""
+def _pieces(children: Sequence[_AnyToken], elements: set[str] | None = None) -> list[_Piece]:
+    """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped,
+    but for text in angle brackets that is no HTML (`_html_text`)."""
     pieces: list[_Piece] = []
     index, count = 0, len(children)
     while index < count:
@@ -759,7 +760,9 @@ def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
             else:
                 pieces.append(_Piece("text", text))
         elif kind == "html_inline":
-            text = _html_text(token.content)
+            if elements is None:
+                elements = set()
+            text = _html_text(token.content, elements)
             if text:
                 if pieces and pieces[-1].kind == "text":
                     pieces[-1] = _Piece("text", pieces[-1].plain + text)
@@ -770,27 +773,36 @@ def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
             pieces.append(_Piece("code", token.content, f"{fence}{token.content}{fence}"))
         elif kind in _SPAN_KINDS:
             close = _matching_close(children, index)
-            pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close])))
+            pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close], elements)))
             index = close
         index += 1
     return pieces
 
 
 # Inline HTML a notes writer formats with: the tag goes and its text stays (`<br>` breaks the
-# line). Any other `<...>` is text the learner typed (`s3://<bucket-name>/<key>`, `List<String>`),
-# which parsers before version 7 dropped; an HTML comment is a note to oneself and goes.
-FORMATTING_TAGS = ("b", "i", "u", "em", "strong", "br", "sup", "sub", "code", "kbd", "mark")
-_FORMATTING_HTML = re.compile(
-    rf"</?(?:{'|'.join(FORMATTING_TAGS)})(?:\s[^>]*)?/?>|<!--.*-->", re.IGNORECASE | re.DOTALL
-)
-_LINE_BREAK_TAG = re.compile(r"<br\b", re.IGNORECASE)
+# line). So does an element written with an attribute value (`<img src="...">`, `<span
+# style="...">...</span>`), which no placeholder has, and an HTML comment (a note to oneself).
+# Any other `<...>` is text the learner typed (`s3://<bucket-name>/<key>`, `List<String>`),
+# which parsers before version 7 dropped.
+FORMATTING_TAGS = frozenset({"b", "i", "u", "em", "strong", "br", "sup", "sub", "code", "kbd", "mark"})
+_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 
 
-def _html_text(html: str) -> str:
-    """What an inline HTML token shows as text: itself, a line break, or nothing."""
-    if not _FORMATTING_HTML.fullmatch(html):
-        return html
-    return "\n" if _LINE_BREAK_TAG.match(html) else ""
+def _html_text(html: str, elements: set[str]) -> str:
+    """What an inline HTML token shows as text: itself, a line break, or nothing. `elements`
+    holds the names opened as HTML so far in the line, whose closing tags go too."""
+    tag = _TAG_START.match(html)
+    if tag is None:
+        return "" if html.startswith("<!--") else html  # a comment; `<?...?>` and `<!...>` as typed
+    closing, name = tag.group(1), tag.group(2).lower()
+    if name in FORMATTING_TAGS:
+        return "\n" if name == "br" and not closing else ""
+    if closing:
+        return "" if name in elements else html
+    if "=" in html:
+        elements.add(name)
+        return ""
+    return html
 
 
 def _span(kind: str, inner: list[_Piece]) -> _Piece:
