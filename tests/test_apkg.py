@@ -453,3 +453,33 @@ def test_export_writes_through_a_link_and_refuses_a_pipe(run, letters: Path, tmp
     os.mkfifo(pipe)
     refused = run("export", "--format", "json", "-o", pipe, code=1)
     assert refused.stderr.startswith(f"Error: cannot export to {pipe}: it is not a regular file")
+
+
+CODE_NOTES = """\
+# Snippets
+
+* **Count rows**:
+  ```python
+  def count(rows):
+      if rows:
+
+          return len(rows)  # 2 < 3 & `x`
+  ```
+"""
+
+
+def test_code_keeps_its_indentation_in_anki(run, export, tmp_path: Path) -> None:
+    """HTML collapses spaces: a fenced block's lines go to Anki as one <pre> block, so the
+    answer Anki renders keeps each line's indentation (and its blank line)."""
+    run("import", write_notes(tmp_path, "snippets.md", CODE_NOTES))
+    (record,) = export()
+    with anki_collection(tmp_path / "anki") as collection:
+        import_package(collection, export_apkg(run, tmp_path / "snippets.apkg"))
+        (note,) = anki_notes(collection).values()
+        answer = note.card.answer()
+        css = note.card.note_type()["css"]
+    code = "def count(rows):\n    if rows:\n\n        return len(rows)  # 2 &lt; 3 &amp; `x`"
+    assert note.fields["Back"] == f"<pre><code>{code}</code></pre>"
+    assert f'<div class="back"><pre><code>{code}</code></pre>' in answer
+    assert "white-space: pre-wrap" in css  # long lines wrap on a phone, spaces stay
+    assert record["back"].splitlines()[1] == "    if rows:"  # the export keeps it too

@@ -55,6 +55,7 @@ STYLE = """\
 .back ul { margin: 0.2em 0; padding-left: 1.4em; }
 .back li { margin: 0.1em 0; }
 .source { font-size: 0.65em; opacity: 0.5; margin-top: 1.2em; }
+pre { margin: 0.2em 0; white-space: pre-wrap; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; }
 """
 
@@ -106,10 +107,21 @@ def inline_html(markup: str) -> str:
 
 def answer_html(markup: str) -> str:
     """An answer as HTML: plain lines as blocks, `- ` lines as lists nested by their indent
-    (two spaces a level), as the review screen shows them."""
+    (two spaces a level), as the review screen shows them; lines of code (a fenced block's)
+    as one preformatted block, so that HTML keeps their indentation."""
     pieces: list[str] = []
     depth = 0
-    for line in markup.split("\n"):
+    lines = markup.split("\n")
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        code = _code_run(lines, number)
+        if code:
+            pieces.append("</li></ul>" * depth + _pre(lines[number : number + code]))
+            depth = 0
+            number += code
+            continue
+        number += 1
         item = _LIST_ITEM.fullmatch(line)
         if item is None:
             pieces.append("</li></ul>" * depth + f"<div>{inline_html(line)}</div>")
@@ -124,6 +136,40 @@ def answer_html(markup: str) -> str:
         pieces.append(inline_html(item.group(2)))
     pieces.append("</li></ul>" * depth)
     return "".join(pieces)
+
+
+# A line of code as the parser stores a fenced block's (`parser._code_lines`): its indent, then
+# one code span and nothing else.
+_CODE_LINE = re.compile(r"([ \t]*)(?:``(.+?)``|`([^`]+)`)")
+
+
+def _code_run(lines: Sequence[str], start: int) -> int:
+    """How many lines from `start` are lines of code (blank ones between them included)."""
+    if not _CODE_LINE.fullmatch(lines[start]):
+        return 0
+    end = start
+    for number in range(start, len(lines)):
+        if _CODE_LINE.fullmatch(lines[number]):
+            end = number + 1
+        elif lines[number]:
+            break
+    return end - start
+
+
+def _pre(lines: Sequence[str]) -> str:
+    shown = []
+    for line in lines:
+        match = _CODE_LINE.fullmatch(line)
+        if match is None:
+            shown.append("")
+            continue
+        indent, double, single = match.groups()
+        text = single or double
+        if double and text.startswith(" ") and text.endswith(" ") and text.strip(" "):
+            text = text[1:-1]  # the space that keeps a backtick apart from the fence
+        shown.append(indent + text)
+    code = _escape("\n".join(shown))
+    return f"<pre><code>{code}</code></pre>"
 
 
 def fields(card: PackageCard, context: Sequence[str]) -> list[str]:

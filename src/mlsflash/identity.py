@@ -8,6 +8,8 @@ cards in tiers, each linear (dictionaries, no all-pairs comparison):
 1. same deck, same key (a retired card with that key revives);
 2. same key in another deck, for a card whose source was imported now or has disappeared
    (its file's deck changed: retitled, renamed file without a title, bullet moved);
+   then, same deck, the key without inline HTML (`<key>`), which parsers before version 7
+   dropped from terms and headings;
 3. same deck, same term and definition, among cards that vanished from the imported files
    (a renamed heading, a bullet moved within the deck); then same deck and context, same
    definition of at least three words (a renamed term);
@@ -30,6 +32,7 @@ outside the import (another deck's files).
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Hashable, Iterable, NamedTuple, Sequence
 
@@ -150,6 +153,10 @@ def plan(
         pair(pool, lambda card: (card.deck_id, card.draft.key), lambda card: (card.deck_id, card.identity))
     # 2. Same key, another deck.
     pair(vanishing, lambda card: card.draft.key, lambda card: card.identity)
+    # 2b. Same deck, the key parsers before version 7 gave the bullet: they dropped text in
+    # angle brackets (`List<String>` was `List`), so a term or heading holding some continues.
+    if any("<" in wanted[index].draft.key for index in open_):
+        pair(vanishing, _key_before_html, lambda card: (card.deck_id, card.identity))
     # 3. Same deck, same term and definition (a renamed heading, a bullet moved in the deck),
     # then same deck and context, same distinctive definition (a renamed term).
     pair(vanishing, lambda card: (card.deck_id, _bullet(card)), lambda card: (card.deck_id, _stored_bullet(card)))
@@ -210,6 +217,28 @@ def hand_over(leaving: Sequence[StoredCard], fresh: Iterable[StoredCard]) -> lis
         if candidates and not card.fresh:
             pairs.append((card, candidates.pop(0)))
     return pairs
+
+
+# What markdown-it reads as inline HTML (its HTML_TAG_RE: open and closing tags, comments).
+_HTML_TAG = re.compile(
+    r"<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\"'=<>`\x00-\x20]+|'[^']*'|\"[^\"]*\"))?)*"
+    r"\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>|<!--.*?-->"
+)
+
+
+def _key_before_html(card: DeckCard) -> Hashable:
+    """Deck and the key with its inline HTML dropped (each part spaced as `normalize` does),
+    or None when it holds none."""
+    key = card.draft.key
+    if "<" not in key:
+        return None
+    context, term, direction = key.rsplit("\x1f", 2)
+    parts = [_without_html(part) for part in context.split(CONTEXT_SEPARATOR)]
+    return card.deck_id, f"{CONTEXT_SEPARATOR.join(parts)}\x1f{_without_html(term)}\x1f{direction}"
+
+
+def _without_html(text: str) -> str:
+    return " ".join(_HTML_TAG.sub("", text).split())
 
 
 # A definition alone identifies a renamed term only when it says something: "yes" or "see

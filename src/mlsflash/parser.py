@@ -663,6 +663,10 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
                 heading_path = tuple(text for _, text in headings)
                 index += 3
                 continue
+            elif kind == "html_block" and open_items and tokens[index - 1].type == "list_item_open":
+                pieces = _pieces(_inline_tokens(token.content.rstrip("\n"))) if _typed_block(token.content) else []
+                if pieces:  # `* <bucket-name>` alone: a tag only in form
+                    _add_paragraph(open_items[-1], pieces)
             elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
                 item = open_items[-1]
                 if item.has_text and not item.extra_lines and not item.children and item.code is None:
@@ -677,6 +681,27 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
 
 
 _DEEPEST_LEVEL = MAX_NESTING - 1
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# The tags that open an HTML block of their own (CommonMark's kinds 1 and 6); a bullet made of
+# any other tag alone (kind 7) is text the learner typed, read as a paragraph.
+_HTML_BLOCK_TAGS = frozenset({
+    "script", "pre", "style", "textarea", "address", "article", "aside", "base", "basefont", "blockquote", "body",
+    "caption", "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
+    "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol",
+    "optgroup", "option", "p", "param", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+    "thead", "title", "tr", "track", "ul",
+})
+
+
+def _typed_block(html: str) -> bool:
+    name = _TAG_NAME.match(html)
+    return name is not None and name.group(1).lower() not in _HTML_BLOCK_TAGS
+
+
+def _inline_tokens(text: str) -> Sequence[Token]:
+    tokens = _heading_parser().parseInline(text)
+    return (tokens[0].children or []) if tokens else []
 
 
 def _too_deep(lines: list[int], line_offset: int) -> ParseWarning:
@@ -720,8 +745,9 @@ _SPAN_KINDS = {"strong_open": "strong", "em_open": "em", "link_open": "link"}
 _BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
-def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
-    """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped."""
+def _pieces(children: Sequence[_AnyToken], elements: set[str] | None = None) -> list[_Piece]:
+    """Flatten inline tokens into text runs and atomic spans; URLs, images and HTML are dropped,
+    but for text in angle brackets that is no HTML (`_html_text`)."""
     pieces: list[_Piece] = []
     index, count = 0, len(children)
     while index < count:
@@ -733,15 +759,50 @@ def _pieces(children: Sequence[_AnyToken]) -> list[_Piece]:
                 pieces[-1] = _Piece("text", pieces[-1].plain + text)
             else:
                 pieces.append(_Piece("text", text))
+        elif kind == "html_inline":
+            if elements is None:
+                elements = set()
+            text = _html_text(token.content, elements)
+            if text:
+                if pieces and pieces[-1].kind == "text":
+                    pieces[-1] = _Piece("text", pieces[-1].plain + text)
+                else:
+                    pieces.append(_Piece("text", text))
         elif kind == "code_inline":
             fence = "``" if "`" in token.content else "`"
             pieces.append(_Piece("code", token.content, f"{fence}{token.content}{fence}"))
         elif kind in _SPAN_KINDS:
             close = _matching_close(children, index)
-            pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close])))
+            pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close], elements)))
             index = close
         index += 1
     return pieces
+
+
+# Inline HTML a notes writer formats with: the tag goes and its text stays (`<br>` breaks the
+# line). So does an element written with an attribute value (`<img src="...">`, `<span
+# style="...">...</span>`), which no placeholder has, and an HTML comment (a note to oneself).
+# Any other `<...>` is text the learner typed (`s3://<bucket-name>/<key>`, `List<String>`),
+# which parsers before version 7 dropped.
+FORMATTING_TAGS = frozenset({"b", "i", "u", "em", "strong", "br", "sup", "sub", "code", "kbd", "mark"})
+_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _html_text(html: str, elements: set[str]) -> str:
+    """What an inline HTML token shows as text: itself, a line break, or nothing. `elements`
+    holds the names opened as HTML so far in the line, whose closing tags go too."""
+    tag = _TAG_START.match(html)
+    if tag is None:
+        return "" if html.startswith("<!--") else html  # a comment; `<?...?>` and `<!...>` as typed
+    closing, name = tag.group(1), tag.group(2).lower()
+    if name in FORMATTING_TAGS:
+        return "\n" if name == "br" and not closing else ""
+    if closing:
+        return "" if name in elements else html
+    if "=" in html:
+        elements.add(name)
+        return ""
+    return html
 
 
 def _span(kind: str, inner: list[_Piece]) -> _Piece:

@@ -1,0 +1,136 @@
+"""Text in angle brackets is what the learner typed (`s3://<bucket-name>/<key>`, `List<String>`):
+shown on every screen, in every export and in exam questions. Only the formatting tags the
+README lists (and HTML comments) are read as HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from conftest import rows, write_notes
+from test_apkg import anki_collection, anki_notes, check_package, export_apkg, import_package
+
+PLACEHOLDERS = """\
+# Placeholders
+
+## Keys <key>
+* **S3 URI** - s3://<bucket-name>/<key> addresses an object
+* List<String> - a generic list of strings
+* **Role ARN** - arn:aws:iam::<account-id>:role/<role-name>
+* **Bucket policy** - a JSON document attached to a bucket
+"""
+
+TYPED = {
+    "S3 URI": "s3://<bucket-name>/<key> addresses an object",
+    "List<String>": "a generic list of strings",
+    "Role ARN": "arn:aws:iam::<account-id>:role/<role-name>",
+    "Bucket policy": "a JSON document attached to a bucket",
+}
+
+
+def test_text_in_angle_brackets_is_shown_on_every_screen_and_in_every_export(
+    run, export, tmp_path: Path
+) -> None:
+    notes = write_notes(tmp_path, "placeholders.md", PLACEHOLDERS)
+    assert "skipped" not in run("import", notes).stdout.split("\n", 2)[-1]
+
+    cards = export()
+    assert {card["front"]: card["back"] for card in cards} == TYPED
+    assert all(card["context"] == ["Keys <key>"] for card in cards)
+    table = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
+    assert {row["front"]: (row["back"], row["context"]) for row in table} == {
+        front: (back, "Keys <key>") for front, back in TYPED.items()
+    }
+
+    review = run("review", input="4\n" * len(TYPED)).stdout
+    assert "A: s3://<bucket-name>/<key> addresses an object" in review
+    assert "Q: List<String>" in review and "arn:aws:iam::<account-id>:role/<role-name>" in review
+    assert "Keys <key>" in review and "s3:///" not in review
+    assert "List<String>  [Keys <key>]" in run("cards").stdout
+    assert "Keys <key>" in run("stats").stdout
+
+    asked = [json.loads(line) for line in run(
+        "exam", "practice", "--deck", "Placeholders", "--count", "4", "--seed", "1", input="a\n" * 4
+    ).stdout.splitlines()]
+    shown = {text for line in asked if "stem" in line for text in (line["stem"], *line["options"])}
+    assert TYPED["S3 URI"] in shown and TYPED["Role ARN"] in shown
+    assert not any("s3:///" in text or text.startswith("arn:aws:iam:::role") for text in shown)
+
+    with anki_collection(tmp_path / "anki") as collection:
+        import_package(collection, export_apkg(run, tmp_path / "placeholders.apkg"))
+        check_package(collection, export())
+        notes_in_anki = {note.fields["Id"]: note for note in anki_notes(collection).values()}
+        answers = {note.fields["Id"]: note.card.answer() for note in notes_in_anki.values()}
+    by_front = {card["front"]: card["id"] for card in cards}
+    s3 = notes_in_anki[by_front["S3 URI"]]
+    assert s3.fields["Back"] == "<div>s3://&lt;bucket-name&gt;/&lt;key&gt; addresses an object</div>"
+    assert s3.fields["Context"] == "Keys &lt;key&gt;"
+    assert "s3://&lt;bucket-name&gt;/&lt;key&gt;" in answers[by_front["S3 URI"]]
+    assert notes_in_anki[by_front["List<String>"]].fields["Front"] == "List&lt;String&gt;"
+
+
+def test_formatting_tags_and_comments_stay_html_everything_else_is_text(run, export, tmp_path: Path) -> None:
+    """Formatting tags, elements with an attribute value (images, styled spans) and comments
+    are HTML and go, their text kept; any other tag is text (a placeholder), alone on a bullet too."""
+    notes = write_notes(tmp_path, "tags.md", (
+        "# Tags\n"
+        "* **Line** - a <b>bold</b> word<br>then <!-- a note to self --> <i class=\"x\">italic</i>"
+        " H<sub>2</sub>O <kbd>Ctrl</kbd>\n"
+        "* **Generic** - Map<K, V> and <T>, not 1 < 2\n"
+        "* **Diagram** - the <span style=\"color: red\">flow</span> <img src=\"flow.png\" /> of <input></input>\n"
+        "* <img src=\"flow.png\" />\n\n  Caption - the flow drawn\n"
+        "* **Formats**:\n"
+        "  * <bucket>\n"
+        "  * <bucket>/<prefix>\n"
+        "* <key> - the name of an object in its bucket\n"
+    ))
+    run("import", notes)
+    assert {card["front"]: card["back"] for card in export()} == {
+        "Line": "a bold word then italic H2O Ctrl",
+        "Generic": "Map<K, V> and <T>, not 1 < 2",
+        "Diagram": "the flow of <input></input>",
+        "Caption": "the flow drawn",
+        "Formats": "- <bucket>\n- <bucket>/<prefix>",
+        "<key>": "the name of an object in its bucket",
+    }
+
+
+def test_cards_whose_term_or_heading_held_angle_brackets_keep_their_history(
+    run, export, env: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Imported by a parser that dropped the brackets' text (as every parser before version 7
+    did), answered, then imported again unchanged: each card is updated in place."""
+    from mlsflash import importer, parser
+
+    notes = write_notes(tmp_path, "old.md", (
+        "# Old\n"
+        "## Paths <prefix>\n"
+        "* **Key** - yes\n"
+        "* List<String> - strings\n"
+        "* **Role** - arn:aws:iam::<account-id>:role/<role-name>\n"
+    ))
+    with monkeypatch.context() as old:
+        old.setattr(parser, "_html_text", lambda html, elements: "")
+        old.setattr(parser, "_typed_block", lambda html: False)
+        old.setattr(importer, "PARSER_VERSION", "6")
+        run("import", notes)
+        before = {card["front"]: card for card in export()}
+        assert set(before) == {"Key", "List", "Role"} and before["Role"]["back"] == "arn:aws:iam:::role/"
+        run("review", input="5\n5\n5\n")
+    answered = {card["id"] for card in export() if card["repetitions"] == 1}
+    assert len(answered) == 3
+
+    report = run("import", notes).stdout
+    after = {card["front"]: card for card in export()}
+    assert {front: card["back"] for front, card in after.items()} == {
+        "Key": "yes", "List<String>": "strings", "Role": "arn:aws:iam::<account-id>:role/<role-name>",
+    }
+    assert [after[front]["id"] for front in ("Key", "List<String>", "Role")] == [
+        before[front]["id"] for front in ("Key", "List", "Role")
+    ]
+    assert all(card["repetitions"] == 1 and card["context"] == ["Paths <prefix>"] for card in after.values())
+    counts = next(line for line in report.splitlines() if line.startswith("old.md")).split()
+    assert counts[1:] == ["0", "3", "0", "0", "0", "0", "0"]  # added, updated, same, moved, retired, ...
+    assert rows(env, "SELECT count(*) FROM cards") == [(3,)]
