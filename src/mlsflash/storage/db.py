@@ -36,6 +36,7 @@ REVISIONS: tuple[str, ...] = (
     "0010_exam",
     "0011_deck_parse_options",
     "0012_review_days",
+    "0013_remembered_deck",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -48,6 +48,9 @@ class SourceFile(Base):
     content_hash: Mapped[str] = mapped_column(String)  # of the bytes and the options that shape the cards
     imported_at: Mapped[str] = mapped_column(String)
     warnings: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[line, reason], ...]
+    # Added by revision 0013: `--deck` chose the deck, which the file keeps until another
+    # `--deck` or `--deck-from-heading` (else its heading or file name names it).
+    deck_from_option: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Card(Base):
