@@ -206,3 +206,10 @@ def test_an_older_database_keeps_both_decks_until_the_second_spelling_is_importe
     assert decks_of_cards(env) == {"Alpha": "Escape Deck", "Bravo": "Escape Deck", "Charlie": "Escape Deck"}
     assert schedules(env) == before  # moved with their history
     assert "OK:" in run("check").stdout
+
+
+def test_review_stats_and_exam_find_the_deck_in_another_spelling(run, env, tmp_path) -> None:
+    run("import", write_notes(tmp_path, "a.md", "# Escape Deck\n## Letters\n* **Alpha** - the first letter\n"))
+    assert "Alpha" in run("review", "--deck", "ESCAPE  deck", input="4\n").stdout
+    assert '"deck": "Escape Deck"' in run("stats", "--deck", "escape deck", "--json").stdout
+    assert "1 deck" in run("exam", "map", "Letters", "2", "--deck", "escape deck").stdout

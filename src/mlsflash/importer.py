@@ -295,7 +295,9 @@ def import_notes(
     flags = DeckFlags(reverse, prose, tables)
     option = DeckOption(deck, deck_from_heading)
     with store.read() as connection:
-        hashes = {file.source: _content_hash(connection, file, option, flags) for file in notes}
+        hashes = {
+            file.source: _hash_against(file, _stored_of(connection, file.source), option, flags) for file in notes
+        }
         options = {file.source: _guess_options(connection, file.source, flags) for file in notes}
     from mlsflash.parser import no_cyclic_gc  # also what the sync allocates: no cycles, millions of objects
 
@@ -342,8 +344,9 @@ def _import_parsed(
     from mlsflash.parser import parse_notes
 
     with store.write(bulk=True) as connection:
-        hashes = {file.source: _content_hash(connection, file, option, flags) for file in notes}
-        chosen = {file.source: _chosen_deck(connection, file.source, option) for file in notes}
+        stored = {file.source: _stored_of(connection, file.source) for file in notes}
+        hashes = {file.source: _hash_against(file, stored[file.source], option, flags) for file in notes}
+        chosen = {file.source: _chosen_deck(stored[file.source], option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         named = list(notes)
@@ -354,8 +357,9 @@ def _import_parsed(
         notes = [*notes, *extra]
         gone |= vanished
         for file in notes[len(named):]:  # not named: each stays where it was put, --deck or not
-            hashes[file.source] = _content_hash(connection, file, DeckOption(), flags)
-            chosen[file.source] = _chosen_deck(connection, file.source, DeckOption())
+            stored[file.source] = _stored_of(connection, file.source)
+            hashes[file.source] = _hash_against(file, stored[file.source], DeckOption(), flags)
+            chosen[file.source] = _chosen_deck(stored[file.source], DeckOption())
             if not hashes[file.source][1]:
                 changed.add(file.source)
         copies = _copies(connection, notes)
@@ -812,17 +816,14 @@ def _hash_against(
     return content_hash, content_hash == stored_hash
 
 
-def _content_hash(
-    connection: Connection, file: NotesFile, option: DeckOption, flags: DeckFlags
-) -> tuple[str, bool]:
-    row = connection.execute(_stored_hashes_sql(1), (file.source,)).first()
-    return _hash_against(file, _Stored(row.content_hash, _settings_of(row), row.pinned) if row else None, option, flags)
-
-
-def _chosen_deck(connection: Connection, source: str, option: DeckOption) -> str | None:
-    """The deck `--deck` puts the file in, now or remembered from before; None: its heading's."""
+def _stored_of(connection: Connection, source: str) -> _Stored | None:
     row = connection.execute(_stored_hashes_sql(1), (source,)).first()
-    return option.over(row.pinned if row else None)
+    return _Stored(row.content_hash, _settings_of(row), row.pinned) if row else None
+
+
+def _chosen_deck(stored: _Stored | None, option: DeckOption) -> str | None:
+    """The deck `--deck` puts the file in, now or remembered from before; None: its heading's."""
+    return option.over(stored.pinned if stored else None)
 
 
 def _guess_options(connection: Connection, source: str, flags: DeckFlags) -> ParseOptions:
