@@ -20,7 +20,8 @@ from mlsflash.storage import open_store
 FIXTURE = Path(__file__).parent / "fixtures" / "rev0001.db"
 NEW_COLUMNS = {"stability", "difficulty", "stability_before", "difficulty_before", "stability_after",
                "difficulty_after",
-               "prose", "tables"}  # the deck options revision 0011 adds
+               "prose", "tables",  # the deck options revision 0011 adds
+               "deck_from_option"}  # and the file's remembered --deck, revision 0013
 
 
 def _chain(engine, start, answers):
