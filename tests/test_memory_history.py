@@ -21,7 +21,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "rev0001.db"
 NEW_COLUMNS = {"stability", "difficulty", "stability_before", "difficulty_before", "stability_after",
                "difficulty_after",
                "prose", "tables",  # the deck options revision 0011 adds
-               "retired_suspended"}  # revision 0013: whether a retired card was suspended
+               "retired_suspended",  # revision 0014: whether a retired card was suspended
+               "deck_from_option"}  # revision 0015: the file's remembered --deck
 
 
 def _chain(engine, start, answers):

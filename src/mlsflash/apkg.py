@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
-from mlsflash.model import CONTEXT_SEPARATOR, INLINE_MARKUP
+from mlsflash.model import CONTEXT_SEPARATOR, INLINE_MARKUP, deck_key
 
 if TYPE_CHECKING:
     from mlsflash.catalog import PackageCard
@@ -289,19 +289,21 @@ def contents(cards: Sequence[PackageCard], day_zero: date, *, with_schedule: boo
 
     model = _model()
     bundled = {card.deck for card in cards if card.bundled}
-    decks: dict[str, Any] = {}
+    decks: dict[str, Any] = {}  # by deck key: Anki makes one deck of names that differ in case
     result = Contents([], {}, {})
     for position, card in enumerate(cards, start=1):
         name = anki_deck_name(card.deck, card.deck in bundled)
-        if name not in decks:
-            decks[name] = genanki.Deck(deck_id(name), name)
+        key = deck_key(name)
+        if key not in decks:  # two such decks in an older database: one, named as the first
+            decks[key] = genanki.Deck(deck_id(name), name)
+        name = decks[key].name
         context = json.loads(card.context)
         note = genanki.Note(
             model=model, fields=fields(card, context), tags=tags(card, context, name), guid=guid(card.id), due=position
         )
         if card.status == "suspended":
             note.cards[0].suspend = True
-        decks[name].add_note(note)
+        decks[key].add_note(note)
         result.mtimes[note.guid] = modified(card)
         planned = schedule(card, day_zero) if with_schedule else None
         if planned is not None:

@@ -14,7 +14,7 @@ from mlsflash.textsearch import SHOWS_FUNCTION
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store
-    from mlsflash.storage.db import Connection
+    from mlsflash.storage.db import Connection, Row
 
 STATUSES = tuple(status.value for status in UserStatus)
 
@@ -61,7 +61,8 @@ class DeckContents:
 
 def deck_contents(store: Store, name: str) -> DeckContents:
     with store.read() as connection:
-        return _deck_contents(connection, require_deck(connection, name), name)
+        deck = named_deck(connection, name)
+        return _deck_contents(connection, deck.id, deck.name)
 
 
 def _deck_contents(connection: Connection, deck_id: int, name: str) -> DeckContents:
@@ -81,8 +82,9 @@ def delete_deck(store: Store, name: str) -> DeckContents:
     """Delete a deck, its cards, their reviews and its remembered files, in one transaction.
     Returns what was deleted, counted inside that transaction."""
     with store.write() as connection:
-        deck_id = require_deck(connection, name)
-        contents = _deck_contents(connection, deck_id, name)
+        deck = named_deck(connection, name)
+        deck_id = deck.id
+        contents = _deck_contents(connection, deck_id, deck.name)
         for statement in (
             "DELETE FROM reviews WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)",
             "DELETE FROM cards WHERE deck_id = ?",
@@ -101,12 +103,24 @@ def collection_is_empty(store: Store) -> bool:
 
 
 def require_deck(connection: Connection, name: str) -> int:
-    deck_id = connection.execute("SELECT id FROM decks WHERE name = ?", (name,)).scalar()
-    if deck_id is None:
+    return named_deck(connection, name).id
+
+
+def named_deck(connection: Connection, name: str) -> Row:
+    """The deck (id, name) `name` names, in any case and spacing (`model.deck_key`). A database
+    from before that rule may hold two such decks: the one spelled exactly so, else the oldest."""
+    from mlsflash.model import deck_key
+
+    deck = connection.execute("SELECT id, name FROM decks WHERE name = ?", (name,)).first()
+    if deck is None:
+        key = deck_key(name)
+        deck = next((row for row in connection.execute("SELECT id, name FROM decks ORDER BY id")
+                     if deck_key(row.name) == key), None)
+    if deck is None:
         names = connection.execute("SELECT name FROM decks ORDER BY name").scalars()
         hint = f"decks: {', '.join(names)}" if names else "import some notes first: mlsflash import NOTES.md"
         raise MlsflashError(f"no deck named {name!r}", hint=hint)
-    return deck_id
+    return deck
 
 
 def card_records(

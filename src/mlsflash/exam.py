@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
-from mlsflash.model import Direction
+from mlsflash.model import Direction, deck_key
 from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.states import ACTIVE, NOT_RETIRED
@@ -141,13 +141,14 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
         profile = current_profile(connection)
         profile.domain(domain)  # refuses a domain the profile does not have
         wanted = " ".join(topic.split()).casefold()
+        in_deck = deck_key(deck) if deck is not None else None
         pairs = {
             (row.deck_id, row.topic)
             for row in connection.execute(
                 "SELECT DISTINCT c.deck_id, c.topic, d.name FROM cards c JOIN decks d ON d.id = c.deck_id "
                 f"WHERE c.{NOT_RETIRED}"
             )
-            if " ".join(row.topic.split()).casefold() == wanted and (deck is None or row.name == deck)
+            if " ".join(row.topic.split()).casefold() == wanted and in_deck in (None, deck_key(row.name))
         }
         if not pairs:
             where = f" in deck {deck!r}" if deck else ""

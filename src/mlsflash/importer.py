@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
+from mlsflash.model import deck_key, deck_spelling
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard
@@ -95,6 +96,30 @@ class DeckFlags:
             prose=settings.prose if self.prose is None else self.prose,
             tables=settings.tables if self.tables is None else self.tables,
         )
+
+
+@dataclass(frozen=True)
+class DeckOption:
+    """`--deck NAME` or `--deck-from-heading` as given for the files named: a file imported
+    with `--deck` stays in that deck, import after import, until one of them says otherwise."""
+
+    name: str | None = None
+    from_heading: bool = False
+
+    def over(self, pinned: str | None) -> str | None:
+        """The deck a file goes to by option (None: its heading, else its file name), given the
+        deck it was put in with `--deck` before, if any."""
+        if self.name is not None:
+            return self.name
+        return None if self.from_heading else pinned
+
+
+class _Stored(NamedTuple):
+    """What the store remembers of a notes file for its next import."""
+
+    content_hash: str
+    settings: DeckSettings  # its deck's options
+    pinned: str | None  # the name of its deck, if `--deck` chose it
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -260,33 +285,36 @@ def import_notes(
     dry_run: bool = False,
     parsing: Parsing | None = None,
     folders: Sequence[Path] = (),
+    deck_from_heading: bool = False,
 ) -> ImportReport:
     """Sync every file in one transaction; a file whose content and options are unchanged is
     not even parsed. Parsing happens before the write lock is taken. Cards of files that
     disappeared from `folders` retire, unless their bullets moved into an imported file.
-    `reverse`, `prose` and `tables` (None: as the deck remembers) are remembered per deck."""
+    `reverse`, `prose` and `tables` (None: as the deck remembers) are remembered per deck;
+    `deck` per file, until another `deck` or `deck_from_heading`."""
     flags = DeckFlags(reverse, prose, tables)
+    option = DeckOption(deck, deck_from_heading)
     with store.read() as connection:
-        hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
+        hashes = {
+            file.source: _hash_against(file, _stored_of(connection, file.source), option, flags) for file in notes
+        }
         options = {file.source: _guess_options(connection, file.source, flags) for file in notes}
     from mlsflash.parser import no_cyclic_gc  # also what the sync allocates: no cycles, millions of objects
 
     with no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing, options)
-        return _import_parsed(store, notes, parsed, deck=deck, flags=flags, dry_run=dry_run, folders=folders)
+        return _import_parsed(store, notes, parsed, option=option, flags=flags, dry_run=dry_run, folders=folders)
 
 
 def reimport_source(store: Store, source: str) -> ImportReport:
-    """Import one known notes file again (after `e` in review) into the deck it feeds, which
-    keeps every card's id and schedule, as any re-import does."""
+    """Import one known notes file again (after `e` in review), as `mlsflash import FILE` would:
+    into the deck `--deck` put it in, else its heading's; every card keeps its id and schedule."""
     if source.startswith(BUNDLED_PREFIX):
         raise MlsflashError(
             "the bundled decks ship inside mlsflash and are not edited in place",
             hint="write your own notes and import them: mlsflash import NOTES.md",
         )
-    with store.read() as connection:
-        remembered = _remembered(connection, source)
-    return import_notes(store, [read_notes(Path(source))], deck=remembered.name if remembered else None)
+    return import_notes(store, [read_notes(Path(source))])
 
 
 @dataclass
@@ -299,6 +327,7 @@ class _FileSync:
     content_hash: str
     deck_id: int
     deck_name: str
+    deck_pinned: bool  # `--deck` chose the deck: remembered for the next import
     report: FileReport
 
 
@@ -307,7 +336,7 @@ def _import_parsed(
     notes: Sequence[NotesFile],
     parsed: dict[str, ParsedNotes],
     *,
-    deck: str | None,
+    option: DeckOption,
     flags: DeckFlags,
     dry_run: bool,
     folders: Sequence[Path],
@@ -315,23 +344,28 @@ def _import_parsed(
     from mlsflash.parser import parse_notes
 
     with store.write(bulk=True) as connection:
-        hashes = {file.source: _content_hash(connection, file, deck, flags) for file in notes}
+        stored = {file.source: _stored_of(connection, file.source) for file in notes}
+        hashes = {file.source: _hash_against(file, stored[file.source], option, flags) for file in notes}
+        chosen = {file.source: _chosen_deck(stored[file.source], option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         gone |= _left_behind(connection, notes, parsed, changed, gone)
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
-        extra, vanished = _deck_files(connection, notes, parsed, changed, gone, deck)
+        deck_names = _DeckNames(connection)
+        extra, vanished = _deck_files(connection, notes, parsed, changed, gone, chosen, deck_names)
         notes = [*notes, *extra]
         gone |= vanished
-        for file in notes[len(named):]:
-            hashes[file.source] = _content_hash(connection, file, deck, flags)
+        for file in notes[len(named):]:  # not named: each stays where it was put, --deck or not
+            stored[file.source] = _stored_of(connection, file.source)
+            hashes[file.source] = _hash_against(file, stored[file.source], DeckOption(), flags)
+            chosen[file.source] = _chosen_deck(stored[file.source], DeckOption())
             if not hashes[file.source][1]:
                 changed.add(file.source)
         copies = _copies(connection, notes)
         syncs: list[_FileSync] = []
-        decks = _DeckChoice(connection, deck, flags, copies)
+        decks = _DeckChoice(connection, chosen, flags, copies, deck_names)
         # Bullets in path order, whichever files were named: a card's answer and home file do
         # not depend on how the import was typed. Originals before their copies, so a copy can
         # join its original's deck.
@@ -362,12 +396,12 @@ def _import_parsed(
         ordered = [reports[file.source] for file in notes] + gone_reports
         if dry_run:
             connection.rollback()
-    return ImportReport(files=ordered, dry_run=dry_run)
+    return ImportReport(files=ordered, dry_run=dry_run, notices=decks.joined)
 
 
 def _deck_files(
     connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
-    gone: set[str], deck_option: str | None,
+    gone: set[str], chosen: dict[str, str | None], deck_names: _DeckNames,
 ) -> tuple[list[NotesFile], set[str]]:
     """The other files, still on disk, of the decks that changed files fed or now feed, and of
     vanished files: read again with the named ones; and those files of the decks that are no
@@ -378,10 +412,10 @@ def _deck_files(
     decks = _remembered_decks(connection, sorted(changed | gone))
     for file in notes:
         if file.source in changed:
-            name = _deck_name(file, parsed.get(file.source) or parse_notes(file.text), deck_option)
-            row = connection.execute("SELECT id FROM decks WHERE name = ?", (name,)).first()
-            if row is not None:
-                decks.add(row.id)
+            name = _deck_name(file, parsed.get(file.source) or parse_notes(file.text), chosen[file.source])
+            deck_id = deck_names.find(name)
+            if deck_id is not None:
+                decks.add(deck_id)
     if not decks:
         return [], set()
     named = {file.source for file in notes} | gone
@@ -453,28 +487,60 @@ def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, Not
     return copies
 
 
+class _DeckNames:
+    """The decks by key (`model.deck_key`), read once per import: a name finds the oldest deck
+    of its key (a database from before the rule may hold two)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._ids: dict[str, int] | None = None
+
+    def find(self, name: str) -> int | None:
+        if self._ids is None:
+            self._ids = {}
+            for deck_id, stored in self.connection.execute("SELECT id, name FROM decks ORDER BY id"):
+                self._ids.setdefault(deck_key(stored), deck_id)
+        return self._ids.get(deck_key(name))
+
+    def added(self, name: str, deck_id: int) -> None:
+        if self._ids is not None:
+            self._ids.setdefault(deck_key(name), deck_id)
+
+    def renamed(self) -> None:
+        self._ids = None  # rare (a retitle): read again when next asked
+
+
 class _DeckChoice:
     """Resolves each synced file's deck; a copy of another file joins the original's deck."""
 
     def __init__(
-        self, connection: Connection, deck_option: str | None, flags: DeckFlags, copies: dict[str, NotesFile],
+        self, connection: Connection, chosen: dict[str, str | None], flags: DeckFlags,
+        copies: dict[str, NotesFile], deck_names: _DeckNames,
     ) -> None:
         self.connection = connection
-        self.deck_option = deck_option
+        self.chosen = chosen  # source -> the deck --deck put it in (None: its heading's)
         self.flags = flags
         self.copies = copies
+        self.names = deck_names
         self.settings_of: dict[int, DeckSettings] = {}
         self.deck_names: dict[str, str] = {}  # source -> deck name chosen in this import
+        self.joined: list[str] = []  # files whose deck name is another spelling of an existing deck's
 
     def sync(self, file: NotesFile, order: int, parsed: ParsedNotes, content_hash: str) -> _FileSync:
         from mlsflash.parser import parse_notes
 
         original = self.copies.get(file.source)
-        deck_name = _deck_name(file, parsed, self.deck_option)
-        if original is not None and self.deck_option is None:
+        pinned = self.chosen.get(file.source)
+        deck_name = _deck_name(file, parsed, pinned)
+        if original is not None and pinned is None:
             stored = _remembered(self.connection, original.source)
             deck_name = self.deck_names.get(original.source) or (stored.name if stored else None) or deck_name
-        deck_id, settings = _resolve_deck(self.connection, file.source, deck_name, self.flags)
+        deck_id, settings, stored_name = _resolve_deck(self.connection, file.source, deck_name, self.flags, self.names)
+        if stored_name != deck_name:
+            self.joined.append(
+                f"{file.display}: deck {deck_name!r} joins deck {stored_name!r} (deck names ignore case and spacing)"
+            )
+        deck_name = stored_name
         self.settings_of[deck_id] = settings
         self.deck_names[file.source] = deck_name
         if parsed.options != settings.parse_options:  # parsed before its deck was known: read as the deck says
@@ -483,11 +549,11 @@ class _DeckChoice:
         report.skipped = [f"{file.display}:{warning.line}: {warning.reason}" for warning in parsed.warnings]
         if original is not None:
             report.notices.append(f"{file.display} has the same content as {original.display}: one set of cards")
-        return _FileSync(file, order, parsed, content_hash, deck_id, deck_name, report)
+        return _FileSync(file, order, parsed, content_hash, deck_id, deck_name, pinned is not None, report)
 
 
-def _deck_name(file: NotesFile, parsed: ParsedNotes, deck_option: str | None) -> str:
-    return (deck_option or parsed.title or Path(file.display).stem).strip()
+def _deck_name(file: NotesFile, parsed: ParsedNotes, chosen: str | None) -> str:
+    return deck_spelling(chosen or parsed.title or Path(file.display).stem)
 
 
 def _sync_cards(
@@ -581,7 +647,7 @@ def _sync_cards(
     _save_declarations(connection, syncs)
     for sync in syncs:
         warnings = json.dumps([[w.line, w.reason] for w in sync.parsed.warnings], ensure_ascii=False)
-        _remember_file(connection, sync.file.source, sync.deck_id, sync.content_hash, warnings, now)
+        _remember_file(connection, sync.file.source, sync.deck_id, sync.deck_pinned, sync.content_hash, warnings, now)
     return list(gone_reports.values())
 
 
@@ -726,20 +792,21 @@ def parse_files(
 @contextmanager
 def early_parsing(
     files: Sequence[NotesFile], db_path: Path, deck: str | None, reverse: bool | None,
-    prose: bool | None = None, tables: bool | None = None,
+    prose: bool | None = None, tables: bool | None = None, deck_from_heading: bool = False,
 ) -> Iterator[Parsing | None]:
     """Start parsing the files that will need it before SQLAlchemy is even imported. Which
     ones do, and with which options, is read with the stdlib sqlite3 (read-only), like the
     schema check of storage.db; an unknown, new or unreadable database simply means: parse
     everything with the options given (or the defaults)."""
     flags = DeckFlags(reverse, prose, tables)
+    option = DeckOption(deck, deck_from_heading)
     stored = _stored_hashes(db_path, [file.source for file in files])
-    needed = [file for file in files if not _hash_against(file, stored.get(file.source), deck, flags)[1]]
+    needed = [file for file in files if not _hash_against(file, stored.get(file.source), option, flags)[1]]
     if (os.cpu_count() or 1) < 2 or sum(len(file.text) for file in needed) < PARALLEL_MIN_BYTES:
         yield None
         return
     options = {
-        file.source: flags.over(stored[file.source][1] if file.source in stored else DeckSettings()).parse_options
+        file.source: flags.over(stored[file.source].settings if file.source in stored else DeckSettings()).parse_options
         for file in needed
     }
     parsing = Parsing(needed, options=options)
@@ -749,7 +816,7 @@ def early_parsing(
         parsing.close()
 
 
-def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, DeckSettings]]:
+def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, _Stored]:
     import sqlite3
 
     from mlsflash.storage.db import read_only
@@ -762,35 +829,44 @@ def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, tuple[str, De
     except sqlite3.Error:
         return {}
     return {
-        path: (content_hash, DeckSettings(bool(reverse), bool(prose), bool(tables)))
-        for path, content_hash, reverse, prose, tables in rows
+        path: _Stored(content_hash, DeckSettings(bool(reverse), bool(prose), bool(tables)), pinned)
+        for path, content_hash, reverse, prose, tables, pinned in rows
     }
 
 
 def _stored_hashes_sql(count: int) -> str:
-    """Each known file's stored hash and its deck's remembered options."""
+    """Each known file's stored hash, its deck's remembered options, and its deck's name if
+    `--deck` chose it."""
     return (
-        "SELECT f.path, f.content_hash, d.reverse, d.prose, d.tables FROM source_files f "
+        "SELECT f.path, f.content_hash, d.reverse, d.prose, d.tables, "
+        "CASE WHEN f.deck_from_option THEN d.name END AS pinned FROM source_files f "
         f"JOIN decks d ON d.id = f.deck_id WHERE f.path IN ({', '.join('?' * count)})"
     )
 
 
 def _hash_against(
-    file: NotesFile, stored: tuple[str, DeckSettings] | None, deck: str | None, flags: DeckFlags
+    file: NotesFile, stored: _Stored | None, option: DeckOption, flags: DeckFlags
 ) -> tuple[str, bool]:
     """The hash of the file and of the options that shape its cards (the deck's remembered
-    settings unless a flag is given); and whether it is the stored one."""
-    stored_hash, settings = stored if stored is not None else (None, DeckSettings())
+    settings and the file's remembered --deck unless an option is given); and whether it is
+    the stored one."""
+    stored_hash, settings, pinned = stored if stored is not None else (None, DeckSettings(), None)
     effective = flags.over(settings)
+    deck = option.over(pinned)
     content_hash = hashlib.sha256(
         f"{file.digest}|{deck or ''}|{effective.reverse}|{effective.prose}|{effective.tables}|{PARSER_VERSION}".encode()
     ).hexdigest()
     return content_hash, content_hash == stored_hash
 
 
-def _content_hash(connection: Connection, file: NotesFile, deck: str | None, flags: DeckFlags) -> tuple[str, bool]:
-    row = connection.execute(_stored_hashes_sql(1), (file.source,)).first()
-    return _hash_against(file, (row.content_hash, _settings_of(row)) if row else None, deck, flags)
+def _stored_of(connection: Connection, source: str) -> _Stored | None:
+    row = connection.execute(_stored_hashes_sql(1), (source,)).first()
+    return _Stored(row.content_hash, _settings_of(row), row.pinned) if row else None
+
+
+def _chosen_deck(stored: _Stored | None, option: DeckOption) -> str | None:
+    """The deck `--deck` puts the file in, now or remembered from before; None: its heading's."""
+    return option.over(stored.pinned if stored else None)
 
 
 def _guess_options(connection: Connection, source: str, flags: DeckFlags) -> ParseOptions:
@@ -959,32 +1035,43 @@ def _new_ids(count: int) -> list[str]:
     return [text[start:start + 12] for start in range(0, 12 * count, 12)]
 
 
-def _resolve_deck(connection: Connection, source: str, name: str, flags: DeckFlags) -> tuple[int, DeckSettings]:
-    """The deck a file feeds: remembered by path, renamed when its title (or --deck) changes."""
+def _resolve_deck(
+    connection: Connection, source: str, name: str, flags: DeckFlags, deck_names: _DeckNames
+) -> tuple[int, DeckSettings, str]:
+    """The deck a file feeds (its id, options and stored name): remembered by path, renamed
+    when its title (or --deck) changes; a name differing only in case or spacing from an
+    existing deck's is that deck."""
 
     def sql(statement: str, *params: object) -> Any:
         return connection.execute(statement, params)
 
-    by_name = sql("SELECT id, reverse, prose, tables FROM decks WHERE name = ?", name).first()
+    def deck(deck_id: int | None) -> Any:
+        return sql("SELECT id, name, reverse, prose, tables FROM decks WHERE id = ?", deck_id).first()
+
+    by_name = deck(deck_names.find(name))
     remembered = _remembered(connection, source)
-    if remembered is not None and remembered.name != name and by_name is None:
+    if remembered is not None and remembered.name != name and (by_name is None or by_name.id == remembered.id):
         sharing = sql("SELECT count(*) FROM source_files WHERE deck_id = ?", remembered.id).scalar_one()
-        if sharing == 1:  # the deck is this file's alone: rename it, cards and all
+        # The deck is this file's alone: rename it, cards and all (unless an older database
+        # holds another deck spelled so).
+        if sharing == 1 and sql("SELECT 1 FROM decks WHERE name = ?", name).first() is None:
             sql("UPDATE decks SET name = ? WHERE id = ?", name, remembered.id)
-            by_name = sql("SELECT id, reverse, prose, tables FROM decks WHERE id = ?", remembered.id).first()
+            deck_names.renamed()
+            by_name = deck(remembered.id)
     if by_name is None:
         settings = flags.over(DeckSettings())
         deck_id = sql(
             "INSERT INTO decks (name, reverse, prose, tables, created_at) VALUES (?, ?, ?, ?, ?)",
             name, settings.reverse, settings.prose, settings.tables, clock.timestamp(),
         ).lastrowid
-    else:
-        deck_id, stored = by_name.id, _settings_of(by_name)
-        settings = flags.over(stored)
-        if settings != stored:
-            sql("UPDATE decks SET reverse = ?, prose = ?, tables = ? WHERE id = ?",
-                settings.reverse, settings.prose, settings.tables, deck_id)
-    return deck_id, settings
+        deck_names.added(name, deck_id)
+        return deck_id, settings, name
+    deck_id, stored = by_name.id, _settings_of(by_name)
+    settings = flags.over(stored)
+    if settings != stored:
+        sql("UPDATE decks SET reverse = ?, prose = ?, tables = ? WHERE id = ?",
+            settings.reverse, settings.prose, settings.tables, deck_id)
+    return deck_id, settings, by_name.name
 
 
 def _settings_of(row: Any) -> DeckSettings:
@@ -992,13 +1079,14 @@ def _settings_of(row: Any) -> DeckSettings:
 
 
 def _remember_file(
-    connection: Connection, source: str, deck_id: int, content_hash: str, warnings: str, now: str
+    connection: Connection, source: str, deck_id: int, pinned: bool, content_hash: str, warnings: str, now: str
 ) -> None:
     connection.execute(
-        "INSERT INTO source_files (path, deck_id, content_hash, warnings, imported_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (path) DO UPDATE SET deck_id = excluded.deck_id, content_hash = excluded.content_hash, "
+        "INSERT INTO source_files (path, deck_id, deck_from_option, content_hash, warnings, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET deck_id = excluded.deck_id, "
+        "deck_from_option = excluded.deck_from_option, content_hash = excluded.content_hash, "
         "warnings = excluded.warnings, imported_at = excluded.imported_at",
-        (source, deck_id, content_hash, warnings, now),
+        (source, deck_id, pinned, content_hash, warnings, now),
     )
 
 

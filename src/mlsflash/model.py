@@ -133,3 +133,14 @@ def strip_invisible(text: str) -> str:
 def normalize(plain_text: str) -> str:
     """Case folded, whitespace collapsed: what identity compares (callers pass text without markup)."""
     return " ".join(plain_text.split()).casefold()  # str.split splits where re's \s matches
+
+
+def deck_key(name: str) -> str:
+    """What tells decks apart, in every command: names that differ only in case or in runs of
+    whitespace (`Escape Deck`, `escape  deck`) name one deck, as Anki reads them."""
+    return normalize(name)
+
+
+def deck_spelling(name: str) -> str:
+    """A deck name as stored and shown: runs of whitespace collapsed, as in a heading."""
+    return " ".join(name.split())

@@ -115,7 +115,9 @@ def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
 
     store = store_of(ctx, Access.WRITE)
     out = render.console()
-    render.deck_deletion(out, catalog.deck_contents(store, name))
+    contents = catalog.deck_contents(store, name)
+    name = contents.name  # as stored: `--delete` finds it in any case and spacing
+    render.deck_deletion(out, contents)
     if not yes:
         if not sys.stdin.isatty():
             raise MlsflashError(

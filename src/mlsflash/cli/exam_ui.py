@@ -74,11 +74,14 @@ def practice_session(
     ctx: typer.Context, *, domain: int | None, deck: str | None, count: int, seed: int | None, confusions: bool
 ) -> Session:
     from mlsflash import exam
+    from mlsflash.model import deck_key
 
     store, profile, pool, fronts, backs, sources = _load(ctx)
     if domain is not None:
         profile.domain(domain)
-    asked = [card for card in pool if (domain is None or card.domain == domain) and (deck is None or card.deck == deck)]
+    wanted = deck_key(deck) if deck is not None else None
+    asked = [card for card in pool
+             if (domain is None or card.domain == domain) and (wanted is None or deck_key(card.deck) == wanted)]
     pairs: dict[str, list[str]] | None = None
     if confusions:
         with store.read() as connection:

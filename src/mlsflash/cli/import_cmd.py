@@ -16,7 +16,13 @@ def import_command(
     paths: Optional[List[str]] = typer.Argument(
         None, metavar="[PATH]...", help="Notes files or folders (searched for *.md, *.markdown).", callback=not_blank
     ),
-    deck: Optional[str] = deck_option("Deck name [default: the file's first # heading]."),
+    deck: Optional[str] = deck_option(
+        "Deck name [default: the file's first # heading]; remembered per file, until --deck-from-heading."
+    ),
+    deck_from_heading: bool = typer.Option(
+        False, "--deck-from-heading",
+        help="Forget the deck an earlier --deck gave these files: their first # heading (or file name) names it.",
+    ),
     reverse: Optional[bool] = typer.Option(
         None, "--reverse/--no-reverse", help="Also make definition->term cards; remembered per deck."
     ),
@@ -36,6 +42,8 @@ def import_command(
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
 
+    if deck is not None and deck_from_heading:
+        raise typer.BadParameter("give --deck or --deck-from-heading, not both")
     if not paths and not bundled:
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
@@ -44,12 +52,12 @@ def import_command(
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
-    with importer.early_parsing(files, db_path_of(ctx), deck, reverse, prose, tables) as parsing:
+    with importer.early_parsing(files, db_path_of(ctx), deck, reverse, prose, tables, deck_from_heading) as parsing:
         out = render.console()  # loads Rich while the notes are being parsed
         store = store_of(ctx, Access.CREATE)
         report = importer.import_notes(
             store, files, deck=deck, reverse=reverse, prose=prose, tables=tables, dry_run=dry_run,
-            parsing=parsing, folders=folders,
+            parsing=parsing, folders=folders, deck_from_heading=deck_from_heading,
         )
     report.notices[:0] = collected.notices
     with store.checkpoint_meanwhile():

@@ -38,6 +38,7 @@ REVISIONS: tuple[str, ...] = (
     "0012_review_days",
     "0013_same_key_repair",
     "0014_retired_suspended",
+    "0015_remembered_deck",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -48,6 +48,9 @@ class SourceFile(Base):
     content_hash: Mapped[str] = mapped_column(String)  # of the bytes and the options that shape the cards
     imported_at: Mapped[str] = mapped_column(String)
     warnings: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[line, reason], ...]
+    # Added by revision 0015: `--deck` chose the deck, which the file keeps until another
+    # `--deck` or `--deck-from-heading` (else its heading or file name names it).
+    deck_from_option: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Card(Base):
@@ -83,7 +86,7 @@ class Card(Base):
     # Added by revision 0007: the FSRS memory state, kept under either scheduler; NULL while new.
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)
     difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
-    # Added by revision 0013: a retired card that was suspended, as it is again when it revives.
+    # Added by revision 0014: a retired card that was suspended, as it is again when it revives.
     retired_suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (

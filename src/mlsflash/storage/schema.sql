@@ -148,6 +148,7 @@ CREATE TABLE source_files (
 	content_hash VARCHAR NOT NULL,
 	imported_at VARCHAR NOT NULL,
 	warnings TEXT DEFAULT '[]' NOT NULL,
+	deck_from_option BOOLEAN DEFAULT 0 NOT NULL,
 	PRIMARY KEY (path),
 	FOREIGN KEY(deck_id) REFERENCES decks (id)
 );
