@@ -34,6 +34,10 @@ def schedules(db: Path) -> dict[str, tuple]:
 
 @pytest.fixture
 def shared(run, tmp_path: Path, env: Path) -> tuple[Path, Path]:
+    return import_shared(run, tmp_path, env)
+
+
+def import_shared(run, tmp_path: Path, env: Path) -> tuple[Path, Path]:
     """a.md (`# A`) and b.md (`# B`) imported together with --deck Shared; every card answered once."""
     a, b = write_notes(tmp_path, "a.md", A), write_notes(tmp_path, "b.md", B)
     run("import", a, b, "--deck", "Shared")
@@ -85,17 +89,23 @@ def test_deck_and_deck_from_heading_together_are_a_usage_error(run, tmp_path: Pa
     assert "not both" in result.stderr
 
 
-def test_upgrade_remembers_the_deck_of_files_imported_with_deck_by_the_old_release(run, env, shared) -> None:
+def test_upgrade_remembers_the_deck_of_files_imported_with_deck_by_the_old_release(
+    run, env, tmp_path, monkeypatch
+) -> None:
     """A database at revision 0012 (before files remembered --deck) whose a.md and b.md were
     imported with --deck Shared and c.md without: the upgrade recognises the first two."""
     from alembic import command
     from sqlalchemy import create_engine
 
+    from mlsflash import importer
     from mlsflash.storage.migrate import alembic_config
 
-    a, b = shared
+    today = importer.PARSER_VERSION
+    monkeypatch.setattr(importer, "PARSER_VERSION", "6")  # the version every release at revision 0012 wrote
+    a, b = import_shared(run, tmp_path, env)
     c = write_notes(a.parent, "c.md", "# C\n* **Foxtrot** - the sixth letter\n")
     run("import", c)
+    monkeypatch.setattr(importer, "PARSER_VERSION", today)
     engine = create_engine(f"sqlite:///{env}")
     try:
         with engine.begin() as connection:
