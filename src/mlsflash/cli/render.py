@@ -668,6 +668,13 @@ def _source(source: dict[str, Any], width: int) -> str:
     return shorten([Path(source["file"]).name], max(1, width - len(line))) + line
 
 
+def typed(text: str, width: int = 40) -> str:
+    """What the user typed, quoted, for a refusal: at most `width` characters then `…`, so a
+    pasted megabyte is not echoed back whole."""
+    text = text.strip()
+    return repr(text) if len(text) <= width else repr(text[:width]) + "…"
+
+
 def shorten(parts: Sequence[str], width: int) -> str:
     """`a › b › c` in at most `width` cells, keeping the most specific (last) part: the outer
     parts are cut short with `…` first, then dropped, then the last part loses its start."""
