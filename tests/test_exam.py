@@ -317,6 +317,17 @@ def test_a_scripted_mock_stops_at_the_bell(run, bundled, monkeypatch) -> None:
     assert result["timed_out"] is True and result["answered"] == 0
 
 
+@pytest.mark.parametrize("scale", ["nan", "inf", "-inf", "1e400", "-1", "1e13"])
+def test_a_time_scale_timers_cannot_run_at_is_refused_before_any_answer(run, env, bundled, monkeypatch, scale):
+    monkeypatch.setenv("MLSFLASH_TIME_SCALE", scale)
+    for command in (["exam", "practice"], ["exam", "mock"]):
+        result = run(*command, input="a\nab\n" * 20, code=1)
+        assert result.stderr.startswith(f"Error: MLSFLASH_TIME_SCALE='{scale}' is not a speed-up timers can run at")
+        assert "Hint: give a number from 0 to 1e+12" in result.stderr
+        assert result.stdout == ""  # not even the first question
+    assert rows(env, "SELECT count(*) FROM exam_answers") == [(0,)]
+
+
 # --- in a terminal --------------------------------------------------------------------------------
 
 pexpect = pytest.importorskip("pexpect")

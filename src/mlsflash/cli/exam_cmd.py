@@ -180,8 +180,10 @@ def practice_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
     """Multiple-choice questions from your cards; never changes a card's schedule."""
+    from mlsflash import clock
     from mlsflash.cli import exam_ui
 
+    clock.time_scale()  # refused before the first question is shown, not at its answer
     session = exam_ui.practice_session(ctx, domain=domain, deck=deck, count=count, seed=seed,
                                        confusions=confusions)
     if as_json or not sys.stdin.isatty():
@@ -197,8 +199,10 @@ def mock_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
     """A mock exam in the exam's form: its number of questions by domain weight, its time."""
+    from mlsflash import clock
     from mlsflash.cli import exam_ui
 
+    clock.time_scale()  # refused before the first question is shown
     session = exam_ui.mock_session(ctx, seed=seed)
     if as_json or not sys.stdin.isatty():
         exam_ui.mock_scripted(session)
