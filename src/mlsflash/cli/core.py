@@ -233,7 +233,7 @@ def main() -> None:
             try:
                 _for_this_run(sys.argv[1:])(prog_name="mlsflash")
             finally:
-                sys.stdout.flush()  # here, not at exit, where a closed pipe would end in exit 120
+                _flush_stdout()
     except KeyboardInterrupt:
         sys.exit(130)
     except BaseException as error:
@@ -243,6 +243,16 @@ def main() -> None:
         if exporter is not None and isinstance(error, exporter.Ended):
             sys.exit(error.code)
         raise
+
+
+def _flush_stdout() -> None:
+    """Flush here, where a closed pipe ends the run with exit 0, not at exit (exit 120)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError:  # a full disk, say: the flush at exit reports it, as it always did
+        pass
 
 
 def _for_this_run(args: list[str]) -> typer.Typer:
