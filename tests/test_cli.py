@@ -105,6 +105,18 @@ def _fifo(tmp_path: Path) -> list[str]:
     return ["import", str(tmp_path / "pipe.md")]
 
 
+def _link_to_a_fifo(tmp_path: Path) -> list[str]:
+    """What `/dev/stdin` is when a pipe feeds it: a symbolic link to a pipe, not a broken link."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "stdin").symlink_to(tmp_path / "fifo")
+    return ["import", str(tmp_path / "stdin")]
+
+
+def _utf16(tmp_path: Path, encoding: str, name: str) -> list[str]:
+    (tmp_path / name).write_bytes("# Notes\n* **Shard** - unit of capacity\n".encode(encoding))
+    return ["import", str(tmp_path / name)]
+
+
 def _db_is_a_folder(tmp_path: Path) -> list[str]:
     (tmp_path / "dbdir").mkdir()
     return ["--db", str(tmp_path / "dbdir"), "decks"]
@@ -155,7 +167,11 @@ ERRORS: list[tuple[str, Callable[[Path], list[str]], tuple[str, ...]]] = [
     ("folder-without-markdown", _folder_without_markdown, ("empty", "Markdown")),
     ("invalid-utf8", _invalid_utf8, ("latin1.md", "UTF-8", "byte offset 5")),
     ("binary-file", _binary, ("image.md", "binary")),
-    ("fifo", _fifo, ("pipe.md", "not a regular file")),
+    ("fifo", _fifo, ("pipe.md is a pipe, not a notes file or folder",)),
+    ("link-to-a-fifo", _link_to_a_fifo, ("stdin is a pipe, not a notes file or folder",)),
+    ("utf-16-with-bom", lambda path: _utf16(path, "utf-16", "bom.md"), ("bom.md is UTF-16 text, not UTF-8",)),
+    ("utf-16-le", lambda path: _utf16(path, "utf-16-le", "le.md"), ("le.md is UTF-16 text, not UTF-8",)),
+    ("utf-16-be", lambda path: _utf16(path, "utf-16-be", "be.md"), ("be.md is UTF-16 text, not UTF-8",)),
     ("db-is-a-folder", _db_is_a_folder, ("dbdir", "directory")),
     ("corrupt-db", _corrupt_db, ("corrupt.db",)),
     ("not-a-db", _not_a_db, ("notes.db", "not an mlsflash database")),
@@ -182,6 +198,29 @@ def test_expected_failure_is_one_error_line_and_exit_1(
     assert "Traceback" not in result.output
     assert result.stdout == ""
     assert {path: path.read_bytes() for path in before} == before  # inputs left untouched
+
+
+def test_a_utf16_file_is_named_so_with_how_to_save_it_as_utf8(run, tmp_path: Path) -> None:
+    for encoding, named in (("utf-16", "UTF-16"), ("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")):
+        assert run(*_utf16(tmp_path, encoding, "notes.md"), code=1).stderr.splitlines() == [
+            "Error: notes.md is UTF-16 text, not UTF-8",
+            "Hint: save it as UTF-8 (in your editor's Save As, encoding UTF-8; "
+            f"or: iconv -f {named} -t UTF-8 OLD.md > NEW.md)",
+        ]
+
+
+@pytest.mark.skipif(not Path("/dev/stdin").is_symlink(), reason="/dev/stdin is a link to the process's fd 0 here")
+def test_importing_dev_stdin_says_notes_must_be_a_file_or_a_folder(env: Path) -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "mlsflash", "import", "/dev/stdin"], input="* **a** - b\n",
+                            capture_output=True, text=True, env={**os.environ}, timeout=60)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "Error: /dev/stdin is a pipe, not a notes file or folder",
+        "Hint: notes must be a file or a folder (save piped text to a .md file first); nothing was imported",
+    ]
 
 
 def test_invalid_utf8_offset_is_the_offending_byte(run, tmp_path: Path) -> None:

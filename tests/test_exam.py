@@ -203,6 +203,37 @@ def test_scripted_practice_asks_checks_logs_and_never_touches_a_schedule(run, ex
     assert rows(env, "SELECT count(*) FROM reviews") == [(0,)]
 
 
+LISTS = "# Services\n" + "".join(
+    f"* **Service {n}**:\n  - feature {n} one\n  - feature {n} two\n  - feature {n} three\n" for n in range(8)
+) + "".join(f"* **Term {n}** - meaning number {n}\n" for n in range(8))
+
+
+def test_scripted_practice_takes_exactly_the_letters_a_question_asks_for(run, tmp_path) -> None:
+    run("import", write_notes(tmp_path, "lists.md", LISTS))
+    questions = probe(run, "--count", "10", "--seed", "1")
+    one = next(number for number, question in enumerate(questions, 1) if question["choose"] == 1)
+    two = next(number for number, question in enumerate(questions, 1) if question["choose"] == 2)
+    script = {one: ["aa", "a" * 5_000_000, "a, b", "a"], two: ["aab", "aa", "a", "a c"]}
+    answers = "".join("\n".join(script.get(number, ["a" if q["choose"] == 1 else "ab"])) + "\n"
+                      for number, q in enumerate(questions, 1))
+    result = run("exam", "practice", "--count", "10", "--seed", "1", input=answers)
+    output = lines(result.stdout)
+    errors = {number: [line["error"] for line in output if line.get("n") == number and "error" in line]
+              for number in (one, two)}
+    chosen = {line["n"]: line["chosen"] for line in output if "chosen" in line}
+    assert (chosen[one], chosen[two]) == ("a", "ac")
+    assert errors[one][0].startswith("'aa' is not one letter: one letter from a to d")
+    assert errors[one][1] == f"'{'a' * 40}'… is not one letter: one letter from a to d (or 1 to 4), or q to stop"
+    assert errors[one][2].startswith("'a, b' is not one letter")
+    assert errors[two] == [
+        "'aab' is not 2 letters: choose two different letters from a to e, like ac, or q to stop",
+        "'aa' names one option twice: choose two different letters from a to e, like ac, or q to stop",
+        "'a' is not 2 letters: choose two different letters from a to e, like ac, or q to stop",
+    ]
+    assert output[-1]["answered"] == 10
+    assert len(result.stdout) < 10_000
+
+
 def probe(run, *options: str) -> list[dict]:
     """The questions a seed gives (each answered with a or ab: a reader's first guess)."""
     output = lines(run("exam", "practice", *options, input="a\nab\n" * 200).stdout)
@@ -349,6 +380,17 @@ def test_a_scripted_mock_stops_at_the_bell(run, bundled, monkeypatch) -> None:
     output = lines(run("exam", "mock", "--seed", "5", input="a\n" * 200).stdout)
     result = output[-1]
     assert result["timed_out"] is True and result["answered"] == 0
+
+
+@pytest.mark.parametrize("scale", ["nan", "inf", "-inf", "1e400", "-1", "1e13"])
+def test_a_time_scale_timers_cannot_run_at_is_refused_before_any_answer(run, env, bundled, monkeypatch, scale):
+    monkeypatch.setenv("MLSFLASH_TIME_SCALE", scale)
+    for command in (["exam", "practice"], ["exam", "mock"]):
+        result = run(*command, input="a\nab\n" * 20, code=1)
+        assert result.stderr.startswith(f"Error: MLSFLASH_TIME_SCALE='{scale}' is not a speed-up timers can run at")
+        assert "Hint: give a number from 0 to 1e+12" in result.stderr
+        assert result.stdout == ""  # not even the first question
+    assert rows(env, "SELECT count(*) FROM exam_answers") == [(0,)]
 
 
 # --- in a terminal --------------------------------------------------------------------------------

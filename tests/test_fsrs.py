@@ -4,6 +4,7 @@ fsrs-rs-python's own `next_states` with default parameters."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -100,6 +101,21 @@ def test_maximum_interval_caps_both_schedulers(run, export, monkeypatch, tmp_pat
     run("config", "maximum_interval", "5")
     seen = through_cli(run, export, monkeypatch, tmp_path, [5, 5, 5])
     assert max(interval for interval, _, _ in seen) == 5
+
+
+def test_config_says_desired_retention_takes_two_decimals(run, env):
+    for value, decimals in (("0.70000000001", 11), ("0.955", 3), ("0.970", 3)):
+        result = run("config", "desired_retention", value, code=1)
+        assert result.stderr.splitlines() == [
+            f"Error: desired_retention takes 2 decimals at most; this value has {decimals}",
+            "Hint: a value from 0.70 to 0.97, like 0.85",
+        ]
+    assert run("config", "desired_retention", "0.85").stdout == "desired_retention = 0.85\n"
+    # a value a release that took four decimals stored still loads
+    with sqlite3.connect(env) as connection:
+        connection.execute("UPDATE settings SET value = '0.955' WHERE key = 'desired_retention'")
+    connection.close()
+    assert run("config", "desired_retention").stdout == "desired_retention = 0.955\n"
 
 
 def test_config_refuses_retention_above_097_with_the_reason(run):

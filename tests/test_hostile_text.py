@@ -360,12 +360,19 @@ def test_blank_names_are_refused(run, tmp_path, env, args) -> None:
 
 
 def _all_help(run) -> dict[str, str]:
+    """Every command's --help, sub-commands of a group (`exam practice`) included."""
     from typer.main import get_command
 
     from mlsflash.cli import app
 
-    names = sorted(get_command(app).commands)  # type: ignore[attr-defined]
-    return {"": run("--help").stdout, **{name: run(name, "--help").stdout for name in names}}
+    def names(group, prefix: str = ""):
+        for name, command in sorted(group.commands.items()):
+            yield f"{prefix}{name}"
+            if hasattr(command, "commands"):
+                yield from names(command, f"{prefix}{name} ")
+
+    return {"": run("--help").stdout,
+            **{name: run(*name.split(), "--help").stdout for name in names(get_command(app))}}
 
 
 def test_help_placeholders_read_as_words(run) -> None:
@@ -381,7 +388,8 @@ def test_help_placeholders_read_as_words(run) -> None:
     for name, option in [("review", "--new N"), ("review", "--limit N"), ("review", "--deck NAME"),
                          ("review", "--topic TEXT"), ("cards", "--search TEXT"), ("cards", "--status STATUS"),
                          ("export", "--output PATH"), ("export", "--format FORMAT"), ("stats", "--deck NAME"),
-                         ("import", "--deck NAME"), ("", "--db PATH")]:
+                         ("import", "--deck NAME"), ("", "--db PATH"), ("exam practice", "--count N"),
+                         ("exam practice", "--seed SEED"), ("exam mock", "--seed SEED")]:
         assert option in helps[name], f"{option} in mlsflash {name} --help"
 
 

@@ -289,6 +289,35 @@ def test_optimize_refuses_below_400_reviews(run, env):
     assert "Hint:" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_optimize_on_first_answers_only_says_what_fsrs_needs(run, env, tmp_path, monkeypatch):
+    """450 cards answered once each: enough answers, but none a day after another answer."""
+    bullets = "".join(f"* term {n} - meaning {n}\n" for n in range(450))
+    run("import", write_notes(tmp_path, "notes.md", "# D\n" + bullets))
+    run("review", "--new", "450", input="4\n" * 450)
+    result = run("optimize", code=1)
+    assert result.stderr.splitlines()[0] == "Error: FSRS needs cards answered on at least two days; 0 of 450 are"
+    assert result.stderr.splitlines()[1].startswith("Hint: ") and "Traceback" not in result.stderr
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-27T10:00")  # the day they fall due: 30 answered again
+    run("review", "--limit", "30", input="4\n" * 30)
+    assert "Fitted to 480 scheduled reviews." in run("optimize").stdout
+
+
+def test_optimize_says_what_fsrs_needs_when_its_pre_training_finds_too_little(run, env, monkeypatch):
+    """fsrs-rs's own NotEnoughData (no first interval answered often enough; a log written in
+    review order always has one, so the engine's refusal is simulated here)."""
+    _simulated_learner(env, cards=30, answers=14)
+
+    def not_enough(_items):
+        raise ValueError("NotEnoughData")
+
+    monkeypatch.setattr(memory, "fit", not_enough)
+    result = run("optimize", code=1)
+    assert result.stderr.splitlines()[0] == (
+        "Error: FSRS needs more cards answered again after the same number of days; "
+        "30 of 30 are answered on at least two days, too few at any one interval"
+    )
+
+
 def test_optimize_fits_the_learner_and_later_answers_use_it(run, env, export, monkeypatch):
     _simulated_learner(env, cards=150, answers=15)  # 2,250 reviews
     output = run("optimize").stdout

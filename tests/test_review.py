@@ -197,6 +197,13 @@ def test_invalid_lines_are_refused_and_the_card_asked_again(run, deck):
     assert "Keys:" in result.stdout and "Graded 4" in result.stdout
 
 
+def test_a_refused_megabyte_line_is_echoed_cut_short(run, deck):
+    deck(ONE_CARD)
+    result = run("review", input="x" * 3_000_000 + "\n4\n")
+    assert result.stderr == f"Refused '{'x' * 40}'…: type 0-5, u, s, b, !, i, q or ?\n"
+    assert "Graded 4" in result.stdout
+
+
 def test_summary_after_end_of_input(run, deck):
     deck()
     result = run("review", input="5\n4\n1\n")

@@ -101,6 +101,9 @@ def timestamp() -> str:
 
 
 TIME_SCALE_VARIABLE = "MLSFLASH_TIME_SCALE"
+# Above it a timer's seconds (uptime x scale) lose the precision that tells answers apart, and
+# far above it they overflow to infinity.
+MAX_TIME_SCALE = 1e12
 
 
 def seconds() -> float:
@@ -108,9 +111,21 @@ def seconds() -> float:
     `MLSFLASH_TIME_SCALE=N` makes it run N times faster: tests reach a time-out in moments."""
     import time as _time
 
-    scale = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
+    return _time.monotonic() * time_scale()
+
+
+def time_scale() -> float:
+    """How many times faster than the wall clock timers run: 1, or what MLSFLASH_TIME_SCALE says."""
+    text = os.environ.get(TIME_SCALE_VARIABLE, "").strip()
+    if not text:
+        return 1.0
     try:
-        factor = float(scale) if scale else 1.0
+        factor = float(text)
     except ValueError:
-        raise MlsflashError(f"{TIME_SCALE_VARIABLE}={scale!r} is not a number") from None
-    return _time.monotonic() * max(factor, 0.0)
+        raise MlsflashError(f"{TIME_SCALE_VARIABLE}={text!r} is not a number") from None
+    if not 0 <= factor <= MAX_TIME_SCALE:  # also NaN and infinity: they would reach the database
+        raise MlsflashError(
+            f"{TIME_SCALE_VARIABLE}={text!r} is not a speed-up timers can run at",
+            hint=f"give a number from 0 to {MAX_TIME_SCALE:g} (60: a minute passes each second), or unset it",
+        )
+    return factor

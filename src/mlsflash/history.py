@@ -184,10 +184,23 @@ def optimize(store: Store) -> OptimizeReport:
             hint=f"{memory.MINIMUM_REVIEWS_TO_OPTIMIZE - reviews} more scheduled reviews are needed; run it again then",
         )
     items = memory.training_items(histories)
+    if not items:  # FSRS learns from answers given a day or more after another, and evaluates on them
+        raise MlsflashError(
+            f"FSRS needs cards answered on at least two days; 0 of {len(histories)} are",
+            hint="answer cards again on the days they fall due, then run optimize again",
+        )
     try:
         fitted = memory.fit(items)
-    except Exception as error:  # the engine's own refusal (too little spread, say) as a sentence
-        raise MlsflashError(f"FSRS could not fit parameters to this log: {error}") from None
+    except Exception as error:  # the engine's own refusal as a sentence
+        if str(error) != "NotEnoughData":
+            raise MlsflashError(f"FSRS could not fit parameters to this log: {error}") from None
+        # its pre-training found no first interval answered often enough (fsrs-rs drops rare ones)
+        raise MlsflashError(
+            "FSRS needs more cards answered again after the same number of days; "
+            f"{_on_two_days(histories)} of {len(histories)} are answered on at least two days, "
+            "too few at any one interval",
+            hint="keep answering cards on the days they fall due, then run optimize again",
+        ) from None
     before, after = memory.evaluate(items, current), memory.evaluate(items, fitted)
     kept = after.log_loss > before.log_loss
     chosen = current if kept else fitted
@@ -196,6 +209,11 @@ def optimize(store: Store) -> OptimizeReport:
             settings.save_parameters(connection, fitted)
             recompute_memory(connection, fitted)
     return OptimizeReport(reviews, before, after, chosen or memory.default_parameters(), kept)
+
+
+def _on_two_days(histories: list[memory.History]) -> int:
+    """Cards with an answer a day or more after another: the ones FSRS learns from."""
+    return sum(1 for history in histories if any(days > 0 for _grade, days in history[1:]))
 
 
 def reset_parameters(store: Store) -> int:

@@ -7,11 +7,13 @@ with plain SQL and bulk statements, never on loaded ORM objects.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import hashlib
 import json
 import os
 import secrets
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,13 +151,13 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():  # reading a FIFO (`/dev/stdin` of a pipe) would wait for a writer forever
+            raise MlsflashError(
+                f"{path} is {_special_kind(path)}, not a notes file or folder",
+                hint="notes must be a file or a folder (save piped text to a .md file first); nothing was imported",
+            )
         elif path.is_symlink():
             raise MlsflashError(f"{path} is a broken symbolic link")
-        elif path.exists():  # reading a FIFO would wait for a writer forever
-            raise MlsflashError(
-                f"{path} is not a regular file (a pipe, a device or a socket)",
-                hint="import notes files or folders; nothing was imported",
-            )
         else:
             raise MlsflashError(f"no such file or folder: {path}", hint="check the path; nothing was imported")
     unique: dict[Path, Path] = {}
@@ -164,6 +166,15 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
         if first is not file and first != file:
             notices.append(f"{file} is {first} reached by another path: read once")
     return Collected(list(unique.values()), notices)
+
+
+def _special_kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
 
 
 def folders_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
@@ -232,6 +243,13 @@ def read_notes(path: Path, *, source: str | None = None, display: str | None = N
     except OSError as error:
         raise MlsflashError(f"cannot read {shown}: {error.strerror}") from None
     if b"\x00" in data[:8192]:
+        encoding = _utf16_encoding(data)
+        if encoding is not None:
+            raise MlsflashError(
+                f"{shown} is UTF-16 text, not UTF-8",
+                hint="save it as UTF-8 (in your editor's Save As, encoding UTF-8; "
+                f"or: iconv -f {encoding.upper()} -t UTF-8 OLD.md > NEW.md)",
+            )
         raise MlsflashError(f"{shown} is a binary file, not Markdown notes")
     try:
         text = data.decode("utf-8-sig")
@@ -246,6 +264,28 @@ def read_notes(path: Path, *, source: str | None = None, display: str | None = N
         text=text,
         digest=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """The UTF-16 that `data` is written in: a byte-order mark, or (some tools write none) a
+    zero byte in nearly every other position, the others not zero; and it decodes. Else None."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        sample = data[: 8192 - 8192 % 2]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        half = len(sample) // 2
+        if odd >= 0.9 * half and even <= 0.1 * half:
+            encoding = "utf-16le"
+        elif even >= 0.9 * half and odd <= 0.1 * half:
+            encoding = "utf-16be"
+        else:
+            return None
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return encoding
 
 
 def _display_path(path: Path) -> str:

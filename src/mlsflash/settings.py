@@ -49,13 +49,15 @@ PARAMETERS_KEY = "fsrs_parameters"
 EXAM_DATE_KEY = "exam_date"  # set by `mlsflash exam set --date`, not by `config`
 KEYS = tuple(field.name for field in fields(Settings) if field.name != "parameters")
 _NONE_WORDS = {"none", "off", "unlimited", ""}
-_DECIMAL = re.compile(r"[0-9]?\.[0-9]{1,4}")
+_DECIMAL = re.compile(r"[0-9]?\.[0-9]+")
+RETENTION_DECIMALS = 2  # as Anki's own field; a value stored by a release that took 4 still loads
+_STORED_RETENTION_DECIMALS = 4
 
 
 def load(connection: Connection) -> Settings:
     rows = connection.execute("SELECT key, value FROM settings").all()
     stored: dict[str, str] = {str(key): str(value) for key, value in rows}
-    values: dict[str, Any] = {key: parse_value(key, stored[key]) for key in KEYS if key in stored}
+    values: dict[str, Any] = {key: parse_value(key, stored[key], as_stored=True) for key in KEYS if key in stored}
     if PARAMETERS_KEY in stored:
         values["parameters"] = tuple(float(value) for value in json.loads(stored[PARAMETERS_KEY]))
     return Settings(**values)
@@ -67,13 +69,13 @@ def display(value: Value) -> str:
     return value.value if isinstance(value, Scheduler) else str(value)
 
 
-def parse_value(key: str, text: str) -> Value:
+def parse_value(key: str, text: str, *, as_stored: bool = False) -> Value:
     if key not in KEYS:
         raise MlsflashError(f"unknown setting {key!r}", hint=f"settings are: {', '.join(KEYS)}")
     if key == "scheduler":
         return _parse_scheduler(text)
     if key == "desired_retention":
-        return _parse_retention(text)
+        return _parse_retention(text, _STORED_RETENTION_DECIMALS if as_stored else RETENTION_DECIMALS)
     if key == "max_reviews_per_day" and text.strip().lower() in _NONE_WORDS - {""}:
         return None
     digits = text.strip()
@@ -93,11 +95,17 @@ def _parse_scheduler(text: str) -> Scheduler:
         raise MlsflashError(f"scheduler must be {names}, not {text!r}") from None
 
 
-def _parse_retention(text: str) -> float:
+def _parse_retention(text: str, most_decimals: int) -> float:
     low, high = RETENTION_RANGE
     digits = text.strip()
     if not (digits.isascii() and _DECIMAL.fullmatch(digits)):
         raise MlsflashError(f"desired_retention must be a decimal from {low:.2f} to {high:.2f}, not {text!r}")
+    decimals = len(digits.partition(".")[2])
+    if decimals > most_decimals:
+        raise MlsflashError(
+            f"desired_retention takes {most_decimals} decimals at most; this value has {decimals}",
+            hint=f"a value from {low:.2f} to {high:.2f}, like 0.85",
+        )
     value = float(digits)
     if value > high:
         raise MlsflashError(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -27,6 +28,37 @@ class PlainGroup(TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         return use_plain_coercion(super().get_params(ctx))
+
+    # Typer turns a write to a closed pipe into exit 1 around both calls: the reader stopping
+    # (`mlsflash cards | head -1`) is caught here first, for help and every command alike.
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        with reader_may_leave():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: Any) -> Any:
+        with reader_may_leave():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """A reader that stops reading standard output (`| head -1`) ends the run with exit 0, as
+    for any Unix filter: the rest of the output goes to the null device (the recipe of
+    Python's signal documentation), so neither a later write nor the flush at exit fails."""
+    try:
+        yield
+    except BrokenPipeError:
+        _stdout_to_devnull()
+        sys.exit(0)
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 app = typer.Typer(
@@ -197,7 +229,11 @@ def fail(error: MlsflashError) -> None:
 
 def main() -> None:
     try:
-        _for_this_run(sys.argv[1:])(prog_name="mlsflash")
+        with reader_may_leave():
+            try:
+                _for_this_run(sys.argv[1:])(prog_name="mlsflash")
+            finally:
+                _flush_stdout()
     except KeyboardInterrupt:
         sys.exit(130)
     except BaseException as error:
@@ -207,6 +243,16 @@ def main() -> None:
         if exporter is not None and isinstance(error, exporter.Ended):
             sys.exit(error.code)
         raise
+
+
+def _flush_stdout() -> None:
+    """Flush here, where a closed pipe ends the run with exit 0, not at exit (exit 120)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError:  # a full disk, say: the flush at exit reports it, as it always did
+        pass
 
 
 def _for_this_run(args: list[str]) -> typer.Typer:

@@ -174,14 +174,18 @@ def practice_command(
     ctx: typer.Context,
     domain: Optional[int] = typer.Option(None, "--domain", metavar="N", help="Only cards of this domain."),
     deck: Optional[str] = deck_option("Only cards of this deck."),
-    count: int = typer.Option(10, "--count", min=1, max=1000, help="How many questions."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Repeatable questions (same seed, same questions)."),
+    count: int = typer.Option(10, "--count", min=1, max=1000, metavar="N", help="How many questions."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", metavar="SEED", help="Repeatable questions (same seed, same questions)."
+    ),
     confusions: bool = typer.Option(False, "--confusions", help="Contrast questions from cards you mixed up."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
     """Multiple-choice questions from your cards; never changes a card's schedule."""
+    from mlsflash import clock
     from mlsflash.cli import exam_ui
 
+    clock.time_scale()  # refused before the first question is shown, not at its answer
     session = exam_ui.practice_session(ctx, domain=domain, deck=deck, count=count, seed=seed,
                                        confusions=confusions)
     if as_json or not sys.stdin.isatty():
@@ -193,12 +197,16 @@ def practice_command(
 @command("mock", group=exam_app)
 def mock_command(
     ctx: typer.Context,
-    seed: Optional[int] = typer.Option(None, "--seed", help="Repeatable questions (same seed, same exam)."),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", metavar="SEED", help="Repeatable questions (same seed, same exam)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
     """A mock exam in the exam's form: its number of questions by domain weight, its time."""
+    from mlsflash import clock
     from mlsflash.cli import exam_ui
 
+    clock.time_scale()  # refused before the first question is shown
     session = exam_ui.mock_session(ctx, seed=seed)
     if as_json or not sys.stdin.isatty():
         exam_ui.mock_scripted(session)

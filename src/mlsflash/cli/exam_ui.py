@@ -117,27 +117,32 @@ def mock_session(ctx: typer.Context, *, seed: int | None) -> Session:
 
 
 def parse_answer(text: str, question: Question) -> list[int]:
-    """`b`, `2`, `ac`, `1 3`: the picked option indexes, or an error saying what is expected."""
-    letters = [character for character in text.strip().lower() if not character.isspace() and character != ","]
+    """`b`, `2`, `ac`, `1 3`: the picked option indexes, exactly `question.choose` different
+    ones, or an error saying why the text is not that and what is expected."""
+    from mlsflash.cli import render
+
+    given = "".join(text.lower().replace(",", " ").split())
+    if len(given) != question.choose:
+        what = "one letter" if question.choose == 1 else f"{question.choose} letters"
+        raise ValueError(f"{render.typed(text)} is not {what}: {_expected(question)}")
     picked: list[int] = []
-    for character in letters:
+    for character in given:
         if character in LETTERS[: len(question.options)]:
             index = LETTERS.index(character)
-        elif character.isdigit() and 1 <= int(character) <= len(question.options):
+        elif character in "12345"[: len(question.options)]:
             index = int(character) - 1
         else:
-            raise ValueError(_expected(question))
-        if index not in picked:
-            picked.append(index)
-    if len(picked) != question.choose:
-        raise ValueError(_expected(question))
+            raise ValueError(f"{render.typed(text)} is not an option: {_expected(question)}")
+        if index in picked:
+            raise ValueError(f"{render.typed(text)} names one option twice: {_expected(question)}")
+        picked.append(index)
     return sorted(picked)
 
 
 def _expected(question: Question) -> str:
     last = LETTERS[len(question.options) - 1]
     if question.choose == 2:
-        return f"choose two letters from a to {last}, like ac"
+        return f"choose two different letters from a to {last}, like ac, or q to stop"
     return f"one letter from a to {last} (or 1 to {len(question.options)}), or q to stop"
 
 

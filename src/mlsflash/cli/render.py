@@ -21,7 +21,13 @@ def console(stderr: bool = False) -> Console:
     printed as it is written, and style comes only from `styled` pieces."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False)
+    class LeavesThePipeToTheCommand(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich's own handling exits 1; the command line's (cli.core.reader_may_leave) exits 0.
+            self.quiet = True
+            raise
+
+    return LeavesThePipeToTheCommand(stderr=stderr, highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def styled(*parts: str | tuple[str, str] | Text) -> Text:
@@ -660,6 +666,13 @@ def _source(source: dict[str, Any], width: int) -> str:
 
     line = f":{source['line']}"
     return shorten([Path(source["file"]).name], max(1, width - len(line))) + line
+
+
+def typed(text: str, width: int = 40) -> str:
+    """What the user typed, quoted, for a refusal: at most `width` characters then `…`, so a
+    pasted megabyte is not echoed back whole."""
+    text = text.strip()
+    return repr(text) if len(text) <= width else repr(text[:width]) + "…"
 
 
 def shorten(parts: Sequence[str], width: int) -> str:

@@ -228,7 +228,7 @@ class LineUI:
                 for info in info_lines(card):
                     self._print(info)
                 continue
-            print(f"Refused {line.strip()!r}: type 0-5, u, s, b, !, i, q or ?", file=sys.stderr, flush=True)
+            print(f"Refused {render.typed(line)}: type 0-5, u, s, b, !, i, q or ?", file=sys.stderr, flush=True)
 
     def offer_undo(self) -> bool:
         self._print(DONE_PROMPT)
