@@ -56,3 +56,13 @@ def test_a_reader_gone_before_the_first_line_exits_0(collection: dict[str, str],
     """`true` exits without reading, long before mlsflash has started: its first write fails."""
     result = pipeline(collection, args, "true")
     assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", ["--help", "stats", "stats --json", "cards", "export", "decks", "exam status"])
+def test_output_to_a_full_disk_is_an_error_line_not_a_traceback(collection: dict[str, str], args: str) -> None:
+    result = subprocess.run(f"{shlex.quote(MLSFLASH)} {args} > /dev/full", shell=True, env=collection,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: the output could not be written: No space left on device\nHint: ")
+    assert "Traceback" not in result.stderr

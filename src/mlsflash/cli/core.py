@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import sys
@@ -50,6 +51,18 @@ def reader_may_leave() -> Iterator[None]:
     except BrokenPipeError:
         _stdout_to_devnull()
         sys.exit(0)
+    except OSError as error:
+        if error.errno not in OUTPUT_FAILURES:
+            raise
+        # stdout on a full disk (`> /dev/full`): the output is lost, which the user must hear
+        # about, as a sentence; the flush at exit would only fail again.
+        _stdout_to_devnull()
+        sys.stderr.write(f"Error: the output could not be written: {os.strerror(error.errno)}\n"
+                         "Hint: make room on the disk the output goes to, or send it elsewhere\n")
+        sys.exit(1)
+
+
+OUTPUT_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _stdout_to_devnull() -> None:
