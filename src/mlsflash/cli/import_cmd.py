@@ -29,7 +29,9 @@ def import_command(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     bundled: bool = typer.Option(False, "--bundled", help="Import the exam decks shipped with mlsflash."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every card that moved between files or decks."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="List every unchanged file and every card that moved between files or decks.",
+    ),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
     from mlsflash import importer
