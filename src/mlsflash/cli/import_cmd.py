@@ -42,7 +42,8 @@ def import_command(
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
     collected = importer.collect_files(paths or [])
-    files += [importer.read_notes(path) for path in collected.files]
+    found = zip(collected.files, collected.sources, strict=True)
+    files += [importer.read_notes(path, source=source) for path, source in found]
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
