@@ -122,3 +122,19 @@ def build_database(path: Path, cards: int, reviews: int, today: date, seed: int 
     connection.execute("ANALYZE")
     connection.close()
     return path
+
+
+def write_notes_folder(folder: Path, files: int, seed: int = 13) -> Path:
+    """A folder of `files` small notes files in subfolders of 100, three to five bullets each;
+    every 50 files share a deck (`#` heading), so a deck spans several files."""
+    rng = random.Random(seed)
+    term = 0
+    for index in range(files):
+        lines = [f"# Folder Deck {index // 50}\n\n## Page {index}\n\n"]
+        for _ in range(rng.randint(3, 5)):
+            term += 1
+            lines.append(f"* **Item {term}** - {' '.join(rng.choice(WORDS) for _ in range(rng.randint(5, 12)))}\n")
+        path = folder / f"part-{index // 100:03d}" / f"page-{index:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(lines), encoding="utf-8")
+    return folder

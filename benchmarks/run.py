@@ -44,7 +44,7 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import build_database, write_notes  # noqa: E402
+from generate import build_database, write_notes, write_notes_folder  # noqa: E402
 
 TODAY = date(2026, 11, 26)
 ANKI_SIZES = (1_000, 10_000, 50_000, 100_000)  # cards; reviews are 10x, at most 1M
@@ -230,6 +230,35 @@ def case_rename_heading(runs: int, work: Path, scale: float) -> Result:
     cards = _count_cards(imported)
     return ratio_result(f"re-import, heading renamed over {cards // 1000}k cards", statistics.median(ours),
                         statistics.median(theirs), 1.5, "first import")
+
+
+def case_reimport_folder(runs: int, work: Path, files: int) -> Result:
+    """Re-import of an unchanged folder of many small files against its first import, both
+    whole processes, interleaved; each first import into a copy of an empty database. The
+    note gives the lines each prints (the report drawn per file was most of the time)."""
+    folder = write_notes_folder(work / f"folder-{files}", files)
+    empty, imported = empty_database(work / "folder-empty.db"), work / "folder-imported.db"
+    shutil.copy(empty, imported)
+    command = [*mlsflash_command(), "import", str(folder)]
+    first_lines = _printed_lines(command, environment(imported))
+    again_lines = _printed_lines(command, environment(imported))
+    os.sync()
+    ours, theirs = [], []
+    for attempt in range(runs):
+        first = work / f"folder-first-{attempt}.db"
+        shutil.copy(empty, first)
+        theirs.append(run_seconds(command, environment(first)))
+        ours.append(run_seconds(command, environment(imported)))
+        first.unlink()
+    result = ratio_result(f"re-import of an unchanged folder of {files:,} files", statistics.median(ours),
+                          statistics.median(theirs), 0.3, "first import")
+    result.note += f"; prints {again_lines:,} lines (the first import {first_lines:,})"
+    return result
+
+
+def _printed_lines(command: list[str], env: dict[str, str]) -> int:
+    output = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    return len(output.splitlines())
 
 
 def _count_cards(db: Path) -> int:
@@ -784,6 +813,7 @@ def main() -> int:
             ("import fresh", lambda: [case_import_fresh(runs, work, notes, label)]),
             ("reimport", lambda: [case_reimport(runs, work, notes, label)]),
             ("rename heading", lambda: [case_rename_heading(min(runs, 5), work, 5 if options.quick else 75)]),
+            ("reimport folder", lambda: [case_reimport_folder(min(runs, 3), work, 2_000 if options.quick else 20_000)]),
             ("answer", answers),
             ("migration", lambda: [case_migration_0007(work, cards, reviews)]),
             ("stats json", lambda: [case_stats_json(work, cards, reviews, runs)]),

@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 import typer.main
 
-from conftest import write_notes
+from conftest import rows, write_notes
 from mlsflash.cli import app
 
 NOTES = """\
@@ -253,6 +253,44 @@ def test_import_prints_a_summary_per_file(run, notes: Path) -> None:
     row = next(line for line in again.stdout.splitlines() if line.startswith("letters.md"))
     assert [int(number) for number in row.split()[1:]] == [0, 0, 4, 0, 0, 0, 0]
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+
+def _database_contents(db: Path) -> dict[str, list[tuple]]:
+    tables = [name for (name,) in rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    return {table: sorted(rows(db, f"SELECT * FROM {table}"), key=repr) for table in tables}
+
+
+def test_reimporting_an_unchanged_folder_prints_one_line_for_its_files(run, env: Path, tmp_path: Path) -> None:
+    """Issue 27, item 12: 300 unchanged files are one summary line, not a table row each
+    (`--verbose` lists them), and the re-import writes nothing."""
+    folder = tmp_path / "many"
+    for index in range(300):
+        write_notes(folder / f"part-{index // 100}", f"page-{index:03d}.md",
+                    f"# Deck {index % 3}\n\n## Page {index}\n\n* **Term {index}** - meaning {index}\n"
+                    f"* **Other {index}** - second meaning {index}\n")
+    run("import", folder)
+    before = _database_contents(env)
+    again = run("import", folder)
+    assert _database_contents(env) == before
+    lines = again.stdout.splitlines()
+    summary = [line for line in lines if "files unchanged" in line]
+    assert len(summary) == 1 and summary[0].split()[:3] == ["300", "files", "unchanged"]
+    assert [int(number) for number in summary[0].split()[3:]] == [0, 0, 600, 0, 0, 0, 0]
+    assert len(lines) <= 4 and "page-" not in again.stdout
+    verbose = run("import", folder, "--verbose")
+    assert _database_contents(env) == before
+    listed = [line for line in verbose.stdout.splitlines() if "page-" in line]
+    assert len(listed) == 300 and listed[0].split() == ["many/part-0/page-000.md", "→", "Deck", "0"]
+
+    write_notes(folder / "part-1", "page-150.md", "# Deck 0\n\n## Page 150\n\n* **Term 150** - meaning changed\n")
+    changed = run("import", folder).stdout.splitlines()
+    row = next(line for line in changed if line.startswith("many/part-1/page-150.md"))
+    assert [int(number) for number in row.split()[1:]] == [0, 1, 0, 0, 1, 0, 0]
+    summary = next(line for line in changed if "files unchanged" in line)
+    assert summary.split()[:3] == ["299", "files", "unchanged"]
+    total = next(line for line in changed if line.startswith("total"))
+    assert [int(number) for number in total.split()[1:]] == [0, 1, 598, 0, 1, 0, 0]
 
 
 # --- export -------------------------------------------------------------------------------

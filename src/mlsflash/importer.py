@@ -17,7 +17,7 @@ import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
@@ -131,12 +131,13 @@ class _Stored(NamedTuple):
 class Collected:
     files: list[Path]
     notices: list[str]  # a file or folder reached under two paths: read once
+    sources: list[str]  # each file's real path: what the store remembers it by
 
 
 def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
     """Files named directly, plus `*.md` / `*.markdown` found recursively in folders; a file
     or folder reached twice (a symlink, a path given twice) is read once, with a notice."""
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []  # with its real path
     notices: list[str] = []
     walked: dict[str, Path] = {}  # real folder -> the path it was first reached by
     for raw in paths:
@@ -150,7 +151,7 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
                 )
             files.extend(found)
         elif path.is_file():
-            files.append(path)
+            files.append((path, os.path.realpath(path)))
         elif path.exists():  # reading a FIFO (`/dev/stdin` of a pipe) would wait for a writer forever
             raise MlsflashError(
                 f"{path} is {_special_kind(path)}, not a notes file or folder",
@@ -160,12 +161,12 @@ def collect_files(paths: Sequence[str | os.PathLike[str]]) -> Collected:
             raise MlsflashError(f"{path} is a broken symbolic link")
         else:
             raise MlsflashError(f"no such file or folder: {path}", hint="check the path; nothing was imported")
-    unique: dict[Path, Path] = {}
-    for file in files:
-        first = unique.setdefault(file.resolve(), file)
+    unique: dict[str, Path] = {}
+    for file, real in files:
+        first = unique.setdefault(real, file)
         if first is not file and first != file:
             notices.append(f"{file} is {first} reached by another path: read once")
-    return Collected(list(unique.values()), notices)
+    return Collected(list(unique.values()), notices, list(unique))
 
 
 def _special_kind(path: Path) -> str:
@@ -186,9 +187,10 @@ def _reached_before(folder: Path, walked: dict[str, Path]) -> bool:
     return walked.get(os.path.realpath(folder)) not in (None, folder)
 
 
-def _notes_in_folder(folder: Path, walked: dict[str, Path], notices: list[str]) -> Iterator[Path]:
-    """Notes under `folder`, following symbolic links; a link back to a folder being walked is
-    a loop (an error), a folder already walked under another path is skipped with a notice."""
+def _notes_in_folder(folder: Path, walked: dict[str, Path], notices: list[str]) -> Iterator[tuple[Path, str]]:
+    """Notes under `folder` with their real paths, following symbolic links; a link back to a
+    folder being walked is a loop (an error), a folder already walked under another path is
+    skipped with a notice."""
     if _is_walked(folder, walked, notices):
         return
     for root, dirs, names in os.walk(folder, followlinks=True):
@@ -214,7 +216,9 @@ def _notes_in_folder(folder: Path, walked: dict[str, Path], notices: list[str]) 
                 if not path.is_file():  # a FIFO would wait for a writer forever
                     notices.append(f"{path} is not a regular file (a pipe, a device or a socket): skipped")
                     continue
-                yield path
+                # The folder's real path is known: only a link needs resolving (a folder of 20,000
+                # files spent a second in realpath's lstat of every component).
+                yield path, os.path.realpath(path) if os.path.islink(path) else os.path.join(real_root, name)
 
 
 def _is_walked(folder: Path, walked: dict[str, Path], notices: list[str]) -> bool:
@@ -227,7 +231,9 @@ def _is_walked(folder: Path, walked: dict[str, Path], notices: list[str]) -> boo
 
 
 def read_notes(path: Path, *, source: str | None = None, display: str | None = None) -> NotesFile:
-    shown = display or _display_path(path)
+    """A notes file read and checked; `source` is its real path (or a bundled deck's name)."""
+    source = source or str(path.resolve())
+    shown = display or _display_path(path, source)
     try:
         size = path.stat().st_size
         if size > MAX_NOTES_BYTES:
@@ -259,7 +265,7 @@ def read_notes(path: Path, *, source: str | None = None, display: str | None = N
             hint="save the file as UTF-8",
         ) from None
     return NotesFile(
-        source=source or str(path.resolve()),
+        source=source,
         display=shown,
         text=text,
         digest=hashlib.sha256(data).hexdigest(),
@@ -288,11 +294,11 @@ def _utf16_encoding(data: bytes) -> str | None:
     return encoding
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+def _display_path(path: Path, real: str | None = None) -> str:
+    """Relative to the current folder when the file's real path is under it, else as given."""
+    real = real or str(path.resolve())
+    here = os.path.join(os.getcwd(), "")
+    return real[len(here):] if real.startswith(here) else str(path)
 
 
 def bundled_decks_dir() -> Path:
@@ -335,10 +341,9 @@ def import_notes(
     flags = DeckFlags(reverse, prose, tables)
     option = DeckOption(deck, deck_from_heading)
     with store.read() as connection:
-        hashes = {
-            file.source: _hash_against(file, _stored_of(connection, file.source), option, flags) for file in notes
-        }
-        options = {file.source: _guess_options(connection, file.source, flags) for file in notes}
+        stored = _stored_files(connection, [file.source for file in notes])
+    hashes = {file.source: _hash_against(file, stored.get(file.source), option, flags) for file in notes}
+    options = {file.source: _options_under(stored.get(file.source), flags) for file in notes}
     from mlsflash.parser import no_cyclic_gc  # also what the sync allocates: no cycles, millions of objects
 
     with no_cyclic_gc():
@@ -384,9 +389,9 @@ def _import_parsed(
     from mlsflash.parser import parse_notes
 
     with store.write(bulk=True) as connection:
-        stored = {file.source: _stored_of(connection, file.source) for file in notes}
-        hashes = {file.source: _hash_against(file, stored[file.source], option, flags) for file in notes}
-        chosen = {file.source: _chosen_deck(stored[file.source], option) for file in notes}
+        stored = _stored_files(connection, [file.source for file in notes])
+        hashes = {file.source: _hash_against(file, stored.get(file.source), option, flags) for file in notes}
+        chosen = {file.source: _chosen_deck(stored.get(file.source), option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         gone |= _left_behind(connection, notes, parsed, changed, gone)
@@ -397,10 +402,10 @@ def _import_parsed(
         extra, vanished = _deck_files(connection, notes, parsed, changed, gone, chosen, deck_names)
         notes = [*notes, *extra]
         gone |= vanished
+        extra_stored = _stored_files(connection, [file.source for file in notes[len(named):]])
         for file in notes[len(named):]:  # not named: each stays where it was put, --deck or not
-            stored[file.source] = _stored_of(connection, file.source)
-            hashes[file.source] = _hash_against(file, stored[file.source], DeckOption(), flags)
-            chosen[file.source] = _chosen_deck(stored[file.source], DeckOption())
+            hashes[file.source] = _hash_against(file, extra_stored.get(file.source), DeckOption(), flags)
+            chosen[file.source] = _chosen_deck(extra_stored.get(file.source), DeckOption())
             if not hashes[file.source][1]:
                 changed.add(file.source)
         copies = _copies(connection, notes)
@@ -420,17 +425,17 @@ def _import_parsed(
         # An unchanged file whose deck takes part must be read too: its bullets share the keys,
         # and may be all that is left of a vanished file's (a deleted copy's) cards.
         involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed | gone))
+        unchanged = [file.source for file in notes if file.source not in changed]
+        deck_of = _remembered_deck_ids(connection, unchanged) if involved else {}
         for file in notes:
-            if file.source not in changed and _remembered_deck(connection, file.source) in involved:
+            if file.source not in changed and deck_of.get(file.source) in involved:
                 order = rank[file.source] + (len(notes) if file.source in copies else 0)
                 result = parse_notes(file.text, options=_guess_options(connection, file.source, flags))
                 syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
         reverse_of = {deck_id: settings.reverse for deck_id, settings in decks.settings_of.items()}
         synced = {sync.file.source for sync in syncs}
         reports = {sync.file.source: sync.report for sync in syncs}
-        for file in notes:
-            if file.source not in synced:
-                reports[file.source] = _unchanged_report(connection, file)
+        reports.update(_unchanged_reports(connection, [file for file in notes if file.source not in synced]))
         gone_reports = _sync_cards(connection, syncs, reverse_of, gone) if syncs or gone else []
         _forget_gone(connection, gone)
         ordered = [reports[file.source] for file in notes] + gone_reports
@@ -845,10 +850,7 @@ def early_parsing(
     if (os.cpu_count() or 1) < 2 or sum(len(file.text) for file in needed) < PARALLEL_MIN_BYTES:
         yield None
         return
-    options = {
-        file.source: flags.over(stored[file.source].settings if file.source in stored else DeckSettings()).parse_options
-        for file in needed
-    }
+    options = {file.source: _options_under(stored.get(file.source), flags) for file in needed}
     parsing = Parsing(needed, options=options)
     try:
         yield parsing
@@ -865,13 +867,29 @@ def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, _Stored]:
         return {}
     try:
         with read_only(db_path) as connection:
-            rows = connection.execute(_stored_hashes_sql(len(sources)), sources).fetchall()
+            return _stored_files(connection, sources)
     except sqlite3.Error:
         return {}
+
+
+def _stored_files(connection: Any, sources: Sequence[str]) -> dict[str, _Stored]:
+    """What the store remembers of each known file (on a Connection or a plain sqlite3 one)."""
     return {
         path: _Stored(content_hash, DeckSettings(bool(reverse), bool(prose), bool(tables)), pinned)
-        for path, content_hash, reverse, prose, tables, pinned in rows
+        for path, content_hash, reverse, prose, tables, pinned in _in_batches(connection, _stored_hashes_sql, sources)
     }
+
+
+def _in_batches(connection: Any, sql: Callable[[int], str], values: Sequence[object]) -> Iterator[Any]:
+    """The rows of the query `sql(count)` makes for `count` values, asked 500 values at a time
+    (a folder of 20,000 files is a few queries, not one per file, nor over SQLite's limit)."""
+    for start in range(0, len(values), 500):
+        batch = tuple(values[start : start + 500])
+        yield from connection.execute(sql(len(batch)), batch)
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
 
 
 def _stored_hashes_sql(count: int) -> str:
@@ -899,11 +917,6 @@ def _hash_against(
     return content_hash, content_hash == stored_hash
 
 
-def _stored_of(connection: Connection, source: str) -> _Stored | None:
-    row = connection.execute(_stored_hashes_sql(1), (source,)).first()
-    return _Stored(row.content_hash, _settings_of(row), row.pinned) if row else None
-
-
 def _chosen_deck(stored: _Stored | None, option: DeckOption) -> str | None:
     """The deck `--deck` puts the file in, now or remembered from before; None: its heading's."""
     return option.over(stored.pinned if stored else None)
@@ -913,21 +926,34 @@ def _guess_options(connection: Connection, source: str, flags: DeckFlags) -> Par
     """The parse options of the deck a file fed last time (defaults for a new file), under the
     flags given. Only a guess: the file's deck is settled after parsing, and a file parsed with
     options its deck does not have is parsed again (see _DeckChoice.sync)."""
-    row = connection.execute(_stored_hashes_sql(1), (source,)).first()
-    return flags.over(_settings_of(row) if row else DeckSettings()).parse_options
+    return _options_under(_stored_files(connection, [source]).get(source), flags)
 
 
-def _unchanged_report(connection: Connection, file: NotesFile) -> FileReport:
-    deck_name, warnings = connection.execute(
-        "SELECT d.name, f.warnings FROM source_files f JOIN decks d ON d.id = f.deck_id WHERE f.path = ?",
-        (file.source,),
-    ).one()
-    report = FileReport(path=file.display, deck=deck_name)
-    report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in json.loads(warnings)]
-    report.unchanged = connection.execute(
-        "SELECT count(*) FROM cards WHERE source_file = ? AND status != 'retired'", (file.source,)
-    ).scalar_one()
-    return report
+def _options_under(stored: _Stored | None, flags: DeckFlags) -> ParseOptions:
+    return flags.over(stored.settings if stored is not None else DeckSettings()).parse_options
+
+
+def _unchanged_reports(connection: Connection, files: Sequence[NotesFile]) -> dict[str, FileReport]:
+    """The report of each file not synced (unchanged, its deck not involved): its deck, the
+    bullets it skipped last time and its live cards."""
+    sources = [file.source for file in files]
+    remembered = {
+        path: (deck_name, warnings) for path, deck_name, warnings in _in_batches(
+            connection, lambda count: "SELECT f.path, d.name, f.warnings FROM source_files f "
+            f"JOIN decks d ON d.id = f.deck_id WHERE f.path IN ({_marks(count)})", sources,
+        )
+    }
+    cards = dict(_in_batches(
+        connection, lambda count: "SELECT source_file, count(*) FROM cards "
+        f"WHERE source_file IN ({_marks(count)}) AND status != 'retired' GROUP BY source_file", sources,
+    ))
+    reports = {}
+    for file in files:
+        deck_name, warnings = remembered[file.source]
+        report = FileReport(path=file.display, deck=deck_name, unchanged=cards.get(file.source, 0))
+        report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in json.loads(warnings)]
+        reports[file.source] = report
+    return reports
 
 
 class _CardValues(NamedTuple):
@@ -1247,6 +1273,12 @@ def _remembered(connection: Connection, source: str) -> Row | None:
 def _remembered_deck(connection: Connection, source: str) -> int | None:
     remembered = _remembered(connection, source)
     return remembered.id if remembered else None
+
+
+def _remembered_deck_ids(connection: Connection, sources: Sequence[str]) -> dict[str, int]:
+    return dict(_in_batches(
+        connection, lambda count: f"SELECT path, deck_id FROM source_files WHERE path IN ({_marks(count)})", sources
+    ))
 
 
 def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:

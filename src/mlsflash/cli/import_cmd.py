@@ -35,7 +35,9 @@ def import_command(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
     bundled: bool = typer.Option(False, "--bundled", help="Import the exam decks shipped with mlsflash."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every card that moved between files or decks."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="List every unchanged file and every card that moved between files or decks.",
+    ),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
     from mlsflash import importer
@@ -48,7 +50,8 @@ def import_command(
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
     files = importer.bundled_files() if bundled else []
     collected = importer.collect_files(paths or [])
-    files += [importer.read_notes(path) for path in collected.files]
+    found = zip(collected.files, collected.sources, strict=True)
+    files += [importer.read_notes(path, source=source) for path, source in found]
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from mlsflash.catalog import DeckContents, DeckSummary
-    from mlsflash.importer import ImportReport
+    from mlsflash.importer import FileReport, ImportReport
 
 def console(stderr: bool = False) -> Console:
     """A console that never reads a string as Rich markup or `:emoji:` codes: user text is
@@ -148,15 +148,20 @@ def _packed(items: Sequence[str], width: int) -> list[str]:
 
 def import_report(out: Console, report: ImportReport, *, verbose: bool = False) -> None:
     title = "Import (dry run: nothing written)" if report.dry_run else "Import"
+    unchanged = [file for file in report.files if _file_unchanged(file)]
+    # Two or more unchanged files are one row: a re-imported folder of 20,000 files would
+    # otherwise draw 40,000 lines to say that nothing happened.
+    folded = unchanged if len(unchanged) > 1 else []
+    shown = [file for file in report.files if not (folded and _file_unchanged(file))]
     rows = [
         (styled(file.path, "\n", ("→ gone from its folder" if file.gone else f"→ {file.deck}", "dim")),
-         [*(getattr(file, name) for name in _IMPORT_COUNTS), len(file.skipped)])
-        for file in report.files
+         _import_counts([file]))
+        for file in shown
     ]
-    if len(report.files) > 1:
-        rows.append((styled("total"), [
-            *(report.total(name) for name in _IMPORT_COUNTS), sum(len(file.skipped) for file in report.files)
-        ]))
+    if folded:
+        rows.append((styled(f"{len(folded):,} files unchanged"), _import_counts(folded)))
+    if len(rows) > 1:
+        rows.append((styled("total"), _import_counts(report.files)))
     headers = ["same" if name == "unchanged" else name for name in (*_IMPORT_COUNTS, "skipped")]
     if out.width >= IMPORT_TABLE_WIDTH:
         from rich.table import Table
@@ -179,6 +184,10 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
     ]
     for notice in notices:
         out.print(styled(f"Note: {notice}"), soft_wrap=True)
+    if folded and verbose:
+        out.print(f"\nUnchanged files ({len(folded):,}):")
+        for file in folded:
+            out.print(styled(f"  {file.path} ", ("→ ", "dim"), (file.deck, "dim")), soft_wrap=True)
     moved = [line for file in report.files for line in file.moved_cards]
     if moved and verbose:
         out.print(f"\nMoved cards ({len(moved)}), history kept:")
@@ -189,6 +198,15 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
         out.print(f"\nSkipped bullets ({len(skipped)}):")
         for line in skipped:
             out.print(styled(f"  {line}"), soft_wrap=True)
+
+
+def _file_unchanged(file: FileReport) -> bool:
+    return not file.gone and not any(getattr(file, name) for name in _IMPORT_COUNTS if name != "unchanged")
+
+
+def _import_counts(files: Sequence[FileReport]) -> list[int]:
+    return [*(sum(getattr(file, name) for file in files) for name in _IMPORT_COUNTS),
+            sum(len(file.skipped) for file in files)]
 
 
 DECK_NAME_WIDTH = 12
