@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, deck_key
+from mlsflash.prediction import Prediction, chance, from_mock
 from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.states import ACTIVE, NOT_RETIRED
@@ -355,6 +356,7 @@ class MockResult:
     correct: int
     timed_out: bool
     by_domain: dict[int, tuple[int, int]]  # domain -> (correct, questions)
+    prediction: Prediction  # the score range today from the mock and memory, and the verdict
 
     @property
     def share(self) -> float:
@@ -362,15 +364,18 @@ class MockResult:
 
     @property
     def score(self) -> int:
+        """The mock's own score: its share right on the scale, lucky guesses and all."""
         return estimate_score(self.share)
 
     @property
     def passed(self) -> bool:
-        return self.score >= self.profile.passing_score
+        return self.prediction.passed
 
 
 def mock_result(profile: Profile, questions: Sequence[Question], answers: Sequence[Sequence[int]],
-                timed_out: bool) -> MockResult:
+                timed_out: bool, readiness: float, unseen: int) -> MockResult:
+    """The mock's counts, and its verdict held against `readiness` (today's recall of the
+    exam's cards, weighted by domain) and the `unseen` exam cards (see `prediction`)."""
     by_domain: dict[int, tuple[int, int]] = {domain.number: (0, 0) for domain in profile.domains}
     correct = 0
     for question, chosen in zip(questions, answers, strict=True):
@@ -379,7 +384,11 @@ def mock_result(profile: Profile, questions: Sequence[Question], answers: Sequen
         if question.domain is not None:
             done, asked = by_domain.get(question.domain, (0, 0))
             by_domain[question.domain] = (done + right, asked + 1)
-    return MockResult(profile, len(questions), sum(1 for chosen in answers if chosen), correct, timed_out, by_domain)
+    luck = sum(chance(len(q.options), q.choose) for q in questions) / len(questions) if questions else 0.0
+    prediction = Prediction(readiness, from_mock(correct, len(questions), luck), unseen,
+                            profile.passing_score)
+    return MockResult(profile, len(questions), sum(1 for chosen in answers if chosen), correct, timed_out, by_domain,
+                      prediction)
 
 
 def save_mock(

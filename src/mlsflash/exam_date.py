@@ -205,6 +205,13 @@ def status(connection: Connection, today: date, settings: Settings) -> dict[str,
     return figures | _readiness(connection, profile, exam_date.day, today, settings, exam_date)
 
 
+def known_today(connection: Connection, today: date, settings: Settings) -> tuple[float, int]:
+    """Readiness as `exam status` computes it but for today, what a mock taken today is held
+    against, and the exam cards never seen."""
+    figures = _readiness(connection, exam.current_profile(connection), today, today, settings, exam_date=None)
+    return figures["readiness"], figures["unseen"]
+
+
 def _readiness(
     connection: Connection, profile: Profile, on: date, today: date, settings: Settings, exam_date: ExamDate | None
 ) -> dict[str, Any]:

@@ -260,9 +260,12 @@ class MockState:
 
 
 def _finish(session: Session, state: MockState, timed_out: bool) -> tuple[MockResult, int]:
-    from mlsflash import exam
+    from mlsflash import exam, exam_date, settings
 
-    result = exam.mock_result(session.profile, state.questions, state.answers, timed_out)
+    with session.store.read() as connection:
+        current = settings.load(connection)
+        readiness, unseen = exam_date.known_today(connection, clock.today(current.rollover_hour), current)
+    result = exam.mock_result(session.profile, state.questions, state.answers, timed_out, readiness, unseen)
     mock_id = exam.save_mock(session.store, result, state.questions, state.answers, state.seconds, session.started_at)
     return result, mock_id
 
@@ -281,6 +284,23 @@ def _result_json(session: Session, result: MockResult, state: MockState) -> dict
         "domains": {str(domain): {"correct": done, "questions": asked}
                     for domain, (done, asked) in result.by_domain.items()},
         "wrong": wrong,
+        **_verdict_json(result),
+        "answers": [
+            {"n": number, "chosen": letters(chosen), "right": letters(question.right),
+             "correct": set(chosen) == set(question.right)}
+            for number, (question, chosen) in enumerate(zip(state.questions, state.answers, strict=True), 1)
+        ],
+    }
+
+
+def _verdict_json(result: MockResult) -> dict[str, object]:
+    prediction = result.prediction
+    return {
+        "readiness": prediction.readiness,
+        "unseen": prediction.unseen,
+        "predicted": {"low": prediction.low, "high": prediction.high},
+        "estimates": {"memory": list(prediction.memory.scores()), "mock": list(prediction.mock.scores())},
+        "missing": prediction.missing(),
     }
 
 

@@ -913,13 +913,22 @@ def mock_result(out: Console, result: Any, summary: dict[str, Any], fronts: dict
         done, asked = result.by_domain.get(domain.number, (0, 0))
         share = f"{100 * done / asked:.0f}%" if asked else "-"
         out.print(styled(f"  {domain.number} {domain.name}: {done}/{asked} {share}"))
-    out.print("The score is an estimate (see the README): AWS does not publish how it scales scores.", style="dim")
-    verdict = ("PASS", "bold green") if result.passed else ("FAIL", "bold red")
+    out.print("Scores are estimates (see the README): AWS does not publish how it scales scores.", style="dim")
+    prediction = result.prediction
     out.print(styled(
         (f"{result.profile.id.upper()} mock: ", "bold"), f"{result.correct} of {result.questions} right "
-        f"({100 * result.share:.0f}%), estimated score {result.score} (pass line {result.profile.passing_score}) ",
-        verdict, (" · time ran out" if result.timed_out else "", "yellow"),
+        f"({100 * result.share:.0f}%), mock score {result.score}",
+        (" · time ran out" if result.timed_out else "", "yellow"),
     ))
+    (memory_low, memory_high), (mock_low, mock_high) = prediction.memory.scores(), prediction.mock.scores()
+    out.print(styled(f"Predicted score today {prediction.low}–{prediction.high} (pass line "
+                     f"{result.profile.passing_score}): by your memory of the exam cards {memory_low}–{memory_high} "
+                     f"(readiness today {100 * prediction.readiness:.0f}%), by this mock {mock_low}–{mock_high}."))
+    missing = prediction.missing()
+    if missing is None:
+        out.print(styled(("PASS", "bold green"), ": every exam card seen, the whole range above the line"))
+    else:
+        out.print(styled(("NOT YET", "bold red"), f": {missing}"))
 
 
 def mock_history(out: Console, history: Sequence[dict[str, Any]]) -> None:
