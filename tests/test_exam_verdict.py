@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,6 +122,32 @@ def test_the_same_seed_gives_the_same_exam_in_any_process(tmp_path: Path, env, r
     again, _ = mock(run, "11", "a\n" * 100)
     assert again == questions  # a mock taken in between changes nothing
     assert [question["card"] for question in mock(run, "12", "a\n" * 100)[0]] != [q["card"] for q in questions]
+
+
+def words(text: str) -> str:
+    """A pattern for `text` however the terminal wraps and styles it."""
+    style = r"(?:\x1b\[[0-9;]*m)*"
+    return r"(?:\s|\x1b\[[0-9;]*m)+".join(style.join(map(re.escape, word)) for word in text.split())
+
+
+@pytest.mark.parametrize("columns", [100, 40])
+def test_the_result_screen_shows_the_range_and_what_is_missing(notes, env, columns) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    environment = {**os.environ, "TERM": "xterm"}
+    environment.pop("MLSFLASH_TIME_SCALE", None)
+    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", "mock", "--seed", "3"], env=environment,
+                          dimensions=(40, columns), encoding="utf-8", timeout=20)
+    child.expect_exact("question 1/")
+    child.send("s")
+    child.expect_exact("y/n")
+    child.send("y")
+    child.expect(words("mock score 100"))
+    child.expect(words("Predicted score today 100–145 (pass line 720): by your memory of the exam cards 100–145 "
+                       "(readiness today 0%), by this mock 100–100."))
+    child.expect(words("NOT YET: 40 exam cards not seen yet; predicted 100–145"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
 
 
 def test_the_models_figures() -> None:
