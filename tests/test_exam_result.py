@@ -141,6 +141,12 @@ def screens(tmp_path):
         screen.close()
 
 
+def shown_from(screen_text: str) -> int | None:
+    """The first result line on screen, from the pager's hint."""
+    found = PAGER.search(screen_text)
+    return int(found.group(1)) if found else None
+
+
 def printed(screen) -> list[str]:
     """Everything the terminal holds, scrollback included, after the last page the pager drew:
     what stays once the learner is done."""
@@ -183,6 +189,13 @@ def test_the_mock_result_shows_each_pick_the_whole_right_answer_and_why(run, not
     width, height = size
     if PAGER.search(first):  # taller than the screen (every size here): a page at a time, from the top
         assert len(first.rstrip("\n").splitlines()) <= height and first.lstrip().startswith("1. ")
+        assert shown_from(first) == 1
+        for key, expected in (("NPage", lambda top: top > 2), ("Up", lambda top: top > 1),
+                              ("PPage", lambda top: top == 1)):
+            before = shown_from(screen.text())
+            screen.send(key)
+            now = screen.wait_until(lambda now, before=before: shown_from(now) not in (None, before), key)
+            assert expected(shown_from(now)), (key, now)
         screen.send("q")
     screen.wait_for("MLA-C01 mock:")
     shown = printed(screen)
@@ -228,3 +241,17 @@ def test_practice_feedback_shows_the_whole_right_answer_and_why(run, notes, scre
         screen.send("q")
     screen.wait_for("0 of 1 right.")
     assert f"answer {notes.right(question)}) {whole(LONG)}" in block(printed(screen), 1)
+
+
+@pytest.mark.parametrize(("texts", "task"), [
+    (["Shard", "Kinesis Data Streams", "a unit of capacity"], "1.1"),  # the context names it
+    (["Online store", "SageMaker Feature Store", "low-latency lookups, backed up to S3"], "1.2"),  # before the answer
+    (["Glue crawler", "Kinesis"], "1.2"),  # the term before the context
+    (["Feature Store offline store on S3"], "1.2"),  # the longest keyword of one text
+    (["Alpha", "Odds and ends", "first"], None),
+])
+def test_a_card_serves_the_task_its_term_then_context_then_answer_names(texts, task) -> None:
+    from mlsflash.profiles import load
+
+    found = load("mla-c01").domain(1).task_of(texts)
+    assert (found.id if found else None) == task

@@ -911,7 +911,7 @@ def _answer_rows(out: Console, feedback: Any, *, asked: bool) -> None:
             grid.add_row("task", styled(f"{feedback.task.id} {feedback.task.name}"))
         else:
             domain = feedback.question.domain
-            grid.add_row("domain", styled(f"{domain} (no task statement named)" if domain is not None else "none"))
+            grid.add_row("domain", styled(f"{domain} · no task statement named" if domain is not None else "none"))
         grid.add_row(_LEADS[shape], styled(feedback.question.stem))
     if not feedback.picked:
         grid.add_row("picked", styled(("nothing", "yellow")))
