@@ -18,6 +18,7 @@ from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from mlsflash.cli.keys import KeyReader
     from mlsflash.exam import MockResult
@@ -505,26 +506,36 @@ def show_paged(console: Console, draw: Callable[[Console], None]) -> None:
     """What `draw` prints: at once when it fits the screen, else a page at a time (the keys of
     the review screen's long answers), then all of it, so that the terminal's scrollback holds
     it and its end (the verdict) stays on screen."""
-    from rich.text import Text
-
-    with console.capture() as captured:
-        draw(console)
-    lines = [Text.from_ansi(line) for line in captured.get().splitlines()]
+    width, lines = console.size.width, _rendered(console, draw)
     if len(lines) > console.size.height - 1 and sys.stdin.isatty():
-        _page(console, lines)
+        _page(console, draw, lines)
+    if console.size.width != width:
+        lines = _rendered(console, draw)
     console.clear()
     for line in lines:
         console.print(line, no_wrap=True, overflow="ignore")
 
 
-def _page(console: Console, lines: list) -> None:
+def _rendered(console: Console, draw: Callable[[Console], None]) -> list[Text]:
+    """What `draw` prints, as lines of the console's width."""
+    from rich.text import Text
+
+    with console.capture() as captured:
+        draw(console)
+    return [Text.from_ansi(line) for line in captured.get().splitlines()]
+
+
+def _page(console: Console, draw: Callable[[Console], None], lines: list[Text]) -> None:
+    """Until the learner is done: `q`, Esc, Ctrl-C or Ctrl-D, or Space on the last page."""
     from mlsflash.cli import render
     from mlsflash.cli.keys import KeyReader
 
-    top = 0
+    top, drawn_at = 0, console.size.width
     with KeyReader() as keys:
         while True:
             width, rows = console.size
+            if width != drawn_at:  # the terminal was resized: wrap again
+                lines, drawn_at = _rendered(console, draw), width
             hint = NARROW_PAGER_HINT if width < NARROW else PAGER_HINT
             room = max(1, rows - 1 - _height(console, f"lines 1-{len(lines)} of {len(lines)} · {hint}"))
             top = max(0, min(top, len(lines) - room))
@@ -533,7 +544,10 @@ def _page(console: Console, lines: list) -> None:
             for line in lines[top:last]:
                 console.print(line, no_wrap=True, overflow="ignore")
             console.print(render.styled((f"lines {top + 1}-{last} of {len(lines)} · {hint}", "dim")))
-            key = keys.read(timeout=None)
+            try:
+                key = keys.read(timeout=None)
+            except KeyboardInterrupt:  # the mock is kept already: Ctrl-C only leaves the pages
+                return
             if key in ("q", "Q", "escape", "\x04") or key in (" ", "\r", "\n") and last == len(lines):
                 return
             if key in _STEPS:
