@@ -888,7 +888,7 @@ _LEADS = {"definition": "term", "term": "definition", "choose-two": "list"}
 
 
 def exam_answers(out: Console, feedbacks: Sequence[Any]) -> None:
-    """Every question answered: its number and outcome (a word as well as a mark, so that wrong
+    """Every question asked: its number and outcome (a word as well as a mark, so that wrong
     and unanswered differ without colour), the task statement, then what was asked, picked,
     the right answer in full and why. All user text is literal and wraps, never cut."""
     for feedback in feedbacks:
