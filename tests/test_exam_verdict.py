@@ -141,6 +141,8 @@ def test_the_result_screen_shows_the_range_and_what_is_missing(notes, env, colum
     child.send("s")
     child.expect_exact("y/n")
     child.send("y")
+    child.expect_exact("q done")  # 40 questions are taller than the screen: leave the pager
+    child.send("q")
     child.expect(words("mock score 100"))
     child.expect(words("Predicted score today 100–145 (pass line 720): by your memory of the exam cards 100–145 "
                        "(readiness today 0%), by this mock 100–100."))

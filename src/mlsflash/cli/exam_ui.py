@@ -9,7 +9,7 @@ import json
 import random
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import typer
 
@@ -18,11 +18,13 @@ from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
     from mlsflash.cli.keys import KeyReader
     from mlsflash.exam import MockResult
+    from mlsflash.feedback import Feedback
     from mlsflash.profiles import Profile
-    from mlsflash.questions import Question
+    from mlsflash.questions import Question, QuestionCard
     from mlsflash.storage import Store
 
 LETTERS = "abcde"
@@ -33,13 +35,12 @@ class Session:
     store: Store
     profile: Profile
     questions: list[Question]
-    fronts: dict[str, str]  # card id -> front, for "what the picked option answers"
-    backs: dict[str, str]
+    cards: dict[str, QuestionCard]  # card id -> card: the whole answer, and what a picked option answers
     sources: dict[str, str]  # card id -> file:line
     started_at: str = field(default_factory=clock.timestamp)
 
 
-def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, str], dict[str, str], dict[str, str]]:
+def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, QuestionCard], dict[str, str]]:
     from mlsflash import exam
     from mlsflash.cli.core import store_of
     from mlsflash.storage.db import Access
@@ -55,9 +56,7 @@ def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, str], dic
             f"{len(pool)} active cards: too few to make a question with four options",
             hint="import some notes (`mlsflash import notes.md`) or the bundled decks (`mlsflash import --bundled`)",
         )
-    fronts = {card.id: card.front for card in pool}
-    backs = {card.id: card.back for card in pool}
-    return store, profile, pool, fronts, backs, sources
+    return store, profile, pool, {card.id: card for card in pool}, sources
 
 
 def _shown_path(source: str) -> str:
@@ -76,7 +75,7 @@ def practice_session(
     from mlsflash import exam
     from mlsflash.model import deck_key
 
-    store, profile, pool, fronts, backs, sources = _load(ctx)
+    store, profile, pool, cards, sources = _load(ctx)
     if domain is not None:
         profile.domain(domain)
     wanted = deck_key(deck) if deck is not None else None
@@ -97,20 +96,26 @@ def practice_session(
         )
         raise MlsflashError(f"no question can be made from {what or 'these cards'}",
                             hint="`mlsflash exam domains` shows how many cards each domain has")
-    return Session(store, profile, questions, fronts, backs, sources)
+    return Session(store, profile, questions, cards, sources)
 
 
 def mock_session(ctx: typer.Context, *, seed: int | None) -> Session:
     from mlsflash import exam
 
-    store, profile, pool, fronts, backs, sources = _load(ctx)
+    store, profile, pool, cards, sources = _load(ctx)
     questions = exam.mock_questions(pool, profile, random.Random(seed))
     if not questions:
         raise MlsflashError(
             f"none of your cards has a domain of {profile.id.upper()}",
             hint="`mlsflash exam domains` lists the topics without one; `mlsflash exam map` assigns them",
         )
-    return Session(store, profile, questions, fronts, backs, sources)
+    return Session(store, profile, questions, cards, sources)
+
+
+def explained(session: Session, number: int, question: Question, chosen: Iterable[int]) -> Feedback:
+    from mlsflash import feedback
+
+    return feedback.explain(number, question, list(chosen), session.cards, session.sources, session.profile)
 
 
 # --- answers --------------------------------------------------------------------------------
@@ -195,8 +200,27 @@ def practice_scripted(session: Session) -> None:
         correct = _record(session, question, chosen, clock.seconds() - started)
         answered += 1
         right += correct
-        _emit({"n": number, "chosen": letters(chosen), "correct": correct, "right": letters(question.right)})
+        _emit({"n": number, "chosen": letters(chosen), "correct": correct, "right": letters(question.right),
+               **_feedback_json(explained(session, number, question, chosen))})
     _emit({"done": True, "answered": answered, "correct": right})
+
+
+def _feedback_json(feedback: Feedback) -> dict[str, object]:
+    """The right answer whole, why (the card asked about), and the cards the wrong picks belong to."""
+    card = feedback.card
+    return {
+        "answer": [shown.whole for shown in feedback.answer],
+        "why": {
+            "context": list(card.context) if card else [], "front": card.front if card else None,
+            "back": card.back if card else None, "source": feedback.source,
+            "task": feedback.task.id if feedback.task else None,
+        },
+        "wrong_picks": [
+            {"letter": shown.letter, "card": shown.card.id if shown.card else None,
+             "front": shown.card.front if shown.card else None, "source": shown.source}
+            for shown in feedback.wrong_picks
+        ],
+    }
 
 
 def _key() -> str:
@@ -212,6 +236,7 @@ def practice_terminal(session: Session) -> None:
     console = render.console()
     answered = right = 0
     total = len(session.questions)
+    feedbacks: list[Feedback] = []
     for number, question in enumerate(session.questions, 1):
         console.clear()
         console.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
@@ -223,7 +248,7 @@ def practice_terminal(session: Session) -> None:
         while len(picked) < question.choose:
             key = _key().lower()
             if key in ("q", "\x03", "\x04", "\x1b"):
-                console.print(f"\n{right} of {answered} right.")
+                _practice_result(console, session, feedbacks, right)
                 return
             index = LETTERS.index(key) if key in LETTERS[: len(question.options)] else (
                 int(key) - 1 if key.isdigit() and 1 <= int(key) <= len(question.options) else None)
@@ -235,11 +260,27 @@ def practice_terminal(session: Session) -> None:
         correct = _record(session, question, picked, clock.seconds() - started)
         answered += 1
         right += correct
-        render.exam_feedback(console, question, picked, session.fronts, session.backs)
+        feedbacks.append(explained(session, number, question, picked))
+        render.exam_feedback(console, feedbacks[-1])
         console.print("any key: next · q quit", style="dim")
         if _key().lower() == "q":
             break
-    console.print(f"\n{right} of {answered} right.")
+    _practice_result(console, session, feedbacks, right)
+
+
+def _practice_result(console: Console, session: Session, feedbacks: list[Feedback], right: int) -> None:
+    """The session's questions again, each with its pick, right answer and why, then the count."""
+    from mlsflash.cli import render
+
+    if feedbacks:
+        def draw(out: Console) -> None:
+            out.print(render.styled(("Practice: your answers", "bold")))
+            out.print()
+            render.exam_answers(out, feedbacks)
+            render.exam_tally(out, feedbacks, session.profile, every_domain=False)
+
+        show_paged(console, draw)
+    console.print(f"\n{right} of {len(feedbacks)} right.")
 
 
 def _keys_hint(question: Question) -> str:
@@ -444,8 +485,9 @@ def mock_terminal(session: Session) -> None:
             draw()
     spend()
     result, _ = _finish(session, state, timed_out)
-    console.clear()
-    render.mock_result(console, result, _result_json(session, result, state), session.fronts)
+    feedbacks = [explained(session, number, question, chosen)
+                 for number, (question, chosen) in enumerate(zip(state.questions, state.answers, strict=True), 1)]
+    show_paged(console, lambda out: render.mock_result(out, result, feedbacks))
 
 
 def _toggle(chosen: list[int], index: int, choose: int) -> None:
@@ -469,3 +511,72 @@ def _confirm(keys: KeyReader, console: Console, state: MockState) -> bool:
             return True
         if key is not None:
             return False
+
+
+# --- a result taller than the screen --------------------------------------------------------
+
+PAGER_HINT = "Space/PgDn/↓ more · PgUp/↑ back · q done"
+NARROW_PAGER_HINT = "Space/↓ more · ↑ back · q done"
+NARROW = 70  # as the review screen: below this many columns the hint takes its short form
+_STEPS = {"down": 1, "j": 1, "up": -1, "k": -1}
+_PAGES = {" ": 1, "pagedown": 1, "f": 1, "pageup": -1, "b": -1}
+
+
+def show_paged(console: Console, draw: Callable[[Console], None]) -> None:
+    """What `draw` prints: at once when it fits the screen, else a page at a time (the keys of
+    the review screen's long answers), then all of it, so that the terminal's scrollback holds
+    it and its end (the verdict) stays on screen."""
+    width, lines = console.size.width, _rendered(console, draw)
+    if len(lines) > console.size.height - 1 and sys.stdin.isatty():
+        _page(console, draw, lines)
+    if console.size.width != width:
+        lines = _rendered(console, draw)
+    console.clear()
+    for line in lines:
+        console.print(line, no_wrap=True, overflow="ignore")
+
+
+def _rendered(console: Console, draw: Callable[[Console], None]) -> list[Text]:
+    """What `draw` prints, as lines of the console's width."""
+    from rich.text import Text
+
+    with console.capture() as captured:
+        draw(console)
+    return [Text.from_ansi(line) for line in captured.get().splitlines()]
+
+
+def _page(console: Console, draw: Callable[[Console], None], lines: list[Text]) -> None:
+    """Until the learner is done: `q`, Esc, Ctrl-C or Ctrl-D, or Space on the last page."""
+    from mlsflash.cli import render
+    from mlsflash.cli.keys import KeyReader
+
+    top, drawn_at = 0, console.size.width
+    with KeyReader() as keys:
+        while True:
+            width, rows = console.size
+            if width != drawn_at:  # the terminal was resized: wrap again
+                lines, drawn_at = _rendered(console, draw), width
+            hint = NARROW_PAGER_HINT if width < NARROW else PAGER_HINT
+            room = max(1, rows - 1 - _height(console, f"lines 1-{len(lines)} of {len(lines)} · {hint}"))
+            top = max(0, min(top, len(lines) - room))
+            last = min(len(lines), top + room)
+            console.clear()
+            for line in lines[top:last]:
+                console.print(line, no_wrap=True, overflow="ignore")
+            console.print(render.styled((f"lines {top + 1}-{last} of {len(lines)} · {hint}", "dim")))
+            try:
+                key = keys.read(timeout=None)
+            except KeyboardInterrupt:  # the mock is kept already: Ctrl-C only leaves the pages
+                return
+            if key in ("q", "Q", "escape", "\x04") or key in (" ", "\r", "\n") and last == len(lines):
+                return
+            if key in _STEPS:
+                top += _STEPS[key]
+            elif key in _PAGES:
+                top += _PAGES[key] * max(1, room - 1)  # a page on keeps one line of context
+
+
+def _height(console: Console, text: str) -> int:
+    from rich.text import Text
+
+    return len(Text(text).wrap(console, console.size.width))

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Any
 
 _SEQUENCES = {"\x1b[C": "right", "\x1b[D": "left", "\x1b[A": "up", "\x1b[B": "down",
-              "\x1bOC": "right", "\x1bOD": "left"}
+              "\x1bOC": "right", "\x1bOD": "left", "\x1b[5~": "pageup", "\x1b[6~": "pagedown"}
 
 
 class KeyReader:
@@ -32,8 +32,8 @@ class KeyReader:
             termios.tcsetattr(self._fd, termios.TCSADRAIN, self._saved)
 
     def read(self, timeout: float | None) -> str | None:
-        """One key (`left`, `right`, `escape` for those keys), or None after `timeout` seconds.
-        End of input reads as Ctrl-D."""
+        """One key (`left`, `right`, `up`, `down`, `pageup`, `pagedown`, `escape` for those
+        keys), or None after `timeout` seconds. End of input reads as Ctrl-D."""
         if not self._ready(timeout):
             return None
         data = os.read(self._fd, 1)
@@ -44,6 +44,8 @@ class KeyReader:
         sequence = data
         while len(sequence) < 3 and self._ready(0.05):
             sequence += os.read(self._fd, 1)
+        while sequence[2:3].isdigit() and not sequence.endswith(b"~") and len(sequence) < 6 and self._ready(0.05):
+            sequence += os.read(self._fd, 1)  # PgUp, PgDn: `ESC [ 5 ~`
         return _SEQUENCES.get(sequence.decode("latin-1"), "escape")
 
     def _ready(self, timeout: float | None) -> bool:

@@ -873,25 +873,121 @@ def exam_question(out: Console, question: Any, picked: Sequence[int]) -> None:
     out.print(grid)
 
 
-def exam_feedback(out: Console, question: Any, picked: Sequence[int], fronts: dict[str, str],
-                  backs: dict[str, str]) -> None:
-    right = sorted(question.right)
-    if set(picked) == set(right):
+def exam_feedback(out: Console, feedback: Any) -> None:
+    """Practice, at once: right or wrong, then what the result screen says of the question."""
+    if feedback.outcome.value == "right":
         out.print(styled(("Right.", "bold green")))
-        return
-    answer = " and ".join(f"{_LETTERS[index]}) {question.options[index].text}" for index in right)
-    out.print(styled(("Wrong. ", "bold red"), "The answer: ", answer))
-    for index in picked:
-        option = question.options[index]
-        if option.right:
-            continue
-        if question.shape.value == "definition":
-            what = f"{_LETTERS[index]}) is the answer to: {fronts.get(option.card_id, '?')}"
-        elif question.shape.value == "term":
-            what = f"{_LETTERS[index]}) {option.text} means: {backs.get(option.card_id, '?').splitlines()[0]}"
+    else:
+        out.print(styled(("Wrong.", "bold red")))
+    _answer_rows(out, feedback, asked=False)
+
+
+_MARKS = {"right": ("✓ right", "bold green"), "wrong": ("✗ wrong", "bold red"),
+          "unanswered": ("○ unanswered", "bold yellow")}
+_LEADS = {"definition": "term", "term": "definition", "choose-two": "list"}
+
+
+def exam_answers(out: Console, feedbacks: Sequence[Any]) -> None:
+    """Every question asked: its number and outcome (a word as well as a mark, so that wrong
+    and unanswered differ without colour), the task statement, then what was asked, picked,
+    the right answer in full and why. All user text is literal and wraps, never cut."""
+    for feedback in feedbacks:
+        mark, style = _MARKS[feedback.outcome.value]
+        out.print(styled((f"{feedback.number}. ", "bold"), (mark, style)))
+        _answer_rows(out, feedback, asked=True)
+        out.print()
+
+
+def _answer_rows(out: Console, feedback: Any, *, asked: bool) -> None:
+    from rich.padding import Padding
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")  # wrapped text hangs under its own start, not its label
+    shape = feedback.question.shape.value
+    if asked:
+        if feedback.task is not None:
+            grid.add_row("task", styled(f"{feedback.task.id} {feedback.task.name}"))
         else:
-            what = f"{_LETTERS[index]}) belongs to: {fronts.get(option.card_id, '?')}"
-        out.print(styled(("  ", ""), what))
+            domain = feedback.question.domain
+            grid.add_row("domain", styled(f"{domain} · no task statement named" if domain is not None else "none"))
+        grid.add_row(_LEADS[shape], styled(feedback.question.stem))
+    if not feedback.picked:
+        grid.add_row("picked", styled(("nothing", "yellow")))
+    for number, shown in enumerate(feedback.picked):
+        label = "picked" if number == 0 else ""
+        if shown.right:
+            grid.add_row(label, styled(f"{shown.letter}) ", ("right", "green")))
+            continue
+        grid.add_row(label, styled(f"{shown.letter}) ", shown.option))
+        grid.add_row("", styled(("↳ ", "dim"), *_picked_card(shape, shown)))
+    for number, shown in enumerate(feedback.answer):
+        grid.add_row("answer" if number == 0 else "", _lines(f"{shown.letter}) ", shown.whole))
+    grid.add_row("why", _why(feedback, shape))
+    out.print(Padding(grid, (0, 0, 0, 2)))
+
+
+def _picked_card(shape: str, shown: Any) -> list[str | tuple[str, str]]:
+    """Which card a wrong pick belongs to, and where it is written."""
+    card = shown.card
+    if card is None:
+        return ["from no card any more"]
+    source: list[str | tuple[str, str]] = [(f"  {shown.source}", "dim")] if shown.source else []
+    if shape == "definition":
+        return ["is the answer to: ", card.front, *source]
+    if shape == "term":
+        return [f"{card.front} means: ", card.back, *source]
+    return ["belongs to: ", card.front, *source]
+
+
+def _why(feedback: Any, shape: str) -> Text:
+    """The card the question comes from: its context and term, its whole answer when the
+    screen does not already show it whole (a list: the options hold two of its items), and
+    `file:line`."""
+    card = feedback.card
+    if card is None:
+        return styled(feedback.source or "the card is gone")
+    path = CONTEXT_SEPARATOR.join([*card.context, card.front])
+    body = _lines("", f"{path}:\n{card.back}" if shape == "choose-two" else path)
+    if feedback.source:
+        body.append_text(styled((f"  {feedback.source}", "dim")))
+    return body
+
+
+def _lines(lead: str, text: str) -> Text:
+    """`lead` then `text`, its lines kept (a list's items one a line)."""
+    return styled(lead, "\n".join(line.rstrip() for line in text.splitlines()))
+
+
+def exam_tally(out: Console, feedbacks: Sequence[Any], profile: Any, *, every_domain: bool) -> None:
+    """Right, wrong and unanswered in all, then per domain and per task statement."""
+    from rich.padding import Padding
+
+    from mlsflash.feedback import tally
+
+    overall, domains = tally(feedbacks, profile)
+    out.print(styled(("Right ", "bold"), f"{overall.right} · ", ("wrong ", "bold"), f"{overall.wrong} · ",
+                     ("unanswered ", "bold"), f"{overall.unanswered}", (f" (of {overall.asked})", "dim")))
+    for domain in domains:
+        if not every_domain and not domain.total.asked:
+            continue
+        label = f"{domain.number} {domain.name}" if domain.number is not None else domain.name
+        out.print(Padding(styled(f"{label}: {_tally_text(domain.total)}"), (0, 0, 0, 2)))
+        for name, counts in domain.tasks:  # wrapped lines hang under their own start
+            out.print(Padding(styled((f"{name}: {_tally_text(counts)}", "dim")), (0, 0, 0, 4)))
+        if domain.no_task.asked and domain.tasks:
+            out.print(Padding(styled((f"no task statement named: {_tally_text(domain.no_task)}", "dim")), (0, 0, 0, 4)))
+
+
+def _tally_text(counts: Any) -> str:
+    share = f"{100 * counts.right / counts.asked:.0f}%" if counts.asked else "-"
+    text = f"{counts.right}/{counts.asked} {share}"
+    if counts.wrong:
+        text += f" · {counts.wrong} wrong"
+    if counts.unanswered:
+        text += f" · {counts.unanswered} unanswered"
+    return text
 
 
 def mock_review(out: Console, answers: Sequence[Sequence[int]], flagged: set[int]) -> None:
@@ -901,18 +997,10 @@ def mock_review(out: Console, answers: Sequence[Sequence[int]], flagged: set[int
     out.print(styled(("Flagged: ", "bold"), ", ".join(map(str, marked)) or "none"))
 
 
-def mock_result(out: Console, result: Any, summary: dict[str, Any], fronts: dict[str, str]) -> None:
-    """Wrong answers first, the verdict last: what stays on screen is the result."""
-    if summary["wrong"]:
-        out.print(f"Wrong or unanswered ({len(summary['wrong'])}):")
-        for wrong in summary["wrong"]:
-            out.print(styled(f"  {wrong['n']}. {fronts.get(wrong['card'], wrong['card'])}",
-                             (f"  {wrong['source']}", "dim")))
-        out.print()
-    for domain in result.profile.domains:
-        done, asked = result.by_domain.get(domain.number, (0, 0))
-        share = f"{100 * done / asked:.0f}%" if asked else "-"
-        out.print(styled(f"  {domain.number} {domain.name}: {done}/{asked} {share}"))
+def mock_result(out: Console, result: Any, feedbacks: Sequence[Any]) -> None:
+    """Every question first, the verdict last: what stays on screen is the result."""
+    exam_answers(out, feedbacks)
+    exam_tally(out, feedbacks, result.profile, every_domain=True)
     out.print("Scores are estimates (see the README): AWS does not publish how it scales scores.", style="dim")
     prediction = result.prediction
     out.print(styled(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Sequence
 
 from mlsflash.errors import MlsflashError
 
@@ -33,6 +34,21 @@ class Domain:
     weight: int  # percent of the scored content
     keywords: tuple[str, ...]  # lower case; a topic naming one belongs here
     tasks: tuple[Task, ...] = ()
+
+    def task_of(self, texts: Sequence[str]) -> Task | None:
+        """The task statement a card of this domain serves: the first of `texts` (most telling
+        first: the term, then its context from the innermost heading out, then its answer)
+        naming a task's keyword decides, by its longest keyword; None when no text names one."""
+        for text in texts:
+            lowered = text.lower()
+            best: tuple[int, Task] | None = None
+            for task in self.tasks:
+                for keyword in task.keywords:
+                    if mentions(lowered, keyword) and (best is None or len(keyword) > best[0]):
+                        best = (len(keyword), task)
+            if best is not None:
+                return best[1]
+        return None
 
 
 @dataclass(frozen=True)
