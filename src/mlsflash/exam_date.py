@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from mlsflash import exam, memory, pacing, scheduler
 from mlsflash.errors import MlsflashError
@@ -63,13 +63,14 @@ class Pacing:
     """What a review session needs to pace the exam's cards to the date."""
 
     exam: ExamDate
-    card_ids: frozenset[str]  # the exam's cards: those with a domain in the current profile
+    domains: Mapping[str, int]  # the exam's cards (those with a domain in the current profile) -> domain
+    weights: Mapping[int, int]  # domain -> weight
     new_needed: int  # new exam cards a day the date needs
     desired_retention: float
     decay: float
 
     def applies_to(self, card_id: str) -> bool:
-        return card_id in self.card_ids
+        return card_id in self.domains
 
 
 def pacing_for(store: Store, today: date, settings: Settings) -> Pacing | None:
@@ -89,12 +90,29 @@ def current_pacing(connection: Connection, today: date, settings: Settings) -> P
     exam_date = load_date(connection, settings)
     if exam_date is None or not exam_date.active(today):
         return None
-    ids = exam_card_ids(connection)
-    unseen = _unseen_at_day_start(connection, ids, today)
+    profile = exam.current_profile(connection)
+    of_card = exam.card_domains(connection, profile).of_card
+    domains = {card_id: domain for card_id, domain in of_card.items() if domain is not None}
+    unseen = _unseen_at_day_start(connection, frozenset(domains), today)
     return Pacing(
-        exam_date, ids, pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
+        exam_date, domains, {domain.number: domain.weight for domain in profile.domains},
+        pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
         memory.decay(settings.parameters),
     )
+
+
+def interleaved(connection: Connection, plan: Pacing, new_ids: Sequence[str], count: int) -> list[str]:
+    """`count` of the exam's new cards among `new_ids` (note order), drawn from the domains by
+    weight against the exam cards seen so far (`pacing.interleave`)."""
+    seen: Counter[int] = Counter()
+    for (card_id,) in connection.execute(f"SELECT id FROM cards WHERE {SEEN}"):
+        if (domain := plan.domains.get(card_id)) is not None:
+            seen[domain] += 1
+    candidates: dict[int, list[str]] = {}
+    for card_id in new_ids:
+        if (domain := plan.domains.get(card_id)) is not None:
+            candidates.setdefault(domain, []).append(card_id)
+    return pacing.interleave(candidates, seen, plan.weights, count)
 
 
 def keeps_window_review(plan: Pacing, card_id: str, current: ReviewState, recomputed: ReviewState, today: date,
@@ -132,13 +150,17 @@ def window_load(connection: Connection, exam_date: ExamDate) -> Counter[date]:
     return Counter({date.fromisoformat(day): count for day, count in rows})
 
 
-def place_answered(connection: Connection, plan: Pacing, after: ReviewState, today: date) -> ReviewState:
-    """The state an answer leaves, moved into the final window when the exam needs it."""
+def place_answered(connection: Connection, plan: Pacing, after: ReviewState, today: date, passed: bool) -> ReviewState:
+    """The state an answer leaves, moved into the final window when the exam needs it; with no
+    window day left (the eve), a passed card due on the exam day moves past it: only a failed
+    one comes back on the day."""
     if not pacing.needs_window_review(after, today, plan.exam, plan.desired_retention, plan.decay):
         return after
     day = pacing.least_loaded(pacing.window_days(today, plan.exam, reviewed_today=True),
                               window_load(connection, plan.exam))
-    return after if day is None else pacing.place(after, day)
+    if day is not None:
+        return pacing.place(after, day)
+    return pacing.off_the_exam_day(after, plan.exam) if passed else after
 
 
 def plan_window(connection: Connection, plan: Pacing, today: date, settings: Settings) -> int:
@@ -156,7 +178,7 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
         f"(julianday(?) - julianday(due) + interval) / stability, -?) < ?)",
         (exam_day, exam_day, factor, exam_day, plan.decay, plan.desired_retention + 1e-9),
     ):
-        if row.id not in plan.card_ids:
+        if row.id not in plan.domains:
             continue
         state = _with_memory(_state(row), settings)
         if pacing.needs_window_review(state, today, plan.exam, plan.desired_retention, plan.decay):

@@ -4,13 +4,16 @@ SM-2 and FSRS aim at long-term memory and know nothing of a date: a card learned
 next be due long after the exam, and 20 new cards a day may not reach the last card in
 time. With an exam date, for the exam's cards only:
 
-- new cards are paced: enough a day to have seen every exam card before the final window;
+- new cards are paced: enough a day to have seen every exam card before the final window,
+  drawn from the exam's domains by weight (`interleave`), so that a learner who falls behind
+  has seen each domain in its share;
 - in the final window (the last `final_days` days before the exam) every card whose
   predicted recall on the exam day is below the desired retention, and that has no review
   planned before the exam, gets one on the least-loaded day of the window. Capping every
   interval at the exam date instead would pile the whole collection onto the last days.
 
-Nothing is ever placed on the exam day itself, and nothing changes once the date has passed.
+Nothing is ever placed on the exam day itself (a card answered correctly on the eve is next
+due the day after), and nothing changes once the date has passed.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Mapping, Sequence
 
 from mlsflash import memory
 from mlsflash.model import DEFAULT_FINAL_DAYS, ReviewState
+from mlsflash.profiles import allocate
 
 HEAVY_NEW_PER_DAY = 60  # above this many new cards a day, the pace is flagged as hard to keep
 
@@ -50,6 +54,55 @@ def new_cards_needed(unseen: int, today: date, exam: ExamDate) -> int:
         return 0
     days = (exam.window_start - today).days
     return unseen if days <= 0 else math.ceil(unseen / days)
+
+
+def domain_shares(count: int, seen: Mapping[int, int], unseen: Mapping[int, int],
+                  weights: Mapping[int, int]) -> dict[int, int]:
+    """How many of the next `count` new exam cards each domain gives. The cards seen after them
+    are split by weight (largest remainder); a domain with too few cards for its part gives
+    all it has and the others share the rest by weight. Each domain then gets what it lacks of
+    its part (split by largest remainder again when some domain is already past its part, so
+    that the shares add up to `count`)."""
+    count = min(count, sum(unseen.values()))
+    if count <= 0:
+        return {domain: 0 for domain in weights}
+    capacity = {domain: seen.get(domain, 0) + unseen.get(domain, 0) for domain in weights}
+    parts = _capped_split(sum(seen.get(domain, 0) for domain in weights) + count, capacity, weights)
+    lacking = {domain: max(0, parts[domain] - seen.get(domain, 0)) for domain in weights}
+    return allocate(count, lacking)
+
+
+def _capped_split(total: int, capacity: Mapping[int, int], weights: Mapping[int, int]) -> dict[int, int]:
+    """`total` split by weight, no domain above its capacity (total <= the capacities' sum)."""
+    fixed: dict[int, int] = {}
+    while True:
+        open_weights = {domain: weight for domain, weight in weights.items() if domain not in fixed}
+        shares = allocate(total - sum(fixed.values()), open_weights)
+        full = {domain for domain, share in shares.items() if share >= capacity[domain]}
+        if not full or not open_weights:
+            return fixed | shares
+        fixed |= {domain: capacity[domain] for domain in full}
+
+
+def interleave(candidates: Mapping[int, Sequence[str]], seen: Mapping[int, int], weights: Mapping[int, int],
+               count: int) -> list[str]:
+    """The next `count` new exam cards: `domain_shares` of them from each domain, in note order
+    within a domain (`candidates` lists each domain's unseen cards in note order), the domains
+    taking turns so that every first k of them keep the shares too (a learner may stop
+    anywhere). Every domain of `weights` counts, one with nothing left to show too: its cards
+    seen are in the total."""
+    shares = domain_shares(count, seen, {domain: len(candidates.get(domain, ())) for domain in weights}, weights)
+    total = sum(shares.values())
+    taken = {domain: 0 for domain in shares}
+    order: list[str] = []
+    for step in range(1, total + 1):
+        domain = max(
+            (domain for domain in shares if taken[domain] < shares[domain]),
+            key=lambda domain: (shares[domain] * step / total - taken[domain], weights.get(domain, 0), -domain),
+        )
+        order.append(candidates[domain][taken[domain]])
+        taken[domain] += 1
+    return order
 
 
 def new_limit(new_per_day: int, unseen: int, today: date, exam: ExamDate) -> int:
@@ -97,6 +150,12 @@ def window_days(today: date, exam: ExamDate, reviewed_today: bool) -> list[date]
 def least_loaded(days: Sequence[date], load: Mapping[date, int]) -> date | None:
     """The day with the fewest reviews planned, the earliest of equals."""
     return min(days, key=lambda day: (load.get(day, 0), day), default=None)
+
+
+def off_the_exam_day(state: ReviewState, exam: ExamDate) -> ReviewState:
+    """A card answered correctly when no window day is left (on the eve) and due on the exam
+    day: that answer was its last review before the exam, so it is next due the day after."""
+    return place(state, exam.day + timedelta(days=1)) if state.due == exam.day else state
 
 
 def place(state: ReviewState, day: date) -> ReviewState:
