@@ -4,6 +4,7 @@ this applies), and `exam status`: readiness per domain on the day."""
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -14,7 +15,9 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.pacing import ExamDate
 from mlsflash.settings import EXAM_DATE_KEY, Settings, get, put
-from mlsflash.states import ACTIVE, NEW, SEEN
+from mlsflash.states import ACTIVE, NEW, SEEN, ReviewKind
+
+SCHEDULED = ReviewKind.SCHEDULED.value
 
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
 
 ACCURACY_DAYS = 30
+MEDIAN_OF_LATEST = 1000  # the answers whose median time the forecast uses
 WEAKEST_SHOWN = 8
 
 
@@ -274,8 +278,8 @@ def _readiness(
         key=lambda topic: (-weight[topic["domain"]], topic["predicted_recall"], topic["deck"], topic["topic"]),
     )
     new_needed = 0
+    ids = frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
     if exam_date:  # counted as a review session counts it: unseen at the start of the day
-        ids = frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
         new_needed = pacing.new_cards_needed(_unseen_at_day_start(connection, ids, today), today, exam_date)
     days_left = exam_date.days_left(today) if exam_date else 0
     planned = 0
@@ -295,7 +299,55 @@ def _readiness(
         "weakest_topics": [topic for topic in topics if topic["predicted_recall"] < settings.desired_retention][
             :WEAKEST_SHOWN
         ],
+    } | _workload(connection, today, settings, exam_date, unseen, ids)
+
+
+def _workload(connection: Connection, today: date, settings: Settings, exam_date: ExamDate | None, unseen: int,
+              ids: frozenset[str]) -> dict[str, Any]:
+    """The forecast of every day left (`pacing.forecast`) in answers and minutes, and what to
+    do when a day passes `max_minutes_per_day`."""
+    seconds, known = seconds_per_answer(connection)
+    figures: dict[str, Any] = {"seconds_per_answer": round(seconds, 1), "seconds_per_answer_measured": known,
+                               "max_minutes_per_day": settings.max_minutes_per_day, "forecast": [], "over_limit": None}
+    if exam_date is None or not exam_date.active(today):
+        return figures
+    schedules = {
+        (date.fromisoformat(row.due), row.repetitions, row.interval, row.easiness): row.cards
+        for row in connection.execute(
+            f"SELECT due, repetitions, interval, easiness, count(*) AS cards FROM cards WHERE {SEEN} "
+            "GROUP BY due, repetitions, interval, easiness"
+        )
     }
+    new = connection.execute(f"SELECT count(*) FROM cards WHERE {NEW}").scalar_one()
+    introduced = connection.execute(
+        f"SELECT count(*) FROM reviews WHERE study_day = ? AND due_before IS NULL AND kind = '{SCHEDULED}'",
+        (today.isoformat(),),
+    ).scalar_one()
+    work = pacing.Workload(today, schedules, _unseen_at_day_start(connection, ids, today), unseen, new - unseen,
+                           settings.new_per_day, introduced, seconds, settings.maximum_interval)
+    days = pacing.forecast(work, exam_date)
+    figures["forecast"] = [{"date": load.day.isoformat(), "reviews": load.reviews, "new": load.new,
+                            "minutes": load.minutes} for load in days]
+    over = [load for load in days if load.minutes > settings.max_minutes_per_day]
+    if over:
+        peak = max(over, key=lambda load: (load.minutes, -load.day.toordinal()))
+        later = pacing.date_under_limit(work, exam_date, settings.max_minutes_per_day)
+        figures["over_limit"] = {
+            "days": len(over), "first": over[0].day.isoformat(), "peak_date": peak.day.isoformat(),
+            "peak_minutes": peak.minutes, "date_under_limit": later.isoformat() if later else None,
+        }
+    return figures
+
+
+def seconds_per_answer(connection: Connection) -> tuple[float, bool]:
+    """The median time of the latest answers with a recorded time, and True; 8 s and False while
+    fewer than 50 are known."""
+    durations = [row[0] for row in connection.execute(
+        "SELECT duration_ms FROM reviews WHERE duration_ms > 0 ORDER BY id DESC LIMIT ?", (MEDIAN_OF_LATEST,)
+    )]
+    if len(durations) < pacing.ANSWERS_FOR_A_MEDIAN:
+        return pacing.SECONDS_UNTIL_KNOWN, False
+    return statistics.median(durations) / 1000, True
 
 
 def _share(counts: tuple[int, int] | None) -> float | None:

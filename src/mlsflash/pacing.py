@@ -19,11 +19,12 @@ due the day after), and nothing changes once the date has passed.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Mapping, Sequence
 
-from mlsflash import memory
+from mlsflash import memory, sm2
 from mlsflash.model import DEFAULT_FINAL_DAYS, ReviewState
 from mlsflash.profiles import allocate
 
@@ -164,3 +165,120 @@ def place(state: ReviewState, day: date) -> ReviewState:
     last = state.last_review
     interval = state.interval if last is None else max(1, (day - last).days)
     return replace(state, due=day, interval=interval)
+
+
+# --- the workload forecast ----------------------------------------------------------------
+#
+# Each remaining day's answers: the reviews of the cards already seen, each answered Good
+# (grade 4) when due and back after SM-2's next interval with its EF unchanged (an overdue
+# card counts today), plus the new cards the day's limit brings in and their own reviews,
+# projected the same way. A review that would fall on the exam day counts on the window's
+# least-loaded day, as the final window places it. Lapses and re-drills are not foreseen.
+
+SECONDS_UNTIL_KNOWN = 8.0  # seconds an answer takes until the learner's own median is known
+ANSWERS_FOR_A_MEDIAN = 50  # answers with a recorded time before their median is used
+LATER_DATES_TRIED = 365  # how far past the exam date `date_under_limit` looks
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What a forecast starts from: the collection today."""
+
+    today: date
+    schedules: Mapping[tuple[date, int, int, int], int]  # (due, n, interval, EF) of seen cards -> how many
+    exam_unseen_at_day_start: int  # what today's pace is counted from (see `new_cards_needed`)
+    exam_unseen: int
+    other_unseen: int  # new cards outside the exam
+    new_per_day: int
+    introduced_today: int
+    seconds_per_answer: float
+    maximum_interval: int = 36_500
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    day: date
+    reviews: int
+    new: int
+    minutes: int
+
+
+def forecast(work: Workload, exam: ExamDate) -> list[DayLoad]:
+    """Every day from today to the eve of the exam: reviews, new cards and minutes."""
+    return _forecast(work, exam, _seen_reviews(work, exam.day + timedelta(days=1)))
+
+
+def date_under_limit(work: Workload, exam: ExamDate, limit: int) -> date | None:
+    """The first exam date after `exam`'s (a year later at most) whose forecast keeps every day
+    within `limit` minutes: a later date lowers the pace of new cards. None when the reviews
+    already due today pass the limit alone (no date changes them), or no such date is found."""
+    if _minutes(_seen_reviews(work, work.today + timedelta(days=1))[work.today], work) > limit:
+        return None
+    seen = _seen_reviews(work, exam.day + timedelta(days=LATER_DATES_TRIED + 1))
+    for days in range(1, LATER_DATES_TRIED + 1):
+        later = replace(exam, day=exam.day + timedelta(days=days))
+        if all(load.minutes <= limit for load in _forecast(work, later, seen)):
+            return later.day
+    return None
+
+
+def _forecast(work: Workload, exam: ExamDate, seen: Mapping[date, int]) -> list[DayLoad]:
+    days = [work.today + timedelta(days=offset) for offset in range(max(0, exam.days_left(work.today)))]
+    new = _new_cards(work, exam, days)
+    reviews: Counter[date] = Counter({day: seen.get(day, 0) for day in [*days, exam.day]})
+    # A new card answered Good today has n = 1 and I = 1: back tomorrow, then as any card.
+    offsets = _review_offsets(ReviewState(repetitions=1, interval=1), 1, len(days), work.maximum_interval)
+    for day, count in zip(days, new, strict=True):
+        for offset in offsets:
+            if day + timedelta(days=offset) <= exam.day:
+                reviews[day + timedelta(days=offset)] += count
+    on_the_day = reviews.pop(exam.day, 0)
+    window = window_days(work.today, exam, reviewed_today=True)
+    for _ in range(on_the_day if window else 0):
+        reviews[least_loaded(window, reviews) or exam.day] += 1
+    return [DayLoad(day, reviews[day], count, _minutes(reviews[day] + count, work))
+            for day, count in zip(days, new, strict=True)]
+
+
+def _new_cards(work: Workload, exam: ExamDate, days: Sequence[date]) -> list[int]:
+    """Each day's new cards: the day's limit (the larger of `new_per_day` and the pace) while
+    new cards are left, the exam's first."""
+    exam_left, other_left, result = work.exam_unseen, work.other_unseen, []
+    for day in days:
+        if day == work.today:
+            limit = max(work.new_per_day, new_cards_needed(work.exam_unseen_at_day_start, day, exam))
+            limit -= work.introduced_today
+        else:
+            limit = max(work.new_per_day, new_cards_needed(exam_left, day, exam))
+        count = max(0, min(limit, exam_left + other_left))
+        from_exam = min(exam_left, count)
+        exam_left, other_left = exam_left - from_exam, other_left - (count - from_exam)
+        result.append(count)
+    return result
+
+
+def _seen_reviews(work: Workload, until: date) -> Counter[date]:
+    """The reviews of the cards already seen on each day before `until`."""
+    reviews: Counter[date] = Counter()
+    for (due, repetitions, interval, easiness), count in work.schedules.items():
+        first = max(due, work.today)
+        state = ReviewState(repetitions=repetitions, easiness=easiness, interval=interval)
+        for offset in _review_offsets(state, 0, (until - first).days - 1, work.maximum_interval):
+            reviews[first + timedelta(days=offset)] += count
+    return reviews
+
+
+def _review_offsets(state: ReviewState, first: int, last: int, maximum_interval: int) -> list[int]:
+    """Days from now of a card's reviews up to `last`, the first `first` days from now, each
+    answered Good (SM-2's next interval, EF unchanged)."""
+    offsets, offset = [], first
+    while offset <= last:
+        offsets.append(offset)
+        interval = max(1, min(sm2.next_interval(state), maximum_interval))
+        state = replace(state, repetitions=state.repetitions + 1, interval=interval)
+        offset += interval
+    return offsets
+
+
+def _minutes(answers: int, work: Workload) -> int:
+    return round(answers * work.seconds_per_answer / 60)
