@@ -844,6 +844,7 @@ FORECAST_DAYS_SHOWN = 7
 def exam_workload(out: Console, status: dict[str, Any]) -> None:
     """The forecast of the days left: today and the peak in one line, the next days as a table
     (`--json` has every day), and a warning with what to do when a day passes the limit."""
+    from rich.padding import Padding
     from rich.table import Table
 
     days = status["forecast"]
@@ -861,7 +862,7 @@ def exam_workload(out: Console, status: dict[str, Any]) -> None:
         table.add_column(header, justify="left" if header == "day" else "right", no_wrap=True)
     for day in days[:FORECAST_DAYS_SHOWN]:
         table.add_row(day["date"], str(day["reviews"]), str(day["new"]), str(day["minutes"]))
-    out.print(table)
+    out.print(Padding(table, (0, 0, 0, 2)))
     over = status["over_limit"]
     if over:
         limit = status["max_minutes_per_day"]
