@@ -379,3 +379,149 @@ def test_on_the_exam_day_pacing_has_stopped(collection, run, monkeypatch) -> Non
     at(monkeypatch, START + timedelta(days=3))
     assert "is today: pacing has stopped" in run("exam", "status").stdout
     assert "Exam on" not in run("review", input="q\n").stdout
+
+
+# --- new cards by domain weight, the workload forecast, the eve of the exam (issue 28) -----
+
+MIXED_SECTIONS = (("Alpha", 4, 40), ("Beta", 1, 30), ("Gamma", 2, 40), ("Delta", 3, 30))  # note order
+MIXED_NOTES = '---\nmla-c01-sections: "' + "; ".join(f"{name} = {domain}" for name, domain, _ in MIXED_SECTIONS) + (
+    '"\n---\n# Mixed Exam\n\n'
+) + "".join(
+    f"## {name}\n\n" + "".join(f"* **{name} term {item}** - {name} meaning number {item}\n" for item in range(cards))
+    + "\n"
+    for name, _, cards in MIXED_SECTIONS
+)
+
+
+def off_weight(status: dict) -> dict[int, float]:
+    """Each domain with unseen cards: its share of the exam cards seen minus its weight, in points."""
+    seen = sum(row["seen"] for row in status["domains"])
+    return {row["domain"]: 100 * row["seen"] / seen - row["weight"]
+            for row in status["domains"] if row["seen"] < row["cards"]}
+
+
+def test_new_exam_cards_follow_the_domain_weights_day_by_day(tmp_path, run, monkeypatch) -> None:
+    """Notes whose first 40 cards are domain 4's: with a date, every day's new cards come from
+    all four domains by weight, so each domain's share of the cards seen stays within 10 points
+    of its weight, at the end of every day and in the middle of one."""
+    at(monkeypatch, START)
+    run("import", write_notes(tmp_path, "mixed.md", MIXED_NOTES))
+    assert [row["cards"] for row in json.loads(run("exam", "domains", "--json").stdout)["domains"]] == [30, 40, 30, 40]
+    run("config", "new_per_day", "4")  # 4 in the places new_per_day gives, then the pace's extras
+    exam = START + timedelta(days=20)
+    assert "140 exam cards not seen yet: 11 new cards a day" in run("exam", "set", "mla-c01", "--date",
+                                                                     exam.isoformat()).stdout
+    run("review", input="4\n" * 10 + "q\n")  # a learner who stops after 10 cards
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert sum(row["seen"] for row in status["domains"]) == 10
+    assert all(abs(points) <= 10 for points in off_weight(status).values()), off_weight(status)
+    for offset in range(13):  # up to the day before the window
+        at(monkeypatch, START + timedelta(days=offset))
+        run("review", input="4\n" * 400)
+        status = json.loads(run("exam", "status", "--json").stdout)
+        points = off_weight(status)
+        assert all(abs(value) <= 10 for value in points.values()), (offset, points)
+    assert status["unseen"] == 0
+    # Within a domain, note order: each section's cards were first seen in the order written.
+    first_seen = [row[0] for row in rows(
+        tmp_path / "data" / "mlsflash.db",
+        "SELECT c.front_plain FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.due_before IS NULL "
+        "AND r.kind = 'scheduled' ORDER BY r.id")]
+    for name, _, cards in MIXED_SECTIONS:
+        assert [front for front in first_seen if front.startswith(f"{name} ")] == [
+            f"{name} term {item}" for item in range(cards)]
+
+
+def test_a_card_answered_correctly_on_the_eve_is_not_due_on_the_exam_day(collection, run, env, monkeypatch) -> None:
+    """Every exam card lapses two days before the exam and is due on the eve; on the eve half
+    are answered correctly (due after the exam) and half failed (due on the exam day, as the
+    README says: no window day is left)."""
+    exam = START + timedelta(days=3)
+    run("config", "new_per_day", "0")
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    run("review", input="4\n" * 40)  # the window has begun: all 40 exam cards today
+    at(monkeypatch, START + timedelta(days=1))
+    run("review", input="1\n" * 40 + "4\n" * 40)  # every one lapses, then passes its re-drill
+    eve = START + timedelta(days=2)
+    at(monkeypatch, eve)
+    run("review", input="4\n" * 20 + "1\n" * 20 + "4\n" * 20)
+    graded = dict(rows(env, "SELECT card_id, grade FROM reviews WHERE study_day = ? AND kind = 'scheduled'",
+                       eve.isoformat()))
+    assert sorted(graded.values()) == [1] * 20 + [4] * 20
+    due = dict(rows(env, "SELECT id, due FROM cards WHERE due IS NOT NULL"))
+    assert {due[card_id] for card_id, grade in graded.items() if grade == 4} == {(exam + timedelta(days=1)).isoformat()}
+    assert {due[card_id] for card_id, grade in graded.items() if grade == 1} == {exam.isoformat()}
+    at(monkeypatch, exam)
+    run("review", input="4\n" * 40)
+    assert rows(env, "SELECT count(*) FROM reviews WHERE study_day = ?", exam.isoformat())[0][0] == 20
+
+
+def expected_forecast(first: date, exam: date, new: list[int], seconds: float = 8.0) -> list[dict]:
+    """The README's rule on a collection with nothing seen: each day's new cards come back 1
+    and 7 days later (SM-2's 1 and 6 for Good; the next, 15 days on, falls after these exams)."""
+    days = (exam - first).days
+    reviews = [sum(new[day - gap] for gap in (1, 7) if 0 <= day - gap) for day in range(days)]
+    return [{"date": (first + timedelta(days=day)).isoformat(), "reviews": reviews[day], "new": new[day],
+             "minutes": round((reviews[day] + new[day]) * seconds / 60)} for day in range(days)]
+
+
+def test_exam_status_forecasts_answers_and_minutes_for_every_day_left(collection, run, env, monkeypatch) -> None:
+    exam = START + timedelta(days=20)  # window from day 13: 40 exam cards at 4 a day, 5 with new_per_day
+    run("config", "new_per_day", "5")
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["seconds_per_answer"] == 8.0 and status["seconds_per_answer_measured"] is False
+    assert status["max_minutes_per_day"] == 60 and status["over_limit"] is None
+    new = [5] * 10 + [0] * 10  # 40 exam cards, then the 10 others, 5 a day
+    assert status["forecast"] == expected_forecast(START, exam, new)
+    text = run("exam", "status").stdout
+    assert "Workload today 5 answers, 1 min" in text and "8 s an answer (assumed" in text
+    shown = [line.split() for line in text.splitlines() if line.startswith("  2027-")]
+    assert shown[0] == ["2027-01-04", "0", "5", "1"] and len(shown) == 7  # the next 7 days; --json has all
+    assert shown[6] == ["2027-01-10", "5", "5", "1"]  # day 6: day 5's cards come back
+    # Day 1 as forecast: 5 reviews and 5 new cards, and the forecast moves on with the day.
+    study(run, monkeypatch, START, 2)
+    answered = rows(env, "SELECT study_day, count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER "
+                         "(WHERE due_before IS NOT NULL) FROM reviews GROUP BY study_day")
+    assert answered == [(START.isoformat(), 5, 0), ((START + timedelta(days=1)).isoformat(), 5, 5)]
+    # With 50 timed answers, the learner's own median speed counts (12 s here, two slow ones aside).
+    study(run, monkeypatch, START + timedelta(days=2), 4)
+    assert rows(env, "SELECT count(*) FROM reviews")[0][0] == 55
+    connection = sqlite3.connect(env)
+    with connection:
+        connection.execute("UPDATE reviews SET duration_ms = CASE WHEN id % 20 = 0 THEN 90000 ELSE 12000 END")
+    connection.close()
+    at(monkeypatch, START + timedelta(days=6))
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["seconds_per_answer"] == 12.0 and status["seconds_per_answer_measured"] is True
+    today = status["forecast"][0]
+    assert today["date"] == (START + timedelta(days=6)).isoformat()
+    assert today["minutes"] == round((today["reviews"] + today["new"]) * 12 / 60)
+    assert "12 s an answer (your median)" in run("exam", "status").stdout
+
+
+def test_a_day_over_max_minutes_is_warned_with_an_exam_date_that_keeps_under_it(
+    collection, run, env, monkeypatch
+) -> None:
+    run("config", "new_per_day", "0")
+    run("exam", "set", "mla-c01", "--date", (START + timedelta(days=9)).isoformat())  # 20 new a day, 2 days
+    run("config", "max_minutes_per_day", "4")
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert [day["minutes"] for day in status["forecast"][:3]] == [3, 5, 3]  # 20, 40 and 20 answers at 8 s
+    over = status["over_limit"]
+    assert over["days"] == 1 and over["first"] == over["peak_date"] == (START + timedelta(days=1)).isoformat()
+    assert over["peak_minutes"] == 5
+    later = over["date_under_limit"]
+    text = " ".join(run("exam", "status").stdout.split())
+    assert (f"Warning: 1 day passes max_minutes_per_day (4 min), from {over['first']}, 5 min on {over['first']}; "
+            f"an exam on {later} keeps every day within it") in text
+    assert f"mlsflash exam set mla-c01 --date {later}" in text
+    # Following the advice: no day passes the limit, and a day earlier one still would.
+    run("exam", "set", "mla-c01", "--date", (date.fromisoformat(later) - timedelta(days=1)).isoformat())
+    assert json.loads(run("exam", "status", "--json").stdout)["over_limit"] is not None
+    run("exam", "set", "mla-c01", "--date", later)
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["over_limit"] is None and max(day["minutes"] for day in status["forecast"]) <= 4
+    assert "Warning" not in run("exam", "status").stdout
+    assert run("config", "max_minutes_per_day", "0", code=1).stderr.startswith(
+        "Error: max_minutes_per_day must be an integer from 1 to 1440")

@@ -862,7 +862,7 @@ def exam_workload(out: Console, status: dict[str, Any]) -> None:
         table.add_column(header, justify="left" if header == "day" else "right", no_wrap=True)
     for day in days[:FORECAST_DAYS_SHOWN]:
         table.add_row(day["date"], str(day["reviews"]), str(day["new"]), str(day["minutes"]))
-    out.print(Padding(table, (0, 0, 0, 2)))
+    out.print(Padding(table, (0, 0, 0, 2), expand=False))
     over = status["over_limit"]
     if over:
         limit = status["max_minutes_per_day"]
