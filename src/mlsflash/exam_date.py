@@ -17,14 +17,13 @@ from mlsflash.pacing import ExamDate
 from mlsflash.settings import EXAM_DATE_KEY, Settings, get, put
 from mlsflash.states import ACTIVE, NEW, SEEN, ReviewKind
 
-SCHEDULED = ReviewKind.SCHEDULED.value
-
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
 
 ACCURACY_DAYS = 30
+SCHEDULED = ReviewKind.SCHEDULED.value
 MEDIAN_OF_LATEST = 1000  # the answers whose median time the forecast uses
 WEAKEST_SHOWN = 8
 
