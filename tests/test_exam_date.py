@@ -456,13 +456,11 @@ def test_a_card_answered_correctly_on_the_eve_is_not_due_on_the_exam_day(collect
     assert rows(env, "SELECT count(*) FROM reviews WHERE study_day = ?", exam.isoformat())[0][0] == 20
 
 
-def expected_forecast(first: date, exam: date, new: list[int], seconds: float = 8.0) -> list[dict]:
-    """The README's rule on a collection with nothing seen: each day's new cards come back 1
-    and 7 days later (SM-2's 1 and 6 for Good; the next, 15 days on, falls after these exams)."""
-    days = (exam - first).days
-    reviews = [sum(new[day - gap] for gap in (1, 7) if 0 <= day - gap) for day in range(days)]
-    return [{"date": (first + timedelta(days=day)).isoformat(), "reviews": reviews[day], "new": new[day],
-             "minutes": round((reviews[day] + new[day]) * seconds / 60)} for day in range(days)]
+def answered_per_day(db: Path) -> dict[str, tuple[int, int]]:
+    """Study day -> (answers to cards seen before, re-drills included; first answers)."""
+    return {day: (reviews, new) for day, reviews, new in rows(
+        db, "SELECT study_day, count(*) FILTER (WHERE due_before IS NOT NULL OR kind = 'redrill'), "
+            "count(*) FILTER (WHERE due_before IS NULL AND kind = 'scheduled') FROM reviews GROUP BY study_day")}
 
 
 def test_exam_status_forecasts_answers_and_minutes_for_every_day_left(collection, run, env, monkeypatch) -> None:
@@ -471,31 +469,40 @@ def test_exam_status_forecasts_answers_and_minutes_for_every_day_left(collection
     run("exam", "set", "mla-c01", "--date", exam.isoformat())
     status = json.loads(run("exam", "status", "--json").stdout)
     assert status["seconds_per_answer"] == 8.0 and status["seconds_per_answer_measured"] is False
+    assert status["pass_rate"] == 0.9 and status["pass_rate_measured"] is False  # desired_retention
     assert status["max_minutes_per_day"] == 60 and status["over_limit"] is None
-    new = [5] * 10 + [0] * 10  # 40 exam cards, then the 10 others, 5 a day
-    assert status["forecast"] == expected_forecast(START, exam, new)
+    forecast = status["forecast"]
+    assert [day["date"] for day in forecast] == [(START + timedelta(days=n)).isoformat() for n in range(20)]
+    assert [day["new"] for day in forecast] == [5] * 10 + [0] * 10  # the 40 exam cards, then the 10 others
+    # Day 1: day 0's 5 cards come back, and one in ten is assumed failed and re-drilled: 5.5.
+    assert forecast[1]["reviews"] == 6 and forecast[1]["minutes"] == round(11 * 8 / 60)
+    assert all(day["minutes"] == round((day["reviews"] + day["new"]) * 8 / 60) for day in forecast)
     text = run("exam", "status").stdout
     assert "Workload today 5 answers, 1 min" in text and "8 s an answer (assumed" in text
+    assert "90% of reviews passed (assumed" in " ".join(text.split())
     shown = [line.split() for line in text.splitlines() if line.startswith("  2027-")]
-    assert shown[0] == ["2027-01-04", "0", "5", "1"] and len(shown) == 7  # the next 7 days; --json has all
-    assert shown[6] == ["2027-01-10", "5", "5", "1"]  # day 6: day 5's cards come back
-    # Day 1 as forecast: 5 reviews and 5 new cards, and the forecast moves on with the day.
-    study(run, monkeypatch, START, 2)
-    answered = rows(env, "SELECT study_day, count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER "
-                         "(WHERE due_before IS NOT NULL) FROM reviews GROUP BY study_day")
-    assert answered == [(START.isoformat(), 5, 0), ((START + timedelta(days=1)).isoformat(), 5, 5)]
-    # With 50 timed answers, the learner's own median speed counts (12 s here, two slow ones aside).
-    study(run, monkeypatch, START + timedelta(days=2), 4)
-    assert rows(env, "SELECT count(*) FROM reviews")[0][0] == 55
+    assert len(shown) == 7 and shown[:2] == [["2027-01-04", "0", "5", "1"], ["2027-01-05", "6", "5", "1"]]
+    # A learner who passes every review: after 50 reviews the pass rate is theirs (100 %), and
+    # the forecast is what then happens, day by day (up to the window, which adds its own).
+    study(run, monkeypatch, START, 9)
+    at(monkeypatch, START + timedelta(days=9))
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["pass_rate"] == 1.0 and status["pass_rate_measured"] is True
+    forecast = status["forecast"][:4]
+    study(run, monkeypatch, START + timedelta(days=9), 4)
+    answered = answered_per_day(env)
+    assert [answered.get(day["date"], (0, 0)) for day in forecast] == [(day["reviews"], day["new"]) for day in forecast]
+    assert [day["reviews"] for day in forecast] == [10, 10, 5, 5]  # back after 1 and 6 days
+    # With 50 timed answers, the learner's own median speed counts (12 s here, a few slow ones aside).
     connection = sqlite3.connect(env)
     with connection:
         connection.execute("UPDATE reviews SET duration_ms = CASE WHEN id % 20 = 0 THEN 90000 ELSE 12000 END")
     connection.close()
-    at(monkeypatch, START + timedelta(days=6))
+    at(monkeypatch, START + timedelta(days=13))
     status = json.loads(run("exam", "status", "--json").stdout)
     assert status["seconds_per_answer"] == 12.0 and status["seconds_per_answer_measured"] is True
     today = status["forecast"][0]
-    assert today["date"] == (START + timedelta(days=6)).isoformat()
+    assert today["date"] == (START + timedelta(days=13)).isoformat()
     assert today["minutes"] == round((today["reviews"] + today["new"]) * 12 / 60)
     assert "12 s an answer (your median)" in run("exam", "status").stdout
 
@@ -507,13 +514,14 @@ def test_a_day_over_max_minutes_is_warned_with_an_exam_date_that_keeps_under_it(
     run("exam", "set", "mla-c01", "--date", (START + timedelta(days=9)).isoformat())  # 20 new a day, 2 days
     run("config", "max_minutes_per_day", "4")
     status = json.loads(run("exam", "status", "--json").stdout)
-    assert [day["minutes"] for day in status["forecast"][:3]] == [3, 5, 3]  # 20, 40 and 20 answers at 8 s
+    # 20 new; 20 back, 2 of them re-drilled (a pass rate of 0.9 assumed), and 20 new; 22 + 2.2 back.
+    assert [day["minutes"] for day in status["forecast"][:3]] == [3, 6, 3]  # at 8 s an answer
     over = status["over_limit"]
     assert over["days"] == 1 and over["first"] == over["peak_date"] == (START + timedelta(days=1)).isoformat()
-    assert over["peak_minutes"] == 5
+    assert over["peak_minutes"] == 6
     later = over["date_under_limit"]
     text = " ".join(run("exam", "status").stdout.split())
-    assert (f"Warning: 1 day passes max_minutes_per_day (4 min), from {over['first']}, 5 min on {over['first']}; "
+    assert (f"Warning: 1 day passes max_minutes_per_day (4 min), from {over['first']}, 6 min on {over['first']}; "
             f"an exam on {later} keeps every day within it") in text
     assert f"mlsflash exam set mla-c01 --date {later}" in text
     # Following the advice: no day passes the limit, and a day earlier one still would.

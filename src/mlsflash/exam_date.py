@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ACCURACY_DAYS = 30
 SCHEDULED = ReviewKind.SCHEDULED.value
-MEDIAN_OF_LATEST = 1000  # the answers whose median time the forecast uses
+MEDIAN_OF_LATEST = 1000  # the latest answers whose median time (and reviews whose pass rate) the forecast uses
 WEAKEST_SHOWN = 8
 
 
@@ -305,9 +305,13 @@ def _workload(connection: Connection, today: date, settings: Settings, exam_date
               ids: frozenset[str]) -> dict[str, Any]:
     """The forecast of every day left (`pacing.forecast`) in answers and minutes, and what to
     do when a day passes `max_minutes_per_day`."""
-    seconds, known = seconds_per_answer(connection)
-    figures: dict[str, Any] = {"seconds_per_answer": round(seconds, 1), "seconds_per_answer_measured": known,
-                               "max_minutes_per_day": settings.max_minutes_per_day, "forecast": [], "over_limit": None}
+    seconds, timed = seconds_per_answer(connection)
+    passed, graded = pass_rate(connection, settings)
+    figures: dict[str, Any] = {
+        "seconds_per_answer": round(seconds, 1), "seconds_per_answer_measured": timed,
+        "pass_rate": round(passed, 2), "pass_rate_measured": graded,
+        "max_minutes_per_day": settings.max_minutes_per_day, "forecast": [], "over_limit": None,
+    }
     if exam_date is None or not exam_date.active(today):
         return figures
     schedules = {
@@ -323,7 +327,7 @@ def _workload(connection: Connection, today: date, settings: Settings, exam_date
         (today.isoformat(),),
     ).scalar_one()
     work = pacing.Workload(today, schedules, _unseen_at_day_start(connection, ids, today), unseen, new - unseen,
-                           settings.new_per_day, introduced, seconds, settings.maximum_interval)
+                           settings.new_per_day, introduced, seconds, passed, settings.maximum_interval)
     days = pacing.forecast(work, exam_date)
     figures["forecast"] = [{"date": load.day.isoformat(), "reviews": load.reviews, "new": load.new,
                             "minutes": load.minutes} for load in days]
@@ -347,6 +351,18 @@ def seconds_per_answer(connection: Connection) -> tuple[float, bool]:
     if len(durations) < pacing.ANSWERS_FOR_A_MEDIAN:
         return pacing.SECONDS_UNTIL_KNOWN, False
     return statistics.median(durations) / 1000, True
+
+
+def pass_rate(connection: Connection, settings: Settings) -> tuple[float, bool]:
+    """The share of the latest reviews (scheduled answers to cards seen before) graded 3 or
+    more, and True; `desired_retention` and False while fewer than 50 are logged."""
+    grades = [row[0] for row in connection.execute(
+        f"SELECT grade FROM reviews WHERE kind = '{SCHEDULED}' AND due_before IS NOT NULL ORDER BY id DESC LIMIT ?",
+        (MEDIAN_OF_LATEST,),
+    )]
+    if len(grades) < pacing.ANSWERS_FOR_A_MEDIAN:
+        return settings.desired_retention, False
+    return sum(1 for grade in grades if grade >= 3) / len(grades), True
 
 
 def _share(counts: tuple[int, int] | None) -> float | None:

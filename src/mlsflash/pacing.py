@@ -19,7 +19,7 @@ due the day after), and nothing changes once the date has passed.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Mapping, Sequence
@@ -169,15 +169,19 @@ def place(state: ReviewState, day: date) -> ReviewState:
 
 # --- the workload forecast ----------------------------------------------------------------
 #
-# Each remaining day's answers: the reviews of the cards already seen, each answered Good
-# (grade 4) when due and back after SM-2's next interval with its EF unchanged (an overdue
-# card counts today), plus the new cards the day's limit brings in and their own reviews,
-# projected the same way. A review that would fall on the exam day counts on the window's
-# least-loaded day, as the final window places it. Lapses and re-drills are not foreseen.
+# Each remaining day's answers: the reviews of the cards already seen and of the new cards
+# the day's limit brings in. Each review is passed with the learner's pass rate (grade 4:
+# back after SM-2's next interval, EF unchanged) and otherwise failed (grade 1: re-drilled
+# once the same day, back the next day with n = 0 and EF 0.54 lower); an overdue card counts
+# today. The counts are expected values. A review that would fall on the exam day counts on
+# the window's least-loaded day, as the final window places it.
 
 SECONDS_UNTIL_KNOWN = 8.0  # seconds an answer takes until the learner's own median is known
-ANSWERS_FOR_A_MEDIAN = 50  # answers with a recorded time before their median is used
+ANSWERS_FOR_A_MEDIAN = 50  # timed answers (reviews) before their median time (pass rate) is used
 LATER_DATES_TRIED = 365  # how far past the exam date `date_under_limit` looks
+_NEGLIGIBLE = 1e-3  # expected cards below this are followed no further
+
+_Schedule = tuple[int, int, int]  # n, interval, EF in hundredths
 
 
 @dataclass(frozen=True)
@@ -192,60 +196,72 @@ class Workload:
     new_per_day: int
     introduced_today: int
     seconds_per_answer: float
+    pass_rate: float = 1.0  # share of reviews passed (graded 3 or more)
     maximum_interval: int = 36_500
 
 
 @dataclass(frozen=True)
 class DayLoad:
     day: date
-    reviews: int
+    reviews: int  # answers to cards seen before the day, re-drills included
     new: int
     minutes: int
 
 
 def forecast(work: Workload, exam: ExamDate) -> list[DayLoad]:
     """Every day from today to the eve of the exam: reviews, new cards and minutes."""
-    return _forecast(work, exam, _seen_reviews(work, exam.day + timedelta(days=1)))
+    days_left = max(0, exam.days_left(work.today))
+    return _forecast(work, exam, _seen_reviews(work, days_left), _new_card_reviews(work, days_left))
 
 
 def date_under_limit(work: Workload, exam: ExamDate, limit: int) -> date | None:
-    """The first exam date after `exam`'s (a year later at most) whose forecast keeps every day
-    within `limit` minutes: a later date lowers the pace of new cards. None when the reviews
-    already due today pass the limit alone (no date changes them), or no such date is found."""
-    if _minutes(_seen_reviews(work, work.today + timedelta(days=1))[work.today], work) > limit:
+    """The earliest exam date after `exam`'s, a year later at most, whose forecast keeps every
+    day within `limit` minutes (found by halving the range: a later date lowers the pace of new
+    cards). None when the reviews already due today pass the limit alone (no date changes
+    them), or a year later still does not do it."""
+    last = exam.days_left(work.today) + LATER_DATES_TRIED
+    seen, new_card = _seen_reviews(work, last), _new_card_reviews(work, last)
+    if _minutes(round(seen[0]), work) > limit:
         return None
-    seen = _seen_reviews(work, exam.day + timedelta(days=LATER_DATES_TRIED + 1))
-    for days in range(1, LATER_DATES_TRIED + 1):
-        later = replace(exam, day=exam.day + timedelta(days=days))
-        if all(load.minutes <= limit for load in _forecast(work, later, seen)):
-            return later.day
-    return None
+
+    def keeps_under(days_later: int) -> bool:
+        later = replace(exam, day=exam.day + timedelta(days=days_later))
+        return all(load.minutes <= limit for load in _forecast(work, later, seen, new_card))
+
+    low, high = 0, LATER_DATES_TRIED
+    if not keeps_under(high):
+        return None
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if keeps_under(middle) else (middle, high)
+    return exam.day + timedelta(days=high)
 
 
-def _forecast(work: Workload, exam: ExamDate, seen: Mapping[date, int]) -> list[DayLoad]:
-    days = [work.today + timedelta(days=offset) for offset in range(max(0, exam.days_left(work.today)))]
-    new = _new_cards(work, exam, days)
-    reviews: Counter[date] = Counter({day: seen.get(day, 0) for day in [*days, exam.day]})
-    # A new card answered Good today has n = 1 and I = 1: back tomorrow, then as any card.
-    offsets = _review_offsets(ReviewState(repetitions=1, interval=1), 1, len(days), work.maximum_interval)
-    for day, count in zip(days, new, strict=True):
-        for offset in offsets:
-            if day + timedelta(days=offset) <= exam.day:
-                reviews[day + timedelta(days=offset)] += count
-    on_the_day = reviews.pop(exam.day, 0)
-    window = window_days(work.today, exam, reviewed_today=True)
-    for _ in range(on_the_day if window else 0):
-        reviews[least_loaded(window, reviews) or exam.day] += 1
-    return [DayLoad(day, reviews[day], count, _minutes(reviews[day] + count, work))
-            for day, count in zip(days, new, strict=True)]
+def _forecast(work: Workload, exam: ExamDate, seen: Sequence[float],
+              new_card: Sequence[tuple[int, float]]) -> list[DayLoad]:
+    """`seen` and `new_card` as `_seen_reviews` and `_new_card_reviews` give them, far enough."""
+    days_left = max(0, exam.days_left(work.today))
+    new = _new_cards(work, exam, days_left)
+    reviews = list(seen[: days_left + 1])
+    for start, count in enumerate(new):
+        for offset, expected in new_card:
+            if start + offset > days_left:
+                break
+            reviews[start + offset] += count * expected
+    window = [(day - work.today).days for day in window_days(work.today, exam, reviewed_today=True)]
+    for _ in range(round(reviews.pop()) if window else 0):  # the exam day's, one by one
+        reviews[min(window, key=lambda offset: (reviews[offset], offset))] += 1
+    return [DayLoad(work.today + timedelta(days=offset), round(reviews[offset]), count,
+                    _minutes(round(reviews[offset]) + count, work)) for offset, count in enumerate(new)]
 
 
-def _new_cards(work: Workload, exam: ExamDate, days: Sequence[date]) -> list[int]:
+def _new_cards(work: Workload, exam: ExamDate, days_left: int) -> list[int]:
     """Each day's new cards: the day's limit (the larger of `new_per_day` and the pace) while
     new cards are left, the exam's first."""
     exam_left, other_left, result = work.exam_unseen, work.other_unseen, []
-    for day in days:
-        if day == work.today:
+    for offset in range(days_left):
+        day = work.today + timedelta(days=offset)
+        if offset == 0:
             limit = max(work.new_per_day, new_cards_needed(work.exam_unseen_at_day_start, day, exam))
             limit -= work.introduced_today
         else:
@@ -257,27 +273,44 @@ def _new_cards(work: Workload, exam: ExamDate, days: Sequence[date]) -> list[int
     return result
 
 
-def _seen_reviews(work: Workload, until: date) -> Counter[date]:
-    """The reviews of the cards already seen on each day before `until`."""
-    reviews: Counter[date] = Counter()
+def _seen_reviews(work: Workload, last: int) -> list[float]:
+    """Expected review answers of the cards already seen on each day from today (0) to `last`."""
+    starts: dict[int, defaultdict[_Schedule, float]] = {}
     for (due, repetitions, interval, easiness), count in work.schedules.items():
-        first = max(due, work.today)
-        state = ReviewState(repetitions=repetitions, easiness=easiness, interval=interval)
-        for offset in _review_offsets(state, 0, (until - first).days - 1, work.maximum_interval):
-            reviews[first + timedelta(days=offset)] += count
-    return reviews
+        first = max(0, (due - work.today).days)
+        starts.setdefault(first, defaultdict(float))[(repetitions, interval, easiness)] += count
+    return _project(starts, last, work)
 
 
-def _review_offsets(state: ReviewState, first: int, last: int, maximum_interval: int) -> list[int]:
-    """Days from now of a card's reviews up to `last`, the first `first` days from now, each
-    answered Good (SM-2's next interval, EF unchanged)."""
-    offsets, offset = [], first
-    while offset <= last:
-        offsets.append(offset)
-        interval = max(1, min(sm2.next_interval(state), maximum_interval))
-        state = replace(state, repetitions=state.repetitions + 1, interval=interval)
-        offset += interval
-    return offsets
+def _new_card_reviews(work: Workload, last: int) -> list[tuple[int, float]]:
+    """(days after its first answer, expected review answers) of one new card, up to `last`
+    days: answered Good, it has n = 1 and I = 1 and is back the next day."""
+    answers = _project({1: {(1, 1, ReviewState().easiness): 1.0}}, last, work)
+    return [(offset, expected) for offset, expected in enumerate(answers) if expected]
+
+
+def _project(starts: Mapping[int, Mapping[_Schedule, float]], last: int, work: Workload) -> list[float]:
+    """Expected answers on each day 0..`last` of cards next reviewed on a given day with a given
+    schedule, each review passed or failed as the pass rate says (see above)."""
+    pending: dict[int, defaultdict[_Schedule, float]] = {
+        day: defaultdict(float, schedules) for day, schedules in starts.items()
+    }
+    answers = [0.0] * (last + 1)
+    failing = 1 - work.pass_rate
+    for day in range(last + 1):
+        for (repetitions, interval, easiness), count in pending.pop(day, {}).items():
+            if count < _NEGLIGIBLE:
+                continue
+            answers[day] += count * (1 + failing)  # a failed review is re-drilled once
+            if failing and day + 1 <= last:
+                lapsed = (0, 1, max(sm2.MIN_EASINESS, easiness + sm2.EASINESS_DELTA[1]))
+                pending.setdefault(day + 1, defaultdict(float))[lapsed] += count * failing
+            state = ReviewState(repetitions=repetitions, easiness=easiness, interval=interval)
+            following = max(1, min(sm2.next_interval(state), work.maximum_interval))
+            if day + following <= last:
+                pending.setdefault(day + following, defaultdict(float))[(repetitions + 1, following, easiness)] += (
+                    count * work.pass_rate)
+    return answers
 
 
 def _minutes(answers: int, work: Workload) -> int:

@@ -856,7 +856,9 @@ def exam_workload(out: Console, status: dict[str, Any]) -> None:
     _flow(out, [styled(("Workload ", "bold"), f"today {today['reviews'] + today['new']} answers, "
                        f"{today['minutes']} min"),
                 styled(f"peak {peak['minutes']} min on {peak['date']}"),
-                styled(f"{status['seconds_per_answer']:g} s an answer ({how})")])
+                styled(f"{status['seconds_per_answer']:g} s an answer ({how})"),
+                styled(f"{status['pass_rate']:.0%} of reviews passed "
+                       f"({'yours' if status['pass_rate_measured'] else 'assumed: desired_retention'})")])
     table = Table(box=None, pad_edge=False, header_style="bold")
     for header in ("day", "reviews", "new", "min"):
         table.add_column(header, justify="left" if header == "day" else "right", no_wrap=True)
@@ -870,7 +872,7 @@ def exam_workload(out: Console, status: dict[str, Any]) -> None:
         fix = (f"an exam on {over['date_under_limit']} keeps every day within it (fewer new cards a day): "
                f"mlsflash exam set {status['exam']} --date {over['date_under_limit']}"
                if over["date_under_limit"] else "no later exam date keeps every day within it (the reviews "
-               "already planned are too many)")
+               "already planned, or new_per_day's cards, pass it alone)")
         out.print(styled(("Warning: ", "bold"), f"{over['days']} day{plural} max_minutes_per_day ({limit} min), "
                          f"from {over['first']}, {over['peak_minutes']} min on {over['peak_date']}; {fix}; or "
                          "raise the limit: mlsflash config max_minutes_per_day N."), soft_wrap=False)
