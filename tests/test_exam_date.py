@@ -379,3 +379,157 @@ def test_on_the_exam_day_pacing_has_stopped(collection, run, monkeypatch) -> Non
     at(monkeypatch, START + timedelta(days=3))
     assert "is today: pacing has stopped" in run("exam", "status").stdout
     assert "Exam on" not in run("review", input="q\n").stdout
+
+
+# --- new cards by domain weight, the workload forecast, the eve of the exam (issue 28) -----
+
+MIXED_SECTIONS = (("Alpha", 4, 40), ("Beta", 1, 30), ("Gamma", 2, 40), ("Delta", 3, 30))  # note order
+MIXED_NOTES = '---\nmla-c01-sections: "' + "; ".join(f"{name} = {domain}" for name, domain, _ in MIXED_SECTIONS) + (
+    '"\n---\n# Mixed Exam\n\n'
+) + "".join(
+    f"## {name}\n\n" + "".join(f"* **{name} term {item}** - {name} meaning number {item}\n" for item in range(cards))
+    + "\n"
+    for name, _, cards in MIXED_SECTIONS
+)
+
+
+def off_weight(status: dict) -> dict[int, float]:
+    """Each domain with unseen cards: its share of the exam cards seen minus its weight, in points."""
+    seen = sum(row["seen"] for row in status["domains"])
+    return {row["domain"]: 100 * row["seen"] / seen - row["weight"]
+            for row in status["domains"] if row["seen"] < row["cards"]}
+
+
+def test_new_exam_cards_follow_the_domain_weights_day_by_day(tmp_path, run, monkeypatch) -> None:
+    """Notes whose first 40 cards are domain 4's: with a date, every day's new cards come from
+    all four domains by weight, so each domain's share of the cards seen stays within 10 points
+    of its weight, at the end of every day and in the middle of one."""
+    at(monkeypatch, START)
+    run("import", write_notes(tmp_path, "mixed.md", MIXED_NOTES))
+    assert [row["cards"] for row in json.loads(run("exam", "domains", "--json").stdout)["domains"]] == [30, 40, 30, 40]
+    run("config", "new_per_day", "4")  # 4 in the places new_per_day gives, then the pace's extras
+    exam = START + timedelta(days=20)
+    assert "140 exam cards not seen yet: 11 new cards a day" in run("exam", "set", "mla-c01", "--date",
+                                                                     exam.isoformat()).stdout
+    run("review", input="4\n" * 10 + "q\n")  # a learner who stops after 10 cards
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert sum(row["seen"] for row in status["domains"]) == 10
+    assert all(abs(points) <= 10 for points in off_weight(status).values()), off_weight(status)
+    for offset in range(13):  # up to the day before the window
+        at(monkeypatch, START + timedelta(days=offset))
+        run("review", input="4\n" * 400)
+        status = json.loads(run("exam", "status", "--json").stdout)
+        points = off_weight(status)
+        assert all(abs(value) <= 10 for value in points.values()), (offset, points)
+    assert status["unseen"] == 0
+    # Within a domain, note order: each section's cards were first seen in the order written.
+    first_seen = [row[0] for row in rows(
+        tmp_path / "data" / "mlsflash.db",
+        "SELECT c.front_plain FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.due_before IS NULL "
+        "AND r.kind = 'scheduled' ORDER BY r.id")]
+    for name, _, cards in MIXED_SECTIONS:
+        assert [front for front in first_seen if front.startswith(f"{name} ")] == [
+            f"{name} term {item}" for item in range(cards)]
+
+
+def test_a_card_answered_correctly_on_the_eve_is_not_due_on_the_exam_day(collection, run, env, monkeypatch) -> None:
+    """Every exam card lapses two days before the exam and is due on the eve; on the eve half
+    are answered correctly (due after the exam) and half failed (due on the exam day, as the
+    README says: no window day is left)."""
+    exam = START + timedelta(days=3)
+    run("config", "new_per_day", "0")
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    run("review", input="4\n" * 40)  # the window has begun: all 40 exam cards today
+    at(monkeypatch, START + timedelta(days=1))
+    run("review", input="1\n" * 40 + "4\n" * 40)  # every one lapses, then passes its re-drill
+    eve = START + timedelta(days=2)
+    at(monkeypatch, eve)
+    run("review", input="4\n" * 20 + "1\n" * 20 + "4\n" * 20)
+    graded = dict(rows(env, "SELECT card_id, grade FROM reviews WHERE study_day = ? AND kind = 'scheduled'",
+                       eve.isoformat()))
+    assert sorted(graded.values()) == [1] * 20 + [4] * 20
+    due = dict(rows(env, "SELECT id, due FROM cards WHERE due IS NOT NULL"))
+    assert {due[card_id] for card_id, grade in graded.items() if grade == 4} == {(exam + timedelta(days=1)).isoformat()}
+    assert {due[card_id] for card_id, grade in graded.items() if grade == 1} == {exam.isoformat()}
+    at(monkeypatch, exam)
+    run("review", input="4\n" * 40)
+    assert rows(env, "SELECT count(*) FROM reviews WHERE study_day = ?", exam.isoformat())[0][0] == 20
+
+
+def answered_per_day(db: Path) -> dict[str, tuple[int, int]]:
+    """Study day -> (answers to cards seen before, re-drills included; first answers)."""
+    return {day: (reviews, new) for day, reviews, new in rows(
+        db, "SELECT study_day, count(*) FILTER (WHERE due_before IS NOT NULL OR kind = 'redrill'), "
+            "count(*) FILTER (WHERE due_before IS NULL AND kind = 'scheduled') FROM reviews GROUP BY study_day")}
+
+
+def test_exam_status_forecasts_answers_and_minutes_for_every_day_left(collection, run, env, monkeypatch) -> None:
+    exam = START + timedelta(days=20)  # window from day 13: 40 exam cards at 4 a day, 5 with new_per_day
+    run("config", "new_per_day", "5")
+    run("exam", "set", "mla-c01", "--date", exam.isoformat())
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["seconds_per_answer"] == 8.0 and status["seconds_per_answer_measured"] is False
+    assert status["pass_rate"] == 0.9 and status["pass_rate_measured"] is False  # desired_retention
+    assert status["max_minutes_per_day"] == 60 and status["over_limit"] is None
+    forecast = status["forecast"]
+    assert [day["date"] for day in forecast] == [(START + timedelta(days=n)).isoformat() for n in range(20)]
+    assert [day["new"] for day in forecast] == [5] * 10 + [0] * 10  # the 40 exam cards, then the 10 others
+    # Day 1: day 0's 5 cards come back, and one in ten is assumed failed and re-drilled: 5.5.
+    assert forecast[1]["reviews"] == 6 and forecast[1]["minutes"] == round(11 * 8 / 60)
+    assert all(day["minutes"] == round((day["reviews"] + day["new"]) * 8 / 60) for day in forecast)
+    text = run("exam", "status").stdout
+    assert "Workload today 5 answers, 1 min" in text and "8 s an answer (assumed" in text
+    assert "90% of reviews passed (assumed" in " ".join(text.split())
+    shown = [line.split() for line in text.splitlines() if line.startswith("  2027-")]
+    assert len(shown) == 7 and shown[:2] == [["2027-01-04", "0", "5", "1"], ["2027-01-05", "6", "5", "1"]]
+    # A learner who passes every review: after 50 reviews the pass rate is theirs (100 %), and
+    # the forecast is what then happens, day by day (up to the window, which adds its own).
+    study(run, monkeypatch, START, 9)
+    at(monkeypatch, START + timedelta(days=9))
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["pass_rate"] == 1.0 and status["pass_rate_measured"] is True
+    forecast = status["forecast"][:4]
+    study(run, monkeypatch, START + timedelta(days=9), 4)
+    answered = answered_per_day(env)
+    assert [answered.get(day["date"], (0, 0)) for day in forecast] == [(day["reviews"], day["new"]) for day in forecast]
+    assert [day["reviews"] for day in forecast] == [10, 10, 5, 5]  # back after 1 and 6 days
+    # With 50 timed answers, the learner's own median speed counts (12 s here, a few slow ones aside).
+    connection = sqlite3.connect(env)
+    with connection:
+        connection.execute("UPDATE reviews SET duration_ms = CASE WHEN id % 20 = 0 THEN 90000 ELSE 12000 END")
+    connection.close()
+    at(monkeypatch, START + timedelta(days=13))
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["seconds_per_answer"] == 12.0 and status["seconds_per_answer_measured"] is True
+    today = status["forecast"][0]
+    assert today["date"] == (START + timedelta(days=13)).isoformat()
+    assert today["minutes"] == round((today["reviews"] + today["new"]) * 12 / 60)
+    assert "12 s an answer (your median)" in run("exam", "status").stdout
+
+
+def test_a_day_over_max_minutes_is_warned_with_an_exam_date_that_keeps_under_it(
+    collection, run, env, monkeypatch
+) -> None:
+    run("config", "new_per_day", "0")
+    run("exam", "set", "mla-c01", "--date", (START + timedelta(days=9)).isoformat())  # 20 new a day, 2 days
+    run("config", "max_minutes_per_day", "4")
+    status = json.loads(run("exam", "status", "--json").stdout)
+    # 20 new; 20 back, 2 of them re-drilled (a pass rate of 0.9 assumed), and 20 new; 22 + 2.2 back.
+    assert [day["minutes"] for day in status["forecast"][:3]] == [3, 6, 3]  # at 8 s an answer
+    over = status["over_limit"]
+    assert over["days"] == 1 and over["first"] == over["peak_date"] == (START + timedelta(days=1)).isoformat()
+    assert over["peak_minutes"] == 6
+    later = over["date_under_limit"]
+    text = " ".join(run("exam", "status").stdout.split())
+    assert (f"Warning: 1 day passes max_minutes_per_day (4 min), from {over['first']}, 6 min on {over['first']}; "
+            f"an exam on {later} keeps every day within it") in text
+    assert f"mlsflash exam set mla-c01 --date {later}" in text
+    # Following the advice: no day passes the limit, and a day earlier one still would.
+    run("exam", "set", "mla-c01", "--date", (date.fromisoformat(later) - timedelta(days=1)).isoformat())
+    assert json.loads(run("exam", "status", "--json").stdout)["over_limit"] is not None
+    run("exam", "set", "mla-c01", "--date", later)
+    status = json.loads(run("exam", "status", "--json").stdout)
+    assert status["over_limit"] is None and max(day["minutes"] for day in status["forecast"]) <= 4
+    assert "Warning" not in run("exam", "status").stdout
+    assert run("config", "max_minutes_per_day", "0", code=1).stderr.startswith(
+        "Error: max_minutes_per_day must be an integer from 1 to 1440")

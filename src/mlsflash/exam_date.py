@@ -4,17 +4,18 @@ this applies), and `exam status`: readiness per domain on the day."""
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from mlsflash import exam, memory, pacing, scheduler
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.pacing import ExamDate
 from mlsflash.settings import EXAM_DATE_KEY, Settings, get, put
-from mlsflash.states import ACTIVE, NEW, SEEN
+from mlsflash.states import ACTIVE, NEW, SEEN, ReviewKind
 
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
 
 ACCURACY_DAYS = 30
+SCHEDULED = ReviewKind.SCHEDULED.value
+MEDIAN_OF_LATEST = 1000  # the latest answers whose median time (and reviews whose pass rate) the forecast uses
 WEAKEST_SHOWN = 8
 
 
@@ -63,13 +66,14 @@ class Pacing:
     """What a review session needs to pace the exam's cards to the date."""
 
     exam: ExamDate
-    card_ids: frozenset[str]  # the exam's cards: those with a domain in the current profile
+    domains: Mapping[str, int]  # the exam's cards (those with a domain in the current profile) -> domain
+    weights: Mapping[int, int]  # domain -> weight
     new_needed: int  # new exam cards a day the date needs
     desired_retention: float
     decay: float
 
     def applies_to(self, card_id: str) -> bool:
-        return card_id in self.card_ids
+        return card_id in self.domains
 
 
 def pacing_for(store: Store, today: date, settings: Settings) -> Pacing | None:
@@ -89,12 +93,29 @@ def current_pacing(connection: Connection, today: date, settings: Settings) -> P
     exam_date = load_date(connection, settings)
     if exam_date is None or not exam_date.active(today):
         return None
-    ids = exam_card_ids(connection)
-    unseen = _unseen_at_day_start(connection, ids, today)
+    profile = exam.current_profile(connection)
+    of_card = exam.card_domains(connection, profile).of_card
+    domains = {card_id: domain for card_id, domain in of_card.items() if domain is not None}
+    unseen = _unseen_at_day_start(connection, frozenset(domains), today)
     return Pacing(
-        exam_date, ids, pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
+        exam_date, domains, {domain.number: domain.weight for domain in profile.domains},
+        pacing.new_cards_needed(unseen, today, exam_date), settings.desired_retention,
         memory.decay(settings.parameters),
     )
+
+
+def interleaved(connection: Connection, plan: Pacing, new_ids: Sequence[str], count: int) -> list[str]:
+    """`count` of the exam's new cards among `new_ids` (note order), drawn from the domains by
+    weight against the exam cards seen so far (`pacing.interleave`)."""
+    seen: Counter[int] = Counter()
+    for (card_id,) in connection.execute(f"SELECT id FROM cards WHERE {SEEN}"):
+        if (domain := plan.domains.get(card_id)) is not None:
+            seen[domain] += 1
+    candidates: dict[int, list[str]] = {}
+    for card_id in new_ids:
+        if (domain := plan.domains.get(card_id)) is not None:
+            candidates.setdefault(domain, []).append(card_id)
+    return pacing.interleave(candidates, seen, plan.weights, count)
 
 
 def keeps_window_review(plan: Pacing, card_id: str, current: ReviewState, recomputed: ReviewState, today: date,
@@ -132,13 +153,17 @@ def window_load(connection: Connection, exam_date: ExamDate) -> Counter[date]:
     return Counter({date.fromisoformat(day): count for day, count in rows})
 
 
-def place_answered(connection: Connection, plan: Pacing, after: ReviewState, today: date) -> ReviewState:
-    """The state an answer leaves, moved into the final window when the exam needs it."""
+def place_answered(connection: Connection, plan: Pacing, after: ReviewState, today: date, passed: bool) -> ReviewState:
+    """The state an answer leaves, moved into the final window when the exam needs it; with no
+    window day left (the eve), a passed card due on the exam day moves past it: only a failed
+    one comes back on the day."""
     if not pacing.needs_window_review(after, today, plan.exam, plan.desired_retention, plan.decay):
         return after
     day = pacing.least_loaded(pacing.window_days(today, plan.exam, reviewed_today=True),
                               window_load(connection, plan.exam))
-    return after if day is None else pacing.place(after, day)
+    if day is not None:
+        return pacing.place(after, day)
+    return pacing.off_the_exam_day(after, plan.exam) if passed else after
 
 
 def plan_window(connection: Connection, plan: Pacing, today: date, settings: Settings) -> int:
@@ -156,7 +181,7 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
         f"(julianday(?) - julianday(due) + interval) / stability, -?) < ?)",
         (exam_day, exam_day, factor, exam_day, plan.decay, plan.desired_retention + 1e-9),
     ):
-        if row.id not in plan.card_ids:
+        if row.id not in plan.domains:
             continue
         state = _with_memory(_state(row), settings)
         if pacing.needs_window_review(state, today, plan.exam, plan.desired_retention, plan.decay):
@@ -259,8 +284,8 @@ def _readiness(
         key=lambda topic: (-weight[topic["domain"]], topic["predicted_recall"], topic["deck"], topic["topic"]),
     )
     new_needed = 0
+    ids = frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
     if exam_date:  # counted as a review session counts it: unseen at the start of the day
-        ids = frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
         new_needed = pacing.new_cards_needed(_unseen_at_day_start(connection, ids, today), today, exam_date)
     days_left = exam_date.days_left(today) if exam_date else 0
     planned = 0
@@ -280,7 +305,71 @@ def _readiness(
         "weakest_topics": [topic for topic in topics if topic["predicted_recall"] < settings.desired_retention][
             :WEAKEST_SHOWN
         ],
+    } | _workload(connection, today, settings, exam_date, unseen, ids)
+
+
+def _workload(connection: Connection, today: date, settings: Settings, exam_date: ExamDate | None, unseen: int,
+              ids: frozenset[str]) -> dict[str, Any]:
+    """The forecast of every day left (`pacing.forecast`) in answers and minutes, and what to
+    do when a day passes `max_minutes_per_day`."""
+    seconds, timed = seconds_per_answer(connection)
+    passed, graded = pass_rate(connection, settings)
+    figures: dict[str, Any] = {
+        "seconds_per_answer": round(seconds, 1), "seconds_per_answer_measured": timed,
+        "pass_rate": round(passed, 2), "pass_rate_measured": graded,
+        "max_minutes_per_day": settings.max_minutes_per_day, "forecast": [], "over_limit": None,
     }
+    if exam_date is None or not exam_date.active(today):
+        return figures
+    schedules = {
+        (date.fromisoformat(row.due), row.repetitions, row.interval, row.easiness): row.cards
+        for row in connection.execute(
+            f"SELECT due, repetitions, interval, easiness, count(*) AS cards FROM cards WHERE {SEEN} "
+            "GROUP BY due, repetitions, interval, easiness"
+        )
+    }
+    new = connection.execute(f"SELECT count(*) FROM cards WHERE {NEW}").scalar_one()
+    introduced = connection.execute(
+        f"SELECT count(*) FROM reviews WHERE study_day = ? AND due_before IS NULL AND kind = '{SCHEDULED}'",
+        (today.isoformat(),),
+    ).scalar_one()
+    work = pacing.Workload(today, schedules, _unseen_at_day_start(connection, ids, today), unseen, new - unseen,
+                           settings.new_per_day, introduced, seconds, passed, settings.maximum_interval)
+    days = pacing.forecast(work, exam_date)
+    figures["forecast"] = [{"date": load.day.isoformat(), "reviews": load.reviews, "new": load.new,
+                            "minutes": load.minutes} for load in days]
+    over = [load for load in days if load.minutes > settings.max_minutes_per_day]
+    if over:
+        peak = max(over, key=lambda load: (load.minutes, -load.day.toordinal()))
+        later = pacing.date_under_limit(work, exam_date, settings.max_minutes_per_day)
+        figures["over_limit"] = {
+            "days": len(over), "first": over[0].day.isoformat(), "peak_date": peak.day.isoformat(),
+            "peak_minutes": peak.minutes, "date_under_limit": later.isoformat() if later else None,
+        }
+    return figures
+
+
+def seconds_per_answer(connection: Connection) -> tuple[float, bool]:
+    """The median time of the latest answers with a recorded time, and True; 8 s and False while
+    fewer than 50 are known."""
+    durations = [row[0] for row in connection.execute(
+        "SELECT duration_ms FROM reviews WHERE duration_ms > 0 ORDER BY id DESC LIMIT ?", (MEDIAN_OF_LATEST,)
+    )]
+    if len(durations) < pacing.ANSWERS_FOR_A_MEDIAN:
+        return pacing.SECONDS_UNTIL_KNOWN, False
+    return statistics.median(durations) / 1000, True
+
+
+def pass_rate(connection: Connection, settings: Settings) -> tuple[float, bool]:
+    """The share of the latest reviews (scheduled answers to cards seen before) graded 3 or
+    more, and True; `desired_retention` and False while fewer than 50 are logged."""
+    grades = [row[0] for row in connection.execute(
+        f"SELECT grade FROM reviews WHERE kind = '{SCHEDULED}' AND due_before IS NOT NULL ORDER BY id DESC LIMIT ?",
+        (MEDIAN_OF_LATEST,),
+    )]
+    if len(grades) < pacing.ANSWERS_FOR_A_MEDIAN:
+        return settings.desired_retention, False
+    return sum(1 for grade in grades if grade >= 3) / len(grades), True
 
 
 def _share(counts: tuple[int, int] | None) -> float | None:

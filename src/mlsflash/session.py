@@ -332,10 +332,13 @@ class ReviewSession:
         return deque(kept if budget < 0 or paced_new else kept[:budget])
 
     def _paced(self, connection: Connection, new_ids: deque[str], budget: int) -> deque[str]:
-        """Today's new cards when pacing to an exam: the cards `new_per_day` gives anyway, in note
-        order, exactly as without a date; then more of the exam's cards, until today brings in
-        as many as the pace needs."""
+        """Today's new cards when pacing to an exam: the places `new_per_day` gives anyway, in
+        note order as without a date, then more exam cards, until today brings in as many as
+        the pace needs; the exam cards among them are drawn from the domains by weight
+        (`exam_date.interleaved`), the others keep their places."""
         assert self.pacing is not None
+        from mlsflash.exam_date import interleaved
+
         usual = list(new_ids)[:budget]
         introduced = connection.execute(
             f"SELECT card_id FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}' AND due_before IS NULL",
@@ -344,9 +347,9 @@ class ReviewSession:
         exam_today = sum(1 for row in introduced if self.pacing.applies_to(row[0]))
         exam_usual = sum(1 for card_id in usual if self.pacing.applies_to(card_id))
         wanted = max(0, self.pacing.new_needed - exam_today - exam_usual)
-        taken = set(usual)
-        extra = [card_id for card_id in new_ids if card_id not in taken and self.pacing.applies_to(card_id)]
-        return deque(usual + extra[:wanted])
+        exam_cards = iter(interleaved(connection, self.pacing, new_ids, exam_usual + wanted))
+        day = [next(exam_cards) if self.pacing.applies_to(card_id) else card_id for card_id in usual]
+        return deque(day + list(exam_cards))
 
     @property
     def new_limit_today(self) -> int:
@@ -464,7 +467,7 @@ class ReviewSession:
                     if self.pacing is not None and self.pacing.applies_to(card.id):
                         from mlsflash.exam_date import place_answered
 
-                        after = place_answered(connection, self.pacing, after, self.today)
+                        after = place_answered(connection, self.pacing, after, self.today, grade.is_pass)
                     if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
                         leech, status, made_leech = True, Status.SUSPENDED.value, True
                     connection.execute(_UPDATE_STATE, (*_values(after), status, leech, card.id))

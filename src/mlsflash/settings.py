@@ -25,6 +25,7 @@ class Settings:
     desired_retention: float = DEFAULT_RETENTION
     maximum_interval: int = DEFAULT_MAXIMUM_INTERVAL
     exam_final_days: int = DEFAULT_FINAL_DAYS  # the final window before an exam date (`exam set --date`)
+    max_minutes_per_day: int = 60  # `exam status` warns of a day whose forecast passes it
     # Set by `mlsflash optimize`, not by `config`; None: FSRS-6's defaults.
     parameters: tuple[float, ...] | None = None
 
@@ -43,6 +44,7 @@ _LIMITS = {
     "leech_lapses": (1, 1_000),
     "maximum_interval": (1, 36_500),
     "exam_final_days": (1, 60),
+    "max_minutes_per_day": (1, 1440),
 }
 RETENTION_RANGE = (0.70, 0.97)
 PARAMETERS_KEY = "fsrs_parameters"

@@ -811,6 +811,7 @@ def exam_status(out: Console, status: dict[str, Any]) -> None:
                         styled(f"{status['new_per_day']} new a day"),
                         styled(f"{planned if planned is not None else '-'} reviews a day planned"),
                         styled(f"final window from {status['window_start']}")])
+            exam_workload(out, status)
     # Numbers keep their width; the domain's name takes what is left (at 40 columns, its number).
     headers = ("weight", "cards", "seen", "recall", "practice", "mock")
     if out.width < 60:
@@ -835,6 +836,46 @@ def exam_status(out: Console, status: dict[str, Any]) -> None:
             out.print(styled(f"  {topic['domain']}  ", _percent(topic["predicted_recall"]), "  ",
                              topic["topic"] or "(no heading)", (f"  {topic['deck']}", "dim")),
                       overflow="ellipsis", no_wrap=True)
+
+
+FORECAST_DAYS_SHOWN = 7
+
+
+def exam_workload(out: Console, status: dict[str, Any]) -> None:
+    """The forecast of the days left: today and the peak in one line, the next days as a table
+    (`--json` has every day), and a warning with what to do when a day passes the limit."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    days = status["forecast"]
+    if not days:
+        return
+    how = "your median" if status["seconds_per_answer_measured"] else "assumed: under 50 timed"
+    peak = max(days, key=lambda day: day["minutes"])
+    today = days[0]
+    _flow(out, [styled(("Workload ", "bold"), f"today {today['reviews'] + today['new']} answers, "
+                       f"{today['minutes']} min"),
+                styled(f"peak {peak['minutes']} min on {peak['date']}"),
+                styled(f"{status['seconds_per_answer']:g} s an answer ({how})"),
+                styled(f"{status['pass_rate']:.0%} of reviews passed "
+                       f"({'yours' if status['pass_rate_measured'] else 'assumed: desired_retention'})")])
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for header in ("day", "reviews", "new", "min"):
+        table.add_column(header, justify="left" if header == "day" else "right", no_wrap=True)
+    for day in days[:FORECAST_DAYS_SHOWN]:
+        table.add_row(day["date"], str(day["reviews"]), str(day["new"]), str(day["minutes"]))
+    out.print(Padding(table, (0, 0, 0, 2), expand=False))
+    over = status["over_limit"]
+    if over:
+        limit = status["max_minutes_per_day"]
+        plural = "s pass" if over["days"] > 1 else " passes"
+        fix = (f"an exam on {over['date_under_limit']} keeps every day within it (fewer new cards a day): "
+               f"mlsflash exam set {status['exam']} --date {over['date_under_limit']}"
+               if over["date_under_limit"] else "no later exam date keeps every day within it (the reviews "
+               "already planned, or new_per_day's cards, pass it alone)")
+        out.print(styled(("Warning: ", "bold"), f"{over['days']} day{plural} max_minutes_per_day ({limit} min), "
+                         f"from {over['first']}, {over['peak_minutes']} min on {over['peak_date']}; {fix}; or "
+                         "raise the limit: mlsflash config max_minutes_per_day N."), soft_wrap=False)
 
 
 def exam_coverage(out: Console, profile: Any, table: dict[Any, dict[str, int]]) -> None:

@@ -247,8 +247,8 @@ def config_command(
     ctx: typer.Context,
     key: Optional[str] = typer.Argument(
         None, metavar="[KEY]",
-        help="new_per_day, max_reviews_per_day, rollover_hour, leech_lapses, scheduler, desired_retention "
-        "or maximum_interval.",
+        help="new_per_day, max_reviews_per_day, rollover_hour, leech_lapses, scheduler, desired_retention, "
+        "maximum_interval, exam_final_days or max_minutes_per_day.",
     ),
     value: Optional[str] = typer.Argument(
         None, metavar="[VALUE]", help="New value (max_reviews_per_day accepts 'none'; scheduler is sm2 or fsrs)."
