@@ -84,6 +84,22 @@ def test_another_deck_moves_the_file_named_and_is_remembered_in_turn(run, env, s
     }
 
 
+@pytest.mark.parametrize("by", ["file", "folder"])
+def test_a_file_imported_with_deck_and_reverse_keeps_its_deck_when_renamed(run, env, tmp_path, by) -> None:
+    notes = tmp_path / "notes"
+    old = write_notes(notes, "a.md", A)
+    run("import", old, "--deck", "Shared", "--reverse")
+    run("review", "--new", "10", input="4\n" * 4)  # every card answered, reverse ones too
+    before = schedules(env)
+    new = old.rename(notes / "letters.md")
+    result = run("import", new if by == "file" else notes)
+    assert decks_of_cards(env) == {"Alpha": "Shared", "Bravo": "Shared", "the first letter": "Shared",
+                                   "the second letter": "Shared"}
+    assert schedules(env) == before  # same ids and history, no reverse card retired
+    assert "→ Shared" in result.stdout
+    assert run("import", new).stdout.count("→ Shared") >= 1  # remembered under the new name
+
+
 def test_deck_and_deck_from_heading_together_are_a_usage_error(run, tmp_path: Path) -> None:
     result = run("import", write_notes(tmp_path, "a.md", A), "--deck", "X", "--deck-from-heading", code=2)
     assert "not both" in result.stderr

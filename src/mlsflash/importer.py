@@ -119,7 +119,7 @@ class DeckOption:
 class _Stored(NamedTuple):
     """What the store remembers of a notes file for its next import."""
 
-    content_hash: str
+    content_hash: str | None  # None: a renamed file's record, not yet imported under its path
     settings: DeckSettings  # its deck's options
     pinned: str | None  # the name of its deck, if `--deck` chose it
 
@@ -385,11 +385,16 @@ def _import_parsed(
 
     with store.write(bulk=True) as connection:
         stored = {file.source: _stored_of(connection, file.source) for file in notes}
+        files_by_source = {file.source: file for file in notes}
         hashes = {file.source: _hash_against(file, stored[file.source], option, flags) for file in notes}
         chosen = {file.source: _chosen_deck(stored[file.source], option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         gone |= _left_behind(connection, notes, parsed, changed, gone)
+        for source, pinned in _renamed_pins(connection, notes, parsed, changed, gone, stored).items():
+            stored[source] = pinned
+            hashes[source] = _hash_against(files_by_source[source], pinned, option, flags)
+            chosen[source] = _chosen_deck(pinned, option)
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
@@ -509,6 +514,38 @@ def _left_behind(
         row.source_file for row in rows.values()
         if identity.term_and_definition(row.identity, row.definition_key) in held
     }
+
+
+def _renamed_pins(
+    connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
+    gone: set[str], stored: dict[str, _Stored | None],
+) -> dict[str, _Stored]:
+    """New paths holding a bullet of a gone file that `--deck` put in a deck -> that file's
+    record without its hash: the file was renamed, and keeps its deck (and so its deck's
+    `--reverse` cards) as a file imported again under its own path does."""
+    from mlsflash import identity
+    from mlsflash.parser import parse_notes
+
+    fresh = [file for file in notes if file.source in changed and stored[file.source] is None]
+    pinned = {
+        source: _Stored(None, record.settings, record.pinned) for source in sorted(gone)
+        if (record := _stored_of(connection, source)) is not None and record.pinned is not None
+    }
+    if not fresh or not pinned:
+        return {}
+    keys_of: dict[str, set[tuple[str, str]]] = {}
+    for row in _cards_where(connection, "source_file", list(pinned), " AND status != 'retired'").values():
+        keys_of.setdefault(row.source_file, set()).add(identity.term_and_definition(row.identity, row.definition_key))
+    inherited: dict[str, _Stored] = {}
+    for file in fresh:
+        held = {
+            identity.term_and_definition(draft.key, draft.definition_key)
+            for draft in (parsed.get(file.source) or parse_notes(file.text)).drafts
+        }
+        source = next((source for source, keys in sorted(keys_of.items()) if keys & held), None)
+        if source is not None:
+            inherited[file.source] = pinned[source]
+    return inherited
 
 
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
