@@ -134,3 +134,23 @@ def test_cards_whose_term_or_heading_held_angle_brackets_keep_their_history(
     counts = next(line for line in report.splitlines() if line.startswith("old.md")).split()
     assert counts[1:] == ["0", "3", "0", "0", "0", "0", "0"]  # added, updated, same, moved, retired, ...
     assert rows(env, "SELECT count(*) FROM cards") == [(3,)]
+
+
+def test_a_bullet_that_opens_with_an_html_block_tag_is_a_card_not_dropped(run, export, tmp_path: Path) -> None:
+    """`* <div> - ...` is an HTML block to CommonMark (as are `<p>`, `<title>`, `<script>`), yet
+    a term the learner typed, in web notes; before, such bullets vanished without a report."""
+    notes = write_notes(tmp_path, "html.md", (
+        "# HTML\n"
+        "* <div> - a generic block container\n"
+        "* <p> - a paragraph\n"
+        "* <script> - runs JavaScript\n"
+        "* <span> - a generic inline container\n"
+        "* <!-- a comment --> - not a term\n"
+    ))
+    run("import", notes)
+    assert {card["front"]: card["back"] for card in export()} == {
+        "<div>": "a generic block container", "<p>": "a paragraph", "<script>": "runs JavaScript",
+        "<span>": "a generic inline container",
+    }
+    review = run("review", input="4\n" * 4).stdout
+    assert "Q: <div>" in review and "Q: <script>" in review
