@@ -239,3 +239,14 @@ def test_review_stats_and_exam_find_the_deck_in_another_spelling(run, env, tmp_p
     assert "Alpha" in run("review", "--deck", "ESCAPE  deck", input="4\n").stdout
     assert '"deck": "Escape Deck"' in run("stats", "--deck", "escape deck", "--json").stdout
     assert "1 deck" in run("exam", "map", "Letters", "2", "--deck", "escape deck").stdout
+
+
+def test_invisible_characters_in_deck_are_dropped_as_in_notes(run, env, tmp_path) -> None:
+    """A pasted zero-width space made a deck with an invisible name, or a second deck beside
+    one spelled the same; a bidirectional override showed the name reversed."""
+    notes = write_notes(tmp_path, "a.md", A)
+    assert "cannot be blank" in run("import", notes, "--deck", "\u200b", code=2).stderr
+    run("import", notes, "--deck", "Shared\u200b Deck")
+    run("import", write_notes(tmp_path, "b.md", B), "--deck", "\u202eShared Deck\u2060")
+    assert rows(env, "SELECT name FROM decks") == [("Shared Deck",)]
+    assert "Alpha" in run("cards", "--deck", "shared\u200b deck").stdout
