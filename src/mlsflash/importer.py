@@ -391,10 +391,12 @@ def _import_parsed(
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         gone |= _left_behind(connection, notes, parsed, changed, gone)
-        for source, pinned in _renamed_pins(connection, notes, parsed, changed, gone, stored).items():
-            stored[source] = pinned
-            hashes[source] = _hash_against(files_by_source[source], pinned, option, flags)
-            chosen[source] = _chosen_deck(pinned, option)
+        renamed = _renamed_from(connection, notes, parsed, changed, gone, stored)
+        for source, old in renamed.items():
+            if (record := _stored_of(connection, old)) is not None:
+                stored[source] = record._replace(content_hash=None)
+                hashes[source] = _hash_against(files_by_source[source], stored[source], option, flags)
+                chosen[source] = _chosen_deck(stored[source], option)
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
@@ -410,7 +412,7 @@ def _import_parsed(
                 changed.add(file.source)
         copies = _copies(connection, notes)
         syncs: list[_FileSync] = []
-        decks = _DeckChoice(connection, chosen, flags, copies, deck_names)
+        decks = _DeckChoice(connection, chosen, flags, copies, deck_names, renamed)
         # Bullets in path order, whichever files were named: a card's answer and home file do
         # not depend on how the import was typed. Originals before their copies, so a copy can
         # join its original's deck.
@@ -516,36 +518,39 @@ def _left_behind(
     }
 
 
-def _renamed_pins(
+def _renamed_from(
     connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
     gone: set[str], stored: dict[str, _Stored | None],
-) -> dict[str, _Stored]:
-    """New paths holding a bullet of a gone file that `--deck` put in a deck -> that file's
-    record without its hash: the file was renamed, and keeps its deck (and so its deck's
-    `--reverse` cards) as a file imported again under its own path does."""
+) -> dict[str, str]:
+    """New paths -> the gone file each was renamed from: the one whose live bullets it holds
+    most of, each gone file taken once. A renamed file then keeps what its old path
+    remembered, as a file imported again under its own path does: the deck `--deck` put it
+    in, and its deck (renamed with a retitle), so its deck's `--reverse` cards too."""
+    from collections import Counter
+
     from mlsflash import identity
     from mlsflash.parser import parse_notes
 
     fresh = [file for file in notes if file.source in changed and stored[file.source] is None]
-    pinned = {
-        source: _Stored(None, record.settings, record.pinned) for source in sorted(gone)
-        if (record := _stored_of(connection, source)) is not None and record.pinned is not None
-    }
-    if not fresh or not pinned:
+    if not fresh or not gone:
         return {}
-    keys_of: dict[str, set[tuple[str, str]]] = {}
-    for row in _cards_where(connection, "source_file", list(pinned), " AND status != 'retired'").values():
-        keys_of.setdefault(row.source_file, set()).add(identity.term_and_definition(row.identity, row.definition_key))
-    inherited: dict[str, _Stored] = {}
-    for file in fresh:
-        held = {
-            identity.term_and_definition(draft.key, draft.definition_key)
+    holders: dict[tuple[str, str], set[str]] = {}
+    for row in _cards_where(connection, "source_file", sorted(gone), " AND status != 'retired'").values():
+        holders.setdefault(identity.term_and_definition(row.identity, row.definition_key), set()).add(row.source_file)
+    taken: set[str] = set()
+    renamed: dict[str, str] = {}
+    for file in sorted(fresh, key=lambda file: file.source):
+        held = Counter(
+            source
             for draft in (parsed.get(file.source) or parse_notes(file.text)).drafts
-        }
-        source = next((source for source, keys in sorted(keys_of.items()) if keys & held), None)
-        if source is not None:
-            inherited[file.source] = pinned[source]
-    return inherited
+            for source in holders.get(identity.term_and_definition(draft.key, draft.definition_key), ())
+            if source not in taken
+        )
+        if held:
+            source = min(held, key=lambda source: (-held[source], source))
+            taken.add(source)
+            renamed[file.source] = source
+    return renamed
 
 
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
@@ -592,9 +597,10 @@ class _DeckChoice:
 
     def __init__(
         self, connection: Connection, chosen: dict[str, str | None], flags: DeckFlags,
-        copies: dict[str, NotesFile], deck_names: _DeckNames,
+        copies: dict[str, NotesFile], deck_names: _DeckNames, renamed: dict[str, str],
     ) -> None:
         self.connection = connection
+        self.renamed = renamed  # a new path -> the gone file it was renamed from
         self.chosen = chosen  # source -> the deck --deck put it in (None: its heading's)
         self.flags = flags
         self.copies = copies
@@ -612,7 +618,10 @@ class _DeckChoice:
         if original is not None and pinned is None:
             stored = _remembered(self.connection, original.source)
             deck_name = self.deck_names.get(original.source) or (stored.name if stored else None) or deck_name
-        deck_id, settings, stored_name = _resolve_deck(self.connection, file.source, deck_name, self.flags, self.names)
+        remembered_as = self.renamed.get(file.source, file.source)  # a renamed file: its old path's deck
+        deck_id, settings, stored_name = _resolve_deck(
+            self.connection, remembered_as, deck_name, self.flags, self.names
+        )
         if stored_name != deck_name:
             self.joined.append(
                 f"{file.display}: deck {deck_name!r} joins deck {stored_name!r} (deck names ignore case and spacing)"
