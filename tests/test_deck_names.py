@@ -250,3 +250,18 @@ def test_invisible_characters_in_deck_are_dropped_as_in_notes(run, env, tmp_path
     run("import", write_notes(tmp_path, "b.md", B), "--deck", "\u202eShared Deck\u2060")
     assert rows(env, "SELECT name FROM decks") == [("Shared Deck",)]
     assert "Alpha" in run("cards", "--deck", "shared\u200b deck").stdout
+
+
+def test_a_deck_named_by_its_file_name_is_never_blank_invisible_or_escaped(run, env, tmp_path) -> None:
+    """` .md` made a deck named "" that no `--deck` could name (blank is refused); an escape
+    or a bidirectional override in a file name reached the deck's name, which headings never do."""
+    notes = tmp_path / "notes"
+    write_notes(notes, " .md", "* **Alpha** - the first letter\n")
+    write_notes(notes, "\u200b.md", "* **Bravo** - the second letter\n")
+    write_notes(notes, "esc\x1b[31mred.md", "* **Charlie** - the third letter\n")
+    write_notes(notes, "rtl\u202eevil.md", "* **Delta** - the fourth letter\n")
+    run("import", notes)
+    assert sorted(rows(env, "SELECT name FROM decks")) == [(".md",), ("esc[31mred",), ("rtlevil",)]
+    assert "Alpha" in run("cards", "--deck", ".md").stdout and "Bravo" in run("cards", "--deck", ".md").stdout
+    run("decks", "--delete", ".md", "--yes")
+    assert sorted(rows(env, "SELECT name FROM decks")) == [("esc[31mred",), ("rtlevil",)]

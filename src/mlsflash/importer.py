@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
-from mlsflash.model import deck_key, deck_spelling
+from mlsflash.model import deck_key, deck_spelling, strip_invisible
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard
@@ -639,7 +639,13 @@ class _DeckChoice:
 
 
 def _deck_name(file: NotesFile, parsed: ParsedNotes, chosen: str | None) -> str:
-    return deck_spelling(chosen or parsed.title or Path(file.display).stem)
+    return deck_spelling(chosen or parsed.title or _file_deck_name(Path(file.display)))
+
+
+def _file_deck_name(path: Path) -> str:
+    """The deck named by a file without a title: its name without control or invisible
+    characters (as a heading's), and never blank (` .md`), so `--deck` can name it."""
+    return deck_spelling(strip_invisible(path.stem)) or deck_spelling(strip_invisible(path.name))
 
 
 def _sync_cards(
