@@ -1151,7 +1151,10 @@ def _resolve_deck(
             deck_names.renamed()
             by_name = deck(remembered.id)
     if by_name is None:
-        settings = flags.over(DeckSettings())
+        # A file leaving its deck for a new one (a retitle of a deck other files still feed)
+        # takes the deck's options along: its --reverse cards move with it instead of retiring.
+        left = deck(remembered.id) if remembered is not None else None
+        settings = flags.over(_settings_of(left) if left is not None else DeckSettings())
         deck_id = sql(
             "INSERT INTO decks (name, reverse, prose, tables, created_at) VALUES (?, ?, ?, ?, ?)",
             name, settings.reverse, settings.prose, settings.tables, clock.timestamp(),
