@@ -155,8 +155,10 @@ def plan(
     pair(vanishing, lambda card: card.draft.key, lambda card: card.identity)
     # 2b. Same deck, the key parsers before version 7 gave the bullet: they dropped text in
     # angle brackets (`List<String>` was `List`), so a term or heading holding some continues.
+    # Then in another deck, as in 2: a `#` title holding some made another deck name too.
     if any("<" in wanted[index].draft.key for index in open_):
         pair(vanishing, _key_before_html, lambda card: (card.deck_id, card.identity))
+        pair(vanishing, lambda card: (key := _key_before_html(card)) and key[1], lambda card: card.identity)
     # 3. Same deck, same term and definition (a renamed heading, a bullet moved in the deck),
     # then same deck and context, same distinctive definition (a renamed term).
     pair(vanishing, lambda card: (card.deck_id, _bullet(card)), lambda card: (card.deck_id, _stored_bullet(card)))
