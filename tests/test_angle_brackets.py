@@ -134,3 +134,60 @@ def test_cards_whose_term_or_heading_held_angle_brackets_keep_their_history(
     counts = next(line for line in report.splitlines() if line.startswith("old.md")).split()
     assert counts[1:] == ["0", "3", "0", "0", "0", "0", "0"]  # added, updated, same, moved, retired, ...
     assert rows(env, "SELECT count(*) FROM cards") == [(3,)]
+
+
+def test_a_bullet_that_opens_with_an_html_block_tag_is_a_card_not_dropped(run, export, tmp_path: Path) -> None:
+    """`* <div> - ...` is an HTML block to CommonMark (as are `<p>`, `<title>`, `<script>`), yet
+    a term the learner typed, in web notes; before, such bullets vanished without a report."""
+    notes = write_notes(tmp_path, "html.md", (
+        "# HTML\n"
+        "* <div> - a generic block container\n"
+        "* <p> - a paragraph\n"
+        "* <script> - runs JavaScript\n"
+        "* <span> - a generic inline container\n"
+        "* <!-- a comment --> - not a term\n"
+    ))
+    run("import", notes)
+    assert {card["front"]: card["back"] for card in export()} == {
+        "<div>": "a generic block container", "<p>": "a paragraph", "<script>": "runs JavaScript",
+        "<span>": "a generic inline container",
+    }
+    review = run("review", input="4\n" * 4).stdout
+    assert "Q: <div>" in review and "Q: <script>" in review
+
+
+def test_a_deck_title_with_angle_brackets_fed_by_several_files_keeps_every_card(
+    run, export, tmp_path: Path, monkeypatch
+) -> None:
+    """Read by a parser before version 7, `# AWS <Notes>` named deck `AWS` for both files; read
+    now it names another deck, which takes both files. Each card whose heading or answer held
+    `<...>` was matched nowhere: it retired with its history beside a new copy."""
+    from mlsflash import importer, parser
+
+    notes = tmp_path / "notes"
+    write_notes(notes, "iam.md", (
+        "# AWS <Notes>\n"
+        "## IAM <role>\n"
+        "* **Role ARN** - arn:aws:iam::<account-id>:role/<role-name>\n"
+        "* **Policy** - a JSON document for a <principal>\n"
+    ))
+    write_notes(notes, "s3.md", "# AWS <Notes>\n* **Bucket** - a container of objects\n")
+    with monkeypatch.context() as old:
+        old.setattr(parser, "_html_text", lambda html, elements: "")
+        old.setattr(parser, "_typed_block", lambda html: False)
+        old.setattr(importer, "PARSER_VERSION", "6")
+        run("import", notes, "--reverse")
+        run("review", "--new", "100", input="5\n" * 100)
+        before = {card["id"]: card for card in export()}
+    assert {card["deck"] for card in before.values()} == {"AWS"} and len(before) == 6
+    assert sum(card["repetitions"] for card in before.values()) == 3
+
+    report = run("import", notes).stdout
+    after = {card["id"]: card for card in export()}
+    assert after.keys() == before.keys() and {card["status"] for card in after.values()} != {"retired"}
+    assert {card["deck"] for card in after.values()} == {"AWS <Notes>"}
+    assert all(after[card_id]["repetitions"] == card["repetitions"] for card_id, card in before.items())
+    assert after[next(i for i, c in before.items() if c["front"] == "Role ARN")]["back"] == (
+        "arn:aws:iam::<account-id>:role/<role-name>"
+    )
+    assert report.splitlines()[-1].split()[1:] == ["0", "0", "0", "6", "0", "0", "0"]

@@ -84,6 +84,22 @@ def test_another_deck_moves_the_file_named_and_is_remembered_in_turn(run, env, s
     }
 
 
+@pytest.mark.parametrize("by", ["file", "folder"])
+def test_a_file_imported_with_deck_and_reverse_keeps_its_deck_when_renamed(run, env, tmp_path, by) -> None:
+    notes = tmp_path / "notes"
+    old = write_notes(notes, "a.md", A)
+    run("import", old, "--deck", "Shared", "--reverse")
+    run("review", "--new", "10", input="4\n" * 4)  # every card answered, reverse ones too
+    before = schedules(env)
+    new = old.rename(notes / "letters.md")
+    result = run("import", new if by == "file" else notes)
+    assert decks_of_cards(env) == {"Alpha": "Shared", "Bravo": "Shared", "the first letter": "Shared",
+                                   "the second letter": "Shared"}
+    assert schedules(env) == before  # same ids and history, no reverse card retired
+    assert "→ Shared" in result.stdout
+    assert run("import", new).stdout.count("→ Shared") >= 1  # remembered under the new name
+
+
 def test_deck_and_deck_from_heading_together_are_a_usage_error(run, tmp_path: Path) -> None:
     result = run("import", write_notes(tmp_path, "a.md", A), "--deck", "X", "--deck-from-heading", code=2)
     assert "not both" in result.stderr
@@ -223,3 +239,29 @@ def test_review_stats_and_exam_find_the_deck_in_another_spelling(run, env, tmp_p
     assert "Alpha" in run("review", "--deck", "ESCAPE  deck", input="4\n").stdout
     assert '"deck": "Escape Deck"' in run("stats", "--deck", "escape deck", "--json").stdout
     assert "1 deck" in run("exam", "map", "Letters", "2", "--deck", "escape deck").stdout
+
+
+def test_invisible_characters_in_deck_are_dropped_as_in_notes(run, env, tmp_path) -> None:
+    """A pasted zero-width space made a deck with an invisible name, or a second deck beside
+    one spelled the same; a bidirectional override showed the name reversed."""
+    notes = write_notes(tmp_path, "a.md", A)
+    assert "cannot be blank" in run("import", notes, "--deck", "\u200b", code=2).stderr
+    run("import", notes, "--deck", "Shared\u200b Deck")
+    run("import", write_notes(tmp_path, "b.md", B), "--deck", "\u202eShared Deck\u2060")
+    assert rows(env, "SELECT name FROM decks") == [("Shared Deck",)]
+    assert "Alpha" in run("cards", "--deck", "shared\u200b deck").stdout
+
+
+def test_a_deck_named_by_its_file_name_is_never_blank_invisible_or_escaped(run, env, tmp_path) -> None:
+    """` .md` made a deck named "" that no `--deck` could name (blank is refused); an escape
+    or a bidirectional override in a file name reached the deck's name, which headings never do."""
+    notes = tmp_path / "notes"
+    write_notes(notes, " .md", "* **Alpha** - the first letter\n")
+    write_notes(notes, "\u200b.md", "* **Bravo** - the second letter\n")
+    write_notes(notes, "esc\x1b[31mred.md", "* **Charlie** - the third letter\n")
+    write_notes(notes, "rtl\u202eevil.md", "* **Delta** - the fourth letter\n")
+    run("import", notes)
+    assert sorted(rows(env, "SELECT name FROM decks")) == [(".md",), ("esc[31mred",), ("rtlevil",)]
+    assert "Alpha" in run("cards", "--deck", ".md").stdout and "Bravo" in run("cards", "--deck", ".md").stdout
+    run("decks", "--delete", ".md", "--yes")
+    assert sorted(rows(env, "SELECT name FROM decks")) == [("esc[31mred",), ("rtlevil",)]

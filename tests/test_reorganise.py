@@ -330,6 +330,30 @@ def test_a_file_renamed_and_retitled_then_imported_by_its_new_name_moves_every_c
     assert all(card["status"] != "retired" for card in export())
 
 
+@pytest.mark.parametrize("by", ["file", "folder"])
+def test_a_reverse_deck_s_file_renamed_and_retitled_keeps_its_reverse_cards(
+    tmp_path, run, export, learn, monkeypatch, by
+) -> None:
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    run("import", notes, "--reverse")
+    learn()
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-29T10:00")
+    run("review", "--new", "100", input="4\n" * 100)  # the reverse cards' first answers
+    before = schedule(export())
+    reverse = ("real-time streaming, shards", "1 MB/s in, 2 MB/s out", "near real-time delivery to S3")
+    assert len(before) == 6 and any(before[front][6] != "new" for front in reverse)
+    (notes / "kinesis.md").rename(notes / "streaming.md")
+    write_notes(notes, "streaming.md", KINESIS.replace("# AWS Notes", "# Streaming"))
+    result = run("import", notes / "streaming.md" if by == "file" else notes)
+    after = export()
+    assert schedule(after) == before  # the reverse cards too: none retired with its history
+    assert {card["deck"] for card in after} == {"Streaming"}
+    assert "retired" not in {card["status"] for card in after}
+    (row,) = [line.split() for line in result.stdout.splitlines() if "streaming.md" in line]
+    assert row[1:] == ["0", "0", "0", "6", "0", "0", "0"]
+
+
 def test_a_file_gone_from_disk_that_shares_no_bullet_with_the_import_keeps_its_cards(
     tmp_path, run, export, studied
 ) -> None:
@@ -719,3 +743,27 @@ def test_deleting_a_suspended_bullet_leaves_the_same_bullet_of_another_deck_in_r
     assert {(card["deck"], card["status"]) for card in export() if card["front"] == "Firehose"} == {
         ("A", "retired"), ("B", "learning")
     }
+
+
+def test_retitling_a_reverse_deck_fed_by_several_files_keeps_its_reverse_cards(
+    tmp_path, run, export, learn, monkeypatch
+) -> None:
+    """Every file of the deck retitled alike: the files move to a new deck, which did not have
+    the old deck's --reverse, so every reverse card retired with its history."""
+    notes = tmp_path / "notes"
+    write_notes(notes, "kinesis.md", KINESIS)
+    write_notes(notes, "glue.md", GLUE)
+    run("import", notes, "--reverse")
+    learn()
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-11-29T10:00")
+    run("review", "--new", "100", input="4\n" * 100)  # the reverse cards' first answers
+    cards = export()
+    assert any(card["direction"] == "reverse" and card["status"] != "new" for card in cards)
+    before = schedule(cards)
+    assert len(before) == 10
+    for name, text in (("kinesis.md", KINESIS), ("glue.md", GLUE)):
+        write_notes(notes, name, text.replace("# AWS Notes", "# Cloud Notes"))
+    run("import", notes)
+    after = export()
+    assert schedule(after) == before  # none retired, reverse ones included
+    assert {card["deck"] for card in after} == {"Cloud Notes"}

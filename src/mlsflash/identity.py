@@ -155,8 +155,10 @@ def plan(
     pair(vanishing, lambda card: card.draft.key, lambda card: card.identity)
     # 2b. Same deck, the key parsers before version 7 gave the bullet: they dropped text in
     # angle brackets (`List<String>` was `List`), so a term or heading holding some continues.
+    # Then in another deck, as in 2: a `#` title holding some made another deck name too.
     if any("<" in wanted[index].draft.key for index in open_):
         pair(vanishing, _key_before_html, lambda card: (card.deck_id, card.identity))
+        pair(vanishing, _text_key_before_html, lambda card: card.identity)
     # 3. Same deck, same term and definition (a renamed heading, a bullet moved in the deck),
     # then same deck and context, same distinctive definition (a renamed term).
     pair(vanishing, lambda card: (card.deck_id, _bullet(card)), lambda card: (card.deck_id, _stored_bullet(card)))
@@ -227,14 +229,20 @@ _HTML_TAG = re.compile(
 
 
 def _key_before_html(card: DeckCard) -> Hashable:
-    """Deck and the key with its inline HTML dropped (each part spaced as `normalize` does),
-    or None when it holds none."""
+    """Deck and the key with its inline HTML dropped, or None when it holds none."""
+    key = _text_key_before_html(card)
+    return None if key is None else (card.deck_id, key)
+
+
+def _text_key_before_html(card: DeckCard) -> str | None:
+    """The key with its inline HTML dropped (each part spaced as `normalize` does), or None
+    when it holds none."""
     key = card.draft.key
     if "<" not in key:
         return None
     context, term, direction = key.rsplit("\x1f", 2)
     parts = [_without_html(part) for part in context.split(CONTEXT_SEPARATOR)]
-    return card.deck_id, f"{CONTEXT_SEPARATOR.join(parts)}\x1f{_without_html(term)}\x1f{direction}"
+    return f"{CONTEXT_SEPARATOR.join(parts)}\x1f{_without_html(term)}\x1f{direction}"
 
 
 def _without_html(text: str) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple,
 from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
-from mlsflash.model import deck_key, deck_spelling
+from mlsflash.model import deck_key, deck_spelling, strip_invisible
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard
@@ -119,7 +119,7 @@ class DeckOption:
 class _Stored(NamedTuple):
     """What the store remembers of a notes file for its next import."""
 
-    content_hash: str
+    content_hash: str | None  # None: a renamed file's record, not yet imported under its path
     settings: DeckSettings  # its deck's options
     pinned: str | None  # the name of its deck, if `--deck` chose it
 
@@ -390,11 +390,18 @@ def _import_parsed(
 
     with store.write(bulk=True) as connection:
         stored = _stored_files(connection, [file.source for file in notes])
+        files_by_source = {file.source: file for file in notes}
         hashes = {file.source: _hash_against(file, stored.get(file.source), option, flags) for file in notes}
         chosen = {file.source: _chosen_deck(stored.get(file.source), option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
         gone |= _left_behind(connection, notes, parsed, changed, gone)
+        renamed = _renamed_from(connection, notes, parsed, changed, gone, stored)
+        for source, old in renamed.items():
+            if (record := _stored_files(connection, [old]).get(old)) is not None:
+                stored[source] = record._replace(content_hash=None)
+                hashes[source] = _hash_against(files_by_source[source], stored[source], option, flags)
+                chosen[source] = _chosen_deck(stored[source], option)
         named = list(notes)
         # The deck is the unit of identity: its files that were not named are read as well, so
         # a bullet another file of the deck still holds keeps its card.
@@ -410,7 +417,7 @@ def _import_parsed(
                 changed.add(file.source)
         copies = _copies(connection, notes)
         syncs: list[_FileSync] = []
-        decks = _DeckChoice(connection, chosen, flags, copies, deck_names)
+        decks = _DeckChoice(connection, chosen, flags, copies, deck_names, renamed)
         # Bullets in path order, whichever files were named: a card's answer and home file do
         # not depend on how the import was typed. Originals before their copies, so a copy can
         # join its original's deck.
@@ -516,6 +523,41 @@ def _left_behind(
     }
 
 
+def _renamed_from(
+    connection: Connection, notes: Sequence[NotesFile], parsed: dict[str, ParsedNotes], changed: set[str],
+    gone: set[str], stored: dict[str, _Stored],
+) -> dict[str, str]:
+    """New paths -> the gone file each was renamed from: the one whose live bullets it holds
+    most of, each gone file taken once. A renamed file then keeps what its old path
+    remembered, as a file imported again under its own path does: the deck `--deck` put it
+    in, and its deck (renamed with a retitle), so its deck's `--reverse` cards too."""
+    from collections import Counter
+
+    from mlsflash import identity
+    from mlsflash.parser import parse_notes
+
+    fresh = [file for file in notes if file.source in changed and stored.get(file.source) is None]
+    if not fresh or not gone:
+        return {}
+    holders: dict[tuple[str, str], set[str]] = {}
+    for row in _cards_where(connection, "source_file", sorted(gone), " AND status != 'retired'").values():
+        holders.setdefault(identity.term_and_definition(row.identity, row.definition_key), set()).add(row.source_file)
+    taken: set[str] = set()
+    renamed: dict[str, str] = {}
+    for file in sorted(fresh, key=lambda file: file.source):
+        held = Counter(
+            source
+            for draft in (parsed.get(file.source) or parse_notes(file.text)).drafts
+            for source in holders.get(identity.term_and_definition(draft.key, draft.definition_key), ())
+            if source not in taken
+        )
+        if held:
+            source = min(held, key=lambda source: (-held[source], source))
+            taken.add(source)
+            renamed[file.source] = source
+    return renamed
+
+
 def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, NotesFile]:
     """Files whose bytes equal another's in this import -> that other (the original): the
     file mlsflash already knows, else the first."""
@@ -560,9 +602,10 @@ class _DeckChoice:
 
     def __init__(
         self, connection: Connection, chosen: dict[str, str | None], flags: DeckFlags,
-        copies: dict[str, NotesFile], deck_names: _DeckNames,
+        copies: dict[str, NotesFile], deck_names: _DeckNames, renamed: dict[str, str],
     ) -> None:
         self.connection = connection
+        self.renamed = renamed  # a new path -> the gone file it was renamed from
         self.chosen = chosen  # source -> the deck --deck put it in (None: its heading's)
         self.flags = flags
         self.copies = copies
@@ -580,7 +623,10 @@ class _DeckChoice:
         if original is not None and pinned is None:
             stored = _remembered(self.connection, original.source)
             deck_name = self.deck_names.get(original.source) or (stored.name if stored else None) or deck_name
-        deck_id, settings, stored_name = _resolve_deck(self.connection, file.source, deck_name, self.flags, self.names)
+        remembered_as = self.renamed.get(file.source, file.source)  # a renamed file: its old path's deck
+        deck_id, settings, stored_name = _resolve_deck(
+            self.connection, remembered_as, deck_name, self.flags, self.names
+        )
         if stored_name != deck_name:
             self.joined.append(
                 f"{file.display}: deck {deck_name!r} joins deck {stored_name!r} (deck names ignore case and spacing)"
@@ -598,7 +644,13 @@ class _DeckChoice:
 
 
 def _deck_name(file: NotesFile, parsed: ParsedNotes, chosen: str | None) -> str:
-    return deck_spelling(chosen or parsed.title or Path(file.display).stem)
+    return deck_spelling(chosen or parsed.title or _file_deck_name(Path(file.display)))
+
+
+def _file_deck_name(path: Path) -> str:
+    """The deck named by a file without a title: its name without control or invisible
+    characters (as a heading's), and never blank (` .md`), so `--deck` can name it."""
+    return deck_spelling(strip_invisible(path.stem)) or deck_spelling(strip_invisible(path.name))
 
 
 def _sync_cards(
@@ -1125,7 +1177,10 @@ def _resolve_deck(
             deck_names.renamed()
             by_name = deck(remembered.id)
     if by_name is None:
-        settings = flags.over(DeckSettings())
+        # A file leaving its deck for a new one (a retitle of a deck other files still feed)
+        # takes the deck's options along: its --reverse cards move with it instead of retiring.
+        left = deck(remembered.id) if remembered is not None else None
+        settings = flags.over(_settings_of(left) if left is not None else DeckSettings())
         deck_id = sql(
             "INSERT INTO decks (name, reverse, prose, tables, created_at) VALUES (?, ?, ?, ?, ?)",
             name, settings.reverse, settings.prose, settings.tables, clock.timestamp(),

@@ -682,21 +682,14 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
 
 _DEEPEST_LEVEL = MAX_NESTING - 1
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-# The tags that open an HTML block of their own (CommonMark's kinds 1 and 6); a bullet made of
-# any other tag alone (kind 7) is text the learner typed, read as a paragraph.
-_HTML_BLOCK_TAGS = frozenset({
-    "script", "pre", "style", "textarea", "address", "article", "aside", "base", "basefont", "blockquote", "body",
-    "caption", "center", "col", "colgroup", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head",
-    "header", "hr", "html", "iframe", "legend", "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol",
-    "optgroup", "option", "p", "param", "search", "section", "summary", "table", "tbody", "td", "tfoot", "th",
-    "thead", "title", "tr", "track", "ul",
-})
 
 
 def _typed_block(html: str) -> bool:
-    name = _TAG_NAME.match(html)
-    return name is not None and name.group(1).lower() not in _HTML_BLOCK_TAGS
+    """Whether an HTML block that opens a bullet is text the learner typed: any tag (`* <div> -
+    a block container`, `* <script> - runs code` are CommonMark HTML blocks, yet terms), read
+    as inline text in which only real HTML (attributes, formatting tags) is dropped; not a
+    comment, processing instruction or declaration."""
+    return _TAG_NAME.match(html) is not None
 
 
 def _inline_tokens(text: str) -> Sequence[Token]:

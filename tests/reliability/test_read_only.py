@@ -102,3 +102,34 @@ def test_a_write_command_names_the_file_and_why(db, what):
     assert "(database)" not in result.stderr and "Traceback" not in result.stderr
     review = unprivileged(env, "review", stdin="5\n")
     assert review.returncode == 1 and f"cannot write database {db}" in review.stderr
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_an_older_database_in_a_read_only_place_says_it_needs_the_upgrade(tmp_path, what):
+    """Every command, reads included, needs the head schema: the hint that read commands still
+    work would be wrong here."""
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: file modes cannot bind")
+    from pathlib import Path
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "mlsflash.db"
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "rev0001.db", db)
+    notes = tmp_path / "notes.md"
+    notes.write_text(NOTES, encoding="utf-8")
+    before = dump(db)
+    make_read_only(db, what)
+    try:
+        for args in (["stats"], ["export"], ["import", str(notes)]):
+            result = unprivileged(environment(db), *args)
+            assert result.returncode == 1, result.stderr
+            first = result.stderr.splitlines()[0]
+            assert first.startswith(f"Error: {db} was written by an older mlsflash (schema 0001"), result.stderr
+            assert ("the file is read-only" if what == "file" else "its folder is read-only") in first
+            assert "still work" not in result.stderr and "Traceback" not in result.stderr
+        assert sorted(path.name for path in folder.iterdir()) == ["mlsflash.db"]  # no backup, no journal
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+    assert dump(db) == before

@@ -155,9 +155,15 @@ def not_blank(value: Any) -> Any:
 
 def deck_name(value: Any) -> Any:
     """Option callback for a deck name: not blank, and no control character (an escape
-    sequence or a line break in a name would reach every table that shows it)."""
+    sequence or a line break in a name would reach every table that shows it). Invisible
+    characters go as they go from notes, so a pasted zero-width space neither makes a deck
+    of its own nor makes an invisible name."""
     if isinstance(value, str) and any(ord(character) < 32 or 127 <= ord(character) < 160 for character in value):
         raise typer.BadParameter("cannot hold control characters (line breaks, tabs, escapes)")
+    if isinstance(value, str):
+        from mlsflash.model import strip_invisible
+
+        value = strip_invisible(value)
     return not_blank(value)
 
 

@@ -348,6 +348,7 @@ def _create_or_upgrade(path: Path, revision: str | None) -> None:
         if revision is None:
             create_schema(path)
             return
+        _check_upgradable(path, revision)
         with closing(connect(path)) as raw:
             backup(raw, backup_path(path))
         engine = make_engine(path)
@@ -359,6 +360,23 @@ def _create_or_upgrade(path: Path, revision: str | None) -> None:
         if is_storage_error(error):
             raise storage_error(path, error) from None
         raise
+
+
+def _check_upgradable(path: Path, revision: str) -> None:
+    """An older database in a read-only place cannot be read either (every command needs the
+    head schema): say so instead of hinting that read commands still work."""
+    why = None
+    if not os.access(path, os.W_OK):
+        why = "the file is read-only"
+    elif not os.access(path.parent, os.W_OK):
+        why = "its folder is read-only"  # the backup and SQLite's journal go there
+    if why is not None:
+        raise MlsflashError(
+            f"{path} was written by an older mlsflash (schema {revision}) and must be upgraded "
+            f"before any command can read it, which needs write access: {why}",
+            hint="make the file and its folder writable, then run any mlsflash command once "
+            "(it keeps a backup beside the file); nothing was changed",
+        )
 
 
 def _inspect(path: Path) -> str | None:
