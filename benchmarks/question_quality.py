@@ -127,11 +127,15 @@ def judge(tally: Tally, question, by_id: dict) -> None:  # type: ignore[no-untyp
     subject = card.front.split(maxsplit=1)[-1] if card.front.split()[0].lower() in ("amazon", "aws") else card.front
     for option in wrongs:
         other = by_id[option.card_id]
-        same_term = words(other.front) == words(card.front) and (not generic or other.context == card.context)
-        in_stem = names(question.stem, other.front) or any(words(entry) == words(other.front) for entry in context)
-        names_term = not generic and (any(names(entry, subject) for entry in other.context)
-                                      or names(other.back, subject) or names(other.front, subject))
-        if same_term or in_stem or names_term:
+        if words(other.front) == words(card.front):  # the same term: right too, unless a label of another subject
+            shorter = min(len(context), len(other.context))
+            wrong = generic and context[:shorter] != other.context[:shorter]
+        else:
+            wrong = not names(question.stem, other.front) and not any(
+                words(entry) == words(other.front) for entry in context)
+            wrong = wrong and (generic or not (any(names(entry, subject) for entry in other.context)
+                                               or names(other.back, subject) or names(other.front, subject)))
+        if not wrong:
             tally.also_true += 1
             tally.note("also true", f"{stem[:70]} | {card.front[:30]} vs {other.front[:30]}: {option.text[:50]}")
 

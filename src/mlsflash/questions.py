@@ -140,8 +140,8 @@ def one_line(text: str, width: int = OPTION_WIDTH) -> str:
 def level_of(card: QuestionCard, other: QuestionCard) -> Level:
     if other.context == card.context:
         return Level.PARENT
-    if card.context[:-1] and other.context[:-1] == card.context[:-1]:
-        return Level.HEADING
+    if card.context[:-1] and card.context[:-1] in (other.context[:-1], other.context):
+        return Level.HEADING  # a cousin, or a sibling of the parent bullet
     if other.deck == card.deck and other.topic == card.topic:
         return Level.TOPIC
     if card.domain is not None and other.domain == card.domain:
@@ -205,8 +205,8 @@ class Pool:
         self.cards = list(cards)
         self._groups: dict[tuple[Level, Hashable], list[QuestionCard]] = {}
         for card in self.cards:
-            for level, key in _group_keys(card):
-                self._groups.setdefault((level, key), []).append(card)
+            for key in _group_keys(card):
+                self._groups.setdefault(key, []).append(card)
 
     def near(self, card: QuestionCard, prefer: frozenset[str] = frozenset()) -> Iterator[tuple[Level, QuestionCard]]:
         """Every other card once, with its level: preferred ones first, then nearest first."""
@@ -215,8 +215,8 @@ class Pool:
             if other.id in prefer and other.id not in seen:
                 seen.add(other.id)
                 yield level_of(card, other), other
-        for level, key in _group_keys(card):
-            for other in self._groups.get((level, key), ()):
+        for level, key in _nearer_groups(card):
+            for other in self._groups.get(key, ()):
                 if other.id not in seen:
                     seen.add(other.id)
                     yield level, other
@@ -227,7 +227,8 @@ class Pool:
 
 
 def _group_keys(card: QuestionCard) -> list[tuple[Level, Hashable]]:
-    """The groups a card's nearer siblings share with it, nearest first (as `level_of`)."""
+    """The groups a card belongs to: its context, its heading (the context less its last
+    entry), its topic and its domain."""
     keys: list[tuple[Level, Hashable]] = [(Level.PARENT, card.context)]
     if card.context[:-1]:
         keys.append((Level.HEADING, card.context[:-1]))
@@ -235,6 +236,19 @@ def _group_keys(card: QuestionCard) -> list[tuple[Level, Hashable]]:
     if card.domain is not None:
         keys.append((Level.DOMAIN, card.domain))
     return keys
+
+
+def _nearer_groups(card: QuestionCard) -> list[tuple[Level, tuple[Level, Hashable]]]:
+    """The groups a card's nearer siblings are found in, nearest first, each with the level
+    `level_of` gives its members: the parent bullet's siblings are as near as cousins."""
+    found: list[tuple[Level, tuple[Level, Hashable]]] = [(Level.PARENT, (Level.PARENT, card.context))]
+    if card.context[:-1]:
+        heading = card.context[:-1]
+        found += [(Level.HEADING, (Level.HEADING, heading)), (Level.HEADING, (Level.PARENT, heading))]
+    found.append((Level.TOPIC, (Level.TOPIC, (card.deck, card.topic))))
+    if card.domain is not None:
+        found.append((Level.DOMAIN, (Level.DOMAIN, card.domain)))
+    return found
 
 
 def build(
@@ -275,13 +289,14 @@ def build(
 
 def also_true(card: QuestionCard, other: QuestionCard, stem: str) -> bool:
     """Whether `other`'s answer (or term) could also be right in a question about `card` that
-    asks `stem`: the same term (a label such as `Use cases` only under the same context) or
+    asks `stem`: the same term (a label such as `Use cases` only under a related context) or
     answer, a term the stem names (`TorchServe` when asking about `TorchServe on SageMaker`)
     or the context holds (the parent bullet), or a card about the asked subject (a child or
     cousin under it, a card whose term or answer names it)."""
-    same_term = _fold(other.front) == _fold(card.front)
-    if same_term and (other.context == card.context or not is_generic(card.front)):
-        return True
+    if _fold(other.front) == _fold(card.front):
+        # `Use cases` of another subject is no answer here, unless one subject is part of the other.
+        shorter = min(len(other.context), len(card.context))
+        return not is_generic(card.front) or other.context[:shorter] == card.context[:shorter]
     if _fold(other.back) == _fold(card.back) or names(stem, other.front):
         return True
     if any(_fold(entry) == _fold(other.front) for entry in card.context):
