@@ -6,8 +6,8 @@ does, and counts what makes a question weak or broken:
   (with its context) and in a right option, and in no wrong option: the question answers itself;
 - options also true: a wrong option from a card with the same term as the asked card (a
   label such as `Use cases` only under the same context), whose term the stem contains or
-  the context holds as a parent bullet, or whose context, term or answer names the asked
-  term (`Amazon Athena` read as `Athena` too);
+  the context holds as a parent bullet, or whose own context (beyond what it shares with
+  the asked card), term or answer names the asked term (`Amazon Athena` read as `Athena`);
 - near-duplicates: two options with the same words after folding case, plural and punctuation;
 - no context: a question about a card that has a context, without it in the question;
 - spelled: a choose-two whose right answer is written in the stem.
@@ -57,6 +57,12 @@ def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+def without_vendor(term: str) -> str:
+    """`Amazon Athena` is `Athena` to the cards about it."""
+    words_of = term.split(maxsplit=1)
+    return words_of[1] if len(words_of) == 2 and words_of[0].lower() in ("amazon", "aws") else term
 
 
 def content(text: str) -> set[str]:
@@ -124,16 +130,18 @@ def judge(tally: Tally, question, by_id: dict) -> None:  # type: ignore[no-untyp
         tally.spelled += 1
         tally.note("spelled", f"{stem[:90]} -> {[option.text for option in rights]}")
     generic = is_generic(card.front)  # the list of labels is shared; the checks are not
-    subject = card.front.split(maxsplit=1)[-1] if card.front.split()[0].lower() in ("amazon", "aws") else card.front
+    subject = without_vendor(card.front)
     for option in wrongs:
         other = by_id[option.card_id]
         if words(other.front) == words(card.front):  # the same term: right too, unless a label of another subject
             shorter = min(len(context), len(other.context))
             wrong = generic and context[:shorter] != other.context[:shorter]
         else:
+            own = [entry for number, entry in enumerate(other.context) if context[number : number + 1] != (entry,)]
             wrong = not names(question.stem, other.front) and not any(
-                words(entry) == words(other.front) for entry in context)
-            wrong = wrong and (generic or not (any(names(entry, subject) for entry in other.context)
+                words(entry) == words(without_vendor(other.front)) or words(entry) == words(other.front)
+                for entry in context)
+            wrong = wrong and (generic or not (any(names(entry, subject) for entry in own)
                                                or names(other.back, subject) or names(other.front, subject)))
         if not wrong:
             tally.also_true += 1

@@ -299,15 +299,21 @@ def also_true(card: QuestionCard, other: QuestionCard, stem: str) -> bool:
         return not is_generic(card.front) or other.context[:shorter] == card.context[:shorter]
     if _fold(other.back) == _fold(card.back) or names(stem, other.front):
         return True
-    if any(_fold(entry) == _fold(other.front) for entry in card.context):
-        return True
+    ancestors = {_fold(entry) for entry in card.context}
+    if any(_fold(subject) in ancestors for subject in _subjects(other.front)):
+        return True  # the parent bullet (`AWS Kinesis` above `Kinesis › Data Streams`)
     under = (*card.context, card.front)
+    if card.context and _fold(card.context[-1]) in {_fold(subject) for subject in _subjects(card.front)}:
+        under = card.context  # `Kinesis Data Streams` under `Kinesis - Data Streams`: its siblings are about it
     if other.context[: len(under)] == under:
         return True  # a child or cousin under the asked card
     if is_generic(card.front):
         return False  # `Pros` names no subject of its own
+    shared = 0  # the context both share (a heading `Dropout & Early Stopping`) says nothing of either
+    while shared < min(len(card.context), len(other.context)) and card.context[shared] == other.context[shared]:
+        shared += 1
     return any(names(other.front, subject) or names(other.back, subject)
-               or any(names(entry, subject) for entry in other.context) for subject in _subjects(card.front))
+               or any(names(entry, subject) for entry in other.context[shared:]) for subject in _subjects(card.front))
 
 
 def _subjects(front: str) -> tuple[str, ...]:
