@@ -12,6 +12,8 @@ already names, or a card about the asked term: its context, term or answer names
 among equally near candidates the ones closest in length to the right option are taken, so
 the longest option is no tell. Nor is a word: a content word of the question that only the
 right option repeats is matched by a distractor holding it, or the question is not asked.
+A generic label (`Use cases`, `Pros`) is asked only under its context, and a choose-two only
+when its stem is a question, with right items the stem does not spell.
 """
 
 from __future__ import annotations
@@ -382,8 +384,12 @@ def _pick(
     covering: list[Option] = []
     used = set(taken)
     for level, text, card_id in reading():
+        if level > reach:
+            if card_id in prefer:
+                continue
+            break  # the rest is farther still
         key = _fold_key(text)
-        if level > reach or not key or key in used or not content_words(text) & missing:
+        if not key or key in used or not content_words(text) & missing:
             continue
         used.add(key)
         covering.append(Option(text, card_id, False, level))
