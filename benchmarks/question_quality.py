@@ -47,8 +47,9 @@ STOPWORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Case folded, punctuation dropped, a plural read as its singular."""
-    return [_singular(word) for word in re.findall(r"[^\W_]+", text.casefold())]
+    """Case folded, punctuation dropped, a plural read as its singular, `CamelCase` split."""
+    split = re.sub(r"([a-z])([A-Z][a-z])", r"\1 \2", text)
+    return [_singular(word) for word in re.findall(r"[^\W_]+", split.casefold())]
 
 
 def _singular(word: str) -> str:

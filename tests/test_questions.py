@@ -196,7 +196,7 @@ HAND_MADE = [
     card("resource", "Resource", "the bucket or objects the statement is about", POLICY),
     card("effect", "Effect", "Allow or Deny", POLICY),
     card("torchserve", "TorchServe", "open-source PyTorch model server from AWS and Meta", HOSTING),
-    card("on-sagemaker", "TorchServe on SageMaker", "the model server inside the PyTorch inference containers",
+    card("on-sagemaker", "TorchServe on SageMaker", "the model server inside the framework inference containers",
          HOSTING),
     card("triton", "Triton", "NVIDIA's server for many frameworks on GPUs", HOSTING),
     card("djl", "DJL Serving", "Java serving for large language models", HOSTING),

@@ -33,6 +33,7 @@ CHOICES = 4
 CHOOSE_TWO_CHOICES = 5
 _LIST_ITEM = re.compile(r"^[-*+] |^\d+[.)] ")
 _WORD = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # `StopWordsRemover` holds `stop words`
 # Terms that say what kind of fact follows, not what it is about: asked only under their context.
 GENERIC_LABELS = STOP_LABELS | frozenset({
     "use case", "use cases", "pros", "cons", "pros and cons", "advantages", "disadvantages", "benefits",
@@ -159,7 +160,7 @@ def fold(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> tuple[str, ...]:
-    return tuple(_singular(word) for word in _WORD.findall(text.casefold()))
+    return tuple(_singular(word) for word in _WORD.findall(_CAMEL.sub(" ", text).casefold()))
 
 
 def _singular(word: str) -> str:
