@@ -174,7 +174,8 @@ def test_scripted_practice_asks_checks_logs_and_never_touches_a_schedule(run, ex
     first = lines(run("exam", "practice", "--count", "6", "--seed", "4", input="q\n").stdout)
     assert first[-1] == {"done": True, "answered": 0, "correct": 0}
     asked = [line for line in first if "stem" in line]
-    assert len(asked) == 1 and set(asked[0]) == {"n", "card", "shape", "domain", "stem", "options", "choose"}
+    assert len(asked) == 1 and set(asked[0]) == {"n", "card", "shape", "domain", "context", "stem", "options",
+                                                 "choose"}
 
     # Same seed, same questions: answer each one right, except the second (wrong) and one typo.
     questions = probe(run, "--count", "6", "--seed", "4")
@@ -203,9 +204,12 @@ def test_scripted_practice_asks_checks_logs_and_never_touches_a_schedule(run, ex
     assert rows(env, "SELECT count(*) FROM reviews") == [(0,)]
 
 
+# No word of a term is in its own answer alone: such a question would answer itself and is not asked.
+GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta")
 LISTS = "# Services\n" + "".join(
-    f"* **Service {n}**:\n  - feature {n} one\n  - feature {n} two\n  - feature {n} three\n" for n in range(8)
-) + "".join(f"* **Term {n}** - meaning number {n}\n" for n in range(8))
+    f"* **Service {name}**:\n  - feature {3 * n}\n  - feature {3 * n + 1}\n  - feature {3 * n + 2}\n"
+    for n, name in enumerate(GREEK)
+) + "".join(f"* **Term {name}** - meaning number {n}\n" for n, name in enumerate(GREEK))
 
 
 def test_scripted_practice_takes_exactly_the_letters_a_question_asks_for(run, tmp_path) -> None:
@@ -232,6 +236,38 @@ def test_scripted_practice_takes_exactly_the_letters_a_question_asks_for(run, tm
     ]
     assert output[-1]["answered"] == 10
     assert len(result.stdout) < 10_000
+
+
+WORKFLOWS = """# Orchestration
+
+## Step Functions
+
+* **Standard workflows**
+    * **max duration** - one year
+    * **execution model** - exactly-once
+    * **price basis** - per state transition
+* **Express workflows**
+    * **max duration** - five minutes
+    * **execution model** - at-least-once
+    * **price basis** - per request and memory-second
+* **Activity worker** - polls for tasks from outside AWS
+* **Map state** - runs a step for each item of an array
+"""
+
+
+def test_a_question_shows_the_context_its_stem_needs(run, tmp_path, export) -> None:
+    """`max duration` alone cannot be answered: Standard or Express? The question says which."""
+    run("import", write_notes(tmp_path, "workflows.md", WORKFLOWS))
+    context_of = {card["id"]: card["context"] for card in export()}
+    asked = probe(run, "--count", "20", "--seed", "5")
+    durations = [question for question in asked if question["stem"] == "max duration"]
+    assert len(asked) >= 6 and durations
+    for question in asked:
+        assert question["context"] == context_of[question["card"]], question
+    assert {tuple(question["context"]) for question in durations} <= {
+        ("Step Functions", "Standard workflows"), ("Step Functions", "Express workflows")}
+    for question in durations:  # a card with the same term is never offered: right in its own context
+        assert not {"one year", "five minutes"} <= set(question["options"]), question
 
 
 def probe(run, *options: str) -> list[dict]:
@@ -310,7 +346,7 @@ def test_practice_on_a_reverse_deck_asks_each_bullet_once_with_options_of_one_ki
 
 
 def test_a_reverse_card_is_asked_about_as_its_bullet_and_never_beside_it() -> None:
-    pairs = [(f"term {n}", f"what number {n} means" + " here" * n) for n in range(6)]
+    pairs = [(f"term {n}", f"what number {n + 10} means" + " here" * n) for n in range(6)]
     pool = []
     for n, (term, definition) in enumerate(pairs):
         pool.append(QuestionCard.of_card(f"f{n}", term, definition, ("D", "T"), "T", 1, "D"))
@@ -436,6 +472,24 @@ def test_practice_in_a_terminal_one_key_per_answer_with_feedback(terminal) -> No
     assert rows(db, "SELECT count(*) FROM exam_answers WHERE mode = 'practice'") == [(1,)]
 
 
+def test_practice_in_a_terminal_shows_the_context_above_the_stem(tmp_path) -> None:
+    environment = {**os.environ, "MLSFLASH_DB": str(tmp_path / "t.db"), "MLSFLASH_NOW": NOW, "NO_COLOR": "1",
+                   "TERM": "xterm"}
+    notes = write_notes(tmp_path, "workflows.md", WORKFLOWS)
+    subprocess.run([sys.executable, "-m", "mlsflash", "import", str(notes)], env=environment, check=True,
+                   capture_output=True)
+    scripted = subprocess.run([sys.executable, "-m", "mlsflash", "exam", "practice", "--count", "1", "--seed", "5"],
+                              env=environment, input="q\n", capture_output=True, text=True, check=True)
+    question = lines(scripted.stdout)[0]
+    assert question["context"]
+    child = spawn(environment, "practice", "--count", "1", "--seed", "5")
+    child.expect_exact(" › ".join(question["context"]))
+    child.expect_exact(question["stem"][:30])
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
 def test_mock_in_a_terminal_flag_back_change_review_submit(terminal) -> None:
     child = spawn(terminal, "mock", "--seed", "3")
     child.expect_exact("question 1/65")
@@ -506,7 +560,7 @@ def test_a_mapped_topic_goes_with_its_deck_deleted_or_emptied(tmp_path, run) -> 
 def test_a_pair_confused_twice_shows_in_review_and_stats(tmp_path, run, env) -> None:
     notes = tmp_path / "n.md"
     notes.write_text("# D\n\n## Streams\n\n" + "".join(
-        f"* **Term {name}** - meaning of the {name} service\n" for name in ("alpha", "beta", "gamma", "delta", "eps")
+        f"* **Term {name}** - meaning of the {n} service\n" for n, name in enumerate(GREEK[:5])
     ), encoding="utf-8")
     run("import", notes)
     asked = probe(run, "--count", "1", "--seed", "1")

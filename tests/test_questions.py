@@ -1,14 +1,18 @@
 """Exam questions from real decks, checked as properties over many seeds: the stated number
-of right options, distinct options, no distractor that is also right, nearest siblings first."""
+of right options, distinct options, no distractor that is also right, nearest siblings first,
+the context shown, no near-duplicate and few leaks; and the distractor choice on hand-made
+decks with parents, children and cousins."""
 
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import pytest
 
 from mlsflash import questions
+from mlsflash.exam import draw
 from mlsflash.model import normalize
 from mlsflash.parser import parse_notes
 from mlsflash.profiles import load
@@ -59,25 +63,47 @@ def check(question: questions.Question, card: QuestionCard, pool: list[QuestionC
         assert other.id != card.id
         assert questions.level_of(card, other) == option.level
         if question.shape is Shape.DEFINITION:  # the distractor's card would not also fit the term
-            assert key(other.front) != key(card.front) and key(option.text) != key(questions.one_line(card.back))
+            assert key(option.text) != key(questions.one_line(card.back))
+            assert key(other.front) != key(card.front) or questions.is_generic(card.front) and unrelated(card, other)
         elif question.shape is Shape.TERM:
             assert key(other.back) != key(card.back) and key(option.text) != key(questions.one_line(card.front))
         else:
             assert key(option.text) not in {key(item) for item in card.items}
+    if content(" ".join((*card.context, question.stem))) & content(right_text(question)):
+        return  # a distractor may come from farther to hold a word the stem shares with the answer
     # Nearest first: no unused candidate of a nearer level was passed over for a farther one.
     farthest = max(option.level for option in question.options if not option.right)
     used = {option.card_id for option in question.options}
     nearer = [other for other in pool if other.id not in used and questions.level_of(card, other) < farthest]
     for other in nearer:
+        eligible = not questions.also_true(card, other, question.stem)
         if question.shape is Shape.DEFINITION:
             candidate = questions.one_line(other.back)
-            eligible = key(other.front) != key(card.front) and key(other.back) != key(card.back)
         elif question.shape is Shape.TERM:
             candidate = questions.one_line(other.front)
-            eligible = not other.items and key(other.front) != key(card.front) and key(other.back) != key(card.back)
+            eligible = eligible and not other.items and not questions.is_generic(other.front)
         else:
             continue  # items: a nearer card may hold only items equal to the card's own
-        assert not eligible or key(candidate) in set(texts) or not key(candidate), (other, question)
+        folded = {fold(option.text) for option in question.options}
+        assert not eligible or fold(candidate) in folded or not fold(candidate), (other, question)
+
+
+def unrelated(card: QuestionCard, other: QuestionCard) -> bool:
+    """Neither card's context lies under the other's: `Use cases` of two different subjects."""
+    shorter = min(len(card.context), len(other.context))
+    return card.context[:shorter] != other.context[:shorter]
+
+
+def right_text(question: questions.Question) -> str:
+    return " ".join(option.text for option in question.options if option.right)
+
+
+def fold(text: str) -> str:
+    return " ".join(questions.fold(text.replace("…", "")))
+
+
+def content(text: str) -> frozenset[str]:
+    return questions.content_words(text)
 
 
 @pytest.mark.parametrize(("name", "pool"), POOLS, ids=[name for name, _ in POOLS])
@@ -112,11 +138,14 @@ def test_list_cards_make_choose_two_questions_from_sibling_items() -> None:
     assert "Firehose" not in {option.text for option in question.options if not option.right}
 
 
-def test_a_term_whose_definition_names_it_is_not_asked_by_definition() -> None:
+def test_a_term_whose_definition_names_it_is_not_asked_either_way() -> None:
+    """By definition the term is in the stem; by term the answer names itself in the stem."""
     card = QuestionCard("a", "Firehose", "Firehose delivers streams to S3", ("AWS",), "AWS", 1, "d")
     others = [QuestionCard(str(n), f"term {n}", f"meaning {n}", ("AWS",), "AWS", 1, "d") for n in range(5)]
     assert questions.build(card, Shape.TERM, [card, *others], random.Random(0)) is None
-    assert questions.build(card, Shape.DEFINITION, [card, *others], random.Random(0)) is not None
+    assert questions.build(card, Shape.DEFINITION, [card, *others], random.Random(0)) is None
+    plain = QuestionCard("b", "Firehose", "delivers streams to S3", ("AWS",), "AWS", 1, "d")
+    assert questions.build(plain, Shape.DEFINITION, [plain, *others], random.Random(0)) is not None
 
 
 def test_a_pool_without_enough_distinct_answers_makes_no_question() -> None:
@@ -128,3 +157,173 @@ def test_options_are_one_line_and_cut_alike() -> None:
     assert questions.one_line("- first\n- second") == "first / second"
     long = questions.one_line("word " * 100)
     assert len(long) == questions.OPTION_WIDTH and long.endswith("…")
+
+
+# --- distractors on hand-made decks: parents, children, cousins ----------------------------------
+
+MIGRATION = ("AWS", "Moving to the cloud")
+DMS = (*MIGRATION, "Database Migration Service")
+ANALYTICS = ("AWS", "Analytics")
+POLICY = ("S3", "Bucket policy")
+HOSTING = ("SageMaker", "Hosting")
+
+
+def card(card_id: str, front: str, back: str, context: tuple[str, ...], topic: str = "AWS") -> QuestionCard:
+    return QuestionCard(card_id, front, back, context, topic, 1, "deck")
+
+
+HAND_MADE = [
+    card("dms", "Database Migration Service", "copies relational engines with little downtime", MIGRATION),
+    card("datasync", "DataSync", "copies files from NFS and SMB shares on a schedule", MIGRATION),
+    card("snowball", "Snowball Edge", "a rugged device that carries petabytes offline", MIGRATION),
+    card("transfer", "Transfer Family", "SFTP and FTPS endpoints in front of S3 buckets", MIGRATION),
+    card("discovery", "Application Discovery Service", "inventories servers and their traffic before a move",
+         MIGRATION),
+    card("sct", "Schema Conversion Tool", "rewrites schemas and code before the Database Migration Service copies",
+         MIGRATION),
+    card("instance", "replication instance", "EC2 machine that runs the copy tasks", DMS),
+    card("cdc", "CDC", "ongoing replication of changes after the full load", DMS),
+    card("multiaz", "Multi-AZ", "a standby in another zone takes over on failure", (*DMS, "replication instance")),
+    card("athena", "Amazon Athena", "serverless SQL over files in S3, paid per scanned byte", ANALYTICS),
+    card("workgroups", "Athena workgroups", "separate query limits and costs per team", ANALYTICS),
+    card("redshift", "Redshift", "columnar warehouse on provisioned or serverless clusters", ANALYTICS),
+    card("emr", "EMR", "managed Hadoop and Spark clusters on EC2", ANALYTICS),
+    card("glue", "Glue", "serverless Spark ETL with a central catalog", ANALYTICS),
+    card("quicksight", "QuickSight", "dashboards and charts for business users", ANALYTICS),
+    card("action", "Action", "which API calls the statement covers", POLICY),
+    card("actions", "Actions", "the calls a statement lets through", POLICY),
+    card("principal", "Principal", "whom the statement applies to", POLICY),
+    card("resource", "Resource", "the bucket or objects the statement is about", POLICY),
+    card("effect", "Effect", "Allow or Deny", POLICY),
+    card("torchserve", "TorchServe", "open-source PyTorch model server from AWS and Meta", HOSTING),
+    card("on-sagemaker", "TorchServe on SageMaker", "the model server inside the framework inference containers",
+         HOSTING),
+    card("triton", "Triton", "NVIDIA's server for many frameworks on GPUs", HOSTING),
+    card("djl", "DJL Serving", "Java serving for large language models", HOSTING),
+    card("mms", "Multi Model Server", "the older serving stack for MXNet", HOSTING),
+]
+SIBLINGS_OF_DMS = {"datasync", "snowball", "transfer", "discovery"}
+
+DISTRACTOR_CASES = [
+    # (asked card, shape, the cards distractors may come from, cards they must never come from)
+    ("dms", Shape.DEFINITION, SIBLINGS_OF_DMS, {"instance", "cdc", "multiaz", "sct"}),  # children, cousin, names it
+    ("dms", Shape.TERM, SIBLINGS_OF_DMS, {"instance", "cdc", "multiaz", "sct"}),
+    # Too few siblings (one): wider, yet never the parent bullet or the child under the card.
+    ("instance", Shape.DEFINITION, {"cdc", *SIBLINGS_OF_DMS, "sct"}, {"dms", "multiaz"}),
+    ("athena", Shape.DEFINITION, {"redshift", "emr", "glue", "quicksight"}, {"workgroups"}),  # about Athena
+    ("action", Shape.TERM, {"principal", "resource", "effect"}, {"actions"}),  # a near-duplicate term
+    ("on-sagemaker", Shape.DEFINITION, {"triton", "djl", "mms"}, {"torchserve"}),  # named in the stem
+]
+
+
+@pytest.mark.parametrize(("asked", "shape", "allowed", "never"), DISTRACTOR_CASES,
+                         ids=[f"{asked}-{shape.value}" for asked, shape, _, _ in DISTRACTOR_CASES])
+def test_distractors_are_other_subjects_of_the_same_kind(asked, shape, allowed, never) -> None:
+    by_id = {item.id: item for item in HAND_MADE}
+    for seed in range(20):
+        question = questions.build(by_id[asked], shape, HAND_MADE, random.Random(seed))
+        assert question is not None, (asked, shape, seed)
+        assert question.context == by_id[asked].context
+        picked = {option.card_id for option in question.options if not option.right}
+        assert picked <= allowed and not picked & never, (seed, picked)
+
+
+def test_a_near_duplicate_answer_is_never_offered_beside_the_right_one() -> None:
+    pool = [card(str(n), f"term {n}", text, ("D",)) for n, text in
+            enumerate(["The Action.", "the actions", "a principal", "a resource", "an effect"])]
+    for seed in range(20):
+        question = questions.build(pool[0], Shape.DEFINITION, pool, random.Random(seed))
+        assert question is not None and "the actions" not in {option.text for option in question.options}
+
+
+LEAKY = [
+    card("linear", "Linear Learner parallel models", "trains several models in parallel and keeps the best one",
+         ("Algorithms", "Linear Learner")),
+    card("loss", "Linear Learner loss", "squared, logistic or hinge loss, chosen by predictor type",
+         ("Algorithms", "Linear Learner")),
+    card("norm", "Linear Learner normalization", "scales features and label to zero mean first",
+         ("Algorithms", "Linear Learner")),
+    card("balance", "Linear Learner class weights", "balance_multiclass_weights gives rare classes more weight",
+         ("Algorithms", "Linear Learner")),
+]
+COVERING = card("parallel", "Linear Learner distributed training", "fits the models in parallel on several instances",
+                ("Algorithms", "Linear Learner"))
+
+
+def test_a_word_only_the_stem_and_the_answer_share_is_matched_by_a_distractor_or_not_asked() -> None:
+    for seed in range(20):
+        assert questions.build(LEAKY[0], Shape.DEFINITION, LEAKY, random.Random(seed)) is None
+        question = questions.build(LEAKY[0], Shape.DEFINITION, [*LEAKY, COVERING], random.Random(seed))
+        assert question is not None
+        assert "parallel" in {option.card_id for option in question.options if not option.right}
+
+
+def test_a_generic_label_is_asked_only_with_its_context() -> None:
+    transient, running = ("EMR", "Transient cluster"), ("EMR", "Long-running cluster")
+    pool = [
+        card("t", "Use cases", "- loading input data\n- processing input data\n- shutting down after", transient),
+        card("r", "Use cases", "- experimenting with datasets\n- ad hoc queries\n- notebooks", running),
+        card("bare", "Use cases", "- one\n- two\n- three", ()),
+        card("pros", "Pros", "cheap and quick to start", transient),
+        *(card(f"x{n}", f"Node type {n}", f"runs piece {n + 10} of the work", ("EMR",)) for n in range(4)),
+    ]
+    assert questions.build(pool[2], Shape.CHOOSE_TWO, pool, random.Random(0)) is None
+    assert questions.build(pool[3], Shape.TERM, pool, random.Random(0)) is None  # `Pros` is no term to learn
+    for seed in range(10):
+        question = questions.build(pool[1], Shape.CHOOSE_TWO, pool, random.Random(seed))
+        assert question is not None and question.context == running and question.stem == "Use cases"
+        # The other cluster's use cases are of another subject: they may be offered, and are not right.
+        assert {option.card_id for option in question.options if option.right} == {"r"}
+
+
+def test_a_choose_two_asks_a_question_and_never_spells_its_answers_in_the_stem() -> None:
+    items = "- Data Streams\n- Firehose\n- Video Analytics\n- Managed Flink"
+    others = [card(f"o{n}", f"Storage tier {n}", f"- tier {n} a\n- tier {n} b\n- tier {n} c", ("AWS",))
+              for n in range(3)]
+    bare = card("bare", "provides", items, ())
+    assert questions.build(bare, Shape.CHOOSE_TWO, [bare, *others], random.Random(0)) is None
+    under = card("under", "provides", items, ("AWS", "Kinesis"))
+    assert questions.build(under, Shape.CHOOSE_TWO, [under, *others], random.Random(0)) is not None
+    spelled = card("spelled", "Firehose and Data Streams", items, ("AWS", "Kinesis"))
+    for seed in range(20):
+        question = questions.build(spelled, Shape.CHOOSE_TWO, [spelled, *others], random.Random(seed))
+        assert question is not None
+        assert {question.options[index].text for index in question.right} == {"Video Analytics", "Managed Flink"}
+
+
+# --- the rules as properties over real decks: bundled, and the learner's notes when present -------
+
+
+def quality_helper():  # type: ignore[no-untyped-def]
+    """benchmarks/question_quality.py: the measure the README quotes, written apart from the rules."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import question_quality
+    finally:
+        sys.path.pop(0)
+    return question_quality
+
+
+REAL_POOLS = [
+    pytest.param(sorted((ROOT / "decks").glob("*.md")), id="bundled decks"),
+    pytest.param([LEARNER_NOTES], id="learner's notes",
+                 marks=pytest.mark.skipif(not LEARNER_NOTES.exists(), reason="the learner's notes are not present")),
+]
+
+
+@pytest.mark.parametrize("paths", REAL_POOLS)
+def test_over_a_thousand_questions_context_shown_no_option_also_true_no_near_duplicate_few_leaks(paths) -> None:
+    helper = quality_helper()
+    pool = [item for path in paths for item in cards_of(path)]
+    tally = helper.Tally("pool")
+    by_id = {item.id: item for item in pool}
+    siblings = questions.Pool(pool)
+    for seed in range(40):
+        for question in draw(siblings, pool, 30, random.Random(seed)):
+            helper.judge(tally, question, by_id)
+    assert tally.questions >= 1000
+    assert tally.context_shown == tally.with_context > 0
+    assert tally.also_true == 0, tally.examples
+    assert tally.near_duplicates == 0, tally.examples
+    assert tally.spelled == 0, tally.examples
+    assert tally.leak_share <= helper.LEAK_BUDGET, tally.examples

@@ -3,11 +3,17 @@ seeded `random.Random` the caller passes.
 
 Three shapes: which definition fits a term (options are answers), which term matches a
 definition (options are terms), and, from a list card, choose the two of five items that
-belong to it. Distractors come from the nearest siblings first: the same parent, the same
-heading, the same topic, the same domain, then the rest of the pool. None equals the answer
-or another option (ignoring case, spacing and markup), none comes from a card whose own
-answer would also be right, and among equally near candidates the ones closest in length to
-the right option are taken, so the longest option is no tell.
+belong to it. A question carries its card's context (headings and parent bullets), shown
+with the stem. Distractors come from the nearest siblings first: the same parent, the same
+heading, the same topic, the same domain, then the rest of the pool. None is a near-duplicate
+of the answer or another option (the same words once case, plural and punctuation are
+folded), none comes from a card that would also be right (the same term, a term the question
+already names, or a card about the asked term: its context, term or answer names it), and
+among equally near candidates the ones closest in length to the right option are taken, so
+the longest option is no tell. Nor is a word: a content word of the question that only the
+right option repeats is matched by a distractor holding it, or the question is not asked.
+A generic label (`Use cases`, `Pros`) is asked only under its context, and a choose-two only
+when its stem is a question, with right items the stem does not spell.
 """
 
 from __future__ import annotations
@@ -20,11 +26,31 @@ from functools import cached_property, lru_cache
 from typing import Hashable, Iterable, Iterator, Sequence
 
 from mlsflash.model import normalize
+from mlsflash.parser import STOP_LABELS
 
 OPTION_WIDTH = 160  # every option is shortened to one line of at most this many characters
 CHOICES = 4
 CHOOSE_TWO_CHOICES = 5
 _LIST_ITEM = re.compile(r"^[-*+] |^\d+[.)] ")
+_WORD = re.compile(r"[^\W_]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")  # `StopWordsRemover` holds `stop words`
+# Terms that say what kind of fact follows, not what it is about: asked only under their context.
+GENERIC_LABELS = STOP_LABELS | frozenset({
+    "use case", "use cases", "pros", "cons", "pros and cons", "advantages", "disadvantages", "benefits",
+    "limitations", "drawbacks", "input", "inputs", "output", "outputs", "features", "feature", "meaning",
+    "definition", "types", "kinds", "options", "modes", "solutions", "flavors", "flavours", "components",
+    "characteristics", "properties", "requirements", "parameters", "hyperparameters", "steps", "how it works",
+    "when to use", "why", "purpose", "goal", "problem", "problems", "cost", "costs", "pricing", "security",
+    "performance", "limits", "other", "misc", "details",
+})
+# Words that carry no subject: a stem and its right answer sharing only these gives nothing away.
+STOPWORDS = frozenset("""
+a an the and or nor but of to in on at by for with from into onto as is are was were be been being it its this
+that these those which who whom whose what when where why how than then so such not no can could may might must
+should would will do does did has have had there their they them you your we our us per via vs versus each every
+any all some more most less only also both either neither if else up out over under about after before between
+through during without within one use used uses using e g eg ie etc
+""".split())
 
 
 class Shape(str, enum.Enum):
@@ -95,6 +121,7 @@ class Question:
     domain: int | None
     stem: str
     options: tuple[Option, ...]
+    context: tuple[str, ...] = ()  # the card's headings and parent bullets, shown with the stem
 
     @property
     def choose(self) -> int:
@@ -116,13 +143,57 @@ def one_line(text: str, width: int = OPTION_WIDTH) -> str:
 def level_of(card: QuestionCard, other: QuestionCard) -> Level:
     if other.context == card.context:
         return Level.PARENT
-    if card.context[:-1] and other.context[:-1] == card.context[:-1]:
-        return Level.HEADING
+    if card.context[:-1] and card.context[:-1] in (other.context[:-1], other.context):
+        return Level.HEADING  # a cousin, or a sibling of the parent bullet
     if other.deck == card.deck and other.topic == card.topic:
         return Level.TOPIC
     if card.domain is not None and other.domain == card.domain:
         return Level.DOMAIN
     return Level.POOL
+
+
+def fold(text: str) -> tuple[str, ...]:
+    """The words of `text`, case folded, without punctuation, a plural read as its singular:
+    `Actions` and `action.` are one option."""
+    return _fold(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> tuple[str, ...]:
+    return tuple(_singular(word) for word in _WORD.findall(_CAMEL.sub(" ", text).casefold()))
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+_GENERIC_FOLDED = frozenset(" ".join(_fold(label)) for label in GENERIC_LABELS)
+
+
+@lru_cache(maxsize=1 << 16)
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(word for word in _fold(text) if word not in STOPWORDS)
+
+
+def names(text: str, term: str) -> bool:
+    """`text` holds `term` as a run of whole words (folded)."""
+    wanted = " ".join(_fold(term))
+    return bool(wanted) and f" {wanted} " in f" {' '.join(_fold(text))} "
+
+
+def is_generic(front: str) -> bool:
+    """A label such as `Use cases` or `Pros`: it names a kind of fact, the context its subject."""
+    return " ".join(_fold(front)) in _GENERIC_FOLDED
+
+
+def is_bare(front: str) -> bool:
+    """A term that is no question on its own: a generic label, or a short lower-case phrase
+    continuing its parent (`provides`, `runs on`, `flavors`)."""
+    return is_generic(front) or (front[:1].islower() and len(_fold(front)) <= 2)
 
 
 def shapes_for(card: QuestionCard) -> list[Shape]:
@@ -137,8 +208,8 @@ class Pool:
         self.cards = list(cards)
         self._groups: dict[tuple[Level, Hashable], list[QuestionCard]] = {}
         for card in self.cards:
-            for level, key in _group_keys(card):
-                self._groups.setdefault((level, key), []).append(card)
+            for key in _group_keys(card):
+                self._groups.setdefault(key, []).append(card)
 
     def near(self, card: QuestionCard, prefer: frozenset[str] = frozenset()) -> Iterator[tuple[Level, QuestionCard]]:
         """Every other card once, with its level: preferred ones first, then nearest first."""
@@ -147,8 +218,8 @@ class Pool:
             if other.id in prefer and other.id not in seen:
                 seen.add(other.id)
                 yield level_of(card, other), other
-        for level, key in _group_keys(card):
-            for other in self._groups.get((level, key), ()):
+        for level, key in _nearer_groups(card):
+            for other in self._groups.get(key, ()):
                 if other.id not in seen:
                     seen.add(other.id)
                     yield level, other
@@ -159,7 +230,8 @@ class Pool:
 
 
 def _group_keys(card: QuestionCard) -> list[tuple[Level, Hashable]]:
-    """The groups a card's nearer siblings share with it, nearest first (as `level_of`)."""
+    """The groups a card belongs to: its context, its heading (the context less its last
+    entry), its topic and its domain."""
     keys: list[tuple[Level, Hashable]] = [(Level.PARENT, card.context)]
     if card.context[:-1]:
         keys.append((Level.HEADING, card.context[:-1]))
@@ -169,6 +241,19 @@ def _group_keys(card: QuestionCard) -> list[tuple[Level, Hashable]]:
     return keys
 
 
+def _nearer_groups(card: QuestionCard) -> list[tuple[Level, tuple[Level, Hashable]]]:
+    """The groups a card's nearer siblings are found in, nearest first, each with the level
+    `level_of` gives its members: the parent bullet's siblings are as near as cousins."""
+    found: list[tuple[Level, tuple[Level, Hashable]]] = [(Level.PARENT, (Level.PARENT, card.context))]
+    if card.context[:-1]:
+        heading = card.context[:-1]
+        found += [(Level.HEADING, (Level.HEADING, heading)), (Level.HEADING, (Level.PARENT, heading))]
+    found.append((Level.TOPIC, (Level.TOPIC, (card.deck, card.topic))))
+    if card.domain is not None:
+        found.append((Level.DOMAIN, (Level.DOMAIN, card.domain)))
+    return found
+
+
 def build(
     card: QuestionCard, shape: Shape, pool: Pool | Sequence[QuestionCard], rng: random.Random,
     prefer: frozenset[str] = frozenset(),
@@ -176,65 +261,161 @@ def build(
     """A question of `shape` about `card`, or None when the pool lacks distinct distractors.
     Cards in `prefer` (ones the learner confused with this card) are offered before any other."""
     pool = pool if isinstance(pool, Pool) else Pool(pool)
+    if is_generic(card.front) and not card.context:
+        return None  # `Pros` of what? Only its context says
     if shape is Shape.CHOOSE_TWO:
         return _choose_two(card, pool, rng, prefer)
     if shape is Shape.DEFINITION:
         stem, right = one_line(card.front), one_line(card.back)
     else:
         stem, right = one_line(card.back, width=10_000), one_line(card.front)
-    if not _key(right) or not _key(stem) or shape is Shape.TERM and _key(card.front) in _key(card.back):
+    if not _key(right) or not _key(stem) or shape is Shape.TERM and names(card.back, card.front):
         return None  # nothing to ask, or the definition gives the term away
-    front, back = _key(card.front), _key(card.back)
+    if shape is Shape.TERM and is_generic(card.front):
+        return None  # `Pros` is no answer to learn
+    asked = " ".join((*card.context, stem))
 
     def candidates() -> Iterator[tuple[Level, str, str]]:
         for level, other in pool.near(card, prefer):
-            if other.items and shape is Shape.TERM:
-                continue
-            # A card with the same term (or, asked by definition, the same answer) is also right.
-            if _key(other.front) == front or _key(other.back) == back:
+            if shape is Shape.TERM and (other.items or is_generic(other.front)):
+                continue  # a list, or a label that is no term
+            if also_true(card, other, stem):
                 continue
             yield level, one_line(other.back) if shape is Shape.DEFINITION else one_line(other.front), other.id
 
-    distractors = _pick(candidates(), right, CHOICES - 1, rng, taken={_key(right)}, prefer=prefer)
+    distractors = _pick(candidates(), right, CHOICES - 1, rng, taken={_fold_key(right)}, prefer=prefer,
+                        tells=content_words(asked) & content_words(right))
     if distractors is None:
         return None
     return _shuffled(card, shape, stem, [Option(right, card.id, True), *distractors], rng)
 
 
+def also_true(card: QuestionCard, other: QuestionCard, stem: str) -> bool:
+    """Whether `other`'s answer (or term) could also be right in a question about `card` that
+    asks `stem`: the same term (a label such as `Use cases` only under a related context) or
+    answer, a term the stem names (`TorchServe` when asking about `TorchServe on SageMaker`)
+    or the context holds (the parent bullet), or a card about the asked subject (a child or
+    cousin under it, a card whose term or answer names it)."""
+    if _fold(other.front) == _fold(card.front):
+        # `Use cases` of another subject is no answer here, unless one subject is part of the other.
+        shorter = min(len(other.context), len(card.context))
+        return not is_generic(card.front) or other.context[:shorter] == card.context[:shorter]
+    if _fold(other.back) == _fold(card.back) or names(stem, other.front):
+        return True
+    ancestors = {_fold(entry) for entry in card.context}
+    if any(_fold(subject) in ancestors for subject in _subjects(other.front)):
+        return True  # the parent bullet (`AWS Kinesis` above `Kinesis › Data Streams`)
+    under = (*card.context, card.front)
+    if card.context and _fold(card.context[-1]) in {_fold(subject) for subject in _subjects(card.front)}:
+        under = card.context  # `Kinesis Data Streams` under `Kinesis - Data Streams`: its siblings are about it
+    if other.context[: len(under)] == under:
+        return True  # a child or cousin under the asked card
+    if is_generic(card.front):
+        return False  # `Pros` names no subject of its own
+    shared = 0  # the context both share (a heading `Dropout & Early Stopping`) says nothing of either
+    while shared < min(len(card.context), len(other.context)) and card.context[shared] == other.context[shared]:
+        shared += 1
+    return any(names(other.front, subject) or names(other.back, subject)
+               or any(names(entry, subject) for entry in other.context[shared:]) for subject in _subjects(card.front))
+
+
+def _subjects(front: str) -> tuple[str, ...]:
+    """How a card's other cards name its subject: `Amazon Athena` is also `Athena`."""
+    words = front.split()
+    if len(words) > 1 and words[0].casefold() in ("amazon", "aws"):
+        return front, " ".join(words[1:])
+    return (front,)
+
+
 def _choose_two(card: QuestionCard, pool: Pool, rng: random.Random, prefer: frozenset[str]) -> Question | None:
-    if len(card.items) < 2:
+    if len(card.items) < 2 or is_bare(card.front) and not card.context:
+        return None  # `provides` alone asks nothing
+    stem = one_line(card.front)
+    asked = " ".join((*card.context, stem))
+    own = {_fold_key(item) for item in card.items}
+    unspelled = [item for item in card.items if not names(asked, item)]  # the stem must not give them
+    if len(unspelled) < 2:
         return None
-    own = {_key(item) for item in card.items}
-    rights = [one_line(item) for item in rng.sample(card.items, 2)]
-    if len({_key(item) for item in rights}) < 2:
+    rights = [one_line(item) for item in rng.sample(unspelled, 2)]
+    if len({_fold_key(item) for item in rights}) < 2:
         return None
     candidates = (
         (level, one_line(item), other.id)
         for level, other in pool.near(card, prefer)
-        for item in other.items if _key(item) not in own
+        if not also_true(card, other, stem)
+        for item in other.items if _fold_key(item) not in own
     )
     length = sum(len(item) for item in rights) // 2
-    distractors = _pick(candidates, "x" * length, CHOOSE_TWO_CHOICES - 2, rng, taken=set(own), prefer=prefer)
+    tells = content_words(asked) & (content_words(rights[0]) | content_words(rights[1]))
+    distractors = _pick(candidates, "x" * length, CHOOSE_TWO_CHOICES - 2, rng, taken=set(own), prefer=prefer,
+                        tells=tells)
     if distractors is None:
         return None
     options = [Option(item, card.id, True) for item in rights] + distractors
-    return _shuffled(card, Shape.CHOOSE_TWO, one_line(card.front), options, rng)
+    return _shuffled(card, Shape.CHOOSE_TWO, stem, options, rng)
 
 
 def _pick(
     candidates: Iterable[tuple[Level, str, str]], right: str, count: int, rng: random.Random, taken: set[str],
-    prefer: frozenset[str] = frozenset(),
+    prefer: frozenset[str] = frozenset(), tells: frozenset[str] = frozenset(),
 ) -> list[Option] | None:
     """`count` distinct options from candidates that come preferred first, then nearest level
     first; within one such group, the closest in length to `right` (ties in random order).
-    Reading stops at the first group that completes the options."""
+    Reading stops at the first group that completes the options. When the question's words in
+    `tells` (shared by the stem and the right option) are in none of them, the nearest
+    candidates holding those words replace some; None when no candidate holds one of them."""
+    read: list[tuple[Level, str, str]] = []
+    stream = iter(candidates)
+
+    def reading() -> Iterator[tuple[Level, str, str]]:
+        yield from read
+        for candidate in stream:
+            read.append(candidate)
+            yield candidate
+
+    chosen = _nearest(reading(), right, count, rng, set(taken), prefer)
+    if chosen is None:
+        return None
+    missing = tells - frozenset().union(*(content_words(option.text) for option in chosen))
+    if not missing:
+        return chosen
+    # A covering option may come from farther than the others, not from anywhere: a word
+    # matched only by an unrelated card's option is still a tell.
+    reach = max(Level.TOPIC, *(option.level or Level.PARENT for option in chosen))
+    covering: list[Option] = []
+    used = set(taken)
+    for level, text, card_id in reading():
+        if level > reach:
+            if card_id in prefer:
+                continue
+            break  # the rest is farther still
+        key = _fold_key(text)
+        if not key or key in used or not content_words(text) & missing:
+            continue
+        used.add(key)
+        covering.append(Option(text, card_id, False, level))
+        missing -= content_words(text)
+        if not missing or len(covering) == count:
+            break
+    rest = sorted((option for option in chosen if _fold_key(option.text) not in used),
+                  key=lambda option: not content_words(option.text) & tells)
+    options = covering + rest[: count - len(covering)]
+    if tells - frozenset().union(*(content_words(option.text) for option in options)):
+        return None  # the question would answer itself
+    return options
+
+
+def _nearest(
+    candidates: Iterable[tuple[Level, str, str]], right: str, count: int, rng: random.Random, taken: set[str],
+    prefer: frozenset[str],
+) -> list[Option] | None:
     chosen: list[Option] = []
     group: list[tuple[str, str]] = []
     group_key: tuple[bool, Level] | None = None
 
     def take() -> bool:
         for text, card_id in sorted(group, key=lambda pair: (abs(len(pair[0]) - len(right)), rng.random())):
-            key = _key(text)
+            key = _fold_key(text)
             if not key or key in taken:
                 continue
             taken.add(key)
@@ -257,7 +438,11 @@ def _pick(
 
 def _shuffled(card: QuestionCard, shape: Shape, stem: str, options: list[Option], rng: random.Random) -> Question:
     rng.shuffle(options)
-    return Question(card.id, shape, card.domain, stem, tuple(options))
+    return Question(card.id, shape, card.domain, stem, tuple(options), card.context)
+
+
+def _fold_key(text: str) -> str:
+    return " ".join(_fold(text.replace("…", "")))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -158,7 +158,8 @@ def letters(indexes: Iterable[int]) -> str:
 def question_json(number: int, question: Question) -> dict[str, object]:
     return {
         "n": number, "card": question.card_id, "shape": question.shape.value, "domain": question.domain,
-        "stem": question.stem, "options": [option.text for option in question.options], "choose": question.choose,
+        "context": list(question.context), "stem": question.stem,
+        "options": [option.text for option in question.options], "choose": question.choose,
     }
 
 

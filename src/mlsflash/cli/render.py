@@ -900,8 +900,12 @@ def exam_question(out: Console, question: Any, picked: Sequence[int]) -> None:
     how = "Choose TWO." if question.choose == 2 else ""
     lead = {"definition": "Which answer fits this term?", "term": "Which term matches this definition?",
             "choose-two": "Which two belong to this?"}[question.shape.value]
-    out.print(Panel(styled(question.stem), title=styled((f"{lead} {how}".strip(), "bold")), title_align="left",
-                    padding=(0, 1)))
+    from mlsflash.model import CONTEXT_SEPARATOR
+
+    # The context says what the stem is about (`Express › max duration`), as review shows it.
+    context = ((CONTEXT_SEPARATOR.join(question.context), "dim"), "\n") if question.context else ()
+    out.print(Panel(styled(*context, question.stem), title=styled((f"{lead} {how}".strip(), "bold")),
+                    title_align="left", padding=(0, 1)))
     from rich.table import Table
 
     grid = Table.grid(padding=(0, 1))
