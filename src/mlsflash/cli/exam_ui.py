@@ -404,11 +404,20 @@ def mock_terminal(session: Session) -> None:
 
     def draw() -> None:
         left = max(0, int(deadline - clock.seconds()))
-        header = render.styled(
-            (f"{session.profile.id.upper()} mock · question {state.current + 1}/{total}", "bold"), "   ",
-            (f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d} left", "bold yellow"), "   ",
-            (f"answered {sum(1 for a in state.answers if a)} · flagged {len(state.flagged)}", "dim"),
-        )
+        clock_left = f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}"
+        answered = sum(1 for a in state.answers if a)
+        if console.width >= 60:
+            header = render.styled(
+                (f"{session.profile.id.upper()} mock · question {state.current + 1}/{total}", "bold"), "   ",
+                (f"{clock_left} left", "bold yellow"), "   ",
+                (f"answered {answered} · flagged {len(state.flagged)}", "dim"),
+            )
+        else:  # one line at 40 columns: a wrapped header pushed the question's top off a short screen
+            flagged = f" · ⚑{len(state.flagged)}" if state.flagged else ""
+            header = render.styled(
+                (f"question {state.current + 1}/{total}", "bold"), " · ", (clock_left, "bold yellow"), " · ",
+                (f"{answered} done{flagged}", "dim"),
+            )
         console.clear()
         console.print(header)
         if reviewing:
