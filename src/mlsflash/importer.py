@@ -51,6 +51,7 @@ class FileReport:
     moved_cards: list[str] = field(default_factory=list)  # "front: old place -> new place"
     repeats: dict[str, int] = field(default_factory=dict)  # other file -> bullets here that repeat its cards
     gone: bool = False  # the file disappeared from an imported folder
+    bank: bool = False  # a question bank file: its counts are items, its skipped lines items
 
 
 @dataclass
