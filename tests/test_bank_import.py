@@ -23,7 +23,7 @@ def _items(db: Path) -> dict[str, str]:
 def _counts(stdout: str, path: str) -> list[int]:
     """The numbers on the report row of a file: added, updated, same, moved, retired, revived, skipped."""
     line = next(line for line in stdout.splitlines() if line.startswith(path + " "))
-    return [int(word) for word in line.split()[1:]]
+    return [int(word) for word in line[len(path):].split()]
 
 
 def _answer(db: Path, item_id: str) -> None:
