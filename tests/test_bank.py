@@ -184,3 +184,16 @@ def test_a_case_study_without_questions_is_reported() -> None:
     parsed = parse_bank(text, "bank.md")
     reason = "t-cs-1-02: a case study needs `### ID | TASK | TYPE` questions"
     assert parsed.problems == [(_line_of(text, "## t-cs-1-02"), reason)]
+
+
+def test_coverage_counts_items_per_task_and_type() -> None:
+    from mlsflash.bank import coverage, coverage_markdown
+
+    table = coverage(parse_bank(SAMPLE, "bank.md").items)
+    assert table["all"] == {"multiple-choice": 2, "multiple-response": 1, "ordering": 2, "matching": 2,
+                            "case studies": 1, "items": 7}
+    assert table["4.1"] == {"multiple-choice": 0, "multiple-response": 0, "ordering": 1, "matching": 0,
+                            "case studies": 1, "items": 1}
+    assert table["1.3"]["items"] == 0
+    markdown = coverage_markdown(parse_bank(SAMPLE, "bank.md").items)
+    assert "| 3.3 | 0 | 0 | 1 | 0 | 0 | 1 |" in markdown and markdown.endswith("| **all** | 2 | 1 | 2 | 2 | 1 | 7 |")
