@@ -212,3 +212,15 @@ def test_check_names_damage_to_the_bank(run, tmp_path: Path, env: Path, problem:
         connection.execute(damage)
     connection.close()
     assert problem in run("check", code=1).stderr
+
+
+@pytest.mark.parametrize("given", ["f/bank.md", "f"], ids=["named", "in its folder"])
+def test_a_notes_file_turned_bank_retires_its_cards(run, tmp_path: Path, env: Path, given: str) -> None:
+    write_notes(tmp_path, "f/bank.md", NOTES)
+    run("import", tmp_path / given)
+    assert rows(env, "SELECT count(*) FROM cards WHERE status = 'active'") == [(2,)]
+    write_notes(tmp_path, "f/bank.md", SAMPLE)
+    result = run("import", tmp_path / given)
+    assert "f/bank.md is a question bank now: its cards retire" in result.stdout
+    assert rows(env, "SELECT count(*) FROM cards WHERE status = 'active'") == [(0,)]
+    assert len(_items(env)) == 7 and "OK:" in run("check").stdout

@@ -65,6 +65,7 @@ def import_command(
         report = importer.import_notes(
             store, files, deck=deck, reverse=reverse, prose=prose, tables=tables, dry_run=dry_run,
             parsing=parsing, folders=folders, deck_from_heading=deck_from_heading,
+            banks=[file.source for file in banks],
         )
         report.files += bank_store.import_banks(store, banks, notes=files, folders=folders, dry_run=dry_run)
     report.notices[:0] = collected.notices
