@@ -224,3 +224,16 @@ def test_a_notes_file_turned_bank_retires_its_cards(run, tmp_path: Path, env: Pa
     assert "f/bank.md is a question bank now: its cards retire" in result.stdout
     assert rows(env, "SELECT count(*) FROM cards WHERE status = 'active'") == [(0,)]
     assert len(_items(env)) == 7 and "OK:" in run("check").stdout
+
+
+def test_a_first_review_loads_the_bundled_bank_too(run, tmp_path: Path, env: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlsflash import importer
+
+    decks = tmp_path / "shipped"
+    write_notes(decks, "deck.md", NOTES)
+    write_notes(decks, "bank/mla-c01-9-sample.md", SAMPLE)
+    monkeypatch.setattr(importer, "bundled_decks_dir", lambda: decks)
+    result = run("review", input="q\n")
+    assert "Imported 2 cards in 1 decks and 7 exam questions." in result.stdout + result.stderr
+    assert len(_items(env)) == 7
