@@ -345,6 +345,31 @@ def test_practice_on_a_reverse_deck_asks_each_bullet_once_with_options_of_one_ki
         assert kinds == {"term" if question["shape"] == "term" else "definition"}, question
 
 
+WORKFLOW_NOTES = """---
+mla-c01: 3
+---
+# Step Functions
+## Key features
+* **max execution time** - 1 year
+* **state types** - Task, Choice, Parallel
+## Workflow Types
+* **Standard** - the default
+    * **max duration** - 1 year
+* **Express** - for high volume
+    * **max duration** - 5 min
+"""
+
+
+def test_a_fact_stated_under_the_asked_term_is_never_offered_as_a_wrong_answer(run, tmp_path) -> None:
+    # `1 year` is also the answer of a card elsewhere; under Standard it is true of Standard.
+    run("import", write_notes(tmp_path, "step-functions.md", WORKFLOW_NOTES))
+    asked = [question for seed in range(8) for question in probe(run, "--count", "10", "--seed", str(seed))
+             if question["stem"] == "Standard" and question["shape"] == "definition"]
+    assert len(asked) >= 4
+    for question in asked:
+        assert "the default" in question["options"] and "1 year" not in question["options"], question
+
+
 def test_a_reverse_card_is_asked_about_as_its_bullet_and_never_beside_it() -> None:
     pairs = [(f"term {n}", f"what number {n + 10} means" + " here" * n) for n in range(6)]
     pool = []
