@@ -239,11 +239,14 @@ def practice_terminal(session: Session) -> None:
     total = len(session.questions)
     feedbacks: list[Feedback] = []
     for number, question in enumerate(session.questions, 1):
-        console.clear()
-        console.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
+        def asked(out: Console, number: int = number, question: Question = question) -> None:
+            out.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
                                     (f"{session.profile.id.upper()} · domain {question.domain or '-'}", "dim")))
-        render.exam_question(console, question, picked=())
-        console.print(_keys_hint(question), style="dim")
+            render.exam_question(out, question, picked=())
+            out.print(_keys_hint(question), style="dim")
+
+        console.clear()
+        asked(console)
         started = clock.seconds()
         picked: list[int] = []
         while len(picked) < question.choose:
@@ -262,11 +265,25 @@ def practice_terminal(session: Session) -> None:
         answered += 1
         right += correct
         feedbacks.append(explained(session, number, question, picked))
-        render.exam_feedback(console, feedbacks[-1])
+        _show_feedback(console, asked, feedbacks[-1])
         console.print("any key: next · q quit", style="dim")
         if _key().lower() == "q":
             break
     _practice_result(console, session, feedbacks, right)
+
+
+def _show_feedback(console: Console, asked: Callable[[Console], None], feedback: Feedback) -> None:
+    """Under the question when both fit the screen; else on its own, paged from `Right.` or
+    `Wrong.`: a long right answer must not push the verdict and the pick off the screen."""
+    from mlsflash.cli import render
+
+    def told(out: Console) -> None:
+        render.exam_feedback(out, feedback)
+
+    if len(_rendered(console, asked)) + len(_rendered(console, told)) < console.size.height:
+        told(console)
+    else:
+        show_paged(console, told)
 
 
 def _practice_result(console: Console, session: Session, feedbacks: list[Feedback], right: int) -> None:
