@@ -497,6 +497,22 @@ def test_practice_in_a_terminal_one_key_per_answer_with_feedback(terminal) -> No
     assert rows(db, "SELECT count(*) FROM exam_answers WHERE mode = 'practice'") == [(1,)]
 
 
+@pytest.mark.parametrize("answered", [1, 0], ids=["after-feedback", "at-a-question"])
+def test_ctrl_c_in_practice_shows_the_answers_then_exits_130(terminal, answered) -> None:
+    child = spawn(terminal, "practice", "--count", "2", "--seed", "3")
+    child.expect_exact("answer · q quit")
+    if answered:
+        child.send("a")
+        child.expect_exact("any key: next")
+    child.sendcontrol("c")
+    child.expect(rf"(\d) of {answered} right\.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    db = Path(terminal["MLSFLASH_DB"])
+    assert rows(db, "SELECT count(*) FROM exam_answers WHERE mode = 'practice'") == [(answered,)]
+
+
 def test_practice_in_a_terminal_shows_the_context_above_the_stem(tmp_path) -> None:
     environment = {**os.environ, "MLSFLASH_DB": str(tmp_path / "t.db"), "MLSFLASH_NOW": NOW, "NO_COLOR": "1",
                    "TERM": "xterm"}

@@ -232,6 +232,19 @@ def _key() -> str:
 
 
 def practice_terminal(session: Session) -> None:
+    """Questions with feedback at once; however the session ends (q, Ctrl-D, Ctrl-C) its
+    answers are shown again. Ctrl-C then exits 130, as review does after its summary."""
+    try:
+        _practice(session)
+    except _Interrupted:
+        raise typer.Exit(130) from None
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during practice: the session's answers have been shown."""
+
+
+def _practice(session: Session) -> None:
     from mlsflash.cli import render
 
     console = render.console()
@@ -250,9 +263,11 @@ def practice_terminal(session: Session) -> None:
         started = clock.seconds()
         picked: list[int] = []
         while len(picked) < question.choose:
-            key = _key().lower()
+            key = _interruptible_key().lower()
             if key in ("q", "\x03", "\x04", "\x1b"):
                 _practice_result(console, session, feedbacks, right)
+                if key == "\x03":
+                    raise _Interrupted
                 return
             index = LETTERS.index(key) if key in LETTERS[: len(question.options)] else (
                 int(key) - 1 if key.isdigit() and 1 <= int(key) <= len(question.options) else None)
@@ -267,9 +282,21 @@ def practice_terminal(session: Session) -> None:
         feedbacks.append(explained(session, number, question, picked))
         _show_feedback(console, asked, feedbacks[-1])
         console.print("any key: next · q quit", style="dim")
-        if _key().lower() == "q":
+        key = _interruptible_key().lower()
+        if key == "\x03":
+            _practice_result(console, session, feedbacks, right)
+            raise _Interrupted
+        if key == "q":
             break
     _practice_result(console, session, feedbacks, right)
+
+
+def _interruptible_key() -> str:
+    """A key; Ctrl-C as `\\x03` (the terminal's raw mode would raise it before the caller saw it)."""
+    try:
+        return _key()
+    except KeyboardInterrupt:
+        return "\x03"
 
 
 def _show_feedback(console: Console, asked: Callable[[Console], None], feedback: Feedback) -> None:
