@@ -448,13 +448,8 @@ def mock_terminal(session: Session) -> None:
 
     def draw() -> None:
         left = max(0, int(deadline - clock.seconds()))
-        header = render.styled(
-            (f"{session.profile.id.upper()} mock · question {state.current + 1}/{total}", "bold"), "   ",
-            (f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d} left", "bold yellow"), "   ",
-            (f"answered {sum(1 for a in state.answers if a)} · flagged {len(state.flagged)}", "dim"),
-        )
         console.clear()
-        console.print(header)
+        console.print(_mock_header(session.profile.id.upper(), state, left, console.size.width))
         if reviewing:
             render.mock_review(console, state.answers, state.flagged)
             console.print("type a question number and Enter to go there · Esc back · s submit", style="dim")
@@ -533,6 +528,24 @@ def mock_terminal(session: Session) -> None:
     feedbacks = [explained(session, number, question, chosen)
                  for number, (question, chosen) in enumerate(zip(state.questions, state.answers, strict=True), 1)]
     show_paged(console, lambda out: render.mock_result(out, result, feedbacks))
+
+
+def _mock_header(exam: str, state: MockState, left: int, width: int) -> Text:
+    """The question, the time left, and as much of the counts as fit one line: a header that
+    wraps at 40 columns pushes a tall question's own first line off the screen."""
+    from mlsflash.cli import render
+
+    where = f"question {state.current + 1}/{len(state.questions)}"
+    clock_left = (f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d} left", "bold yellow")
+    answered, flagged = f"answered {sum(1 for a in state.answers if a)}", f"flagged {len(state.flagged)}"
+    forms = [
+        ((f"{exam} mock · {where}", "bold"), "   ", clock_left, "   ", (f"{answered} · {flagged}", "dim")),
+        ((where, "bold"), " · ", clock_left, " · ", (f"{answered} · {flagged}", "dim")),
+        ((where, "bold"), " · ", clock_left, " · ", (answered, "dim")),
+        ((where, "bold"), " · ", clock_left),
+    ]
+    headers = [render.styled(*form) for form in forms]
+    return next((header for header in headers if header.cell_len <= width), headers[-1])
 
 
 def _toggle(chosen: list[int], index: int, choose: int) -> None:
