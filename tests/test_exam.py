@@ -345,6 +345,31 @@ def test_practice_on_a_reverse_deck_asks_each_bullet_once_with_options_of_one_ki
         assert kinds == {"term" if question["shape"] == "term" else "definition"}, question
 
 
+WORKFLOW_NOTES = """---
+mla-c01: 3
+---
+# Step Functions
+## Key features
+* **max execution time** - 1 year
+* **state types** - Task, Choice, Parallel
+## Workflow Types
+* **Standard** - the default
+    * **max duration** - 1 year
+* **Express** - for high volume
+    * **max duration** - 5 min
+"""
+
+
+def test_a_fact_stated_under_the_asked_term_is_never_offered_as_a_wrong_answer(run, tmp_path) -> None:
+    # `1 year` is also the answer of a card elsewhere; under Standard it is true of Standard.
+    run("import", write_notes(tmp_path, "step-functions.md", WORKFLOW_NOTES))
+    asked = [question for seed in range(8) for question in probe(run, "--count", "10", "--seed", str(seed))
+             if question["stem"] == "Standard" and question["shape"] == "definition"]
+    assert len(asked) >= 4
+    for question in asked:
+        assert "the default" in question["options"] and "1 year" not in question["options"], question
+
+
 def test_a_reverse_card_is_asked_about_as_its_bullet_and_never_beside_it() -> None:
     pairs = [(f"term {n}", f"what number {n + 10} means" + " here" * n) for n in range(6)]
     pool = []
@@ -470,6 +495,22 @@ def test_practice_in_a_terminal_one_key_per_answer_with_feedback(terminal) -> No
     assert child.exitstatus == 0
     db = Path(terminal["MLSFLASH_DB"])
     assert rows(db, "SELECT count(*) FROM exam_answers WHERE mode = 'practice'") == [(1,)]
+
+
+@pytest.mark.parametrize("answered", [1, 0], ids=["after-feedback", "at-a-question"])
+def test_ctrl_c_in_practice_shows_the_answers_then_exits_130(terminal, answered) -> None:
+    child = spawn(terminal, "practice", "--count", "2", "--seed", "3")
+    child.expect_exact("answer · q quit")
+    if answered:
+        child.send("a")
+        child.expect_exact("any key: next")
+    child.sendcontrol("c")
+    child.expect(rf"(\d) of {answered} right\.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    db = Path(terminal["MLSFLASH_DB"])
+    assert rows(db, "SELECT count(*) FROM exam_answers WHERE mode = 'practice'") == [(answered,)]
 
 
 def test_practice_in_a_terminal_shows_the_context_above_the_stem(tmp_path) -> None:

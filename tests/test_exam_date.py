@@ -463,6 +463,22 @@ def answered_per_day(db: Path) -> dict[str, tuple[int, int]]:
             "count(*) FILTER (WHERE due_before IS NULL AND kind = 'scheduled') FROM reviews GROUP BY study_day")}
 
 
+def test_the_forecast_counts_new_cards_of_a_deck_outside_the_exam_that_comes_first(
+        tmp_path, run, env, monkeypatch) -> None:
+    """Cooking's 10 cards come before the exam's 40 in note order: new_per_day's places bring
+    them in and the pace's exam cards come on top, and the forecast says so."""
+    at(monkeypatch, START)
+    run("import", write_notes(tmp_path, "cooking.md", OTHER_NOTES))
+    run("import", write_notes(tmp_path, "exam.md", EXAM_NOTES))
+    run("config", "new_per_day", "5")
+    run("exam", "set", "mla-c01", "--date", (START + timedelta(days=20)).isoformat())  # 4 exam cards a day
+    forecast = json.loads(run("exam", "status", "--json").stdout)["forecast"][:4]
+    study(run, monkeypatch, START, 4)
+    first_answers = {day: new for day, (_, new) in answered_per_day(env).items()}
+    assert [first_answers[day["date"]] for day in forecast] == [9, 8, 5, 5]  # 5 cooking and the pace (4, then 3)
+    assert [day["new"] for day in forecast] == [9, 8, 5, 5]
+
+
 def test_exam_status_forecasts_answers_and_minutes_for_every_day_left(collection, run, env, monkeypatch) -> None:
     exam = START + timedelta(days=20)  # window from day 13: 40 exam cards at 4 a day, 5 with new_per_day
     run("config", "new_per_day", "5")

@@ -255,3 +255,32 @@ def test_a_card_serves_the_task_its_term_then_context_then_answer_names(texts, t
 
     found = load("mla-c01").domain(1).task_of(texts)
     assert (found.id if found else None) == task
+
+
+@pytest.fixture
+def long_notes(run, tmp_path, env) -> Cards:
+    """NOTES with Shard's answer six times as long: taller than the screen at either size."""
+    run("import", write_notes(tmp_path, "notes.md", NOTES.replace(LONG, " ".join([LONG] * 6))))
+    return Cards(env)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_practice_feedback_taller_than_the_screen_starts_with_the_verdict_and_the_pick(
+        run, long_notes, screens, size) -> None:
+    seed, (question,), _ = asked_about_shard(run, long_notes, "practice", "--count", "1")
+    letter, picked_card = long_notes.wrong(question)
+    screen = screens(size)
+    screen.start("exam", "practice", "--count", "1", "--seed", str(seed))
+    screen.wait_for("answer · q quit")
+    screen.send(letter)
+    first = screen.wait_until(lambda now: PAGER.search(now) is not None or "any key: next" in now, "the feedback")
+    seen = whole(first)
+    assert seen.startswith("Wrong.") and f"picked {letter}) " in seen  # not scrolled off by the long answer
+    assert f"↳ is the answer to: {long_notes.front[picked_card]}" in seen
+    while "any key: next" not in screen.text():
+        screen.send("Space")
+        screen.wait_until(lambda now, before=first: now != before, "the next page")
+        first = screen.text()
+    held = whole(" ".join(printed(screen)))
+    assert f"answer {long_notes.right(question)}) {whole(' '.join([LONG] * 6))}" in held
+    assert f"why {CONTEXT} › Shard notes.md:{long_notes.line[long_notes.id_of['Shard']]}" in held

@@ -333,8 +333,10 @@ def _workload(connection: Connection, today: date, settings: Settings, exam_date
         f"SELECT count(*) FROM reviews WHERE study_day = ? AND due_before IS NULL AND kind = '{SCHEDULED}'",
         (today.isoformat(),),
     ).scalar_one()
+    new_order = tuple(row[0] in ids for row in connection.execute(
+        f"SELECT id FROM cards WHERE {NEW} ORDER BY deck_id, source_file, position"))
     work = pacing.Workload(today, schedules, _unseen_at_day_start(connection, ids, today), unseen, new - unseen,
-                           settings.new_per_day, introduced, seconds, passed, settings.maximum_interval)
+                           settings.new_per_day, introduced, seconds, passed, settings.maximum_interval, new_order)
     days = pacing.forecast(work, exam_date)
     figures["forecast"] = [{"date": load.day.isoformat(), "reviews": load.reviews, "new": load.new,
                             "minutes": load.minutes} for load in days]

@@ -198,6 +198,9 @@ class Workload:
     seconds_per_answer: float
     pass_rate: float = 1.0  # share of reviews passed (graded 3 or more)
     maximum_interval: int = 36_500
+    # The new cards in note order, True for an exam card (empty: the exam's first): the places
+    # `new_per_day` gives go to whatever comes first, the pace's exam cards on top of them.
+    new_order: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,21 +259,46 @@ def _forecast(work: Workload, exam: ExamDate, seen: Sequence[float],
 
 
 def _new_cards(work: Workload, exam: ExamDate, days_left: int) -> list[int]:
-    """Each day's new cards: the day's limit (the larger of `new_per_day` and the pace) while
-    new cards are left, the exam's first."""
-    exam_left, other_left, result = work.exam_unseen, work.other_unseen, []
+    """Each day's new cards, as a review session brings them in: the first `new_per_day` in
+    note order (exam cards or not), then exam cards up to the pace. Within the exam's cards,
+    the forecast takes them in note order; which ones the domains' turns pick changes no count."""
+    order = work.new_order or (True,) * work.exam_unseen + (False,) * work.other_unseen
+    exam_at = [index for index, is_exam in enumerate(order) if is_exam]
+    other_at = [index for index, is_exam in enumerate(order) if not is_exam]
+    exam_taken = other_taken = 0
+    result = []
     for offset in range(days_left):
         day = work.today + timedelta(days=offset)
         if offset == 0:
-            limit = max(work.new_per_day, new_cards_needed(work.exam_unseen_at_day_start, day, exam))
-            limit -= work.introduced_today
+            places = max(0, work.new_per_day - work.introduced_today)
+            pace = new_cards_needed(work.exam_unseen_at_day_start, day, exam)
+            pace -= work.exam_unseen_at_day_start - work.exam_unseen  # introduced today already
         else:
-            limit = max(work.new_per_day, new_cards_needed(exam_left, day, exam))
-        count = max(0, min(limit, exam_left + other_left))
-        from_exam = min(exam_left, count)
-        exam_left, other_left = exam_left - from_exam, other_left - (count - from_exam)
-        result.append(count)
+            places = work.new_per_day
+            pace = new_cards_needed(len(exam_at) - exam_taken, day, exam)
+        exam_usual, other_usual = _first_places(exam_at, exam_taken, other_at, other_taken, places)
+        from_exam = min(len(exam_at) - exam_taken, max(exam_usual, pace))
+        exam_taken += from_exam
+        other_taken += other_usual
+        result.append(from_exam + other_usual)
     return result
+
+
+def _first_places(exam_at: Sequence[int], exam_taken: int, other_at: Sequence[int], other_taken: int,
+                  places: int) -> tuple[int, int]:
+    """How many exam cards and other cards the first `places` new cards in note order hold,
+    once the first `exam_taken` exam cards and `other_taken` others have been seen."""
+    exam = other = 0
+    while exam + other < places:
+        next_exam = exam_at[exam_taken + exam] if exam_taken + exam < len(exam_at) else None
+        next_other = other_at[other_taken + other] if other_taken + other < len(other_at) else None
+        if next_exam is None and next_other is None:
+            break
+        if next_other is None or next_exam is not None and next_exam < next_other:
+            exam += 1
+        else:
+            other += 1
+    return exam, other
 
 
 def _seen_reviews(work: Workload, last: int) -> list[float]:

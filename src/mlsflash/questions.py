@@ -283,7 +283,11 @@ def build(
                 continue
             yield level, one_line(other.back) if shape is Shape.DEFINITION else one_line(other.front), other.id
 
-    distractors = _pick(candidates(), right, CHOICES - 1, rng, taken={_fold_key(right)}, prefer=prefer,
+    # A fact stated under the asked term (`Standard › max duration: 1 year`) is true of it too,
+    # whichever card offers the same words.
+    facts = {_fold_key(other.back) for other in pool.cards if _is_under(other, _subject_path(card))}
+    taken = {_fold_key(right), *(facts if shape is Shape.DEFINITION else ())}
+    distractors = _pick(candidates(), right, CHOICES - 1, rng, taken=taken, prefer=prefer,
                         tells=content_words(asked) & content_words(right))
     if distractors is None:
         return None
@@ -305,10 +309,7 @@ def also_true(card: QuestionCard, other: QuestionCard, stem: str) -> bool:
     ancestors = {_fold(entry) for entry in card.context}
     if any(_fold(subject) in ancestors for subject in _subjects(other.front)):
         return True  # the parent bullet (`AWS Kinesis` above `Kinesis › Data Streams`)
-    under = (*card.context, card.front)
-    if card.context and _fold(card.context[-1]) in {_fold(subject) for subject in _subjects(card.front)}:
-        under = card.context  # `Kinesis Data Streams` under `Kinesis - Data Streams`: its siblings are about it
-    if other.context[: len(under)] == under:
+    if _is_under(other, _subject_path(card)):
         return True  # a child or cousin under the asked card
     if is_generic(card.front):
         return False  # `Pros` names no subject of its own
@@ -317,6 +318,17 @@ def also_true(card: QuestionCard, other: QuestionCard, stem: str) -> bool:
         shared += 1
     return any(names(other.front, subject) or names(other.back, subject)
                or any(names(entry, subject) for entry in other.context[shared:]) for subject in _subjects(card.front))
+
+
+def _subject_path(card: QuestionCard) -> tuple[str, ...]:
+    """The context a card about the asked card's subject sits under."""
+    if card.context and _fold(card.context[-1]) in {_fold(subject) for subject in _subjects(card.front)}:
+        return card.context  # `Kinesis Data Streams` under `Kinesis - Data Streams`: its siblings are about it
+    return (*card.context, card.front)
+
+
+def _is_under(other: QuestionCard, path: tuple[str, ...]) -> bool:
+    return other.context[: len(path)] == path
 
 
 def _subjects(front: str) -> tuple[str, ...]:

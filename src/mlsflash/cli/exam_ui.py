@@ -232,6 +232,19 @@ def _key() -> str:
 
 
 def practice_terminal(session: Session) -> None:
+    """Questions with feedback at once; however the session ends (q, Ctrl-D, Ctrl-C) its
+    answers are shown again. Ctrl-C then exits 130, as review does after its summary."""
+    try:
+        _practice(session)
+    except _Interrupted:
+        raise typer.Exit(130) from None
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during practice: the session's answers have been shown."""
+
+
+def _practice(session: Session) -> None:
     from mlsflash.cli import render
 
     console = render.console()
@@ -239,17 +252,22 @@ def practice_terminal(session: Session) -> None:
     total = len(session.questions)
     feedbacks: list[Feedback] = []
     for number, question in enumerate(session.questions, 1):
-        console.clear()
-        console.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
+        def asked(out: Console, number: int = number, question: Question = question) -> None:
+            out.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
                                     (f"{session.profile.id.upper()} · domain {question.domain or '-'}", "dim")))
-        render.exam_question(console, question, picked=())
-        console.print(_keys_hint(question), style="dim")
+            render.exam_question(out, question, picked=())
+            out.print(_keys_hint(question), style="dim")
+
+        console.clear()
+        asked(console)
         started = clock.seconds()
         picked: list[int] = []
         while len(picked) < question.choose:
-            key = _key().lower()
+            key = _interruptible_key().lower()
             if key in ("q", "\x03", "\x04", "\x1b"):
                 _practice_result(console, session, feedbacks, right)
+                if key == "\x03":
+                    raise _Interrupted
                 return
             index = LETTERS.index(key) if key in LETTERS[: len(question.options)] else (
                 int(key) - 1 if key.isdigit() and 1 <= int(key) <= len(question.options) else None)
@@ -262,11 +280,37 @@ def practice_terminal(session: Session) -> None:
         answered += 1
         right += correct
         feedbacks.append(explained(session, number, question, picked))
-        render.exam_feedback(console, feedbacks[-1])
+        _show_feedback(console, asked, feedbacks[-1])
         console.print("any key: next · q quit", style="dim")
-        if _key().lower() == "q":
+        key = _interruptible_key().lower()
+        if key == "\x03":
+            _practice_result(console, session, feedbacks, right)
+            raise _Interrupted
+        if key == "q":
             break
     _practice_result(console, session, feedbacks, right)
+
+
+def _interruptible_key() -> str:
+    """A key; Ctrl-C as `\\x03` (the terminal's raw mode would raise it before the caller saw it)."""
+    try:
+        return _key()
+    except KeyboardInterrupt:
+        return "\x03"
+
+
+def _show_feedback(console: Console, asked: Callable[[Console], None], feedback: Feedback) -> None:
+    """Under the question when both fit the screen; else on its own, paged from `Right.` or
+    `Wrong.`: a long right answer must not push the verdict and the pick off the screen."""
+    from mlsflash.cli import render
+
+    def told(out: Console) -> None:
+        render.exam_feedback(out, feedback)
+
+    if len(_rendered(console, asked)) + len(_rendered(console, told)) < console.size.height:
+        told(console)
+    else:
+        show_paged(console, told)
 
 
 def _practice_result(console: Console, session: Session, feedbacks: list[Feedback], right: int) -> None:
@@ -404,22 +448,8 @@ def mock_terminal(session: Session) -> None:
 
     def draw() -> None:
         left = max(0, int(deadline - clock.seconds()))
-        clock_left = f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d}"
-        answered = sum(1 for a in state.answers if a)
-        if console.width >= 60:
-            header = render.styled(
-                (f"{session.profile.id.upper()} mock · question {state.current + 1}/{total}", "bold"), "   ",
-                (f"{clock_left} left", "bold yellow"), "   ",
-                (f"answered {answered} · flagged {len(state.flagged)}", "dim"),
-            )
-        else:  # one line at 40 columns: a wrapped header pushed the question's top off a short screen
-            flagged = f" · ⚑{len(state.flagged)}" if state.flagged else ""
-            header = render.styled(
-                (f"question {state.current + 1}/{total}", "bold"), " · ", (clock_left, "bold yellow"), " · ",
-                (f"{answered} done{flagged}", "dim"),
-            )
         console.clear()
-        console.print(header)
+        console.print(_mock_header(session.profile.id.upper(), state, left, console.size.width))
         if reviewing:
             render.mock_review(console, state.answers, state.flagged)
             console.print("type a question number and Enter to go there · Esc back · s submit", style="dim")
@@ -498,6 +528,24 @@ def mock_terminal(session: Session) -> None:
     feedbacks = [explained(session, number, question, chosen)
                  for number, (question, chosen) in enumerate(zip(state.questions, state.answers, strict=True), 1)]
     show_paged(console, lambda out: render.mock_result(out, result, feedbacks))
+
+
+def _mock_header(exam: str, state: MockState, left: int, width: int) -> Text:
+    """The question, the time left, and as much of the counts as fit one line: a header that
+    wraps at 40 columns pushes a tall question's own first line off the screen."""
+    from mlsflash.cli import render
+
+    where = f"question {state.current + 1}/{len(state.questions)}"
+    clock_left = (f"{left // 3600}:{left % 3600 // 60:02d}:{left % 60:02d} left", "bold yellow")
+    answered, flagged = f"answered {sum(1 for a in state.answers if a)}", f"flagged {len(state.flagged)}"
+    forms = [
+        ((f"{exam} mock · {where}", "bold"), "   ", clock_left, "   ", (f"{answered} · {flagged}", "dim")),
+        ((where, "bold"), " · ", clock_left, " · ", (f"{answered} · {flagged}", "dim")),
+        ((where, "bold"), " · ", clock_left, " · ", (answered, "dim")),
+        ((where, "bold"), " · ", clock_left),
+    ]
+    headers = [render.styled(*form) for form in forms]
+    return next((header for header in headers if header.cell_len <= width), headers[-1])
 
 
 def _toggle(chosen: list[int], index: int, choose: int) -> None:
