@@ -14,7 +14,7 @@ from mlsflash import clock
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, deck_key
 from mlsflash.prediction import Prediction, chance, from_mock
-from mlsflash.profiles import DEFAULT_PROFILE, Declaration, Profile, allocate, estimate_score, load
+from mlsflash.profiles import DEFAULT_PROFILE, OUTSIDE, Declaration, Profile, allocate, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.states import ACTIVE, NOT_RETIRED
 
@@ -72,6 +72,7 @@ class TopicDomain:
     cards: int = 0
     domain: int | None = None
     origin: str = ""
+    outside: bool = False  # its notes declare it serves no task of the exam
 
 
 @dataclass
@@ -81,9 +82,10 @@ class CardDomains:
     profile: Profile
     of_card: dict[str, int | None] = field(default_factory=dict)
     topics: list[TopicDomain] = field(default_factory=list)
+    outside: frozenset[str] = frozenset()  # cards their notes keep out of this exam (domain None)
 
     def unassigned(self) -> list[TopicDomain]:
-        return [topic for topic in self.topics if topic.domain is None]
+        return [topic for topic in self.topics if topic.domain is None and not topic.outside]
 
 
 def card_domains(connection: Connection, profile: Profile) -> CardDomains:
@@ -123,16 +125,45 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
         of_group[(deck_id, topic_text, source)] = domain
         topic = topics.setdefault((deck_id, topic_text), TopicDomain(deck_id, name, topic_text))
         topic.cards += cards
-        if topic.domain is None and domain is not None:
+        if domain == OUTSIDE:
+            topic.outside, topic.origin = True, origin
+        elif topic.domain is None and domain is not None:
             topic.domain, topic.origin = domain, origin
-    result.of_card = {
-        card_id: of_group[(deck_id, topic_text, source)]
-        for card_id, deck_id, topic_text, source in connection.execute(
-            f"SELECT id, deck_id, topic, source_file FROM cards WHERE {NOT_RETIRED}"
-        ).all()
-    }
+    outside: set[str] = set()
+    for row in connection.execute(
+        "SELECT id, deck_id, topic, source_file, direction, front_plain, back_plain FROM cards "
+        f"WHERE {NOT_RETIRED}"
+    ).all():
+        domain = of_group[(row.deck_id, row.topic, row.source_file)]
+        of_file = declarations.get(row.source_file)
+        if of_file is not None and (row.deck_id, row.topic) not in mapped:
+            term = row.front_plain if row.direction == Direction.FORWARD.value else row.back_plain
+            declared = of_file.card_domain(row.topic, term)
+            domain = domain if declared is None else declared
+        if domain == OUTSIDE:
+            outside.add(row.id)
+        result.of_card[row.id] = None if domain == OUTSIDE else domain
+    result.outside = frozenset(outside)
     result.topics = list(topics.values())
     return result
+
+
+def bundled_use(connection: Connection) -> dict[str, tuple[int, int]]:
+    """Per profile (current first): how many live bundled cards it uses as exam cards, of how many."""
+    from mlsflash.importer import BUNDLED_PREFIX
+    from mlsflash.profiles import profile_ids
+
+    bundled = {
+        row.id for row in connection.execute(
+            f"SELECT id FROM cards WHERE {NOT_RETIRED} AND substr(source_file, 1, ?) = ?",
+            (len(BUNDLED_PREFIX), BUNDLED_PREFIX),
+        )
+    }
+    use: dict[str, tuple[int, int]] = {}
+    for profile_id in profile_ids():
+        of_card = card_domains(connection, load(profile_id)).of_card
+        use[profile_id] = (sum(1 for card_id in bundled if of_card.get(card_id) is not None), len(bundled))
+    return use
 
 
 def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) -> int:
@@ -176,6 +207,8 @@ def question_cards(connection: Connection, domains: CardDomains) -> list[Questio
         "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, c.direction, d.name FROM cards c "
         f"JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE} ORDER BY c.deck_id, c.source_file, c.position"
     ):
+        if row.id in domains.outside:
+            continue
         cards.append(QuestionCard.of_card(row.id, row.front_plain, row.back_plain, tuple(json.loads(row.context)),
                                           row.topic, domains.of_card.get(row.id), row.name,
                                           reverse=row.direction == Direction.REVERSE.value))

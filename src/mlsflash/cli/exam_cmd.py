@@ -138,13 +138,15 @@ def domains_command(
         profile = exam.current_profile(connection)
         domains = exam.card_domains(connection, profile)
         table = exam.coverage(exam.question_cards(connection, domains), profile) if show_coverage else None
+        bundled = exam.bundled_use(connection)
     if as_json:
         report = _domains_json(domains)
+        report["bundled_cards"] = {key: {"cards": used, "of": total} for key, (used, total) in bundled.items()}
         if table is not None:
             report["coverage"] = {str(key) if key is not None else "none": shapes for key, shapes in table.items()}
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    render.exam_domains(render.console(), domains)
+    render.exam_domains(render.console(), domains, bundled)
     if table is not None:
         render.exam_coverage(render.console(), profile, table)
 
@@ -160,10 +162,11 @@ def _domains_json(domains: CardDomains) -> dict[str, object]:
             {"number": domain.number, "name": domain.name, "weight": domain.weight, "cards": counts[domain.number]}
             for domain in domains.profile.domains
         ],
-        "unassigned_cards": sum(1 for number in domains.of_card.values() if number is None),
+        "unassigned_cards": sum(1 for number in domains.of_card.values() if number is None) - len(domains.outside),
+        "outside_cards": len(domains.outside),
         "topics": [
-            {"deck": topic.deck, "topic": topic.topic, "cards": topic.cards, "domain": topic.domain,
-             "origin": topic.origin or None}
+            {"deck": topic.deck, "topic": topic.topic, "cards": topic.cards,
+             "domain": "none" if topic.outside else topic.domain, "origin": topic.origin or None}
             for topic in domains.topics
         ],
     }

@@ -767,7 +767,7 @@ def exam_profiles(out: Console, profiles: Sequence[Any], in_use: str) -> None:
         out.print(styled((f"{profile.id.upper()}: ", "bold"), weights), soft_wrap=True)
 
 
-def exam_domains(out: Console, domains: Any) -> None:
+def exam_domains(out: Console, domains: Any, bundled: dict[str, tuple[int, int]] | None = None) -> None:
     from rich.table import Table
 
     profile = domains.profile
@@ -784,6 +784,12 @@ def exam_domains(out: Console, domains: Any) -> None:
         share = f"{100 * counts[domain.number] / total:.0f}%" if total else "-"
         table.add_row(styled(f"{domain.number} {domain.name}"), f"{domain.weight}%", str(counts[domain.number]), share)
     out.print(table)
+    if domains.outside:
+        out.print(f"{len(domains.outside)} cards their notes keep out of {profile.id.upper()} "
+                  "(never paced, practised or asked in a mock for it).")
+    if bundled and any(total for _, total in bundled.values()):
+        uses = " · ".join(f"{key.upper()} {used:,} of {total:,}" for key, (used, total) in bundled.items())
+        out.print(styled(("Bundled cards used: ", "bold"), uses), soft_wrap=True)
     unassigned = domains.unassigned()
     if not unassigned:
         out.print("Every topic has a domain.")

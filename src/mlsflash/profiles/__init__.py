@@ -15,6 +15,10 @@ from typing import Sequence
 from mlsflash.errors import MlsflashError
 
 DEFAULT_PROFILE = "mla-c01"
+# A declared domain of 0 (written `-` or `none`) says the cards serve no task of the exam:
+# kept for other profiles or general study, never an exam card of this one.
+OUTSIDE = 0
+_OUTSIDE_WORDS = ("-", "none")
 _FOLDER = Path(__file__).parent
 
 
@@ -94,16 +98,24 @@ class Profile:
 class Declaration:
     """The domains a notes file declares for one profile in its front matter:
     `mla-c01: 1` for the whole file, `mla-c01-sections: Security = 4; Step Functions = 3` for
-    the `##` sections named (compared without case)."""
+    the `##` sections named (compared without case); `none` (or `-`) for either is OUTSIDE."""
 
     default: int | None
-    sections: dict[str, int]
+    sections: dict[str, int]  # a heading, or a path of headings `Section › Subsection` (lower case)
 
     def domain_of(self, topic: str) -> int | None:
+        """The declaration of the longest heading path that opens `topic`, else the file's."""
         parts = _topic_parts(topic)
-        if parts and parts[0] in self.sections:
-            return self.sections[parts[0]]
+        for end in range(len(parts), 0, -1):
+            path = " › ".join(parts[:end])
+            if path in self.sections:
+                return self.sections[path]
         return self.default
+
+    def card_domain(self, topic: str, term: str) -> int | None:
+        """What the file declares for one card by `Section › Term` (its topic's headings then
+        its term), if anything: a single card kept out of an exam its section serves."""
+        return self.sections.get(" › ".join([*_topic_parts(topic), _heading(term)]))
 
 
 def declared(meta: dict[str, str], profile: Profile) -> tuple[Declaration | None, list[str]]:
@@ -113,6 +125,8 @@ def declared(meta: dict[str, str], profile: Profile) -> tuple[Declaration | None
 
     def number(text: str, where: str) -> int | None:
         value = text.strip()
+        if value.lower() in _OUTSIDE_WORDS:
+            return OUTSIDE
         if value.isascii() and value.isdigit() and int(value) in numbers:
             return int(value)
         problems.append(f"{where}: {profile.id} has no domain {value!r}")
@@ -127,7 +141,7 @@ def declared(meta: dict[str, str], profile: Profile) -> tuple[Declaration | None
         if not equals or not heading.strip():
             problems.append(f"{profile.id}-sections: expected 'Heading = N', not {entry.strip()!r}")
         elif (domain := number(value, f"{profile.id}-sections")) is not None:
-            sections[" ".join(heading.split()).lower()] = domain
+            sections[" › ".join(_heading(part) for part in re.split(r"›", heading))] = domain
     if default is None and not sections:
         return None, problems
     return Declaration(default, sections), problems
@@ -182,6 +196,10 @@ def estimate_score(share_correct: float) -> int:
     scores per exam form and does not publish how; this only places a mock near the line."""
     share = min(max(share_correct, 0.0), 1.0)
     return round(100 + 900 * share)
+
+
+def _heading(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def _topic_parts(topic: str) -> list[str]:
