@@ -43,11 +43,12 @@ def test_bundled_decks_parse_without_warnings_or_duplicate_prompts():
     assert total >= 400
 
 
-def test_a_deck_per_mls_domain_and_two_for_what_mla_adds():
+def test_a_deck_per_mls_domain_and_three_for_what_mla_adds():
     titles = [parsed.title for _, parsed in bundled()]
     assert titles == [
         "AWS MLA Bundled: Deployment and Orchestration",
         "AWS MLA Bundled: Monitoring, Security and Cost",
+        "AWS MLA Bundled: Generative AI and Foundation Models",
         "AWS MLS Bundled: Data Engineering",
         "AWS MLS Bundled: Exploratory Data Analysis",
         "AWS MLS Bundled: Modeling",
