@@ -247,3 +247,17 @@ def _cases_together(drawn: list[BankItem], items: Sequence[BankItem]) -> list[Ba
 def unscored(count: int, how_many: int, rng: random.Random) -> frozenset[int]:
     """Which of `count` positions are unscored, at random, like the exam's unscored items."""
     return frozenset(rng.sample(range(count), min(how_many, count)))
+
+
+def chance(shown: Shown) -> float:
+    """The probability of a blind answer being wholly right."""
+    import math
+
+    count = len(shown.options)
+    if shown.type is ItemType.ORDERING:
+        return 1 / math.factorial(count)
+    if shown.type is ItemType.MATCHING:
+        items = len(shown.prompts)
+        return 1 / math.factorial(count) if count == items else 1 / count ** items
+    choose = max(1, shown.item.choose)
+    return 1 / math.comb(count, choose) if count >= choose else 0.0
