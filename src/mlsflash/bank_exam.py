@@ -5,6 +5,7 @@ weakest task statements first, and results per task statement."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Sequence
@@ -15,6 +16,7 @@ from mlsflash.model import Grade, ReviewState, deck_key
 from mlsflash.states import SEEN
 
 if TYPE_CHECKING:
+    from mlsflash.profiles import Profile
     from mlsflash.settings import Settings
     from mlsflash.storage.db import Connection
 
@@ -52,7 +54,7 @@ def record(connection: Connection, answered: Answered, today: date, settings: Se
 
     before = bank_store.item_states(connection, [answered.item.id]).get(answered.item.id, ReviewState())
     grade = RIGHT_GRADE if answered.correct else WRONG_GRADE
-    after = scheduler.review(before, grade, today, settings.policy()).after
+    after = scheduler.review(before, grade, today, settings.policy).after
     bank_store.save_answer(connection, answered.item.id, clock.timestamp(), today.isoformat(), answered.mode,
                            answered.correct, answered.chosen, round(answered.seconds * 1000), after, today)
     if not answered.correct:
@@ -116,3 +118,24 @@ def by_task(answers: Sequence[tuple[BankItem, bool]]) -> dict[str, tuple[int, in
         right, asked = found.get(item.task, (0, 0))
         found[item.task] = (right + correct, asked + 1)
     return dict(sorted(found.items(), key=lambda entry: tuple(int(part) for part in entry[0].split("."))))
+
+
+def status_rows(connection: Connection, profile: Profile, today: date) -> list[dict[str, object]]:
+    """Per task statement of the profile: bank items, answers, right and due today (none when
+    no bank is imported)."""
+    live = items(connection)
+    if not live:
+        return []
+    count = Counter(item.task for item in live)
+    ids = {item.id: item.task for item in live}
+    due = Counter(ids[item_id] for item_id, state in states(connection).items()
+                  if item_id in ids and state.due is not None and state.due <= today)
+    results = task_results(connection)
+    found: list[dict[str, object]] = []
+    for domain in profile.domains:
+        for task in domain.tasks:
+            right, answered = results.get(task.id, (0, 0))
+            found.append({"task": task.id, "name": task.name, "items": count[task.id], "answered": answered,
+                          "correct": right, "share": round(right / answered, 4) if answered else None,
+                          "due": due[task.id]})
+    return found

@@ -65,7 +65,8 @@ def practice_session(ctx: typer.Context, *, task: str | None, kind: str | None, 
     wanted = ItemType(kind) if kind is not None else None
     chosen = bank_quiz.select(items, task=task, kind=wanted)
     if not chosen:
-        what = " ".join(part for part in (f"of type {kind}" if kind else "", f"for task {task}" if task else "") if part)
+        parts = (f"of type {kind}" if kind else "", f"for task {task}" if task else "")
+        what = " ".join(part for part in parts if part)
         raise MlsflashError(f"no bank item {what}".strip(), hint="`mlsflash exam practice --bank` asks any item")
     rng = random.Random(seed)
     rng.shuffle(chosen)
@@ -135,7 +136,7 @@ def _record(session: BankSession, shown: Shown, answer: bank_quiz.Answer, second
 def _feedback_json(number: int, shown: Shown, answer: bank_quiz.Answer, correct: bool) -> dict[str, object]:
     return {"n": number, "item": shown.item.id, "chosen": bank_quiz.written(shown, answer), "correct": correct,
             "right": bank_quiz.written(shown, shown.right), "explanations": bank_quiz.explanations_json(shown),
-            "source": f"{shown.item.source_file}:{shown.item.line}", "sources": list(shown.item.sources)}
+            "sources": list(shown.item.sources)}
 
 
 def practice_scripted(session: BankSession) -> None:
@@ -472,7 +473,7 @@ def mock_result(out: Console, session: BankSession, result: MockResult, state: M
         counted = number - 1 not in session.unscored
         if counted:
             scored.append((shown.item, correct))
-        mark, style = ("✓ right", "green") if correct else (("✗ wrong", "red") if answer else ("○ unanswered", "yellow"))
+        mark, style = ("✓ right", "green") if correct else ("✗ wrong", "red") if answer else ("○ unanswered", "yellow")
         out.print(render.styled((f"{number}. ", "bold"), (mark, style),
                                 f"  task {shown.item.task} · {_TYPE_WORDS[shown.type.value]}",
                                 ("" if counted else " · unscored", "dim"),
@@ -488,7 +489,8 @@ def mock_result(out: Console, session: BankSession, result: MockResult, state: M
     prediction = result.prediction
     out.print(render.styled(
         (f"{result.profile.id.upper()} mock: ", "bold"), f"{result.correct} of {result.questions} scored right "
-        f"({100 * result.share:.0f}%), mock score {result.score}", (" · time ran out" if result.timed_out else "", "yellow")))
+        f"({100 * result.share:.0f}%), mock score {result.score}",
+        (" · time ran out" if result.timed_out else "", "yellow")))
     out.print(render.styled(f"Predicted score today {prediction.low}–{prediction.high} "
                             f"(pass line {result.profile.passing_score})."))
     missing = prediction.missing()
