@@ -39,6 +39,7 @@ REVISIONS: tuple[str, ...] = (
     "0013_same_key_repair",
     "0014_retired_suspended",
     "0015_remembered_deck",
+    "0016_question_bank",
 )
 HEAD_REVISION = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 15_000

@@ -260,6 +260,57 @@ class ExamConfusion(Base):
     __table_args__ = (Index("ix_exam_confusions_pair", "card_id", "confused_with"),)
 
 
+class BankItem(Base):
+    """A question bank item (`mlsflash.bank`), keyed by its explicit id, with its own review
+    state (the scheduling fields cards have; `last_review` the study day of its last answer)."""
+
+    __tablename__ = "bank_items"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    source_file: Mapped[str] = mapped_column(String)
+    task: Mapped[str] = mapped_column(String)  # "2.3"
+    type: Mapped[str] = mapped_column(String)  # multiple-choice | multiple-response | ordering | matching
+    body: Mapped[str] = mapped_column(Text)  # JSON: bank.item_body
+    status: Mapped[str] = mapped_column(String, default="active", server_default="active")  # active | retired
+    position: Mapped[int] = mapped_column(Integer)  # order within its file
+    updated_at: Mapped[str] = mapped_column(String)
+    repetitions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    easiness: Mapped[int] = mapped_column(Integer, default=250, server_default="250")
+    interval: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due: Mapped[str | None] = mapped_column(String, nullable=True)  # ISO date; NULL while new
+    lapses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
+    last_review: Mapped[str | None] = mapped_column(String, nullable=True)  # ISO date
+
+    __table_args__ = (
+        Index("ix_bank_items_source", "source_file", "position"),
+        Index("ix_bank_items_status_due", "status", "due"),
+    )
+
+
+class BankAnswer(Base):
+    """One answer to a bank item; the item id is plain text, so answers outlive their items."""
+
+    __tablename__ = "bank_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String)
+    answered_at: Mapped[str] = mapped_column(String)
+    study_day: Mapped[str] = mapped_column(String)
+    mode: Mapped[str] = mapped_column(String)  # practice | mock | drill
+    mock_id: Mapped[int | None] = mapped_column(ForeignKey("mock_exams.id"), nullable=True)
+    scored: Mapped[bool] = mapped_column(default=True, server_default=true())  # a mock's unscored items: False
+    correct: Mapped[bool] = mapped_column()
+    chosen: Mapped[str] = mapped_column(Text)  # the answer as given (`ace`, `1b 2a 3c`)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (
+        Index("ix_bank_answers_item", "item_id", "study_day"),
+        Index("ix_bank_answers_day", "study_day", "mode"),
+    )
+
+
 def render_ddl() -> str:
     """The head schema as SQLite DDL, exactly what `create_all` runs, then Alembic's version
     table. `schema.sql` holds it, so a new database is created without importing SQLAlchemy

@@ -1,4 +1,28 @@
 -- The head schema, rendered from the models: python -m mlsflash.storage.schema > schema.sql
+CREATE TABLE bank_items (
+	id VARCHAR NOT NULL,
+	source_file VARCHAR NOT NULL,
+	task VARCHAR NOT NULL,
+	type VARCHAR NOT NULL,
+	body TEXT NOT NULL,
+	status VARCHAR DEFAULT 'active' NOT NULL,
+	position INTEGER NOT NULL,
+	updated_at VARCHAR NOT NULL,
+	repetitions INTEGER DEFAULT '0' NOT NULL,
+	easiness INTEGER DEFAULT '250' NOT NULL,
+	interval INTEGER DEFAULT '0' NOT NULL,
+	due VARCHAR,
+	lapses INTEGER DEFAULT '0' NOT NULL,
+	stability FLOAT,
+	difficulty FLOAT,
+	last_review VARCHAR,
+	PRIMARY KEY (id)
+);
+
+CREATE INDEX ix_bank_items_source ON bank_items (source_file, position);
+
+CREATE INDEX ix_bank_items_status_due ON bank_items (status, due);
+
 CREATE TABLE decks (
 	id INTEGER NOT NULL,
 	name VARCHAR NOT NULL,
@@ -63,6 +87,25 @@ CREATE TABLE settings (
 	value TEXT NOT NULL,
 	PRIMARY KEY ("key")
 );
+
+CREATE TABLE bank_answers (
+	id INTEGER NOT NULL,
+	item_id VARCHAR NOT NULL,
+	answered_at VARCHAR NOT NULL,
+	study_day VARCHAR NOT NULL,
+	mode VARCHAR NOT NULL,
+	mock_id INTEGER,
+	scored BOOLEAN DEFAULT 1 NOT NULL,
+	correct BOOLEAN NOT NULL,
+	chosen TEXT NOT NULL,
+	duration_ms INTEGER DEFAULT '0' NOT NULL,
+	PRIMARY KEY (id),
+	FOREIGN KEY(mock_id) REFERENCES mock_exams (id)
+);
+
+CREATE INDEX ix_bank_answers_day ON bank_answers (study_day, mode);
+
+CREATE INDEX ix_bank_answers_item ON bank_answers (item_id, study_day);
 
 CREATE TABLE cards (
 	id VARCHAR NOT NULL,
