@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from bank_fixture import bank_text, write_bank, write_cards
+from bank_fixture import _insert_until_import_reads_banks, bank_text, write_bank, write_cards
 from conftest import NOW, rows
 
 ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth")
@@ -56,12 +56,15 @@ def drive(*args: str, answer: Answerer, extra_env: dict[str, str] | None = None)
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **(extra_env or {})})
     assert process.stdin and process.stdout
-    seen = []
+    seen: list[dict] = []
+    question: dict = {}
     for line in process.stdout:
         value = json.loads(line)
         seen.append(value)
         if "options" in value:
-            process.stdin.write(answer(value) + "\n")
+            question = value
+        if "options" in value or "error" in value:
+            process.stdin.write(answer(question) + "\n")
             process.stdin.flush()
     process.stdin.close()
     assert process.wait(timeout=60) == 0, process.stderr.read() if process.stderr else ""
@@ -69,8 +72,9 @@ def drive(*args: str, answer: Answerer, extra_env: dict[str, str] | None = None)
 
 
 @pytest.fixture
-def bank(run, tmp_path) -> Path:
+def bank(run, env, tmp_path) -> Path:
     run("import", write_cards(tmp_path), write_bank(tmp_path))
+    _insert_until_import_reads_banks(env, tmp_path / "bank.md")
     return tmp_path
 
 
@@ -105,21 +109,20 @@ def test_practice_bank_partial_answer_is_wrong(bank, env, kind) -> None:
 
 
 def test_practice_bank_refuses_a_malformed_answer_with_the_reason(bank) -> None:
-    given = iter(["ab", "z", "1a 2a"])
+    def badly(*given: str) -> Answerer:
+        answers = iter(given)
+        return lambda question: next(answers, "q")
 
-    def badly(question: dict) -> str:
-        return next(given, "q")
-
-    lines = drive("exam", "practice", "--bank", "--type", "multiple-choice", "--count", "1", answer=badly)
+    lines = drive("exam", "practice", "--bank", "--type", "multiple-choice", "--count", "1",
+                  answer=badly("ab", "z"))
     errors = [line["error"] for line in lines if "error" in line]
     assert "2 letters given, 1 wanted: give one letter from a to d, like b" in errors[0]
     assert "'z' is not one of the letters shown" in errors[1]
-    ordering = drive("exam", "practice", "--bank", "--type", "ordering", "--count", "1",
-                     answer=lambda q: "abc")
+    ordering = drive("exam", "practice", "--bank", "--type", "ordering", "--count", "1", answer=badly("abc"))
     assert "3 letters given, 4 wanted" in ordering[1]["error"]
-    matching = drive("exam", "practice", "--bank", "--type", "matching", "--count", "1",
-                     answer=lambda q: "1a 2b 3c")
+    matching = drive("exam", "practice", "--bank", "--type", "matching", "--count", "1", answer=badly("1a 2b 3c"))
     assert "item 4 not matched" in matching[1]["error"]
+    assert matching[-1] == {"done": True, "answered": 0, "correct": 0}
 
 
 def test_practice_bank_task_filter_and_case_scenario_above_the_question(bank) -> None:
@@ -144,8 +147,23 @@ def test_missed_item_returns_next_day_then_later_and_drill_asks_it(bank, env, mo
     tomorrow = {"MLSFLASH_NOW": "2026-11-27T10:00"}
     lines = drive("exam", "drill", answer=right_answer, extra_env=tomorrow)
     assert [line["item"] for line in lines if "options" in line] == ["t-1-or"]
-    due = rows(env, "SELECT due FROM bank_items WHERE id = 't-1-or'")[0][0]
-    assert due > "2026-11-28"  # right: back later than a miss
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-or'") == [("2026-11-28",)]
+    drive("exam", "drill", answer=right_answer, extra_env={"MLSFLASH_NOW": "2026-11-28T10:00"})
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-or'") == [("2026-12-04",)]  # a growing interval
+    drive("exam", "practice", "--bank", "--type", "matching", "--task", "1.1", "--count", "1",
+          answer=right_answer)  # right at first sight: later than a miss
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
+
+
+def test_bank_items_follow_fsrs_when_it_is_the_scheduler(run, bank, env) -> None:
+    run("config", "scheduler", "fsrs")
+    drive("exam", "practice", "--bank", "--type", "ordering", "--task", "1.1", "--count", "1",
+          answer=partial_answer)
+    drive("exam", "practice", "--bank", "--type", "matching", "--task", "1.1", "--count", "1",
+          answer=right_answer)
+    (missed, stability), (right, _) = rows(env, "SELECT due, stability FROM bank_items WHERE id IN "
+                                                "('t-1-or', 't-1-ma') ORDER BY id DESC")
+    assert missed == "2026-11-27" and stability is not None and right > missed
 
 
 def test_drill_asks_the_weakest_task_first(bank, env) -> None:
@@ -234,6 +252,7 @@ def terminal(tmp_path: Path) -> dict[str, str]:
     environment.pop("MLSFLASH_TIME_SCALE", None)
     subprocess.run([sys.executable, "-m", "mlsflash", "import", str(write_cards(tmp_path)),
                     str(write_bank(tmp_path))], env=environment, check=True, capture_output=True)
+    _insert_until_import_reads_banks(tmp_path / "t.db", tmp_path / "bank.md")
     return environment
 
 

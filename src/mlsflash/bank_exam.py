@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Sequence
 
 from mlsflash import clock, pacing, scheduler
-from mlsflash.bank import BankItem
-from mlsflash.model import Grade, ReviewState, deck_key
+from mlsflash.bank import BankItem, item_from_body
+from mlsflash.model import Grade, ReviewState, Scheduler, deck_key
 from mlsflash.states import SEEN
 
 if TYPE_CHECKING:
@@ -36,27 +36,50 @@ class Answered:
 
 
 def items(connection: Connection) -> list[BankItem]:
-    from mlsflash.storage import bank_store
-
-    return bank_store.active_items(connection)
-
-
-def states(connection: Connection) -> dict[str, ReviewState]:
-    from mlsflash.storage import bank_store
-
-    return bank_store.item_states(connection)
+    """The active items, in their files' order."""
+    return [item_from_body(row.id, row.task, row.type, row.body, row.source_file)
+            for row in connection.execute(
+                "SELECT id, task, type, body, source_file FROM bank_items WHERE status = 'active' "
+                "ORDER BY source_file, position")]
 
 
-def record(connection: Connection, answered: Answered, today: date, settings: Settings) -> ReviewState:
+def states(connection: Connection, ids: Sequence[str] | None = None) -> dict[str, ReviewState]:
+    """Item id -> its review state (every active item, or those of `ids`)."""
+    query = ("SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM bank_items "
+             "WHERE status = 'active'")
+    params: tuple[str, ...] = ()
+    if ids is not None:
+        query += f" AND id IN ({', '.join('?' * len(ids))})"
+        params = tuple(ids)
+    return {row.id: ReviewState(row.repetitions, row.easiness, row.interval,
+                                date.fromisoformat(row.due) if row.due else None, row.lapses, row.stability,
+                                row.difficulty)
+            for row in connection.execute(query, params)}
+
+
+def record(connection: Connection, answered: Answered, today: date, settings: Settings,
+           mock_id: int | None = None, scored: bool = True) -> ReviewState:
     """Log the answer and schedule the item under the scheduler in use; a miss brings its linked
     cards forward. Returns the item's new state."""
-    from mlsflash.storage import bank_store
-
-    before = bank_store.item_states(connection, [answered.item.id]).get(answered.item.id, ReviewState())
+    before = states(connection, [answered.item.id]).get(answered.item.id, ReviewState())
     grade = RIGHT_GRADE if answered.correct else WRONG_GRADE
     after = scheduler.review(before, grade, today, settings.policy).after
-    bank_store.save_answer(connection, answered.item.id, clock.timestamp(), today.isoformat(), answered.mode,
-                           answered.correct, answered.chosen, round(answered.seconds * 1000), after, today)
+    if before.is_new and answered.correct and settings.policy.scheduler is Scheduler.SM2:
+        # SM-2's first step is one day whatever the grade: an item known at first sight takes
+        # its second step too, so a right answer comes back later than a miss.
+        after = scheduler.review(after, grade, today, settings.policy).after
+    connection.execute(
+        "INSERT INTO bank_answers (item_id, answered_at, study_day, mode, mock_id, scored, correct, chosen, "
+        "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (answered.item.id, clock.timestamp(), today.isoformat(), answered.mode, mock_id, scored, answered.correct,
+         answered.chosen, round(answered.seconds * 1000)),
+    )
+    connection.execute(
+        "UPDATE bank_items SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, stability = ?, "
+        "difficulty = ?, last_review = ? WHERE id = ?",
+        (after.repetitions, after.easiness, after.interval, after.due.isoformat() if after.due else None,
+         after.lapses, after.stability, after.difficulty, today.isoformat(), answered.item.id),
+    )
     if not answered.correct:
         bring_cards_forward(connection, answered.item, today)
     return after
@@ -89,10 +112,16 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
 
 
 def task_results(connection: Connection, since: str | None = None) -> dict[str, tuple[int, int]]:
-    """Task statement -> (right, answered) of the bank answers since a study day (all when None)."""
-    from mlsflash.storage import bank_store
-
-    return bank_store.task_results(connection, since)
+    """Task statement -> (right, answered) of the scored bank answers to live items since a
+    study day (all when None)."""
+    return {
+        row.task: (row.right, row.answered)
+        for row in connection.execute(
+            "SELECT i.task, sum(a.correct) AS right, count(*) AS answered FROM bank_answers a "
+            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.study_day >= ? GROUP BY i.task",
+            (since or "",),
+        )
+    }
 
 
 def drill_items(connection: Connection, today: date, count: int) -> list[BankItem]:

@@ -349,11 +349,12 @@ def _finish(session: BankSession, state: MockAnswers, timed_out: bool) -> MockRe
     result = exam.MockResult(session.profile, len(scored), sum(1 for i in scored if state.answers[i]), correct,
                              timed_out, by_domain, prediction)
     with session.store.write() as connection:
-        exam.insert_mock(connection, result, session.started_at)
-        for shown, answer, spent in zip(session.shown, state.answers, state.seconds, strict=True):
+        mock_id = exam.insert_mock(connection, result, session.started_at)
+        for index, (shown, answer, spent) in enumerate(zip(session.shown, state.answers, state.seconds,
+                                                           strict=True)):
             bank_exam.record(connection, bank_exam.Answered(shown.item, MOCK, bank_quiz.is_right(shown, answer),
                                                             bank_quiz.written(shown, answer), spent),
-                             today, session.settings)
+                             today, session.settings, mock_id, scored=index not in session.unscored)
     return result
 
 
