@@ -65,9 +65,13 @@ def bank_text(*, case: bool = True) -> str:
     return "".join(parts)
 
 
-CARDS = "# Fixture Deck\n\n## SageMaker\n\n" + "".join(
-    f"* **{name}** - the {name.lower()} answer of the fixture deck\n"
-    for name in ("Alpha", "Bravo", "Charlie", "Delta", "Echo"))
+CARDS = ("---\nmla-c01: 2\nmls-c01: 3\n---\n# Fixture Deck\n\n## SageMaker\n\n"
+         "* **Alpha** - trains models on managed instances\n"
+         "* **Bravo** - hosts real-time inference endpoints\n"
+         "* **Charlie** - labels images with human workers\n"
+         "* **Delta** - stores features for reuse\n"
+         "* **Echo** - watches data drift in production\n"
+         "* **Foxtrot** - tunes hyperparameters automatically\n")
 
 
 def write_bank(directory: Path, text: str | None = None) -> Path:
@@ -82,13 +86,13 @@ def write_cards(directory: Path) -> Path:
     return path
 
 
-def _insert_until_import_reads_banks(db: Path, bank: Path) -> None:  # TEMPORARY
+def _insert_until_import_reads_banks(db: Path, bank: Path, again: bool = False) -> None:  # TEMPORARY
     import sqlite3
 
     from mlsflash.bank import item_body, parse_bank
 
     with sqlite3.connect(db) as connection:
-        if connection.execute("SELECT count(*) FROM bank_items").fetchone()[0]:
+        if connection.execute("SELECT count(*) FROM bank_items").fetchone()[0] and not again:
             return
         connection.execute("DELETE FROM bank_items")
         for n, i in enumerate(parse_bank(bank.read_text(encoding="utf-8"), str(bank)).items):

@@ -302,9 +302,10 @@ def practice_terminal(session: BankSession) -> None:
         correct = _record(session, shown, answer, clock.seconds() - started)
         results.append((shown.item, correct))
         show_feedback(console, shown, answer, correct)
-        console.print("any key: next · q quit", style="dim")
-        if number < total and _key().lower() == "q":
-            break
+        if number < total:
+            console.print("any key: next · q quit", style="dim")
+            if _key().lower() == "q":
+                break
     _tally(console, results)
 
 
