@@ -184,3 +184,27 @@ def test_a_case_study_without_questions_is_reported() -> None:
     parsed = parse_bank(text, "bank.md")
     reason = "t-cs-1-02: a case study needs `### ID | TASK | TYPE` questions"
     assert parsed.problems == [(_line_of(text, "## t-cs-1-02"), reason)]
+
+
+def test_coverage_counts_items_per_task_and_type() -> None:
+    from mlsflash.bank import coverage, coverage_markdown
+
+    table = coverage(parse_bank(SAMPLE, "bank.md").items)
+    assert table["all"] == {"multiple-choice": 2, "multiple-response": 1, "ordering": 2, "matching": 2,
+                            "case studies": 1, "items": 7}
+    assert table["4.1"] == {"multiple-choice": 0, "multiple-response": 0, "ordering": 1, "matching": 0,
+                            "case studies": 1, "items": 1}
+    assert table["1.3"]["items"] == 0
+    markdown = coverage_markdown(parse_bank(SAMPLE, "bank.md").items)
+    assert "| 3.3 | 0 | 0 | 1 | 0 | 0 | 1 |" in markdown and markdown.endswith("| **all** | 2 | 1 | 2 | 2 | 1 | 7 |")
+
+
+def test_the_readme_example_is_a_bank_with_one_item_of_each_type() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Question bank"):]
+    example = section[section.index("````markdown\n") + len("````markdown\n"):section.index("\n````\n")]
+    assert is_bank(example)
+    parsed = parse_bank(example, "README.md")
+    assert parsed.problems == []
+    assert [item.type for item in parsed.items] == [*ItemType, ItemType.MULTIPLE_CHOICE]
+    assert parsed.items[-1].case_id == "my-cs-4-01"

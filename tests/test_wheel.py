@@ -32,7 +32,11 @@ def test_wheel_ships_migrations_and_decks(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "mlsflash/migrations/env.py" in names
     assert any(name.startswith("mlsflash/migrations/versions/0001_") for name in names)
-    assert len([name for name in names if name.startswith("mlsflash/decks/") and name.endswith(".md")]) == 6
+    decks = [name for name in names if name.startswith("mlsflash/decks/") and name.endswith(".md")]
+    assert len([name for name in decks if name.count("/") == 2]) == 6
+    # The question bank's files, in the folder below (force-include takes decks/ whole).
+    bank = sorted(path.name for path in (ROOT / "decks" / "bank").glob("*.md"))
+    assert sorted(name.rsplit("/", 1)[1] for name in decks if name.startswith("mlsflash/decks/bank/")) == bank
 
 
 def test_installed_wheel_reviews_the_bundled_decks_from_an_unrelated_folder(wheel, tmp_path):

@@ -560,3 +560,37 @@ def _meta(head: _Head, meta: dict[str, tuple[int, str]]) -> tuple[tuple[str, ...
 
 def _split_list(value: str) -> Iterator[str]:
     return (part.strip() for part in value.split(";") if part.strip())
+
+
+# --- coverage ----------------------------------------------------------------------------
+
+COVERAGE_COLUMNS = (*ItemType, "case studies", "items")
+
+
+def coverage(items: Sequence[BankItem]) -> dict[str, dict[str, int]]:
+    """Per task statement (every one of TASKS, then `all`): items per type, the case studies
+    whose questions serve it, and its items in all (a case study's questions count as items)."""
+    table = {task: dict.fromkeys(map(str, COVERAGE_COLUMNS), 0) for task in (*TASKS, "all")}
+    cases: dict[str, set[str]] = {task: set() for task in table}
+    for item in items:
+        for task in (item.task, "all"):
+            row = table.setdefault(task, dict.fromkeys(map(str, COVERAGE_COLUMNS), 0))
+            row[item.type.value] += 1
+            row["items"] += 1
+            if item.case_id is not None:
+                cases.setdefault(task, set()).add(item.case_id)
+    for task, row in table.items():
+        row["case studies"] = len(cases.get(task, ()))
+    return table
+
+
+def coverage_markdown(items: Sequence[BankItem]) -> str:
+    """`coverage` as a Markdown table, the README's."""
+    lines = [
+        "| task | " + " | ".join(map(str, COVERAGE_COLUMNS)) + " |",
+        "|---" * (len(COVERAGE_COLUMNS) + 1) + "|",
+    ]
+    for task, row in coverage(items).items():
+        label = "**all**" if task == "all" else task
+        lines.append(f"| {label} | " + " | ".join(f"{row[str(column)]:,}" for column in COVERAGE_COLUMNS) + " |")
+    return "\n".join(lines)

@@ -51,6 +51,7 @@ class FileReport:
     moved_cards: list[str] = field(default_factory=list)  # "front: old place -> new place"
     repeats: dict[str, int] = field(default_factory=dict)  # other file -> bullets here that repeat its cards
     gone: bool = False  # the file disappeared from an imported folder
+    bank: bool = False  # a question bank file: its counts are items, its skipped lines items
 
 
 @dataclass
@@ -332,12 +333,14 @@ def import_notes(
     parsing: Parsing | None = None,
     folders: Sequence[Path] = (),
     deck_from_heading: bool = False,
+    banks: Sequence[str] = (),
 ) -> ImportReport:
     """Sync every file in one transaction; a file whose content and options are unchanged is
     not even parsed. Parsing happens before the write lock is taken. Cards of files that
     disappeared from `folders` retire, unless their bullets moved into an imported file.
     `reverse`, `prose` and `tables` (None: as the deck remembers) are remembered per deck;
-    `deck` per file, until another `deck` or `deck_from_heading`."""
+    `deck` per file, until another `deck` or `deck_from_heading`. `banks`: the sources of
+    question bank files in this import; one imported as notes before is gone as notes."""
     flags = DeckFlags(reverse, prose, tables)
     option = DeckOption(deck, deck_from_heading)
     with store.read() as connection:
@@ -348,7 +351,9 @@ def import_notes(
 
     with no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing, options)
-        return _import_parsed(store, notes, parsed, option=option, flags=flags, dry_run=dry_run, folders=folders)
+        return _import_parsed(
+            store, notes, parsed, option=option, flags=flags, dry_run=dry_run, folders=folders, banks=banks
+        )
 
 
 def reimport_source(store: Store, source: str) -> ImportReport:
@@ -385,6 +390,7 @@ def _import_parsed(
     flags: DeckFlags,
     dry_run: bool,
     folders: Sequence[Path],
+    banks: Sequence[str] = (),
 ) -> ImportReport:
     from mlsflash.parser import parse_notes
 
@@ -395,6 +401,8 @@ def _import_parsed(
         chosen = {file.source: _chosen_deck(stored.get(file.source), option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
+        turned = _known_sources(connection, banks)  # notes once, a question bank now: no cards
+        gone |= turned
         gone |= _left_behind(connection, notes, parsed, changed, gone)
         renamed = _renamed_from(connection, notes, parsed, changed, gone, stored)
         for source, old in renamed.items():
@@ -448,7 +456,8 @@ def _import_parsed(
         ordered = [reports[file.source] for file in notes] + gone_reports
         if dry_run:
             connection.rollback()
-    return ImportReport(files=ordered, dry_run=dry_run, notices=decks.joined)
+    notices = decks.joined + [f"{_gone_display(source)} is a question bank now: its cards retire" for source in turned]
+    return ImportReport(files=ordered, dry_run=dry_run, notices=notices)
 
 
 def _deck_files(
@@ -1291,6 +1300,19 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
             if source not in present and not os.path.exists(source):
                 gone.add(source)
     return gone
+
+
+def _known_sources(connection: Connection, sources: Sequence[str]) -> set[str]:
+    """Those of `sources` that an import of notes remembers, or whose cards still live."""
+    known: set[str] = set()
+    for source in sources:
+        if connection.execute(
+            "SELECT 1 FROM source_files WHERE path = ? UNION ALL "
+            "SELECT 1 FROM cards WHERE source_file = ? AND status != 'retired' LIMIT 1",
+            (source, source),
+        ).first():
+            known.add(source)
+    return known
 
 
 def _save_declarations(connection: Connection, syncs: Sequence[_FileSync]) -> None:

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mlsflash.bank import ItemType
+from mlsflash.bank_store import AnswerMode, ItemStatus
 from mlsflash.model import TOPIC_FUNCTION, Direction
 from mlsflash.states import ReviewKind, Status, answer_sums
 
@@ -80,6 +82,25 @@ INVARIANTS: tuple[tuple[str, str], ...] = (
         "live cards that repeat another's deck, context and front",
         "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM cards WHERE status != 'retired' "
         "GROUP BY deck_id, context, front HAVING count(*) > 1)",
+    ),
+    (
+        "question bank answers that point at no item",
+        "SELECT count(*) FROM bank_answers a LEFT JOIN bank_items i ON i.id = a.item_id WHERE i.id IS NULL",
+    ),
+    (
+        "question bank items with an unknown status or type",
+        f"SELECT count(*) FROM bank_items WHERE status NOT IN ({_quoted(ItemStatus)}) "
+        f"OR type NOT IN ({_quoted(ItemType)})",
+    ),
+    (
+        "question bank items with a schedule out of range (easiness below 1.30, a negative count or interval, "
+        "a due date without an interval)",
+        "SELECT count(*) FROM bank_items WHERE easiness < 130 OR repetitions < 0 OR interval < 0 OR lapses < 0 "
+        "OR (due IS NULL AND (repetitions != 0 OR interval != 0)) OR (due IS NOT NULL AND interval < 1)",
+    ),
+    (
+        "question bank answers with an unknown mode",
+        f"SELECT count(*) FROM bank_answers WHERE mode NOT IN ({_quoted(AnswerMode)})",
     ),
 )
 BUNDLED_PREFIX = "<bundled>/"

@@ -1,4 +1,4 @@
-"""`mlsflash import`: notes files and folders, or the bundled decks."""
+"""`mlsflash import`: notes files and folders, question bank files, or the bundled decks and bank."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from mlsflash.errors import MlsflashError
 def import_command(
     ctx: typer.Context,
     paths: Optional[List[str]] = typer.Argument(
-        None, metavar="[PATH]...", help="Notes files or folders (searched for *.md, *.markdown).", callback=not_blank
+        None, metavar="[PATH]...", callback=not_blank,
+        help="Notes or question bank files, or folders (searched for *.md, *.markdown).",
     ),
     deck: Optional[str] = deck_option(
         "Deck name [default: the file's first # heading]; remembered per file, until --deck-from-heading."
@@ -34,13 +35,15 @@ def import_command(
         None, "--tables/--no-tables", help="Make one card per table row (on by default); remembered per deck."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
-    bundled: bool = typer.Option(False, "--bundled", help="Import the exam decks shipped with mlsflash."),
+    bundled: bool = typer.Option(
+        False, "--bundled", help="Import the exam decks and question bank shipped with mlsflash."
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v", help="List every unchanged file and every card that moved between files or decks.",
     ),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
-    from mlsflash import importer
+    from mlsflash import bank_store, importer
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
 
@@ -48,10 +51,11 @@ def import_command(
         raise typer.BadParameter("give --deck or --deck-from-heading, not both")
     if not paths and not bundled:
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
-    files = importer.bundled_files() if bundled else []
+    files = importer.bundled_files() + bank_store.bundled_bank_files() if bundled else []
     collected = importer.collect_files(paths or [])
     found = zip(collected.files, collected.sources, strict=True)
     files += [importer.read_notes(path, source=source) for path, source in found]
+    files, banks = bank_store.bank_files_of(files)  # a question bank makes items, never cards
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
@@ -61,7 +65,9 @@ def import_command(
         report = importer.import_notes(
             store, files, deck=deck, reverse=reverse, prose=prose, tables=tables, dry_run=dry_run,
             parsing=parsing, folders=folders, deck_from_heading=deck_from_heading,
+            banks=[file.source for file in banks],
         )
+        report.files += bank_store.import_banks(store, banks, notes=files, folders=folders, dry_run=dry_run)
     report.notices[:0] = collected.notices
     with store.checkpoint_meanwhile():
         if store.created:

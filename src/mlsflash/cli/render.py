@@ -193,11 +193,12 @@ def import_report(out: Console, report: ImportReport, *, verbose: bool = False) 
         out.print(f"\nMoved cards ({len(moved)}), history kept:")
         for line in moved:
             out.print(styled(f"  {line}"), soft_wrap=True)
-    skipped = [line for file in report.files for line in file.skipped]
-    if skipped:
-        out.print(f"\nSkipped bullets ({len(skipped)}):")
-        for line in skipped:
-            out.print(styled(f"  {line}"), soft_wrap=True)
+    for kind, bank in (("bullets", False), ("items", True)):
+        skipped = [line for file in report.files if file.bank is bank for line in file.skipped]
+        if skipped:
+            out.print(f"\nSkipped {kind} ({len(skipped)}):")
+            for line in skipped:
+                out.print(styled(f"  {line}"), soft_wrap=True)
 
 
 def _file_unchanged(file: FileReport) -> bool:
