@@ -85,17 +85,3 @@ def write_cards(directory: Path) -> Path:
     path.write_text(CARDS, encoding="utf-8")
     return path
 
-
-def _insert_until_import_reads_banks(db: Path, bank: Path, again: bool = False) -> None:  # TEMPORARY
-    import sqlite3
-
-    from mlsflash.bank import item_body, parse_bank
-
-    with sqlite3.connect(db) as connection:
-        if connection.execute("SELECT count(*) FROM bank_items").fetchone()[0] and not again:
-            return
-        connection.execute("DELETE FROM bank_items")
-        for n, i in enumerate(parse_bank(bank.read_text(encoding="utf-8"), str(bank)).items):
-            connection.execute("INSERT INTO bank_items (id, source_file, task, type, body, status, position, "
-                               "updated_at) VALUES (?,?,?,?,?,'active',?,'x')",
-                               (i.id, str(bank), i.task, i.type.value, item_body(i), n))

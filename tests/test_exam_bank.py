@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from bank_fixture import _insert_until_import_reads_banks, bank_text, write_bank, write_cards
+from bank_fixture import bank_text, write_bank, write_cards
 from conftest import NOW, rows
 
 ORDINALS = ("First", "Second", "Third", "Fourth", "Fifth")
@@ -74,7 +74,6 @@ def drive(*args: str, answer: Answerer, extra_env: dict[str, str] | None = None)
 @pytest.fixture
 def bank(run, env, tmp_path) -> Path:
     run("import", write_cards(tmp_path), write_bank(tmp_path))
-    _insert_until_import_reads_banks(env, tmp_path / "bank.md")
     return tmp_path
 
 
@@ -230,11 +229,9 @@ def test_mock_seed_repeats_the_same_mock(bank) -> None:
 def test_mock_uses_cards_when_the_bank_does_not_cover_the_profile_or_for_mls_c01(run, env, tmp_path) -> None:
     only_domain_one = bank_text(case=False).split("## t-2-mc")[0]
     run("import", write_cards(tmp_path), write_bank(tmp_path, only_domain_one))
-    _insert_until_import_reads_banks(env, tmp_path / "bank.md")
     first = json.loads(run("exam", "mock", "--seed", "1", input="q\n").stdout.splitlines()[0])
     assert first["shape"] and "type" not in first  # a card question
     run("import", write_bank(tmp_path))
-    _insert_until_import_reads_banks(env, tmp_path / "bank.md", again=True)
     assert json.loads(run("exam", "mock", "--seed", "1", input="q\n").stdout.splitlines()[0])["type"]
     run("exam", "set", "mls-c01")
     retired = json.loads(run("exam", "mock", "--seed", "1", input="q\n").stdout.splitlines()[0])
@@ -254,7 +251,6 @@ def terminal(tmp_path: Path) -> dict[str, str]:
     environment.pop("MLSFLASH_TIME_SCALE", None)
     subprocess.run([sys.executable, "-m", "mlsflash", "import", str(write_cards(tmp_path)),
                     str(write_bank(tmp_path))], env=environment, check=True, capture_output=True)
-    _insert_until_import_reads_banks(tmp_path / "t.db", tmp_path / "bank.md")
     return environment
 
 

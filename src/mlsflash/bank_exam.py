@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Sequence
 
-from mlsflash import clock, pacing, scheduler
-from mlsflash.bank import BankItem, item_from_body
+from mlsflash import bank_store, pacing, scheduler
+from mlsflash.bank import BankItem
 from mlsflash.model import Grade, ReviewState, Scheduler, deck_key
 from mlsflash.states import SEEN
 
@@ -37,49 +37,29 @@ class Answered:
 
 def items(connection: Connection) -> list[BankItem]:
     """The active items, in their files' order."""
-    return [item_from_body(row.id, row.task, row.type, row.body, row.source_file)
-            for row in connection.execute(
-                "SELECT id, task, type, body, source_file FROM bank_items WHERE status = 'active' "
-                "ORDER BY source_file, position")]
+    return bank_store.active_items(connection)
 
 
-def states(connection: Connection, ids: Sequence[str] | None = None) -> dict[str, ReviewState]:
-    """Item id -> its review state (every active item, or those of `ids`)."""
-    query = ("SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM bank_items "
-             "WHERE status = 'active'")
-    params: tuple[str, ...] = ()
-    if ids is not None:
-        query += f" AND id IN ({', '.join('?' * len(ids))})"
-        params = tuple(ids)
-    return {row.id: ReviewState(row.repetitions, row.easiness, row.interval,
-                                date.fromisoformat(row.due) if row.due else None, row.lapses, row.stability,
-                                row.difficulty)
-            for row in connection.execute(query, params)}
+def states(connection: Connection) -> dict[str, ReviewState]:
+    """Item id -> review state of every active item."""
+    return bank_store.item_states(connection, [item.id for item in items(connection)])
 
 
 def record(connection: Connection, answered: Answered, today: date, settings: Settings,
            mock_id: int | None = None, scored: bool = True) -> ReviewState:
     """Log the answer and schedule the item under the scheduler in use; a miss brings its linked
     cards forward. Returns the item's new state."""
-    before = states(connection, [answered.item.id]).get(answered.item.id, ReviewState())
+    before = bank_store.item_state(connection, answered.item.id)
     grade = RIGHT_GRADE if answered.correct else WRONG_GRADE
     after = scheduler.review(before, grade, today, settings.policy).after
     if before.is_new and answered.correct and settings.policy.scheduler is Scheduler.SM2:
         # SM-2's first step is one day whatever the grade: an item known at first sight takes
         # its second step too, so a right answer comes back later than a miss.
         after = scheduler.review(after, grade, today, settings.policy).after
-    connection.execute(
-        "INSERT INTO bank_answers (item_id, answered_at, study_day, mode, mock_id, scored, correct, chosen, "
-        "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (answered.item.id, clock.timestamp(), today.isoformat(), answered.mode, mock_id, scored, answered.correct,
-         answered.chosen, round(answered.seconds * 1000)),
-    )
-    connection.execute(
-        "UPDATE bank_items SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, stability = ?, "
-        "difficulty = ?, last_review = ? WHERE id = ?",
-        (after.repetitions, after.easiness, after.interval, after.due.isoformat() if after.due else None,
-         after.lapses, after.stability, after.difficulty, today.isoformat(), answered.item.id),
-    )
+    bank_store.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
+                             chosen=answered.chosen, duration_ms=round(answered.seconds * 1000), study_day=today,
+                             mock_id=mock_id, scored=scored)
+    bank_store.save_state(connection, answered.item.id, after, today)
     if not answered.correct:
         bring_cards_forward(connection, answered.item, today)
     return after
