@@ -58,17 +58,11 @@ class Shown:
             return f"{_WORDS.get(self.item.choose, str(self.item.choose))} different letters from a to {last}, " \
                    f"like {example}"
         if self.type is ItemType.ORDERING:
-            return f"the letters a to {last} in the right order, each once, like {_example_order(len(self.options))}"
-        example = " ".join(f"{number}{LETTERS[(number) % len(self.options)]}"
-                           for number in range(1, len(self.prompts) + 1))
-        return f"each item's number then the letter of its match, like {example}"
+            return f"the {len(self.options)} letters a to {last} in the right order, first step first, each once"
+        return "each item's number then the letter of its match, like 1b 2a …"
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
-
-
-def _example_order(count: int) -> str:
-    return "".join(LETTERS[(index + 2) % count] for index in range(count))
 
 
 def present(item: BankItem, rng: random.Random) -> Shown:

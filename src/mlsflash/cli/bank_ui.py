@@ -218,7 +218,7 @@ def show_feedback(out: Console, shown: Shown, answer: bank_quiz.Answer, correct:
         if line.position is not None:
             label, text = f"{line.position}. {line.letter})", line.text
         elif line.match is not None:
-            label, text = f"{line.letter[:-1]}. → {line.letter[-1]})", f"{line.text} → {line.match}"
+            label, text = f"{line.letter})", f"{line.text} → {line.match}"
         else:
             label, text = f"{'✓' if line.right else '✗'} {line.letter})", line.text
         grid.add_row(render.styled((label, "bold")), render.styled(text, "\n", ("why: ", "dim"), line.why))
