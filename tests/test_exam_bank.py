@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+
 from bank_fixture import bank_text, write_bank, write_cards
 from conftest import NOW, rows
 
@@ -233,6 +234,7 @@ def test_mock_uses_cards_when_the_bank_does_not_cover_the_profile_or_for_mls_c01
     assert first["shape"] and "type" not in first  # a card question
     run("import", write_bank(tmp_path))
     assert json.loads(run("exam", "mock", "--seed", "1", input="q\n").stdout.splitlines()[0])["type"]
+    assert "type" not in json.loads(run("exam", "mock", "--cards", "--seed", "1", input="q\n").stdout.splitlines()[0])
     run("exam", "set", "mls-c01")
     retired = json.loads(run("exam", "mock", "--seed", "1", input="q\n").stdout.splitlines()[0])
     assert retired["shape"] and "type" not in retired

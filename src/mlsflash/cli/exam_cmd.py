@@ -211,16 +211,16 @@ def mock_command(
     seed: Optional[int] = typer.Option(
         None, "--seed", metavar="SEED", help="Repeatable questions (same seed, same exam)."
     ),
+    cards: bool = typer.Option(False, "--cards", help="Questions from your cards even when the bank covers the exam."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
-    """A mock exam in the exam's form: its number of questions by domain weight, its time."""
+    """A mock exam in the exam's form: its number of questions by domain weight, its time;
+    from the question bank when it covers the exam, else from your cards."""
     from mlsflash import clock
-    from mlsflash.cli import exam_ui
+    from mlsflash.cli import bank_ui, exam_ui
 
     clock.time_scale()  # refused before the first question is shown
-    from mlsflash.cli import bank_ui
-
-    bank_session = bank_ui.mock_session(ctx, seed=seed)
+    bank_session = None if cards else bank_ui.mock_session(ctx, seed=seed)
     if bank_session is not None:
         if as_json or not sys.stdin.isatty():
             bank_ui.mock_scripted(bank_session)
