@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -350,26 +351,42 @@ def test_terminal_drill_asks_the_missed_item(terminal) -> None:
     child.expect(pexpect.EOF)
 
 
-def test_terminal_mock_unscored_only_in_the_result(terminal) -> None:
+def screen_question(child) -> dict:
+    """The mock question on screen, as the scripted form would give it."""
+    child.expect(r"Task \d\.\d · (multiple choice|multiple response|ordering|matching)")
+    kind = child.match.group(1).replace(" ", "-")
+    child.expect_exact("Enter skip")
+    block = child.before
+    options = [text.strip() for text in re.findall(r"[a-f]\) ([^\r\n]+)", block)]
+    items = [text.strip() for text in re.findall(r"[1-5]\. ([^\r\n]+)", block)]
+    return {"type": kind, "options": options, "items": items}
+
+
+def test_terminal_mock_every_type_partial_wrong_unscored_only_in_the_result(terminal) -> None:
     child = spawn(terminal, "mock", "--seed", "5")
-    child.expect_exact("question 1/19")
-    screen_before_submit = ""
-    for _ in range(2):
-        child.expect("(answer: |a-[a-f] answer)")
-        screen_before_submit += child.before
-        if child.match.group(0) == "answer: ":
-            child.sendline("")
+    kinds = []
+    for number in range(1, 20):
+        child.expect_exact(f"question {number}/19")
+        question = screen_question(child)
+        kinds.append(question["type"])
+        assert "unscored" not in child.before
+        answer = partial_answer(question) if question["type"] == "multiple-response" else right_answer(question)
+        if question["type"] in ("ordering", "matching"):
+            child.expect_exact("answer: ")
+            child.sendline(answer)
         else:
-            child.send("\r")
-    child.expect("(answer: |a-[a-f] answer)")
-    screen_before_submit += child.before
-    assert "unscored" not in screen_before_submit.replace("Unscored", "")
-    if child.match.group(0) == "answer: ":
-        child.sendline("s")
-    else:
-        child.send("s")
-    child.expect_exact("Unscored (not counted, as on the exam):")
+            child.send(answer)
     child.expect_exact("Per task statement")
-    child.sendline("q")
+    screen = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", child.before)
+    child.expect_exact("scored right")
     child.expect(pexpect.EOF)
-    assert rows(Path(terminal["MLSFLASH_DB"]), "SELECT questions, answered FROM mock_exams") == [(15, 0)]
+    marks = re.findall(r"(\d+)\. (✓ right|✗ wrong|○ unanswered)  task \S+ · ([a-z ]+?)(?: · unscored)?  you", screen)
+    assert len(marks) == 19 and set(kinds) == {"multiple-choice", "multiple-response", "ordering", "matching"}
+    assert all((mark == "✗ wrong") == (kind == "multiple response") for _, mark, kind in marks)
+    unscored = re.search(r"Unscored \(not counted, as on the exam\): ([\d, ]+)", screen)
+    assert unscored and len(unscored.group(1).split(",")) == 4
+    db = Path(terminal["MLSFLASH_DB"])
+    assert rows(db, "SELECT questions, answered, correct FROM mock_exams") == [(15, 15, 15 - sum(
+        1 for number, mark, kind in marks if kind == "multiple response"
+        and number not in unscored.group(1).replace(" ", "").split(",")))]
+    assert rows(db, "SELECT count(*), sum(scored) FROM bank_answers WHERE mode = 'mock'") == [(19, 15)]

@@ -264,8 +264,13 @@ def ask_terminal(console: Console, shown: Shown, *, empty_skips: bool = False) -
                 console.print(str(error), style="yellow", markup=False)
     wanted = shown.item.choose if shown.type.value == "multiple-response" else 1
     picked: list[int] = []
+    pending: list[str] = []
     while len(picked) < wanted:
-        key = _key().lower()
+        if not pending:
+            read = _key().lower()
+            # Keys typed quickly arrive in one read; an escape sequence is one key.
+            pending = list(read) if read.isalpha() else [read]
+        key = pending.pop(0)
         if key in ("q", "\x03", "\x04", "\x1b"):
             return "q"
         if key == "s" or (empty_skips and key in ("\r", "\n", "n")):
