@@ -167,6 +167,18 @@ def test_bank_items_follow_fsrs_when_it_is_the_scheduler(run, bank, env) -> None
     assert missed == "2026-11-27" and stability is not None and right > missed
 
 
+@pytest.mark.parametrize("kind", ["multiple-choice", "multiple-response", "ordering", "matching"])
+def test_drill_asks_a_missed_item_of_each_type_and_a_partial_answer_misses_again(bank, env, kind) -> None:
+    drive("exam", "practice", "--bank", "--type", kind, "--task", "4.1", "--count", "1", answer=partial_answer)
+    lines = drive("exam", "drill", answer=partial_answer, extra_env={"MLSFLASH_NOW": "2026-11-27T10:00"})
+    (question,) = [line for line in lines if "options" in line]
+    (feedback,) = answers_of(lines)
+    assert question["type"] == kind and question["task"] == "4.1"
+    assert feedback["correct"] is False and len(feedback["explanations"]) == len(question["options"])
+    assert rows(env, "SELECT mode, correct FROM bank_answers ORDER BY id") == [("practice", 0), ("drill", 0)]
+    assert rows(env, "SELECT due, lapses FROM bank_items WHERE id = ?", question["item"]) == [("2026-11-28", 0)]
+
+
 def test_drill_asks_the_weakest_task_first(bank, env) -> None:
     drive("exam", "practice", "--bank", "--task", "3.1", "--type", "ordering", "--count", "1",
           answer=partial_answer)
