@@ -220,10 +220,10 @@ def mock_draw(items: Sequence[BankItem], shares: Mapping[int, int], rng: random.
         rng.shuffle(pool)
         drawn += pool[:share]
     rng.shuffle(drawn)
-    return _cases_together(drawn, items)
+    return cases_together(drawn, items)
 
 
-def _cases_together(drawn: list[BankItem], items: Sequence[BankItem]) -> list[BankItem]:
+def cases_together(drawn: list[BankItem], items: Sequence[BankItem]) -> list[BankItem]:
     """Questions of one case study next to each other, in the bank's order, where the first was drawn."""
     order = {item.id: position for position, item in enumerate(items)}
     placed: list[BankItem] = []

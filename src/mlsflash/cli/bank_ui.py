@@ -104,7 +104,7 @@ def mock_session(ctx: typer.Context, *, seed: int | None) -> BankSession | None:
 
 
 def _presented(chosen: Sequence[BankItem], items: Sequence[BankItem], rng: random.Random) -> list[Shown]:
-    return [bank_quiz.present(item, rng) for item in bank_quiz._cases_together(list(chosen), items)]
+    return [bank_quiz.present(item, rng) for item in bank_quiz.cases_together(list(chosen), items)]
 
 
 # --- scripted -------------------------------------------------------------------------------
