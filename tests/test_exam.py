@@ -391,7 +391,7 @@ def test_a_reverse_card_is_asked_about_as_its_bullet_and_never_beside_it() -> No
 
 def test_scripted_mock_follows_the_profile_and_is_kept(run, export, bundled, env) -> None:
     before = schedules(export)
-    output = lines(run("exam", "mock", "--seed", "5", input="a\n" * 200).stdout)
+    output = lines(run("exam", "mock", "--cards", "--seed", "5", input="a\n" * 200).stdout)
     questions = [line for line in output if "stem" in line]
     result = output[-1]
     assert len(questions) == 65 == result["questions"]
@@ -411,7 +411,7 @@ def test_scripted_mock_follows_the_profile_and_is_kept(run, export, bundled, env
 
 def test_a_mock_under_the_retired_profile_uses_its_weights(run, bundled) -> None:
     run("exam", "set", "mls-c01")
-    output = lines(run("exam", "mock", "--seed", "5", input="s\n").stdout)
+    output = lines(run("exam", "mock", "--cards", "--seed", "5", input="s\n").stdout)
     result = output[-1]
     assert {k: v["questions"] for k, v in result["domains"].items()} == {"1": 13, "2": 16, "3": 23, "4": 13}
     assert result["answered"] == 0 and result["correct"] == 0 and result["score"] == 100
@@ -419,7 +419,7 @@ def test_a_mock_under_the_retired_profile_uses_its_weights(run, bundled) -> None
 
 @pytest.mark.parametrize("script", ["a\nb\nc\n", "a\nq\n"], ids=["end of input", "q"])
 def test_a_scripted_mock_left_before_the_end_is_abandoned_and_recorded_nowhere(run, bundled, env, script) -> None:
-    output = lines(run("exam", "mock", "--seed", "5", input=script).stdout)
+    output = lines(run("exam", "mock", "--cards", "--seed", "5", input=script).stdout)
     assert output[-1] == {"result": True, "abandoned": True, "profile": "mla-c01", "questions": 65,
                           "answered": script.count("\n") - ("q" in script)}
     assert json.loads(run("exam", "history", "--json").stdout) == []
@@ -431,7 +431,7 @@ def test_a_scripted_mock_left_before_the_end_is_abandoned_and_recorded_nowhere(r
 
 
 def test_a_scripted_mock_submitted_early_is_kept_with_the_rest_unanswered(run, bundled, env) -> None:
-    output = lines(run("exam", "mock", "--seed", "5", input="a\nb\ns\n").stdout)
+    output = lines(run("exam", "mock", "--cards", "--seed", "5", input="a\nb\ns\n").stdout)
     assert output[-1]["abandoned"] is False and output[-1]["answered"] == 2
     assert [(h["questions"], h["answered"]) for h in json.loads(run("exam", "history", "--json").stdout)] == [(65, 2)]
     assert rows(env, "SELECT count(*) FROM exam_answers WHERE mode = 'mock'") == [(65,)]
@@ -439,7 +439,7 @@ def test_a_scripted_mock_submitted_early_is_kept_with_the_rest_unanswered(run, b
 
 def test_a_scripted_mock_stops_at_the_bell(run, bundled, monkeypatch) -> None:
     monkeypatch.setenv("MLSFLASH_TIME_SCALE", "1000000000")  # 130 minutes pass at once
-    output = lines(run("exam", "mock", "--seed", "5", input="a\n" * 200).stdout)
+    output = lines(run("exam", "mock", "--cards", "--seed", "5", input="a\n" * 200).stdout)
     result = output[-1]
     assert result["timed_out"] is True and result["answered"] == 0
 
@@ -533,7 +533,7 @@ def test_practice_in_a_terminal_shows_the_context_above_the_stem(tmp_path) -> No
 
 
 def test_mock_in_a_terminal_flag_back_change_review_submit(terminal) -> None:
-    child = spawn(terminal, "mock", "--seed", "3")
+    child = spawn(terminal, "mock", "--cards", "--seed", "3")
     child.expect_exact("question 1/65")
     child.expect(r"2:(10:00|09:[0-5]\d) left")  # the clock is the profile's 130 minutes
     child.send("a")
@@ -570,7 +570,7 @@ def test_mock_in_a_terminal_flag_back_change_review_submit(terminal) -> None:
 
 
 def test_mock_in_a_terminal_submits_itself_when_time_runs_out(terminal) -> None:
-    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", "mock", "--seed", "3"],
+    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", "mock", "--cards", "--seed", "3"],
                           env={**terminal, "MLSFLASH_TIME_SCALE": "4000"}, dimensions=(40, 100),
                           encoding="utf-8", timeout=30)
     child.expect_exact("question 1/65")

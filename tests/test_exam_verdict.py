@@ -39,7 +39,7 @@ def lines(stdout: str) -> list[dict]:
 def mock(run, seed: str, answers: list[str] | str) -> tuple[list[dict], dict]:
     """The questions a scripted mock asked and its result."""
     script = answers if isinstance(answers, str) else "".join(f"{answer}\n" for answer in answers)
-    output = lines(run("exam", "mock", "--seed", seed, input=script).stdout)
+    output = lines(run("exam", "mock", "--cards", "--seed", seed, input=script).stdout)
     return [line for line in output if "stem" in line], output[-1]
 
 
@@ -111,7 +111,7 @@ def test_the_json_result_lists_every_question_with_the_pick_and_the_right_letter
 def test_the_same_seed_gives_the_same_exam_in_any_process(tmp_path: Path, env, run, notes) -> None:
     def asked(hash_seed: str, seed: str) -> list[dict]:
         environment = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        output = subprocess.run([sys.executable, "-m", "mlsflash", "exam", "mock", "--seed", seed, "--json"],
+        output = subprocess.run([sys.executable, "-m", "mlsflash", "exam", "mock", "--cards", "--seed", seed, "--json"],
                                 input="q\n", env=environment, capture_output=True, text=True, check=True).stdout
         return [line for line in lines(output) if "stem" in line]
 
@@ -135,7 +135,7 @@ def test_the_result_screen_shows_the_range_and_what_is_missing(notes, env, colum
     pexpect = pytest.importorskip("pexpect")
     environment = {**os.environ, "TERM": "xterm"}
     environment.pop("MLSFLASH_TIME_SCALE", None)
-    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", "mock", "--seed", "3"], env=environment,
+    child = pexpect.spawn(sys.executable, ["-m", "mlsflash", "exam", "mock", "--cards", "--seed", "3"], env=environment,
                           dimensions=(40, columns), encoding="utf-8", timeout=20)
     child.expect_exact("question 1/")
     child.send("s")

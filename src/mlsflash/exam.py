@@ -430,15 +430,21 @@ def save_mock(
 ) -> int:
     """The result and every answer (unanswered ones too: they count as wrong), in one transaction."""
     with store.write() as connection:
-        mock_id = connection.execute(
-            "INSERT INTO mock_exams (profile, started_at, finished_at, study_day, questions, answered, correct, "
-            "score, passed, timed_out, domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (result.profile.id, started_at, clock.timestamp(), clock.today().isoformat(), result.questions,
-             result.answered, result.correct, result.score, result.passed, result.timed_out,
-             json.dumps({str(domain): list(pair) for domain, pair in result.by_domain.items()})),
-        ).lastrowid
+        mock_id = insert_mock(connection, result, started_at)
         for question, chosen, spent in zip(questions, answers, seconds, strict=True):
             record_answer(connection, result.profile, Mode.MOCK, question, chosen, spent, mock_id)
+    return mock_id
+
+
+def insert_mock(connection: Connection, result: MockResult, started_at: str) -> int:
+    """The mock's row in `mock_exams` (what `exam history` lists); returns its id."""
+    mock_id = connection.execute(
+        "INSERT INTO mock_exams (profile, started_at, finished_at, study_day, questions, answered, correct, "
+        "score, passed, timed_out, domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (result.profile.id, started_at, clock.timestamp(), clock.today().isoformat(), result.questions,
+         result.answered, result.correct, result.score, result.passed, result.timed_out,
+         json.dumps({str(domain): list(pair) for domain, pair in result.by_domain.items()})),
+    ).lastrowid
     return int(mock_id or 0)  # always set after an INSERT
 
 

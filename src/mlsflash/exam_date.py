@@ -223,6 +223,9 @@ def status(connection: Connection, today: date, settings: Settings) -> dict[str,
     exam_date = load_date(connection, settings)
     figures: dict[str, Any] = {"exam": profile.id, "name": profile.name, "date": None, "days_left": None,
                                "window_start": None, "passed": False, "final_days": settings.exam_final_days}
+    from mlsflash import bank_exam
+
+    figures["bank"] = bank_exam.status_rows(connection, profile, today)
     if exam_date is None:
         return figures | _readiness(connection, profile, today, today, settings, exam_date=None)
     figures |= {"date": exam_date.day.isoformat(), "days_left": exam_date.days_left(today),

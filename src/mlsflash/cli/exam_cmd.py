@@ -182,13 +182,24 @@ def practice_command(
         None, "--seed", metavar="SEED", help="Repeatable questions (same seed, same questions)."
     ),
     confusions: bool = typer.Option(False, "--confusions", help="Contrast questions from cards you mixed up."),
+    bank: bool = typer.Option(False, "--bank", help="Scenario items of the question bank instead of your cards."),
+    task: Optional[str] = typer.Option(None, "--task", metavar="N.N", help="Only bank items of this task statement."),
+    kind: Optional[str] = typer.Option(
+        None, "--type", metavar="TYPE",
+        help="Only bank items of this type: multiple-choice, multiple-response, ordering or matching.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
-    """Multiple-choice questions from your cards; never changes a card's schedule."""
+    """Questions from your cards (never changes a card's schedule), or with --bank scenario
+    items in the exam's form (each answer schedules its item)."""
     from mlsflash import clock
     from mlsflash.cli import exam_ui
 
     clock.time_scale()  # refused before the first question is shown, not at its answer
+    if bank or task is not None or kind is not None:
+        _bank_practice(ctx, task=task, kind=kind, count=count, seed=seed, as_json=as_json,
+                       cards_only=domain is not None or deck is not None or confusions)
+        return
     session = exam_ui.practice_session(ctx, domain=domain, deck=deck, count=count, seed=seed,
                                        confusions=confusions)
     if as_json or not sys.stdin.isatty():
@@ -203,18 +214,63 @@ def mock_command(
     seed: Optional[int] = typer.Option(
         None, "--seed", metavar="SEED", help="Repeatable questions (same seed, same exam)."
     ),
+    cards: bool = typer.Option(False, "--cards", help="Questions from your cards even when the bank covers the exam."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
 ) -> None:
-    """A mock exam in the exam's form: its number of questions by domain weight, its time."""
+    """A mock exam in the exam's form: its number of questions by domain weight, its time;
+    from the question bank when it covers the exam, else from your cards."""
     from mlsflash import clock
-    from mlsflash.cli import exam_ui
+    from mlsflash.cli import bank_ui, exam_ui
 
     clock.time_scale()  # refused before the first question is shown
+    bank_session = None if cards else bank_ui.mock_session(ctx, seed=seed)
+    if bank_session is not None:
+        if as_json or not sys.stdin.isatty():
+            bank_ui.mock_scripted(bank_session)
+        else:
+            bank_ui.mock_terminal(bank_session)
+        return
     session = exam_ui.mock_session(ctx, seed=seed)
     if as_json or not sys.stdin.isatty():
         exam_ui.mock_scripted(session)
     else:
         exam_ui.mock_terminal(session)
+
+
+def _bank_practice(ctx: typer.Context, *, task: str | None, kind: str | None, count: int, seed: int | None,
+                   as_json: bool, cards_only: bool) -> None:
+    from mlsflash.bank import ItemType
+    from mlsflash.cli import bank_ui
+
+    if cards_only:
+        raise typer.BadParameter("--domain, --deck and --confusions ask cards; bank items take --task and --type")
+    kinds = [kind_.value for kind_ in ItemType]
+    if kind is not None and kind not in kinds:
+        raise typer.BadParameter(f"--type must be one of {', '.join(kinds)}, not {kind!r}")
+    session = bank_ui.practice_session(ctx, task=task, kind=kind, count=count, seed=seed)
+    if as_json or not sys.stdin.isatty():
+        bank_ui.practice_scripted(session)
+    else:
+        bank_ui.practice_terminal(session)
+
+
+@command("drill", group=exam_app)
+def drill_command(
+    ctx: typer.Context,
+    count: int = typer.Option(20, "--count", min=1, max=1000, metavar="N", help="At most this many items."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="SEED", help="Repeatable option order."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line, also on a terminal."),
+) -> None:
+    """The bank items due again (missed ones the next day), weakest task statements first."""
+    from mlsflash import clock
+    from mlsflash.cli import bank_ui
+
+    clock.time_scale()
+    session = bank_ui.drill_session(ctx, count=count, seed=seed)
+    if as_json or not sys.stdin.isatty():
+        bank_ui.practice_scripted(session)
+    else:
+        bank_ui.practice_terminal(session)
 
 
 @command("history", group=exam_app)

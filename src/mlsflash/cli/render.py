@@ -843,6 +843,25 @@ def exam_status(out: Console, status: dict[str, Any]) -> None:
             out.print(styled(f"  {topic['domain']}  ", _percent(topic["predicted_recall"]), "  ",
                              topic["topic"] or "(no heading)", (f"  {topic['deck']}", "dim")),
                       overflow="ellipsis", no_wrap=True)
+    exam_bank_status(out, status.get("bank") or [])
+
+
+def exam_bank_status(out: Console, tasks: Sequence[dict[str, Any]]) -> None:
+    """Bank results per task statement: right of answered (all time) and the items due today."""
+    if not tasks:
+        return
+    from rich.table import Table
+
+    out.print()
+    out.print(styled(("Question bank", "bold"), " per task statement (`exam drill` asks the due items)"))
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("task", no_wrap=True)
+    for header in ("items", "answered", "right", "due"):
+        table.add_column(header, justify="right", no_wrap=True)
+    for task in tasks:
+        table.add_row(task["task"], str(task["items"]), str(task["answered"]),
+                      _percent(task["share"]), str(task["due"]))
+    out.print(table)
 
 
 FORECAST_DAYS_SHOWN = 7

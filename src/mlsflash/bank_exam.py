@@ -1,0 +1,150 @@
+"""The question bank in exam practice, drills and mocks, over the store: the live items, each
+answer logged and scheduled under the scheduler in use (a missed item back the next day, then
+on a growing interval), a missed item's linked cards brought forward, the due items of the
+weakest task statements first, and results per task statement."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Sequence
+
+from mlsflash import bank_store, pacing, scheduler
+from mlsflash.bank import BankItem
+from mlsflash.model import Grade, ReviewState, Scheduler, deck_key
+from mlsflash.states import SEEN
+
+if TYPE_CHECKING:
+    from mlsflash.profiles import Profile
+    from mlsflash.settings import Settings
+    from mlsflash.storage.db import Connection
+
+RIGHT_GRADE = Grade.GOOD  # a right answer: the item comes back later
+WRONG_GRADE = Grade.WRONG_FAMILIAR  # a miss: back the next day, then on a growing interval
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One bank answer as logged."""
+
+    item: BankItem
+    mode: str  # practice, mock or drill
+    correct: bool
+    chosen: str  # as the learner typed it: `b`, `ace`, `cabd`, `1b 2a`; empty when unanswered
+    seconds: float
+
+
+def items(connection: Connection) -> list[BankItem]:
+    """The active items, in their files' order."""
+    return bank_store.active_items(connection)
+
+
+def states(connection: Connection) -> dict[str, ReviewState]:
+    """Item id -> review state of every active item."""
+    return bank_store.item_states(connection, [item.id for item in items(connection)])
+
+
+def record(connection: Connection, answered: Answered, today: date, settings: Settings,
+           mock_id: int | None = None, scored: bool = True) -> ReviewState:
+    """Log the answer and schedule the item under the scheduler in use; a miss brings its linked
+    cards forward. Returns the item's new state."""
+    before = bank_store.item_state(connection, answered.item.id)
+    grade = RIGHT_GRADE if answered.correct else WRONG_GRADE
+    after = scheduler.review(before, grade, today, settings.policy).after
+    if before.is_new and answered.correct and settings.policy.scheduler is Scheduler.SM2:
+        # SM-2's first step is one day whatever the grade: an item known at first sight takes
+        # its second step too, so a right answer comes back later than a miss.
+        after = scheduler.review(after, grade, today, settings.policy).after
+    bank_store.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
+                             chosen=answered.chosen, duration_ms=round(answered.seconds * 1000), study_day=today,
+                             mock_id=mock_id, scored=scored)
+    bank_store.save_state(connection, answered.item.id, after, today)
+    if not answered.correct:
+        bring_cards_forward(connection, answered.item, today)
+    return after
+
+
+def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> int:
+    """Each seen card the item names (deck › term) due later than the next review session is
+    made due then, as the exam window places a card early: its last review stays where it was.
+    Returns how many were moved."""
+    if not item.cards:
+        return 0
+    wanted = {(deck_key(deck), " ".join(term.split()).casefold()) for deck, term in item.cards}
+    updates = []
+    for row in connection.execute(
+        "SELECT c.id, d.name, c.front_plain, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, "
+        f"c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{SEEN} AND c.due > ?",
+        (today.isoformat(),),
+    ):
+        if (deck_key(row.name), " ".join(row.front_plain.split()).casefold()) not in wanted:
+            continue
+        state = ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
+                            row.stability, row.difficulty)
+        day = today if state.last_review is not None and state.last_review < today else today + timedelta(days=1)
+        if state.due is not None and state.due > day:
+            placed = pacing.place(state, day)
+            updates.append((placed.due.isoformat() if placed.due else None, placed.interval, row.id))
+    if updates:
+        connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
+    return len(updates)
+
+
+def task_results(connection: Connection, since: str | None = None) -> dict[str, tuple[int, int]]:
+    """Task statement -> (right, answered) of the scored bank answers to live items since a
+    study day (all when None)."""
+    return {
+        row.task: (row.right, row.answered)
+        for row in connection.execute(
+            "SELECT i.task, sum(a.correct) AS right, count(*) AS answered FROM bank_answers a "
+            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.study_day >= ? GROUP BY i.task",
+            (since or "",),
+        )
+    }
+
+
+def drill_items(connection: Connection, today: date, count: int) -> list[BankItem]:
+    """The items due today, those of the weakest task statements (lowest share right) first,
+    the longest overdue first within a task."""
+    live = {item.id: item for item in items(connection)}
+    due = [(state.due, item_id) for item_id, state in states(connection).items()
+           if item_id in live and state.due is not None and state.due <= today]
+    results = task_results(connection)
+
+    def weakness(entry: tuple[date | None, str]) -> tuple[float, str, date | None, str]:
+        task = live[entry[1]].task
+        right, answered = results.get(task, (0, 0))
+        return (right / answered if answered else 0.0, task, entry[0], entry[1])
+
+    return [live[item_id] for _, item_id in sorted(due, key=weakness)[:count]]
+
+
+def by_task(answers: Sequence[tuple[BankItem, bool]]) -> dict[str, tuple[int, int]]:
+    """Task statement -> (right, asked), in task order."""
+    found: dict[str, tuple[int, int]] = {}
+    for item, correct in answers:
+        right, asked = found.get(item.task, (0, 0))
+        found[item.task] = (right + correct, asked + 1)
+    return dict(sorted(found.items(), key=lambda entry: tuple(int(part) for part in entry[0].split("."))))
+
+
+def status_rows(connection: Connection, profile: Profile, today: date) -> list[dict[str, object]]:
+    """Per task statement of the profile: bank items, answers, right and due today (none when
+    no bank is imported)."""
+    live = items(connection)
+    if not live:
+        return []
+    count = Counter(item.task for item in live)
+    ids = {item.id: item.task for item in live}
+    due = Counter(ids[item_id] for item_id, state in states(connection).items()
+                  if item_id in ids and state.due is not None and state.due <= today)
+    results = task_results(connection)
+    found: list[dict[str, object]] = []
+    for domain in profile.domains:
+        for task in domain.tasks:
+            right, answered = results.get(task.id, (0, 0))
+            found.append({"task": task.id, "name": task.name, "items": count[task.id], "answered": answered,
+                          "correct": right, "share": round(right / answered, 4) if answered else None,
+                          "due": due[task.id]})
+    return found
