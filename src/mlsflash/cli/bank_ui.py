@@ -5,6 +5,7 @@ stored when it is submitted or runs out of time, and not at all when it is left 
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator, Sequence
@@ -141,21 +142,17 @@ def _feedback_json(number: int, shown: Shown, answer: bank_quiz.Answer, correct:
 
 def practice_scripted(session: BankSession) -> None:
     """Practice and drill: a question, its answer, then the right answer and every explanation."""
+    from mlsflash.cli.exam_ui import next_answer
+
     lines = _lines()
     answered = right = 0
     for number, shown in enumerate(session.shown, 1):
         _emit(bank_quiz.item_json(number, shown))
         started = clock.seconds()
-        while True:
-            line = next(lines, None)
-            if line is None or line.strip().lower() == "q":
-                _emit({"done": True, "answered": answered, "correct": right})
-                return
-            try:
-                answer = bank_quiz.parse_answer(line, shown)
-                break
-            except ValueError as error:
-                _emit({"n": number, "error": str(error)})
+        answer = next_answer(lines, number, functools.partial(bank_quiz.parse_answer, shown=shown))
+        if answer is None:
+            _emit({"done": True, "answered": answered, "correct": right})
+            return
         correct = _record(session, shown, answer, clock.seconds() - started)
         answered += 1
         right += correct

@@ -5,11 +5,12 @@ it is submitted or runs out of time, and not at all when it is left before."""
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 import typer
 
@@ -172,6 +173,22 @@ def _emit(value: dict[str, object]) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False))
 
 
+Answer = TypeVar("Answer")
+
+
+def next_answer(lines: Iterator[str], number: int, parse: Callable[[str], Answer]) -> Answer | None:
+    """The next input line read by `parse` as the answer to question `number`, each refused
+    line answered with its reason; None for `q` or the end of input."""
+    while True:
+        line = next(lines, None)
+        if line is None or line.strip().lower() == "q":
+            return None
+        try:
+            return parse(line)
+        except ValueError as error:
+            _emit({"n": number, "error": str(error)})
+
+
 def _record(session: Session, question: Question, chosen: list[int], seconds: float) -> bool:
     from mlsflash import exam
 
@@ -188,16 +205,10 @@ def practice_scripted(session: Session) -> None:
     for number, question in enumerate(session.questions, 1):
         _emit(question_json(number, question))
         started = clock.seconds()
-        while True:
-            line = next(lines, None)
-            if line is None or line.strip().lower() == "q":
-                _emit({"done": True, "answered": answered, "correct": right})
-                return
-            try:
-                chosen = parse_answer(line, question)
-                break
-            except ValueError as error:
-                _emit({"n": number, "error": str(error)})
+        chosen = next_answer(lines, number, functools.partial(parse_answer, question=question))
+        if chosen is None:
+            _emit({"done": True, "answered": answered, "correct": right})
+            return
         correct = _record(session, question, chosen, clock.seconds() - started)
         answered += 1
         right += correct
