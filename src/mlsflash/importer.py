@@ -23,6 +23,7 @@ from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
 from mlsflash.model import deck_key, deck_spelling, strip_invisible
+from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
     from mlsflash.identity import DeckCard, StoredCard
@@ -351,6 +352,7 @@ def import_notes(
 
     with no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing, options)
+        pause_at("import:parsed")
         return _import_parsed(
             store, notes, parsed, option=option, flags=flags, dry_run=dry_run, folders=folders, banks=banks
         )
@@ -456,6 +458,8 @@ def _import_parsed(
         ordered = [reports[file.source] for file in notes] + gone_reports
         if dry_run:
             connection.rollback()
+        pause_at("import:written-before-commit")
+    pause_at("import:committed")
     notices = decks.joined + [f"{_gone_display(source)} is a question bank now: its cards retire" for source in turned]
     return ImportReport(files=ordered, dry_run=dry_run, notices=notices)
 
@@ -849,6 +853,7 @@ _kept_by_worker: list[object] = []
 def _parse_in_worker(chunk: Chunk) -> ChunkResult:
     from mlsflash.parser import parse_chunk
 
+    pause_at("parse:chunk")
     return parse_chunk(chunk, keep=_kept_by_worker)
 
 

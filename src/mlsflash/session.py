@@ -27,6 +27,7 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, Grade, ReviewState
 from mlsflash.settings import Settings
 from mlsflash.states import ReviewKind, Status
+from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
     from mlsflash.exam_date import Pacing
@@ -489,6 +490,7 @@ class ReviewSession:
                 if self._redrill is not None and grade < PASSING_REDRILL_GRADE:
                     self._redrill[card.id] = None  # back of the re-drill line
                 self._prefetched = (self._next_card(connection),)
+                pause_at("review:answer-before-commit")
         except CardLeftReview:
             self._forget(card)
             raise

@@ -77,3 +77,32 @@ def kill_9_and_list_survivors(process: subprocess.Popen, children: set[int], gra
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     return survivors
+
+
+def paused_at(point: str, marker: Path, **extra: str) -> dict[str, str]:
+    """Variables that make a command stop at `point` of mlsflash.testhook, write `marker` and
+    wait there until the marker is deleted."""
+    return {"MLSFLASH_TEST_PAUSE_AT": point, "MLSFLASH_TEST_MARKER": str(marker), **extra}
+
+
+def wait_for_marker(marker: Path, process: subprocess.Popen, timeout: float = 60) -> str:
+    """Wait until the paused process has written `marker` and return it ("point pid"); a
+    process that ends first, or a marker that never comes, fails the test."""
+    deadline = time.monotonic() + timeout
+    while not marker.exists():
+        if process.poll() is not None:
+            raise AssertionError(f"the process ended ({process.returncode}) before reaching {marker.name}")
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"no marker {marker.name} after {timeout} s")
+        time.sleep(0.01)
+    return marker.read_text(encoding="utf-8")
+
+
+def without_ids(tables: dict[str, list[tuple]], ids: set[object]) -> dict[str, list[tuple]]:
+    """`dump` with each value in `ids` (random card ids made by one run) written as "<id>" and the
+    rows sorted: two runs of one import compare row for row."""
+    return {
+        table: sorted((tuple("<id>" if value in ids else value for value in row) for row in rows), key=repr)
+        for table, rows in tables.items()
+    }

@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,10 @@ from reliability_helpers import (
     integrity,
     kill_9_and_list_survivors,
     mlsflash,
+    paused_at,
     revision,
+    wait_for_marker,
+    without_ids,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,57 +60,100 @@ def test_kill_9_during_a_review_keeps_every_answer_given(studied, answers):
     assert mlsflash(env, "check").returncode == 0
 
 
-def test_kill_9_during_a_large_import_leaves_the_database_as_it_was(studied, tmp_path):
-    from mlsflash.parser import parse_notes
+def test_kill_9_before_an_answer_commits_writes_nothing_of_it(studied, tmp_path):
+    """Killed with the answer's card and log rows written but not committed: every row as before."""
+    db, env = studied
+    before = dump(db)
+    marker = tmp_path / "answer.marker"
+    process = subprocess.Popen(command("review"), env={**env, **paused_at("review:answer-before-commit", marker)},
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert process.stdin is not None
+    process.stdin.write(b"4\n")
+    process.stdin.flush()
+    wait_for_marker(marker, process)
+    process.kill()
+    process.wait()
+    assert marker.exists()  # never released: killed before the commit
+    assert integrity(db) == "ok"
+    assert dump(db) == before
+    assert mlsflash(env, "check").returncode == 0
 
+
+def import_killed_at(point: str, env: dict[str, str], notes: Path, tmp_path: Path) -> str:
+    """Run `import notes`, wait until it stops at `point`, kill -9 it there and return what its
+    marker said; its parse workers must not outlive it."""
+    marker = tmp_path / f"{point.replace(':', '-')}.marker"
+    process = subprocess.Popen(command("import", str(notes)), env={**env, **paused_at(point, marker)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    said = wait_for_marker(marker, process)
+    assert kill_9_and_list_survivors(process, children_of(process.pid)) == []
+    assert marker.exists()  # never released: the kill landed at `point`
+    return said
+
+
+def completed_import(db: Path, notes: Path, tmp_path: Path) -> dict[str, list[tuple]]:
+    """Every row of a copy of `db` after an import of `notes` that ran to its end."""
+    reference = tmp_path / "reference.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{db}{suffix}").exists():
+            shutil.copy(f"{db}{suffix}", f"{reference}{suffix}")
+    assert mlsflash(environment(reference), "import", str(notes)).returncode == 0
+    return dump(reference)
+
+
+def new_card_ids(now: dict[str, list[tuple]], before: dict[str, list[tuple]]) -> set[object]:
+    return {row[0] for row in now["cards"]} - {row[0] for row in before.get("cards", [])}
+
+
+@pytest.mark.parametrize(
+    ("point", "committed"),
+    [("import:parsed", False), ("import:written-before-commit", False), ("import:committed", True)],
+)
+def test_kill_9_during_a_large_import_leaves_the_database_as_it_was(studied, tmp_path, point, committed):
+    """Killed before its commit, an import leaves every row as it was; killed just after it,
+    every row is as a finished import leaves them."""
     db, env = studied
     big = write_generated_notes(tmp_path / "big.md", 10)
-    big_cards = len(parse_notes(big.read_text(encoding="utf-8")).drafts)
     before = dump(db)
-    for delay in (0.2, 0.6, 1.0, 1.4, 1.8, 2.4):
-        process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        assert kill_9_and_list_survivors(process, children_of(process.pid)) == []
-        assert integrity(db) == "ok"
-        now = dump(db)
-        if now != before:  # the kill came after the commit: then all of the import is there
-            assert len(now["cards"]) == len(before["cards"]) + big_cards, f"killed after {delay}s"
-            assert set(before["cards"]) <= set(now["cards"]) and now["reviews"] == before["reviews"]
-            break
+    after = completed_import(db, big, tmp_path)
+    assert import_killed_at(point, env, big, tmp_path).startswith(point)
+    assert integrity(db) == "ok"
+    now = dump(db)
+    if committed:
+        assert without_ids(now, new_card_ids(now, before)) == without_ids(after, new_card_ids(after, before))
+    else:
+        assert now == before
     finished = mlsflash(env, "import", str(big))
     assert finished.returncode == 0 and integrity(db) == "ok"
-    assert len(dump(db)["cards"]) == len(before["cards"]) + big_cards
+    assert len(dump(db)["cards"]) == len(after["cards"])
 
 
-def test_kill_9_during_the_first_import_into_a_new_database(tmp_path):
+@pytest.mark.parametrize(
+    ("point", "committed"),
+    [("import:parsed", False), ("import:written-before-commit", False), ("import:committed", True)],
+)
+def test_kill_9_during_the_first_import_into_a_new_database(tmp_path, point, committed):
     """A new database takes its first import in the rollback journal (see storage.db.Store):
-    killed at any moment, the next command finds no cards or all of them, never a torn file."""
-    from mlsflash.parser import parse_notes
+    killed before the commit (a hot journal is left then), the next command finds the empty
+    schema; killed after it, every card."""
+    from mlsflash.storage.db import HEAD_REVISION
 
     big = write_generated_notes(tmp_path / "big.md", 10)
-    big_cards = len(parse_notes(big.read_text(encoding="utf-8")).drafts)
-    outcomes = set()
-    for delay in (0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1.2, 1.8):
-        db = tmp_path / f"new-{delay}.db"
-        env = environment(db)
-        process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        assert kill_9_and_list_survivors(process, children_of(process.pid)) == []
-        looked = mlsflash(env, "stats", "--json")  # read-only: the first look after the kill
-        assert "Traceback" not in looked.stderr, looked.stderr
-        if looked.returncode != 0:  # killed before the schema was committed
-            assert "no database" in looked.stderr, looked.stderr
-            outcomes.add("no database")
-            continue
-        assert integrity(db) == "ok"
-        cards = len(dump(db)["cards"])
-        assert cards in (0, big_cards), f"killed after {delay}s"
-        outcomes.add(cards)
-    finished = mlsflash(environment(db), "import", str(big))
+    after = completed_import(tmp_path / "none.db", big, tmp_path)
+    db = tmp_path / "mlsflash.db"
+    env = environment(db)
+    import_killed_at(point, env, big, tmp_path)
+    looked = mlsflash(env, "stats", "--json")  # read-only: the first look after the kill
+    assert looked.returncode == 0 and "Traceback" not in looked.stderr, looked.stderr
+    assert integrity(db) == "ok"
+    now = dump(db)
+    if committed:
+        assert without_ids(now, new_card_ids(now, {})) == without_ids(after, new_card_ids(after, {}))
+    else:
+        assert {table: rows for table, rows in now.items() if rows} == {"alembic_version": [(HEAD_REVISION,)]}
+    finished = mlsflash(env, "import", str(big))
     assert finished.returncode == 0 and integrity(db) == "ok"
-    assert len(dump(db)["cards"]) == big_cards
-    assert outcomes & {0, "no database"}, "no kill came before the import's commit"
+    assert len(dump(db)["cards"]) == len(after["cards"])
 
 
 def first_revision_database(path: Path, reviews: int) -> None:
@@ -127,46 +172,48 @@ def first_revision_database(path: Path, reviews: int) -> None:
 
 
 def test_kill_9_during_a_schema_upgrade_leaves_a_database_the_next_run_upgrades(tmp_path):
+    """Killed with every revision run but not committed, the upgrade leaves the first revision's
+    database row for row; the next run upgrades it with every card and review."""
     from mlsflash.storage.db import HEAD_REVISION
 
     db = tmp_path / "old.db"
-    first_revision_database(db, 300_000)
+    first_revision_database(db, 1000)
     env = environment(db)
-    rows_before = {table: len(rows) for table, rows in dump(db).items() if table != "alembic_version"}
-    seen = set()
-    for delay in (0.4, 0.7, 0.9, 1.1, 1.3, 1.6):
-        process = subprocess.Popen(command("decks"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        process.kill()
-        process.wait()
-        state = revision(db)
-        assert state in ("0001_initial", HEAD_REVISION)
-        assert integrity(db) == "ok"
-        seen.add(state)
-        if state == HEAD_REVISION:
-            break
+    before = dump(db)
+    marker = tmp_path / "upgrade.marker"
+    process = subprocess.Popen(command("decks"), env={**env, **paused_at("upgrade:before-commit", marker)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_marker(marker, process)
+    process.kill()
+    process.wait()
+    assert marker.exists()  # never released: killed before the upgrade's commit
+    assert revision(db) == "0001_initial"
+    assert integrity(db) == "ok"
+    assert dump(db) == before
     assert mlsflash(env, "decks").returncode == 0
     assert revision(db) == HEAD_REVISION
-    rows_after = {table: len(rows) for table, rows in dump(db).items() if table in rows_before}
-    assert rows_after == rows_before
+    rows_after = {table: len(rows) for table, rows in dump(db).items() if table in before}
+    assert rows_after == {table: len(rows) for table, rows in before.items() if table != "alembic_version"} | {
+        "alembic_version": 1
+    }
     assert mlsflash(env, "check").returncode == 0
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_kill_9_of_an_import_leaves_no_worker_process_behind(tmp_path):
     """The parse workers notice their parent's death through a pipe and exit within a second;
-    before, they waited on their job queue forever, holding stderr open."""
+    before, they waited on their job queue forever, holding stderr open. Killed while its
+    workers stand at the start of their chunks (paused there), the import leaves none."""
     db = tmp_path / "mlsflash.db"
-    env = environment(db)
+    marker = tmp_path / "chunk.marker"
+    env = environment(db, **paused_at("parse:chunk", marker))
     big = write_generated_notes(tmp_path / "big.md", 40)
     process = subprocess.Popen(command("import", str(big)), env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
-    workers: set[int] = set()
-    deadline = time.monotonic() + 20
-    while not workers and time.monotonic() < deadline:
-        workers = children_of(process.pid)
-        time.sleep(0.02)
+    assert wait_for_marker(marker, process).startswith("parse:chunk")
+    workers = children_of(process.pid)
     assert workers, "the import started no worker processes"
-    time.sleep(0.3)  # let them start parsing
+    assert int(marker.read_text(encoding="utf-8").split()[1]) in workers  # a worker wrote it, mid-parse
     assert kill_9_and_list_survivors(process, workers) == []
     assert process.stderr.read() == b""  # reaching end-of-file means no worker holds stderr open
+    assert marker.exists()  # never released: the kill came before any chunk was parsed

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
+from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection as SAConnection
@@ -564,6 +565,7 @@ def upgrade_schema(engine: Engine) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+            pause_at("upgrade:before-commit")
 
 
 def backup_path(path: Path) -> Path:
