@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from conftest import answer_in_terminal
-from reliability_helpers import command, dump, environment, integrity, mlsflash
+from reliability_helpers import command, dump, environment, integrity, mlsflash, paused_at, wait_for_marker
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -82,30 +86,90 @@ def test_two_review_sessions_at_once_record_each_answer_once(tmp_path):
     assert mlsflash(env, "check").returncode == 0
 
 
-def test_other_commands_while_the_first_import_fills_a_new_database(tmp_path):
-    """The first import into a new database runs in the rollback journal (see storage.db.Store):
-    a command started meanwhile waits for it or reads around it, and fails on no lock."""
-    import sqlite3
-    import time
-
-    db = tmp_path / "mlsflash.db"
-    env = environment(db)
-    first = subprocess.Popen(command("import", str(notes(tmp_path, "big.md", "Big", 20_000))), env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while not (db.exists() and "alembic_version" in db.read_bytes().decode("latin-1")) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    others = [
+def readers_while_held(env: dict[str, str], tmp_path, name: str) -> tuple[int, int]:
+    """stats, decks, export and backup, each finished: the cards export and the backup saw."""
+    results = [
         mlsflash(env, "stats", "--json"),
-        mlsflash(env, "import", str(notes(tmp_path, "small.md", "Small", 30))),
         mlsflash(env, "decks"),
+        exported := mlsflash(env, "export"),
+        mlsflash(env, "backup", str(tmp_path / name)),
     ]
-    _, errors = first.communicate(timeout=120)
-    assert first.returncode == 0, errors
-    for result in others:
+    for result in results:
         assert result.returncode == 0, result.stderr
         assert "locked" not in result.stderr + result.stdout
-    assert len(dump(db)["cards"]) == 20_030
+    assert integrity(tmp_path / name) == "ok"
+    return len(json.loads(exported.stdout)), len(dump(tmp_path / name)["cards"])
+
+
+def still_waiting(process: subprocess.Popen, marker: Path, seconds: float = 2.0) -> bool:
+    """Whether `process` runs on for `seconds` without reaching the point that writes `marker`."""
+    for _ in range(int(seconds / 0.05)):
+        if process.poll() is not None or marker.exists():
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_other_commands_while_the_first_import_holds_a_new_database(tmp_path):
+    """The first import into a new database runs in the rollback journal (see storage.db.Store).
+    Held inside its write transaction (paused there), stats, decks, export and backup run to
+    their end and see no card of it; a second import waits for its commit, then writes."""
+    db = tmp_path / "mlsflash.db"
+    env = environment(db)
+    held, second_held = tmp_path / "first.marker", tmp_path / "second.marker"
+    first = subprocess.Popen(command("import", str(notes(tmp_path, "big.md", "Big", 5_000))),
+                             env={**env, **paused_at("import:written-before-commit", held)},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_marker(held, first)
+    assert readers_while_held(env, tmp_path, "copy.db") == (0, 0)
+    second = subprocess.Popen(command("import", str(notes(tmp_path, "small.md", "Small", 30))),
+                              env={**env, **paused_at("import:written-before-commit", second_held)},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert still_waiting(second, second_held), "the second import wrote while the first held the lock"
+    assert held.exists() and first.poll() is None  # all of the above ran while the first was held
+    held.unlink()  # release the first import
+    _, errors = first.communicate(timeout=120)
+    assert first.returncode == 0, errors
+    wait_for_marker(second_held, second)  # the second writes only now, after the first's commit
+    assert readers_while_held(env, tmp_path, "copy2.db") == (5_000, 5_000)
+    second_held.unlink()
+    _, errors = second.communicate(timeout=120)
+    assert second.returncode == 0, errors
+    assert "locked" not in errors
+    assert len(dump(db)["cards"]) == 5_030
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert integrity(db) == "ok"
+
+
+def test_a_review_waits_while_an_import_holds_its_transaction(tmp_path):
+    """In WAL mode: held inside its write transaction, an import lets stats, decks, export and
+    backup run to their end, seeing the cards as they were; an answer waits for its commit."""
+    db = tmp_path / "mlsflash.db"
+    env = environment(db)
+    assert mlsflash(env, "import", str(notes(tmp_path, "a.md", "Alpha", 5))).returncode == 0
+    held = tmp_path / "import.marker"
+    importing = subprocess.Popen(command("import", str(notes(tmp_path, "big.md", "Big", 2_000))),
+                                 env={**env, **paused_at("import:written-before-commit", held)},
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_marker(held, importing)
+    assert readers_while_held(env, tmp_path, "copy.db") == (5, 5)
+    answered = tmp_path / "answer.marker"
+    review = subprocess.Popen(command("review"), env={**env, **paused_at("review:answer-before-commit", answered)},
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert review.stdin is not None
+    review.stdin.write("4\n")
+    review.stdin.flush()
+    assert still_waiting(review, answered), "the answer was written while the import held the lock"
+    assert held.exists() and importing.poll() is None
+    held.unlink()
+    _, errors = importing.communicate(timeout=120)
+    assert importing.returncode == 0, errors
+    wait_for_marker(answered, review)  # the answer is written only after the import's commit
+    answered.unlink()
+    out, errors = review.communicate(timeout=120)
+    assert review.returncode == 0, errors
+    assert "Graded 4" in out and "locked" not in errors
+    tables = dump(db)
+    assert len(tables["cards"]) == 2_005 and len(tables["reviews"]) == 1
     assert integrity(db) == "ok"
