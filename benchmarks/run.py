@@ -49,6 +49,16 @@ from generate import build_database, write_notes, write_notes_folder  # noqa: E4
 TODAY = date(2026, 11, 26)
 ANKI_SIZES = (1_000, 10_000, 50_000, 100_000)  # cards; reviews are 10x, at most 1M
 TERMINAL = (40, 100)  # rows, columns of the pseudo-terminal the first card is drawn on
+# `when_idle` runs while the learner reads, but a key pressed during a checkpoint waits for it:
+# the longest one must stay below what a learner notices (a quarter second), and the idle call
+# without a checkpoint due must cost nothing.
+IDLE_MAX_MS = 250.0
+IDLE_MEDIAN_MS = 0.1
+# Budgets the CI-sized subset (--quick) cannot judge: the unchanged re-import's 0.5x is set for
+# the 20x file, where the process's fixed cost (starting Python and Typer, opening the database,
+# hashing the file) is a small part of parsing it; against parsing the 5x file that cost alone
+# measured 0.52-0.57x. Its FAIL line is printed all the same.
+QUICK_UNJUDGED = ("re-import 5x",)
 
 
 @dataclass
@@ -696,9 +706,12 @@ def case_anki(work: Path, sizes: list[int], notes: Path, runs: int, answers: int
         from mlsflash.session import CHECKPOINT_EVERY
 
         idle_median, idle_p99 = median_p99(idle)
+        idle_max = max(idle, default=0.0)
         results.append(Result(
-            f"our when_idle (WAL checkpoint), {size}", round(idle_median, 3), "ms", None, "info: off the answer path",
-            True, f"p99 {idle_p99:.3f} ms, max {max(idle, default=0):.3f} ms (a checkpoint every "
+            f"our when_idle (WAL checkpoint), {size}", round(idle_max, 3), "ms", None,
+            f"max <= {IDLE_MAX_MS:g} ms, median <= {IDLE_MEDIAN_MS:g} ms",
+            idle_max <= IDLE_MAX_MS and idle_median <= IDLE_MEDIAN_MS,
+            f"median {idle_median:.3f} ms, p99 {idle_p99:.3f} ms (a checkpoint every "
             f"{CHECKPOINT_EVERY} answers); runs while the learner reads the next card",
         ))
         print_line(results[-1])
@@ -763,7 +776,7 @@ def print_anki_table(pairs: list[Pair]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="a CI-sized subset; always exits 0")
+    parser.add_argument("--quick", action="store_true", help="a CI-sized subset; report only (exits 0)")
     parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--runs", type=int, help="runs per process case (default 7, quick 3)")
     parser.add_argument("--only", metavar="WORD", help="run only the cases whose name contains WORD")
@@ -838,9 +851,21 @@ def main() -> int:
     print(f"\n{len(results) - len(failed)} PASS, {len(failed)} FAIL in {time.perf_counter() - started:.0f} s"
           f" on {date.today().isoformat()} ({os.cpu_count()} cores, Python {sys.version.split()[0]},"
           f" Anki {anki.version() if anki else 'not installed'})")
+    if options.quick:
+        print_quick_verdict(failed)
     if options.json:
         print(json.dumps([asdict(result) for result in results], indent=2))
     return 0 if options.quick or not failed else 1
+
+
+def print_quick_verdict(failed: list[Result]) -> None:
+    """The subset exits 0 (report only); its failures are listed again, each said to be one the
+    subset cannot judge (QUICK_UNJUDGED) or one it can."""
+    for result in failed:
+        judged = "not judged at this size" if result.case.startswith(QUICK_UNJUDGED) else "a real failure"
+        print(f"FAIL  {result.case}: {result.measured} {result.unit} against {result.budget} ({judged})")
+    real = [result for result in failed if not result.case.startswith(QUICK_UNJUDGED)]
+    print(f"--quick: {len(failed)} FAIL, {len(real)} of them on a budget this subset judges (report only, exit 0)")
 
 
 def print_line(result: Result) -> None:

@@ -20,6 +20,26 @@ import pytest
 from typer.testing import CliRunner, Result
 
 NOW = "2026-11-26T10:00"
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # the learners' notes beside the repository
+
+
+def missing_shared(reason: str) -> None:
+    """Skip a test that needs ../shared, saying why (`-ra` prints it); with
+    MLSFLASH_REQUIRE_SHARED=1 (CI with ../shared present), fail instead."""
+    if os.environ.get("MLSFLASH_REQUIRE_SHARED") == "1":
+        pytest.fail(f"{reason}, and MLSFLASH_REQUIRE_SHARED=1 requires it", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_shared(path): skipped (or failed, see missing_shared) without path")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_shared"):
+        path = Path(mark.args[0])
+        if not path.exists():
+            missing_shared(f"{path} is not present")
 
 
 def rows(db: Path, query: str, *params: Any) -> list[tuple]:

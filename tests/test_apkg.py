@@ -10,14 +10,14 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 import pytest
 
-from conftest import write_notes
+from conftest import missing_shared, write_notes
 from test_shared_notes import LEARNER_NOTES
 
 NOTES = """\
@@ -359,7 +359,7 @@ def test_learners_notes_with_ten_reviewed_cards_open_in_anki_and_update_on_re_ex
     run, export, monkeypatch, tmp_path: Path
 ) -> None:
     if not LEARNER_NOTES.is_file():
-        pytest.skip("the learner's notes are not present")
+        missing_shared(f"{LEARNER_NOTES} is not present")
     notes = tmp_path / "notes" / LEARNER_NOTES.name
     notes.parent.mkdir()
     shutil.copy(LEARNER_NOTES, notes)

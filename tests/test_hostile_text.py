@@ -164,12 +164,41 @@ def test_a_date_out_of_range_is_an_error_line(run, hostile, monkeypatch, moment,
     assert "Hint: use a date from 1900-01-01 to 9000-12-31" in result.stderr
 
 
-@pytest.mark.parametrize("moment", ["1900-01-01T00:00", "1900-01-01T03:59", "9000-12-31T23:59:59", "9000-12-31"])
+# moment: (its study day, a day starting at 04:00; the due day of a new card graded 5; backup stamp)
+EDGES = {
+    "1900-01-01T00:00": ("1899-12-31", "1900-01-01", "19000101-000000"),
+    "1900-01-01T03:59": ("1899-12-31", "1900-01-01", "19000101-035900"),
+    "9000-12-31T23:59:59": ("9000-12-31", "9001-01-01", "90001231-235959"),
+    "9000-12-31": ("9000-12-31", "9001-01-01", "90001231-120000"),  # a date alone reads as noon
+}
+
+
+@pytest.mark.parametrize("moment", EDGES)
 @pytest.mark.parametrize("command", [*COMMANDS_USING_THE_CLOCK, ("export",), ("cards",)], ids=" ".join)
 def test_every_command_works_at_the_edges_of_the_range(run, hostile, monkeypatch, moment, command) -> None:
     monkeypatch.setenv("MLSFLASH_NOW", moment)
-    run(*command, input="5\n5\n5\n")
-    run("stats")
+    study_day, next_due, stamp = EDGES[moment]
+    shown = run(*command, input="5\n5\n5\n").stdout
+    if command == ("review",):
+        assert "Reviewed 3 card(s) in 3 answer(s), 100% correct" in shown
+        assert f"Next card due: {next_due}." in shown
+    elif command == ("stats", "--json"):
+        assert json.loads(shown)["today"] == study_day
+    elif command == ("stats",):
+        assert study_day in shown  # the calendar ends on the study day
+    elif command == ("decks",):
+        assert re.search(r"│\s+3 │\s+3 │\s+0 │", shown), shown  # 3 cards, 3 new, none due
+    elif command == ("backup",):
+        assert f".backup-{stamp}" in shown
+    elif command == ("export",):
+        assert [card["status"] for card in json.loads(shown)] == ["new"] * 3
+    else:
+        assert "3 card(s)" in shown
+    figures = json.loads(run("stats", "--json").stdout)
+    assert figures["today"] == study_day
+    assert figures["reviews"]["today"] == (3 if command == ("review",) else 0)
+    if command == ("review",):
+        assert figures["due"]["tomorrow"] == 3 and figures["forecast"][1] == {"date": next_due, "due": 3}
 
 
 @pytest.mark.parametrize("moment", ["2026-11-26 10:00", "20261126T1000", "2026-11-26t10:00", "2026-W48-4",

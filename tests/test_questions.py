@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED
 from mlsflash import questions
 from mlsflash.exam import draw
 from mlsflash.model import normalize
@@ -19,7 +20,7 @@ from mlsflash.profiles import load
 from mlsflash.questions import QuestionCard, Shape
 
 ROOT = Path(__file__).resolve().parent.parent
-LEARNER_NOTES = ROOT.parent / "shared" / "notes" / "aws-mls-notes.md"
+LEARNER_NOTES = SHARED / "notes" / "aws-mls-notes.md"
 
 
 def cards_of(path: Path) -> list[QuestionCard]:
@@ -36,12 +37,14 @@ def cards_of(path: Path) -> list[QuestionCard]:
 
 def pools() -> list[tuple[str, list[QuestionCard]]]:
     found = [(path.name, cards_of(path)) for path in sorted((ROOT / "decks").glob("*.md"))]
-    if LEARNER_NOTES.exists():
-        found.append(("learner's notes", cards_of(LEARNER_NOTES)))
     return found
 
 
-POOLS = pools()
+# The learner's notes are a case of their own, skipped with a reason when absent: never a
+# silently shorter list.
+POOLS = [*(pytest.param(name, pool, id=name) for name, pool in pools()),
+         pytest.param("learner's notes", LEARNER_NOTES, id="learner's notes",
+                      marks=pytest.mark.needs_shared(LEARNER_NOTES))]
 
 
 def key(text: str) -> str:
@@ -106,8 +109,9 @@ def content(text: str) -> frozenset[str]:
     return questions.content_words(text)
 
 
-@pytest.mark.parametrize(("name", "pool"), POOLS, ids=[name for name, _ in POOLS])
+@pytest.mark.parametrize(("name", "pool"), POOLS)
 def test_every_question_has_its_right_options_and_distinct_plausible_distractors(name, pool) -> None:
+    pool = cards_of(pool) if isinstance(pool, Path) else pool
     built = {shape: 0 for shape in Shape}
     for seed in range(12):
         rng = random.Random(seed)
@@ -307,7 +311,7 @@ def quality_helper():  # type: ignore[no-untyped-def]
 REAL_POOLS = [
     pytest.param(sorted((ROOT / "decks").glob("*.md")), id="bundled decks"),
     pytest.param([LEARNER_NOTES], id="learner's notes",
-                 marks=pytest.mark.skipif(not LEARNER_NOTES.exists(), reason="the learner's notes are not present")),
+                 marks=pytest.mark.needs_shared(LEARNER_NOTES)),
 ]
 
 
@@ -327,3 +331,54 @@ def test_over_a_thousand_questions_context_shown_no_option_also_true_no_near_dup
     assert tally.near_duplicates == 0, tally.examples
     assert tally.spelled == 0, tally.examples
     assert tally.leak_share <= helper.LEAK_BUDGET, tally.examples
+
+
+# Same heading, so equally near: the three answers closest in length to the right one win.
+LENGTHS = [
+    card("asked", "Kinesis Firehose", "loads streams", ("Ingest",)),
+    card("near1", "Data Pipeline", "moves tables", ("Ingest",)),
+    card("near2", "AppFlow", "syncs SaaS data", ("Ingest",)),
+    card("near3", "MSK", "hosts Kafka now", ("Ingest",)),
+    card("far1", "DataSync", "copies files from NFS and SMB shares on a schedule you set", ("Ingest",)),
+    card("far2", "Snowball Edge", "a rugged device that carries petabytes offline to a region", ("Ingest",)),
+    card("far3", "Transfer Family", "SFTP and FTPS endpoints in front of S3 buckets for partners", ("Ingest",)),
+]
+
+
+@pytest.mark.parametrize("shape", [Shape.DEFINITION, Shape.TERM])
+def test_among_equally_near_distractors_the_closest_in_length_win(shape) -> None:
+    for seed in range(20):
+        question = questions.build(LENGTHS[0], shape, LENGTHS, random.Random(seed))
+        assert question is not None
+        picked = {option.card_id for option in question.options if not option.right}
+        if shape is Shape.DEFINITION:
+            assert picked == {"near1", "near2", "near3"}, (seed, question.options)
+        else:  # terms: `MSK`, `AppFlow`, `DataSync` are the three nearest `Kinesis Firehose` (16) in length
+            lengths = sorted(abs(len(item.front) - len("Kinesis Firehose")) for item in LENGTHS[1:])
+            assert sorted(abs(len(option.text) - 16) for option in question.options if not option.right) \
+                == lengths[:3], (seed, question.options)
+
+
+# Cards that would also be right, each beside enough siblings that they are never needed.
+ALSO_RIGHT = [
+    card("asked", "Feature Store", "keeps model inputs for training and inference", ("SageMaker",)),
+    card("same-term", "Feature Store", "offline store in S3 with a Glue table", ("SageMaker", "Storage")),
+    card("same-answer", "Online store", "keeps model inputs for training and inference", ("SageMaker",)),
+    card("names-it", "Feature group", "a table of the Feature Store with a record identifier", ("SageMaker",)),
+    card("child", "Offline store", "history in S3, queried with Athena", ("SageMaker", "Feature Store")),
+    card("clarify", "Clarify", "bias and explainability reports", ("SageMaker",)),
+    card("pipelines", "Pipelines", "steps of a workflow as a graph", ("SageMaker",)),
+    card("debugger", "Debugger", "watches tensors while a job trains", ("SageMaker",)),
+    card("monitor", "Model Monitor", "compares live traffic with a baseline", ("SageMaker",)),
+]
+
+
+@pytest.mark.parametrize("shape", [Shape.DEFINITION, Shape.TERM])
+def test_a_card_that_would_also_be_right_is_never_a_distractor(shape) -> None:
+    # Hand-made, so the rule is checked whether or not ../shared is present.
+    for seed in range(30):
+        question = questions.build(ALSO_RIGHT[0], shape, ALSO_RIGHT, random.Random(seed))
+        assert question is not None
+        picked = {option.card_id for option in question.options if not option.right}
+        assert picked <= {"clarify", "pipelines", "debugger", "monitor"}, (seed, picked)
+        check(question, ALSO_RIGHT[0], ALSO_RIGHT)

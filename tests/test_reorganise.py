@@ -767,3 +767,53 @@ def test_retitling_a_reverse_deck_fed_by_several_files_keeps_its_reverse_cards(
     after = export()
     assert schedule(after) == before  # none retired, reverse ones included
     assert {card["deck"] for card in after} == {"Cloud Notes"}
+
+
+def test_renaming_an_untitled_file_and_editing_its_definitions_keeps_every_card(run, export, studied) -> None:
+    # Identity step 2 (same key, another deck): the deck follows the file's name, and with
+    # every definition edited the new file holds no bullet of the old one, so nothing else
+    # tells that `beta.md` was `alpha.md` (a file that kept one bullet would be a rename).
+    notes, before = studied(alpha=KINESIS.replace("# AWS Notes\n", ""))
+    reviewed(before)
+    (notes / "alpha.md").unlink()
+    edited = KINESIS.replace("# AWS Notes\n", "")
+    for old, new in (("shards", "many shards"), ("2 MB/s out", "2 MB/s out each"), ("to S3", "to S3 in batches")):
+        edited = edited.replace(old, new)
+    write_notes(notes, "beta.md", edited)
+    run("import", notes)
+    after = export()
+    assert {card["deck"] for card in after} == {"beta"}
+    assert [card["front"] for card in after if card["status"] == "retired"] == []
+    assert schedule(after) == before
+
+
+S3_SECURITY = """\
+# S3
+
+## Security
+
+- Encryption at rest - yes
+- Glacier Vault Lock - kept 9 days
+- Versioning - kept 30 days
+"""
+
+
+def test_a_renamed_term_keeps_its_history_only_when_its_definition_has_12_characters(
+    run, export, studied
+) -> None:
+    # Same deck, same heading: only the definition can tell a renamed term. "yes" (3
+    # characters) and "kept 9 days" (11) say too little; "kept 30 days" (12) is enough.
+    notes, before = studied(s3=S3_SECURITY)
+    renamed = (
+        S3_SECURITY.replace("Encryption at rest", "Object Lock")
+        .replace("Glacier Vault Lock", "Retention")
+        .replace("Versioning", "Bucket versioning")
+    )
+    write_notes(notes, "s3.md", renamed)
+    run("import", notes)
+    after = {card["front"]: card for card in export()}
+    for old, new in (("Encryption at rest", "Object Lock"), ("Glacier Vault Lock", "Retention")):
+        assert after[old]["status"] == "retired" and after[old]["id"] == before[old][0]
+        assert after[new]["status"] == "new" and after[new]["repetitions"] == 0
+    assert "Versioning" not in after
+    assert schedule(export())["Bucket versioning"] == before["Versioning"]

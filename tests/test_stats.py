@@ -78,6 +78,20 @@ def test_every_json_figure_of_a_known_history(run, history):
     assert hardest[0]["source"]["line"] == 7 and hardest[0]["source"]["file"].endswith("notes.md")
 
 
+def test_cards_due_today_and_overdue_are_told_apart(run, history, monkeypatch):
+    # On 2026-12-03 the history has one card due since 2026-11-28 (overdue) and four due that
+    # day: a `<` for `<=` (or the reverse) in any due figure moves a card between them.
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-12-03T09:00")
+    figures = stats(run)
+    assert figures["due"] == {"today": 5, "overdue": 1, "tomorrow": 0}
+    assert figures["forecast"][0] == {"date": "2026-12-03", "due": 5}
+    assert sum(entry["due"] for entry in figures["forecast"][1:]) == 0
+    assert figures["decks"][0]["due"] == 5
+    assert [topic["due"] for topic in figures["topics"]] == [5, 0]
+    monkeypatch.setenv("MLSFLASH_NOW", "2026-12-02T09:00")
+    assert stats(run)["due"] == {"today": 1, "overdue": 1, "tomorrow": 4}
+
+
 def test_redrills_do_not_count_in_retention_but_count_as_reviews(run, history, monkeypatch):
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-28T09:00")
     run("review", "--new", "0", input="1\n2\n5\n")  # Term 5 lapses, then two re-drills
