@@ -156,6 +156,20 @@ def test_missed_item_returns_next_day_then_later_and_drill_asks_it(bank, env, mo
     assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
 
 
+def test_a_right_answer_before_the_item_is_due_keeps_its_schedule(bank, env) -> None:
+    def practise_matching(answer: Answerer) -> None:
+        drive("exam", "practice", "--bank", "--type", "matching", "--task", "1.1", "--count", "1", answer=answer)
+
+    practise_matching(right_answer)
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
+    for _ in range(3):  # practised again the same day: not pushed months away
+        practise_matching(right_answer)
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
+    assert rows(env, "SELECT count(*) FROM bank_answers WHERE item_id = 't-1-ma'") == [(4,)]
+    practise_matching(partial_answer)  # a miss still brings it back the next day
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-11-27",)]
+
+
 def test_bank_items_follow_fsrs_when_it_is_the_scheduler(run, bank, env) -> None:
     run("config", "scheduler", "fsrs")
     drive("exam", "practice", "--bank", "--type", "ordering", "--task", "1.1", "--count", "1",
