@@ -139,6 +139,13 @@ def test_practice_bank_unknown_task_or_type_is_refused(run, bank) -> None:
     assert "--type must be one of" in run("exam", "practice", "--bank", "--type", "essay", code=2).stderr
 
 
+def test_a_task_under_a_profile_without_task_statements_says_which_has_them(run, bank) -> None:
+    run("exam", "set", "mls-c01")
+    error = run("exam", "practice", "--task", "2.3", code=1).stderr
+    assert "MLS-C01 has no task statements" in error
+    assert "mlsflash exam set mla-c01" in error and "are \n" not in error
+
+
 def test_missed_item_returns_next_day_then_later_and_drill_asks_it(bank, env, monkeypatch) -> None:
     drive("exam", "practice", "--bank", "--type", "ordering", "--task", "1.1", "--count", "1",
           answer=partial_answer)
