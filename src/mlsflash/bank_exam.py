@@ -48,12 +48,16 @@ def states(connection: Connection) -> dict[str, ReviewState]:
 def record(connection: Connection, answered: Answered, today: date, settings: Settings,
            mock_id: int | None = None, scored: bool = True) -> ReviewState:
     """Log the answer and schedule the item under the scheduler in use (a right answer before
-    the item is due keeps its schedule); a miss brings its linked cards forward. Returns the
-    item's new state."""
+    the item is due, or no answer, keeps its schedule); a miss brings its linked cards forward.
+    Returns the item's new state."""
     before = bank_store.item_state(connection, answered.item.id)
     bank_store.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
                              chosen=answered.chosen, duration_ms=round(answered.seconds * 1000), study_day=today,
                              mock_id=mock_id, scored=scored)
+    if not answered.chosen:
+        # A mock item left unanswered counts as wrong in the score, but nothing was recalled or
+        # forgotten: a mock submitted early must not make every item it skipped due tomorrow.
+        return before
     if answered.correct and before.due is not None and before.due > today:
         # Practice and mocks ask items that are not due: under SM-2 each right answer would
         # multiply the interval as if it had passed (five in a day: 595 days), so an early
