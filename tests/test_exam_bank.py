@@ -250,7 +250,7 @@ def test_mock_from_the_bank_unscored_revealed_only_in_the_result(bank, env) -> N
     assert rows(env, "SELECT questions, correct FROM mock_exams") == [(15, 0)]
 
 
-def test_a_mock_item_left_unanswered_is_wrong_but_not_scheduled_as_missed(bank, env) -> None:
+def test_a_mock_item_left_unanswered_is_wrong_but_not_scheduled_as_missed(run, bank, env) -> None:
     with __import__("sqlite3").connect(env) as connection:
         connection.execute("UPDATE cards SET repetitions = 3, interval = 20, due = '2026-12-10' WHERE front_plain = 'Alpha'")
     result = drive("exam", "mock", "--seed", "5", answer=lambda question: "")[-1]
@@ -258,6 +258,8 @@ def test_a_mock_item_left_unanswered_is_wrong_but_not_scheduled_as_missed(bank, 
     assert rows(env, "SELECT count(*), sum(correct) FROM bank_answers") == [(19, 0)]  # logged: the score is kept
     assert rows(env, "SELECT count(*) FROM bank_items WHERE due IS NOT NULL") == [(0,)]  # none due tomorrow
     assert rows(env, "SELECT due FROM cards WHERE front_plain = 'Alpha'") == [("2026-12-10",)]  # no card pulled
+    status = json.loads(run("exam", "status", "--json").stdout)["bank"]
+    assert sum(entry["answered"] for entry in status) == 0  # skipped is not answered
 
 
 def test_mock_seed_repeats_the_same_mock(bank) -> None:

@@ -103,12 +103,13 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
 
 def task_results(connection: Connection, since: str | None = None) -> dict[str, tuple[int, int]]:
     """Task statement -> (right, answered) of the scored bank answers to live items since a
-    study day (all when None)."""
+    study day (all when None); a mock item left unanswered is no answer."""
     return {
         row.task: (row.right, row.answered)
         for row in connection.execute(
             "SELECT i.task, sum(a.correct) AS right, count(*) AS answered FROM bank_answers a "
-            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.study_day >= ? GROUP BY i.task",
+            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.chosen != '' AND a.study_day >= ? "
+            "GROUP BY i.task",
             (since or "",),
         )
     }
