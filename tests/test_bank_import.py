@@ -238,8 +238,9 @@ def test_a_notes_file_turned_bank_whose_cards_moved_says_none_retire(run, tmp_pa
     assert "f/a.md is a question bank now: its cards moved to other files" in result.stdout
 
 
-@pytest.mark.parametrize("front", ["---\nprofile: mla-c01\nmlsflash: questions\n---\n", "---\nmlsflash: question\n---\n",
-                                   "# My bank\n"], ids=["marker not first", "misspelt", "none"])
+@pytest.mark.parametrize("front", ["---\nprofile: mla-c01\nmlsflash: questions\n---\n",
+                                   "---\nmlsflash: question\n---\n", "# My bank\n"],
+                         ids=["marker not first", "misspelt", "none"])
 def test_a_bank_without_its_marker_is_read_as_notes_and_says_so(run, tmp_path: Path, env: Path, front: str) -> None:
     body = SAMPLE.split("---\n", 2)[2]
     result = run("import", write_notes(tmp_path, "bank.md", front + body))

@@ -252,7 +252,8 @@ def test_mock_from_the_bank_unscored_revealed_only_in_the_result(bank, env) -> N
 
 def test_a_mock_item_left_unanswered_is_wrong_but_not_scheduled_as_missed(run, bank, env) -> None:
     with __import__("sqlite3").connect(env) as connection:
-        connection.execute("UPDATE cards SET repetitions = 3, interval = 20, due = '2026-12-10' WHERE front_plain = 'Alpha'")
+        connection.execute("UPDATE cards SET repetitions = 3, interval = 20, due = '2026-12-10' "
+                           "WHERE front_plain = 'Alpha'")
     result = drive("exam", "mock", "--seed", "5", answer=lambda question: "")[-1]
     assert result["answered"] == 0 and result["correct"] == 0
     assert rows(env, "SELECT count(*), sum(correct) FROM bank_answers") == [(19, 0)]  # logged: the score is kept

@@ -70,7 +70,8 @@ def import_command(
         )
         report.files += bank_store.import_banks(store, banks, notes=files, folders=folders, dry_run=dry_run)
     report.notices += [f"{file.display}: `## ID | TASK | TYPE` headings but no `mlsflash: questions` front matter "
-                       "opening it: read as notes, not as a question bank" for file in files if looks_like_bank(file.text)]
+                       "opening it: read as notes, not as a question bank"
+                       for file in files if looks_like_bank(file.text)]
     report.notices[:0] = collected.notices
     with store.checkpoint_meanwhile():
         if store.created:
