@@ -226,6 +226,29 @@ def test_a_notes_file_turned_bank_retires_its_cards(run, tmp_path: Path, env: Pa
     assert len(_items(env)) == 7 and "OK:" in run("check").stdout
 
 
+def test_a_notes_file_turned_bank_whose_cards_moved_says_none_retire(run, tmp_path: Path, env: Path) -> None:
+    write_notes(tmp_path, "f/a.md", NOTES)
+    write_notes(tmp_path, "f/b.md", SAMPLE)
+    run("import", tmp_path / "f")
+    write_notes(tmp_path, "f/a.md", SAMPLE)  # the two files swap roles
+    write_notes(tmp_path, "f/b.md", NOTES)
+    result = run("import", tmp_path / "f")
+    assert rows(env, "SELECT count(*) FROM cards WHERE status = 'active'") == [(2,)]
+    assert "its cards retire" not in result.stdout
+    assert "f/a.md is a question bank now: its cards moved to other files" in result.stdout
+
+
+@pytest.mark.parametrize("front", ["---\nprofile: mla-c01\nmlsflash: questions\n---\n",
+                                   "---\nmlsflash: question\n---\n", "# My bank\n"],
+                         ids=["marker not first", "misspelt", "none"])
+def test_a_bank_without_its_marker_is_read_as_notes_and_says_so(run, tmp_path: Path, env: Path, front: str) -> None:
+    body = SAMPLE.split("---\n", 2)[2]
+    result = run("import", write_notes(tmp_path, "bank.md", front + body))
+    assert "bank.md: `## ID | TASK | TYPE` headings but no `mlsflash: questions` front matter" in " ".join(
+        result.stdout.split())
+    assert _items(env) == {}
+
+
 def test_a_first_review_loads_the_bundled_bank_too(run, tmp_path: Path, env: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from mlsflash import importer

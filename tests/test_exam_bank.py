@@ -139,6 +139,13 @@ def test_practice_bank_unknown_task_or_type_is_refused(run, bank) -> None:
     assert "--type must be one of" in run("exam", "practice", "--bank", "--type", "essay", code=2).stderr
 
 
+def test_a_task_under_a_profile_without_task_statements_says_which_has_them(run, bank) -> None:
+    run("exam", "set", "mls-c01")
+    error = run("exam", "practice", "--task", "2.3", code=1).stderr
+    assert "MLS-C01 has no task statements" in error
+    assert "mlsflash exam set mla-c01" in error and "are \n" not in error
+
+
 def test_missed_item_returns_next_day_then_later_and_drill_asks_it(bank, env, monkeypatch) -> None:
     drive("exam", "practice", "--bank", "--type", "ordering", "--task", "1.1", "--count", "1",
           answer=partial_answer)
@@ -154,6 +161,20 @@ def test_missed_item_returns_next_day_then_later_and_drill_asks_it(bank, env, mo
     drive("exam", "practice", "--bank", "--type", "matching", "--task", "1.1", "--count", "1",
           answer=right_answer)  # right at first sight: later than a miss
     assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
+
+
+def test_a_right_answer_before_the_item_is_due_keeps_its_schedule(bank, env) -> None:
+    def practise_matching(answer: Answerer) -> None:
+        drive("exam", "practice", "--bank", "--type", "matching", "--task", "1.1", "--count", "1", answer=answer)
+
+    practise_matching(right_answer)
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
+    for _ in range(3):  # practised again the same day: not pushed months away
+        practise_matching(right_answer)
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-12-02",)]
+    assert rows(env, "SELECT count(*) FROM bank_answers WHERE item_id = 't-1-ma'") == [(4,)]
+    practise_matching(partial_answer)  # a miss still brings it back the next day
+    assert rows(env, "SELECT due FROM bank_items WHERE id = 't-1-ma'") == [("2026-11-27",)]
 
 
 def test_bank_items_follow_fsrs_when_it_is_the_scheduler(run, bank, env) -> None:
@@ -227,6 +248,19 @@ def test_mock_from_the_bank_unscored_revealed_only_in_the_result(bank, env) -> N
     assert sum(entry["questions"] for entry in result["tasks"].values()) == 15
     assert rows(env, "SELECT count(*), sum(mode = 'mock') FROM bank_answers") == [(19, 19)]
     assert rows(env, "SELECT questions, correct FROM mock_exams") == [(15, 0)]
+
+
+def test_a_mock_item_left_unanswered_is_wrong_but_not_scheduled_as_missed(run, bank, env) -> None:
+    with __import__("sqlite3").connect(env) as connection:
+        connection.execute("UPDATE cards SET repetitions = 3, interval = 20, due = '2026-12-10' "
+                           "WHERE front_plain = 'Alpha'")
+    result = drive("exam", "mock", "--seed", "5", answer=lambda question: "")[-1]
+    assert result["answered"] == 0 and result["correct"] == 0
+    assert rows(env, "SELECT count(*), sum(correct) FROM bank_answers") == [(19, 0)]  # logged: the score is kept
+    assert rows(env, "SELECT count(*) FROM bank_items WHERE due IS NOT NULL") == [(0,)]  # none due tomorrow
+    assert rows(env, "SELECT due FROM cards WHERE front_plain = 'Alpha'") == [("2026-12-10",)]  # no card pulled
+    status = json.loads(run("exam", "status", "--json").stdout)["bank"]
+    assert sum(entry["answered"] for entry in status) == 0  # skipped is not answered
 
 
 def test_mock_seed_repeats_the_same_mock(bank) -> None:

@@ -136,6 +136,17 @@ def is_bank(text: str) -> bool:
     return bool(keys) and bool(_MARKER.match(keys[0].rstrip()))
 
 
+_ITEM_HEADING_LINE = re.compile(
+    r"^ {0,3}##[ \t]+\S+[ \t]*\|[ \t]*\d\.\d[ \t]*\|[ \t]*(?:multiple-choice|multiple-response|ordering|matching"
+    r"|case-study)[ \t]*$", re.MULTILINE)
+
+
+def looks_like_bank(text: str) -> bool:
+    """Whether a file without the marker has item headings (`## ID | TASK | TYPE`): a bank whose
+    front matter was forgotten, misspelt or not first, that would be read as notes."""
+    return not is_bank(text) and bool(_ITEM_HEADING_LINE.search(_normalized(text)))
+
+
 def _normalized(text: str) -> str:
     return strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
 

@@ -47,18 +47,28 @@ def states(connection: Connection) -> dict[str, ReviewState]:
 
 def record(connection: Connection, answered: Answered, today: date, settings: Settings,
            mock_id: int | None = None, scored: bool = True) -> ReviewState:
-    """Log the answer and schedule the item under the scheduler in use; a miss brings its linked
-    cards forward. Returns the item's new state."""
+    """Log the answer and schedule the item under the scheduler in use (a right answer before
+    the item is due, or no answer, keeps its schedule); a miss brings its linked cards forward.
+    Returns the item's new state."""
     before = bank_store.item_state(connection, answered.item.id)
+    bank_store.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
+                             chosen=answered.chosen, duration_ms=round(answered.seconds * 1000), study_day=today,
+                             mock_id=mock_id, scored=scored)
+    if not answered.chosen:
+        # A mock item left unanswered counts as wrong in the score, but nothing was recalled or
+        # forgotten: a mock submitted early must not make every item it skipped due tomorrow.
+        return before
+    if answered.correct and before.due is not None and before.due > today:
+        # Practice and mocks ask items that are not due: under SM-2 each right answer would
+        # multiply the interval as if it had passed (five in a day: 595 days), so an early
+        # right answer leaves the schedule as it is.
+        return before
     grade = RIGHT_GRADE if answered.correct else WRONG_GRADE
     after = scheduler.review(before, grade, today, settings.policy).after
     if before.is_new and answered.correct and settings.policy.scheduler is Scheduler.SM2:
         # SM-2's first step is one day whatever the grade: an item known at first sight takes
         # its second step too, so a right answer comes back later than a miss.
         after = scheduler.review(after, grade, today, settings.policy).after
-    bank_store.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
-                             chosen=answered.chosen, duration_ms=round(answered.seconds * 1000), study_day=today,
-                             mock_id=mock_id, scored=scored)
     bank_store.save_state(connection, answered.item.id, after, today)
     if not answered.correct:
         bring_cards_forward(connection, answered.item, today)
@@ -93,12 +103,13 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
 
 def task_results(connection: Connection, since: str | None = None) -> dict[str, tuple[int, int]]:
     """Task statement -> (right, answered) of the scored bank answers to live items since a
-    study day (all when None)."""
+    study day (all when None); a mock item left unanswered is no answer."""
     return {
         row.task: (row.right, row.answered)
         for row in connection.execute(
             "SELECT i.task, sum(a.correct) AS right, count(*) AS answered FROM bank_answers a "
-            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.study_day >= ? GROUP BY i.task",
+            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.chosen != '' AND a.study_day >= ? "
+            "GROUP BY i.task",
             (since or "",),
         )
     }

@@ -460,7 +460,9 @@ def _import_parsed(
             connection.rollback()
         pause_at("import:written-before-commit")
     pause_at("import:committed")
-    notices = decks.joined + [f"{_gone_display(source)} is a question bank now: its cards retire" for source in turned]
+    retired = {report.path: report.retired for report in gone_reports}
+    notices = decks.joined + [_turned_notice(_gone_display(source), retired.get(_gone_display(source), 0))
+                              for source in turned]
     return ImportReport(files=ordered, dry_run=dry_run, notices=notices)
 
 
@@ -1365,6 +1367,14 @@ def _remembered_deck_ids(connection: Connection, sources: Sequence[str]) -> dict
 
 def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:
     return {deck_id for source in sources if (deck_id := _remembered_deck(connection, source)) is not None}
+
+
+def _turned_notice(display: str, retired: int) -> str:
+    """What became of a notes file's cards when it turned question bank: a bullet that another
+    file now holds keeps its card there."""
+    if retired:
+        return f"{display} is a question bank now: its cards retire"
+    return f"{display} is a question bank now: its cards moved to other files"
 
 
 def _gone_display(source: str) -> str:

@@ -60,6 +60,9 @@ def practice_session(ctx: typer.Context, *, task: str | None, kind: str | None, 
         raise MlsflashError("no question bank imported",
                             hint="`mlsflash import --bundled` imports the bundled MLA-C01 bank")
     tasks = {t.id for domain in profile.domains for t in domain.tasks}
+    if task is not None and not tasks:
+        raise MlsflashError(f"{profile.id.upper()} has no task statements",
+                            hint="`mlsflash exam set mla-c01` practises MLA-C01's (1.1 ... 4.3)")
     if task is not None and task not in tasks:
         raise MlsflashError(f"{profile.id.upper()} has no task statement {task}",
                             hint=f"its task statements are {', '.join(sorted(tasks))}")

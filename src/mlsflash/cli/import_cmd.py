@@ -44,6 +44,7 @@ def import_command(
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
     from mlsflash import bank_store, importer
+    from mlsflash.bank import looks_like_bank
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
 
@@ -68,6 +69,9 @@ def import_command(
             banks=[file.source for file in banks],
         )
         report.files += bank_store.import_banks(store, banks, notes=files, folders=folders, dry_run=dry_run)
+    report.notices += [f"{file.display}: `## ID | TASK | TYPE` headings but no `mlsflash: questions` front matter "
+                       "opening it: read as notes, not as a question bank"
+                       for file in files if looks_like_bank(file.text)]
     report.notices[:0] = collected.notices
     with store.checkpoint_meanwhile():
         if store.created:
