@@ -505,6 +505,7 @@ def test_ctrl_c_in_practice_shows_the_answers_then_exits_130(terminal, answered)
     if answered:
         child.send("a")
         child.expect_exact("any key: next")
+    assert child.waitnoecho(timeout=20)  # the key reader is waiting: a Ctrl-C now is a key, not start-up's
     child.sendcontrol("c")
     child.expect(rf"(\d) of {answered} right\.")
     child.expect(pexpect.EOF)
