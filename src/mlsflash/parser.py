@@ -79,19 +79,20 @@ VERBS = ("is", "are", "was", "has", "have", "provides", "allows", "lets", "means
 NEW_CLAUSE_WORDS = CLAUSE_WORDS | {"has", "have", "provides", "allows", "lets", "means", "refers"}
 NEW_CONNECTIVES = CONNECTIVES | {"we", "i", "my", "our"}
 # The wrong-card guards of parser version 8, for every rule (`_misread`). A term opening with
-# one of these verbs is a verb phrase (`Ingests audio data -> transcribe`, `**Works on numeric
-# data** - ...`) or a step (`configure root volume - ...`), not a name. Only words that are
-# never the first word of a name: `Load Balancer`, `Read Replica`, `Stop words` stay terms.
+# one of these verbs, then its answer on the same line, is a verb phrase (`Ingests audio data
+# -> transcribe`, `**Works on numeric data** - ...`) or a step (`configure root volume - ...`),
+# not a name; over child bullets it heads a list (`Supports many formats:`), a usable card.
+# Only words that are never the first word of a name: `Load Balancer`, `Read Replica`,
+# `reduce functions`, `Managed Policies` stay terms.
 VERB_OPENERS = frozenset({
     "ingests", "transcribes", "converts", "creates", "makes", "helps", "supports", "enables", "requires",
     "sends", "generates", "produces", "removes", "reduces", "increases", "decreases", "detects", "finds",
     "translates", "automates", "manages", "analyzes", "analyses", "transforms", "collects", "captures",
     "computes", "calculates", "predicts", "deploys", "monitors", "encrypts", "decrypts", "replicates",
     "performs", "offers", "includes", "contains", "works", "needs", "launches", "keeps", "adds", "applies",
-    "configure", "create", "reduce", "enable", "disable", "install", "ensure", "avoid", "specify", "define",
+    "configure", "create", "enable", "disable", "install", "ensure", "avoid", "specify", "define",
     "attach", "detach", "click", "choose", "delete", "remove", "deploy", "rotate", "increase", "decrease",
     "convert", "navigate",
-    "bound", "stored", "used", "based", "located", "attached", "deployed", "created", "managed", "built",
 })
 # `**Audit Regularly**:` — a verb and an adverb make an instruction.
 INSTRUCTION_ADVERBS = frozenset({
@@ -101,9 +102,10 @@ INSTRUCTION_ADVERBS = frozenset({
 # `Loop:` over steps, `Step 2:`: the parts of a procedure, not terms.
 STEP_LABELS = frozenset({"loop", "repeat", "step", "steps", "procedure", "next", "finally", "lastly", "afterwards"})
 # The labels of the stop list that open a remark whatever the rule, emphasized or not
-# (`**Note**: ...`); `**Docs** - ...` or `**Summary** - ...` may still name a term.
+# (`**Note**: ...`); `**Docs** - ...` or `**Summary** - ...` may still name a term, and
+# `**example** - fraud detection` under `Unbalanced Data` asks for an example of it.
 REMARK_LABELS = frozenset({
-    "note", "notes", "nb", "n.b", "example", "examples", "e.g", "eg", "i.e", "ie", "for example", "tip", "tips",
+    "note", "notes", "nb", "n.b", "i.e", "ie", "tip", "tips",
     "exam tip", "hint", "warning", "caution", "careful", "important", "remember", "reminder", "side note",
     "fyi", "heads up", "important note", "note to self", "key point", "key points", "takeaway", "key takeaway",
     "todo", "to do", "fixme", "ps", "p.s", "tl;dr", "tldr", "fun fact",
@@ -115,7 +117,7 @@ METRIC_WORDS = frozenset({"error", "accuracy", "loss", "precision", "recall", "s
 # A remark behind an emoji (`💡 Good metric: ...`, `⚠️ Careful - ...`), not a term.
 REMARK_MARKS = frozenset("💡⚠❗❓👉📌🔑⭐🚨📝ℹ✅❌✔✖🔥👍👎")
 _FRAGMENT_PREPOSITIONS = frozenset({"to", "in", "on", "at", "from", "into", "onto", "by", "with", "for", "of"})
-_DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "its", "this", "that", "each", "every", "all"})
+_DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "each", "every"})
 _ASSIGNMENT = re.compile(r"(?<![=!<>])=(?!=)")
 _NUMBER_VALUE = re.compile(r"[~≈<>]?\s*\d[\d.,]*\s*%?")
 
@@ -1121,7 +1123,8 @@ def _misread(split: _Split) -> bool:
     folded = [_bare(word) for word in words]
     if _bare(_NUMBERING.sub("", " ".join(words))) in REMARK_LABELS:
         return True  # `**Note**: ...`, `Loop:` over steps, `Step 2 - ...`
-    if len(words) >= 2 and (folded[0] in VERB_OPENERS or folded[-1] in INSTRUCTION_ADVERBS):
+    verb_phrase = folded[0] in VERB_OPENERS and not split.is_list
+    if len(words) >= 2 and (verb_phrase or folded[-1] in INSTRUCTION_ADVERBS):
         return True  # `Ingests audio data`, `configure root volume`, `**Audit Regularly**`
     if " ".join(folded).startswith(DESCRIPTION_OPENINGS):
         return True
