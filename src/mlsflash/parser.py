@@ -1139,7 +1139,7 @@ def _misread(split: _Split) -> bool:
 
 
 def _misread_warning(split: _Split) -> str:
-    return f"'{split.term_plain}' reads as a step, a remark or an example, not a term; not a card"
+    return f"'{split.term_plain}' reads as a sentence, a step, a remark or an example, not a term; not a card"
 
 
 def _is_fragment(folded: Sequence[str]) -> bool:
