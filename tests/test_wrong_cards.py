@@ -39,7 +39,8 @@ GUARDS = [
     ("dash-inside-html-bold", "* <b>Server-Side Encryption - Client-Side Encryption</b>", [],
      "* <b>Server-Side Encryption</b> - keys kept by AWS", [("Server-Side Encryption", "keys kept by AWS")]),
     ("dash-inside-spelled-out-name", "* Convolutional Neural Network - Quantile Regression", [],
-     "* Convolutional Neural Network - a network of filters", [("Convolutional Neural Network", "a network of filters")]),
+     "* Convolutional Neural Network - a network of filters",
+     [("Convolutional Neural Network", "a network of filters")]),
     ("code-example-as-term", "* `a=np.ones(5)` - dot is vectorized", [],
      "* `np.dot()` - a vectorized product", [("np.dot()", "a vectorized product")]),
     ("data-literal-as-answer", "* Topic 1: {...}", [],
@@ -47,7 +48,8 @@ GUARDS = [
     ("metric-value-as-answer", "* Training error: 1%", [],
      "* Durability: 99.999999999%", [("Durability", "99.999999999%")]),
     ("loop-over-steps", "* Loop:\n  * pick a point\n  * move the centroid", [],
-     "* Loop unrolling:\n  * copies the body\n  * fewer jumps", [("Loop unrolling", "- copies the body\n- fewer jumps")]),
+     "* Loop unrolling:\n  * copies the body\n  * fewer jumps",
+     [("Loop unrolling", "- copies the body\n- fewer jumps")]),
     ("imperative-behind-emphasis", "* **Audit Regularly**:\n  * check logs\n  * rotate keys", [],
      "* **Audit Logs**:\n  * who did what\n  * kept in S3", [("Audit Logs", "- who did what\n- kept in S3")]),
     ("imperative-plain", "* configure root volume - where the OS lives", [],
@@ -88,7 +90,8 @@ def test_a_card_the_guards_no_longer_make_retires_on_reimport_with_its_history(
 ) -> None:
     from mlsflash import importer, parser
 
-    notes = write_notes(tmp_path, "notes.md", "# Deck\n\n* charges by the hour -> plus EC2 charges\n* Kinesis -> streams\n")
+    text = "# Deck\n\n* charges by the hour -> plus EC2 charges\n* Kinesis -> streams\n"
+    notes = write_notes(tmp_path, "notes.md", text)
     with monkeypatch.context() as before:  # the rules of version 7, which made the wrong card
         before.setattr(importer, "PARSER_VERSION", "7")
         before.setattr(parser, "_misread", lambda split: False)

@@ -1145,7 +1145,7 @@ def _misread_warning(split: _Split) -> str:
 def _is_fragment(folded: Sequence[str]) -> bool:
     """`Bound to the Region`, `Reduce columns from 1000`: a preposition before a determiner
     or a number is a piece of a sentence (`Point in time recovery` stays a term)."""
-    for word, following in zip(folded, folded[1:]):
+    for word, following in zip(folded, folded[1:], strict=False):
         if word in _FRAGMENT_PREPOSITIONS and (following in _DETERMINERS or following[:1].isdigit()):
             return True
     return False
