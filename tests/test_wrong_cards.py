@@ -30,8 +30,8 @@ GUARDS = [
      "* Dimensionality reduction → fewer columns", [("Dimensionality reduction", "fewer columns")]),
     ("emphasized-property-phrase", "* **Works on numeric data** - multi-dimensional", [],
      "* **Numeric features** - multi-dimensional", [("Numeric features", "multi-dimensional")]),
-    ("emphasized-clause", "* **S3 is very durable** - 11 nines", [],
-     "* **What is S3?** - object storage", [("What is S3?", "object storage")]),
+    ("fragment-only-before-an-arrow", "* Bound to the Region -> copy to share", [],
+     "* **Trend in a time series** - a long rise", [("Trend in a time series", "a long rise")]),
     ("label-behind-emphasis", "* **Note**: keep it short", [],
      "* **Docs**: the developer guide", [("Docs", "the developer guide")]),
     ("label-behind-emoji", '* 💡 Good metric: "queue depth"', [],
@@ -94,7 +94,7 @@ def test_a_card_the_guards_no_longer_make_retires_on_reimport_with_its_history(
     notes = write_notes(tmp_path, "notes.md", text)
     with monkeypatch.context() as before:  # the rules of version 7, which made the wrong card
         before.setattr(importer, "PARSER_VERSION", "7")
-        before.setattr(parser, "_misread", lambda split: False)
+        before.setattr(parser, "_misread", lambda split, pieces: False)
         run("import", notes)
         run("review", input="4\n4\n")
     wrong = {card["front"]: card for card in json.loads(run("export").stdout)}["charges by the hour"]

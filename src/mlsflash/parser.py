@@ -112,6 +112,7 @@ REMARK_LABELS = frozenset({
 }) | STEP_LABELS
 # `Collection of EC2 instances -> each one is a node`: a description of the unnamed term.
 DESCRIPTION_OPENINGS = ("collection of", "group of", "bunch of", "set of", "series of", "way of", "way to")
+STEP_OPENINGS = ("for each", "for every")  # `For each document d:` over the steps of a procedure
 # `Training error: 1%`: the value of a metric in a worked example.
 METRIC_WORDS = frozenset({"error", "accuracy", "loss", "precision", "recall", "score", "auc", "f1", "rmse", "mse"})
 # A remark behind an emoji (`💡 Good metric: ...`, `⚠️ Careful - ...`), not a term.
@@ -1081,7 +1082,7 @@ def _classify_pieces(
     # only read what they make no card of: `Install - run this:` over a code block stays the
     # card `Install`.
     old = _split_emphasized(pieces) or _split_plain(pieces)
-    if old is not None and _misread(old):
+    if old is not None and _misread(old, pieces):
         return _Split(warning=_misread_warning(old)) if old.definition_plain or has_children else _Split()
     link_only = old is not None and not has_children and _only_links(old.definition)
     if old is not None and not link_only and (old.definition_plain or (old.is_list and has_children)):
@@ -1089,7 +1090,7 @@ def _classify_pieces(
     split = (_split_code(pieces, code) if code is not None else None) or old or _split_extended(pieces, prose=prose)
     if split is None:
         return _Split()
-    if _misread(split):
+    if _misread(split, pieces):
         return _Split(warning=_misread_warning(split)) if split.definition_plain or has_children else _Split()
     too_long = _checked_length(split)
     if too_long is not None:
@@ -1110,9 +1111,11 @@ def _classify_pieces(
     return split
 
 
-def _misread(split: _Split) -> bool:
+def _misread(split: _Split, pieces: list[_Piece]) -> bool:
     """The wrong-card guards: a split whose term is no name or whose answer is no definition,
-    for every rule, emphasized terms included (the emphasis may wrap a clause or a label)."""
+    for every rule, emphasized terms included where the emphasis wraps a label or a verb
+    phrase. An emphasized `**Trend in a time series**` or `**NTM topics are unnamed**` is a
+    term its author chose: only a plain term is read as a sentence fragment."""
     term = split.term_plain
     words = term.split()
     if not words:
@@ -1126,10 +1129,10 @@ def _misread(split: _Split) -> bool:
     verb_phrase = folded[0] in VERB_OPENERS and not split.is_list
     if len(words) >= 2 and (verb_phrase or folded[-1] in INSTRUCTION_ADVERBS):
         return True  # `Ingests audio data`, `configure root volume`, `**Audit Regularly**`
-    if " ".join(folded).startswith(DESCRIPTION_OPENINGS):
+    if " ".join(folded).startswith(DESCRIPTION_OPENINGS + STEP_OPENINGS):
         return True
-    if _is_fragment(folded) or (len(words) >= 3 and not term.endswith("?") and CLAUSE_WORDS.intersection(folded)):
-        return True  # `Bound to the Region`, `**S3 is very durable**`
+    if _is_fragment(folded) and _plain_before_arrow(split, pieces):
+        return True  # `Bound to the Region -> copy to share`
     if any(piece.kind == "code" and _ASSIGNMENT.search(piece.plain) for piece in split.term):
         return True  # `` `a=np.ones(5)` ``: an example of code
     definition = split.definition_plain
@@ -1140,6 +1143,13 @@ def _misread(split: _Split) -> bool:
 
 def _misread_warning(split: _Split) -> str:
     return f"'{split.term_plain}' reads as a sentence, a step, a remark or an example, not a term; not a card"
+
+
+def _plain_before_arrow(split: _Split, pieces: list[_Piece]) -> bool:
+    if any(piece.kind != "text" for piece in split.term):
+        return False
+    rest = _plain(pieces)[len(split.term_plain) :].lstrip()
+    return _ARROW.match(rest) is not None
 
 
 def _is_fragment(folded: Sequence[str]) -> bool:
