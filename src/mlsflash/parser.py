@@ -78,18 +78,62 @@ VERBS = ("is", "are", "was", "has", "have", "provides", "allows", "lets", "means
 # and one opening with these is a sentence (`We must provide: ...`). Today's rules keep their cards.
 NEW_CLAUSE_WORDS = CLAUSE_WORDS | {"has", "have", "provides", "allows", "lets", "means", "refers"}
 NEW_CONNECTIVES = CONNECTIVES | {"we", "i", "my", "our"}
+# The wrong-card guards of parser version 8, for every rule (`_misread`). A term opening with
+# one of these verbs, then its answer on the same line, is a verb phrase (`Ingests audio data
+# -> transcribe`, `**Works on numeric data** - ...`) or a step (`configure root volume - ...`),
+# not a name; over child bullets it heads a list (`Supports many formats:`), a usable card.
+# Only words that are never the first word of a name: `Load Balancer`, `Read Replica`,
+# `reduce functions`, `Managed Policies` stay terms.
+VERB_OPENERS = frozenset({
+    "ingests", "transcribes", "converts", "creates", "makes", "helps", "supports", "enables", "requires",
+    "sends", "generates", "produces", "removes", "reduces", "increases", "decreases", "detects", "finds",
+    "translates", "automates", "manages", "analyzes", "analyses", "transforms", "collects", "captures",
+    "computes", "calculates", "predicts", "deploys", "monitors", "encrypts", "decrypts", "replicates",
+    "performs", "offers", "includes", "contains", "works", "needs", "launches", "keeps", "adds", "applies",
+    "configure", "create", "enable", "disable", "install", "ensure", "avoid", "specify", "define",
+    "attach", "detach", "click", "choose", "delete", "remove", "deploy", "rotate", "increase", "decrease",
+    "convert", "navigate",
+})
+# `**Audit Regularly**:` — a verb and an adverb make an instruction.
+INSTRUCTION_ADVERBS = frozenset({
+    "regularly", "frequently", "periodically", "carefully", "continuously", "automatically", "manually",
+    "often", "always", "never", "properly", "securely", "quickly", "immediately", "early", "first",
+})
+# `Loop:` over steps, `Step 2:`: the parts of a procedure, not terms.
+STEP_LABELS = frozenset({"loop", "repeat", "step", "steps", "procedure", "next", "finally", "lastly", "afterwards"})
+# The labels of the stop list that open a remark whatever the rule, emphasized or not
+# (`**Note**: ...`); `**Docs** - ...` or `**Summary** - ...` may still name a term, and
+# `**example** - fraud detection` under `Unbalanced Data` asks for an example of it.
+REMARK_LABELS = frozenset({
+    "note", "notes", "nb", "n.b", "i.e", "ie", "tip", "tips",
+    "exam tip", "hint", "warning", "caution", "careful", "important", "remember", "reminder", "side note",
+    "fyi", "heads up", "important note", "note to self", "key point", "key points", "takeaway", "key takeaway",
+    "todo", "to do", "fixme", "ps", "p.s", "tl;dr", "tldr", "fun fact",
+}) | STEP_LABELS
+# `Collection of EC2 instances -> each one is a node`: a description of the unnamed term.
+DESCRIPTION_OPENINGS = ("collection of", "group of", "bunch of", "set of", "series of", "way of", "way to")
+STEP_OPENINGS = ("for each", "for every")  # `For each document d:` over the steps of a procedure
+# `Training error: 1%`: the value of a metric in a worked example.
+METRIC_WORDS = frozenset({"error", "accuracy", "loss", "precision", "recall", "score", "auc", "f1", "rmse", "mse"})
+# A remark behind an emoji (`💡 Good metric: ...`, `⚠️ Careful - ...`), not a term.
+REMARK_MARKS = frozenset("💡⚠❗❓👉📌🔑⭐🚨📝ℹ✅❌✔✖🔥👍👎")
+_FRAGMENT_PREPOSITIONS = frozenset({"to", "in", "on", "at", "from", "into", "onto", "by", "with", "for", "of"})
+_DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "each", "every"})
+_ASSIGNMENT = re.compile(r"(?<![=!<>])=(?!=)")
+_NUMBER_VALUE = re.compile(r"[~≈<>]?\s*\d[\d.,]*\s*%?")
 
 # After an emphasized term: `-`, `–`, `—` (not glued to a word), `->`, or `:` then a space or the end.
-_EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:->|[-–—](?=\s|$)|:(?=\s|$))\s*")
+_EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:-{1,2}>|[-–—](?=\s|$)|:(?=\s|$))\s*")
 # Several emphasized spans joined into one term: `**A** or **B**`, `` `a` / `b` ``.
 _TERM_CONNECTOR = re.compile(r"\s*(?:,\s*or|or|/|&|,)\s*")
 # After a plain term: a spaced dash, or an arrow with or without spaces.
-_PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*->\s*")
+_PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*-{1,2}>\s*")
 # The separators added in parser version 6, read on an item's first line only.
-_ARROW = re.compile(r"->|→|⟶|⇒|=>")
-_NEW_ARROW = re.compile(r"→|⟶|⇒|=>")
-_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:->|→|⟶|⇒|=>|[-–—](?=\s|$)|:(?=\s|$))\s*")
-_EXTENDED_PLAIN_SEPARATOR = re.compile(r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:->|→|⟶|⇒|=>)[ \t]*|:(?:[ \t]+|$)")
+_ARROW = re.compile(r"-{1,2}>|→|⟶|⇒|={1,2}>")
+_NEW_ARROW = re.compile(r"→|⟶|⇒|={1,2}>")
+# A doubled arrow (`-->`, `==>`) is one separator: no stray `-` or `=` is left in the term.
+_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>|[-–—](?=\s|$)|:(?=\s|$))\s*")
+_EXTENDED_PLAIN_SEPARATOR = re.compile(r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>)[ \t]*|:(?:[ \t]+|$)")
 _VERB = re.compile(r"[ \t]+(" + "|".join(VERBS) + r")[ \t]+(?=\S)")
 _NUMBERING = re.compile(r"[\s#]*\d+[.)]?$")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
@@ -663,6 +707,16 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
                 heading_path = tuple(text for _, text in headings)
                 index += 3
                 continue
+            elif kind == "html_block" and not open_items and _HTML_HEADING.match(token.content):
+                # `<h3>Storage</h3>` names the context as `### Storage` does (`<h1>` never: only
+                # `#` headings name a deck or cut a chunk).
+                match = _HTML_HEADING.match(token.content)
+                assert match is not None
+                level = int(match.group(1))
+                while headings and headings[-1][0] >= level:
+                    headings.pop()
+                headings.append((level, _plain(_pieces(_inline_tokens(match.group(2))))))
+                heading_path = tuple(text for _, text in headings)
             elif kind == "html_block" and open_items and tokens[index - 1].type == "list_item_open":
                 pieces = _pieces(_inline_tokens(token.content.rstrip("\n"))) if _typed_block(token.content) else []
                 if pieces:  # `* <bucket-name>` alone: a tag only in form
@@ -681,6 +735,7 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
 
 
 _DEEPEST_LEVEL = MAX_NESTING - 1
+_HTML_HEADING = re.compile(r"\s*<h([2-6])(?:\s[^>]*)?>(.*?)</h\1>\s*$", re.IGNORECASE | re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -752,6 +807,12 @@ def _pieces(children: Sequence[_AnyToken], elements: set[str] | None = None) -> 
                 pieces[-1] = _Piece("text", pieces[-1].plain + text)
             else:
                 pieces.append(_Piece("text", text))
+        elif kind == "html_inline" and _closing_emphasis(children, index) is not None:
+            # `<b>A - B</b>` is emphasis as `**A - B**` is: a dash inside it never splits.
+            close = _closing_emphasis(children, index)
+            assert close is not None
+            pieces.append(_span("strong", _pieces(children[index + 1 : close], elements)))
+            index = close
         elif kind == "html_inline":
             if elements is None:
                 elements = set()
@@ -796,6 +857,24 @@ def _html_text(html: str, elements: set[str]) -> str:
         elements.add(name)
         return ""
     return html
+
+
+_EMPHASIS_TAG = re.compile(r"<(b|strong)>", re.IGNORECASE)
+
+
+def _closing_emphasis(children: Sequence[_AnyToken], open_index: int) -> int | None:
+    """The index of the `</b>` (`</strong>`) closing the `<b>` at `open_index`, if it opens one."""
+    tag = _EMPHASIS_TAG.fullmatch(children[open_index].content)
+    if tag is None:
+        return None
+    closing = f"</{tag.group(1).lower()}>"
+    for index in range(open_index + 1, len(children)):
+        token = children[index]
+        if token.type == "html_inline" and token.content.lower() == closing:
+            return index
+        if token.type == "html_inline" and _EMPHASIS_TAG.fullmatch(token.content):
+            return None
+    return None
 
 
 def _span(kind: str, inner: list[_Piece]) -> _Piece:
@@ -1003,12 +1082,16 @@ def _classify_pieces(
     # only read what they make no card of: `Install - run this:` over a code block stays the
     # card `Install`.
     old = _split_emphasized(pieces) or _split_plain(pieces)
+    if old is not None and _misread(old, pieces):
+        return _Split(warning=_misread_warning(old)) if old.definition_plain or has_children else _Split()
     link_only = old is not None and not has_children and _only_links(old.definition)
     if old is not None and not link_only and (old.definition_plain or (old.is_list and has_children)):
         return _checked_length(old) or old
     split = (_split_code(pieces, code) if code is not None else None) or old or _split_extended(pieces, prose=prose)
     if split is None:
         return _Split()
+    if _misread(split, pieces):
+        return _Split(warning=_misread_warning(split)) if split.definition_plain or has_children else _Split()
     too_long = _checked_length(split)
     if too_long is not None:
         return too_long
@@ -1026,6 +1109,64 @@ def _classify_pieces(
     if not has_children and _only_links(split.definition):
         return _Split(warning=f"'{term_plain}' has only a link as its answer; not a card", label=split.term)
     return split
+
+
+def _misread(split: _Split, pieces: list[_Piece]) -> bool:
+    """The wrong-card guards: a split whose term is no name or whose answer is no definition,
+    for every rule, emphasized terms included where the emphasis wraps a label or a verb
+    phrase. An emphasized `**Trend in a time series**` or `**NTM topics are unnamed**` is a
+    term its author chose: only a plain term is read as a sentence fragment."""
+    term = split.term_plain
+    words = term.split()
+    if not words:
+        return False
+    if words[0][0] in REMARK_MARKS or words[0].rstrip("\ufe0f")[:1] in REMARK_MARKS:
+        return True  # `💡 Good metric: "queue depth"`
+    words = _LEADING_MARKS.sub("", term).split() or words
+    folded = [_bare(word) for word in words]
+    if _bare(_NUMBERING.sub("", " ".join(words))) in REMARK_LABELS:
+        return True  # `**Note**: ...`, `Loop:` over steps, `Step 2 - ...`
+    verb_phrase = folded[0] in VERB_OPENERS and not split.is_list
+    if len(words) >= 2 and (verb_phrase or folded[-1] in INSTRUCTION_ADVERBS):
+        return True  # `Ingests audio data`, `configure root volume`, `**Audit Regularly**`
+    if " ".join(folded).startswith(DESCRIPTION_OPENINGS + STEP_OPENINGS):
+        return True
+    if _is_fragment(folded) and _plain_before_arrow(split, pieces):
+        return True  # `Bound to the Region -> copy to share`
+    if any(piece.kind == "code" and _ASSIGNMENT.search(piece.plain) for piece in split.term):
+        return True  # `` `a=np.ones(5)` ``: an example of code
+    definition = split.definition_plain
+    if definition.startswith("{") or (folded[-1] in METRIC_WORDS and _NUMBER_VALUE.fullmatch(definition)):
+        return True  # `Topic 1: {...}`, `Training error: 1%`: example data
+    return _names_a_pair(words, definition.split())
+
+
+def _misread_warning(split: _Split) -> str:
+    return f"'{split.term_plain}' reads as a sentence, a step, a remark or an example, not a term; not a card"
+
+
+def _plain_before_arrow(split: _Split, pieces: list[_Piece]) -> bool:
+    if any(piece.kind != "text" for piece in split.term):
+        return False
+    rest = _plain(pieces)[len(split.term_plain) :].lstrip()
+    return _ARROW.match(rest) is not None
+
+
+def _is_fragment(folded: Sequence[str]) -> bool:
+    """`Bound to the Region`, `Reduce columns from 1000`: a preposition before a determiner
+    or a number is a piece of a sentence (`Point in time recovery` stays a term)."""
+    for word, following in zip(folded, folded[1:], strict=False):
+        if word in _FRAGMENT_PREPOSITIONS and (following in _DETERMINERS or following[:1].isdigit()):
+            return True
+    return False
+
+
+def _names_a_pair(term: Sequence[str], definition: Sequence[str]) -> bool:
+    """`Convolutional Neural Network - Quantile Regression`: a dash between two spelled-out
+    names in capitals is part of one name (CNN-QR), not a definition."""
+    if len(term) < 3 or not 2 <= len(definition) <= 4:
+        return False
+    return all(word[:1].isupper() and word.replace("-", "").isalpha() for word in (*term, *definition))
 
 
 def _names_nothing(pieces: list[_Piece]) -> bool:
@@ -1237,6 +1378,8 @@ def _is_plain_term(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_PLAIN_TERM_WORDS or ":" in text or _NEW_ARROW.search(text):
         return False
+    if text.count("(") != text.count(")"):
+        return False  # `Open port (NFS -> TCP 2049) from the client`: cut inside its parentheses
     folded = [_bare(word) for word in words]
     return not any(word in CLAUSE_WORDS for word in folded) and not _starts_with_connective(folded)
 
