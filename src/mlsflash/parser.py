@@ -1303,6 +1303,9 @@ def _split_plain_extended(line: list[_Piece], pieces: list[_Piece], *, has_child
                 return None
             if separator == "=" and not _is_equation_term(_plain(before), _plain([_text_piece(after), *following])):
                 return None
+            opens_sentence = _bare(_plain(before).split()[0]) in PROSE_STOP_WORDS
+            if opens_sentence and (separator == "=" or not after.strip()):
+                return None  # `every feature = new dimension`, `For supervised mode (text):` over steps
             if is_dash and not match.group()[0].isspace() and _glued_dash_continues(after):
                 return None
             definition = _rest_after(pieces[index], match.end(), pieces[index + 1 :])
