@@ -24,6 +24,7 @@ import argparse
 import csv
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,6 @@ RECALL_TARGET = 0.85
 WRONG_TARGET = 0.05  # wrong + not-a-card, as a share of the cards made
 
 _MARKUP = re.compile(r"[*_`]|</?[a-zA-Z][^>]*>")
-_EDGE_PUNCTUATION = " \t:.,;-–—"
 
 
 @dataclass(frozen=True)
@@ -104,8 +104,14 @@ def read_judgements(path: Path) -> dict[int, Judgement]:
 
 
 def comparable(front: str) -> str:
-    """A front as a reader compares it: no markup, case or edge punctuation."""
-    return " ".join(_MARKUP.sub("", front).split()).strip(_EDGE_PUNCTUATION).casefold()
+    """A front as a reader compares it: no markup, pictographs (a decorating emoji is odd, not
+    wrong), case or edge punctuation. A stray `=` or `-` left by a doubled arrow stays wrong."""
+    words = "".join(character for character in _MARKUP.sub("", front) if not _is_pictograph(character))
+    return " ".join(words.split()).strip(" \t:.,;–—").casefold()
+
+
+def _is_pictograph(character: str) -> bool:
+    return unicodedata.category(character) == "So" or character in "\ufe0f\u200d"
 
 
 def score_file(notes: Path) -> Score:
