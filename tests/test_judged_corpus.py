@@ -1,5 +1,6 @@
 """The judged corpus (benchmarks/judged/notes) is well-formed: every list item and table row of
 each notes file is judged once, on a line that holds one, as yes with a front or no without.
+The held-out folder (benchmarks/judged/heldout) is checked for the same well-formedness.
 Whether the parser meets the targets is the benchmark's report, not a test."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import judged_corpus  # noqa: E402
 
 NOTES = sorted(judged_corpus.CORPUS.glob("*.md"))
+HELDOUT = sorted(judged_corpus.HELDOUT.glob("*.md"))
 
 
 def judgement_rows(notes: Path) -> list[list[str]]:
@@ -35,7 +37,13 @@ def test_every_judgement_file_sits_beside_its_notes() -> None:
     assert judged == sorted(f"{notes.stem}.judged.tsv" for notes in NOTES)
 
 
-@pytest.mark.parametrize("notes", NOTES, ids=[notes.name for notes in NOTES])
+def test_the_heldout_corpus_has_judgements_beside_its_notes() -> None:
+    assert HELDOUT, "benchmarks/judged/heldout holds no notes"
+    judged = sorted(path.name for path in judged_corpus.HELDOUT.glob("*.judged.tsv"))
+    assert judged == sorted(f"{notes.stem}.judged.tsv" for notes in HELDOUT)
+
+
+@pytest.mark.parametrize("notes", NOTES + HELDOUT, ids=[f"{notes.parent.name}/{notes.name}" for notes in NOTES + HELDOUT])
 def test_each_list_item_is_judged_once_on_a_line_that_holds_one(notes: Path) -> None:
     rows = judgement_rows(notes)
     lines = [int(row[0]) for row in rows]
@@ -43,7 +51,7 @@ def test_each_list_item_is_judged_once_on_a_line_that_holds_one(notes: Path) -> 
     assert sorted(lines) == judged_corpus.judged_lines(notes.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("notes", NOTES, ids=[notes.name for notes in NOTES])
+@pytest.mark.parametrize("notes", NOTES + HELDOUT, ids=[f"{notes.parent.name}/{notes.name}" for notes in NOTES + HELDOUT])
 def test_a_yes_names_its_front_and_a_no_names_none(notes: Path) -> None:
     text_lines = notes.read_text(encoding="utf-8").splitlines()
     for line, card, front in judgement_rows(notes):
