@@ -16,6 +16,9 @@ The Anki comparison (issue 18) runs the same work on an equivalent Anki collecti
 (benchmarks/anki_side.py, which needs the `anki` package: `pip install -e '.[bench]'`),
 interleaved run by run: time to the first card on a terminal, per answer, `stats --json`
 and an import. Budget: mlsflash / Anki <= 1.0x on every line.
+
+The judged corpus (issue 31, benchmarks/judged_corpus.py) is no timing: the parser's recall
+and share of wrong cards on hand-judged notes, against their targets, in --quick runs too.
 """
 
 from __future__ import annotations
@@ -156,6 +159,30 @@ def import_baseline(argv: list[str], env: dict[str, str] | None = None) -> tuple
 
 
 # --- cases ------------------------------------------------------------------------------
+
+
+def case_judged_corpus() -> list[Result]:
+    """The parser against hand judgements: `notes` (the styles issue 31 named, which the rules
+    were written against) and `heldout` (written and judged by someone who had not seen the
+    rules or those styles; the targets are judged there)."""
+    import judged_corpus
+
+    results = []
+    for name in ("notes", "heldout"):
+        _, total = judged_corpus.score_corpus(judged_corpus.CORPUS.parent / name)
+        counts = f"{total.made} cards made on {total.judged} judged items ({total.worthy} card-worthy)"
+        bad = len(total.wrong) + len(total.not_a_card)
+        results += [
+            Result(f"judged corpus ({name}): recall", round(100 * total.recall, 1), "%", None,
+                   f">= {judged_corpus.RECALL_TARGET:.0%} of card-worthy items",
+                   total.recall >= judged_corpus.RECALL_TARGET, f"{total.covered} of {total.worthy}; {counts}"),
+            Result(f"judged corpus ({name}): wrong + not-a-card", round(100 * total.bad_share, 1), "%", None,
+                   f"<= {judged_corpus.WRONG_TARGET:.0%} of cards made",
+                   total.bad_share <= judged_corpus.WRONG_TARGET,
+                   f"{bad} of {total.made}: {len(total.wrong)} wrong, {len(total.not_a_card)} not-a-card;"
+                   f" precision {total.precision:.1%}"),
+        ]
+    return results
 
 
 def case_help(runs: int, work: Path) -> Result:
@@ -821,6 +848,7 @@ def main() -> int:
             return [case_import_memory(work, big, f"100x ({big.stat().st_size // 1000} KB)")]
 
         cases: list[tuple[str, Callable[[], list[Result]]]] = [
+            ("judged corpus", case_judged_corpus),
             ("help", lambda: [case_help(runs, work)]),
             ("stats", lambda: [case_stats_1k(runs, work)]),
             ("import fresh", lambda: [case_import_fresh(runs, work, notes, label)]),

@@ -505,3 +505,42 @@ def test_a_large_import_parsed_on_every_core_matches_parsing_it_whole(run, tmp_p
     assert "4801" in result.stdout
     again = run("import", notes)
     assert "4801" in again.stdout and export() == cards
+
+
+MISSED_STYLE_NOTES = """# Storage
+* **Cold Tier**
+  * keeps objects offline
+* **Warm tier:** S3 Standard-IA
+* Hot Data Store (OLTP Hot Store):
+  * row store
+* POSIX = Portable Operating System Interface
+* Elastic MapReduce- manages Hadoop clusters
+* EVEN: round-robin distribution
+* Elbow method (plot inertia against K)
+* **File** (network FS): [Amazon EFS](#efs)
+* x = 5
+* Use S3 (cheaper) for logs
+* Even: a small change matters
+* pre- and post-processing steps
+* A ledger is an append-only record
+"""
+
+
+def test_the_styles_issue_31_found_missed_become_cards_and_their_look_alikes_do_not(
+    tmp_path: Path, run, export
+) -> None:
+    notes = write_notes(tmp_path, "storage.md", MISSED_STYLE_NOTES)
+    run("import", notes)
+    cards = {card["front"]: card["back"] for card in export()}
+    assert cards == {
+        "Cold Tier": "- keeps objects offline",
+        "Warm tier": "S3 Standard-IA",
+        "Hot Data Store (OLTP Hot Store)": "- row store",
+        "POSIX": "Portable Operating System Interface",
+        "Elastic MapReduce": "manages Hadoop clusters",
+        "EVEN": "round-robin distribution",
+        "Elbow method": "plot inertia against K",
+        "File (network FS)": "Amazon EFS",
+    }
+    run("import", notes, "--prose")
+    assert {card["front"] for card in export()} - cards.keys() == {"ledger"}

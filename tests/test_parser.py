@@ -682,3 +682,91 @@ def test_control_characters_go_from_ascii_notes_as_from_any_other() -> None:
     assert strip_invisible(every_ascii + "\u202e") == _INVISIBLE.sub("", every_ascii)
     (draft,) = parse_notes("# D\n\n* **ansi\x1b[31m** - \x1b[2Jcleared\x07 bell\x7f\n").drafts
     assert (draft.front_plain, draft.back_plain) == ("ansi[31m", "[2Jcleared bell")
+
+
+# --- issue 31: the styles version 6 missed, each with its look-alike ------------------------
+
+MISSED_STYLES = [
+    ("bare-emphasis-alone", "- **Cold Tier**\n  - keeps objects offline", "Cold Tier",
+     "- keeps objects offline", "- **Cold Tier**"),
+    ("bare-emphasis-label", "- **Cold Tier**\n  - keeps objects offline", "Cold Tier",
+     "- keeps objects offline", "- **Note**\n  - keeps objects offline"),
+    ("colon-inside-emphasis", "- **Cold tier:** Glacier", "Cold tier", "Glacier", "- **Note:** keep it short"),
+    ("colon-inside-emphasis-over-children", "- **RCF:**\n  - random cut forest", "RCF", "- random cut forest",
+     "- **Works on numeric data is:**\n  - random cut forest"),
+    ("parenthesised-term-over-children", "- Hot Data Store (OLTP Hot Store):\n  - row store",
+     "Hot Data Store (OLTP Hot Store)", "- row store", "- Hot Data Store (a row store for the app):\n  - row"),
+    ("parenthesised-term-not-a-preposition", "- Hot Data Store (OLTP Hot Store):\n  - row store",
+     "Hot Data Store (OLTP Hot Store)", "- row store", "- For supervised mode (text classification):\n  - row"),
+    ("equals-not-a-quantifier", "- POSIX = Portable Operating System Interface", "POSIX",
+     "Portable Operating System Interface", "- every feature = new dimension"),
+    ("equals-acronym", "- POSIX = Portable Operating System Interface", "POSIX",
+     "Portable Operating System Interface", "- x = 5"),
+    ("equals-numeric-unit", "- 1 WCU = 1 KB/s of writes", "1 WCU", "1 KB/s of writes", "- lr = 0.01"),
+    ("equals-not-double", "- POSIX = Portable Operating System Interface", "POSIX",
+     "Portable Operating System Interface", "- a == b"),
+    ("equals-not-code", "- POSIX = Portable Operating System Interface", "POSIX",
+     "Portable Operating System Interface", "- `y` = 5"),
+    ("equals-not-a-chain", "- POSIX = Portable Operating System Interface", "POSIX",
+     "Portable Operating System Interface", "- a = b = c"),
+    ("glued-dash", "- Elastic MapReduce- manages Hadoop clusters", "Elastic MapReduce", "manages Hadoop clusters",
+     "- pre- and post-processing steps"),
+    ("glued-dash-not-a-hyphen", "- Elastic MapReduce- manages Hadoop clusters", "Elastic MapReduce",
+     "manages Hadoop clusters", "- e-mail the team about x-ray images"),
+    ("capitals-keyword", "- EVEN: round-robin distribution", "EVEN", "round-robin distribution",
+     "- Even: a small change matters"),
+    ("term-then-parenthesised-definition", "- Elbow method (plot inertia against K)", "Elbow method",
+     "plot inertia against K", "- Use S3 (cheaper) for logs"),
+    ("parenthesised-examples", "- MTTR (Mean Time To Repair)", "MTTR", "Mean Time To Repair",
+     "- AWS (RDS, Redshift, Athena, S3)"),
+    ("parenthesised-qualifier", "- MTTR (Mean Time To Repair)", "MTTR", "Mean Time To Repair",
+     "- Redshift (provisioned)"),
+    ("parenthesised-verb-phrase", "- MTTR (Mean Time To Repair)", "MTTR", "Mean Time To Repair",
+     "- Enables hybrid workflows (on-prem plus cloud)"),
+    ("link-text-answer", "- **File** (network FS): [Amazon EFS](#efs)", "File (network FS)", "Amazon EFS",
+     "- Manual: [the guide](https://example.com)"),
+    ("link-text-generic", "- **File** (network FS): [Amazon EFS](#efs)", "File (network FS)", "Amazon EFS",
+     "- S3 - [here](#s3)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back", "look_alike"), [case[1:] for case in MISSED_STYLES],
+    ids=[case[0] for case in MISSED_STYLES],
+)
+def test_a_missed_style_is_a_card_and_its_look_alike_is_not(text: str, front: str, back: str, look_alike: str) -> None:
+    assert only_card(text) == (front, back)
+    assert parse_notes(look_alike).drafts == ()
+
+
+def test_a_colon_inside_the_emphasis_leaves_the_front_without_it() -> None:
+    (card,) = drafts("- **Cold tier:** Glacier")
+    assert card.front == "**Cold tier**"
+
+
+MISSED_PROSE = [
+    ("prose-article-is-a", "- A ledger is an append-only record", "ledger", "is an append-only record",
+     "- A ledger is kept daily"),
+    ("prose-article-denotes", "- The queue depth denotes waiting messages", "queue depth",
+     "denotes waiting messages", "- The vault is locked every night"),
+    ("prose-represents", "- Embedding represents a token as a vector", "Embedding",
+     "represents a token as a vector", "- Each embedding represents a token"),
+    ("prose-enables", "- Caching enables fast reads", "Caching", "enables fast reads",
+     "- In caching it enables fast reads"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "front", "back", "look_alike"), [case[1:] for case in MISSED_PROSE],
+    ids=[case[0] for case in MISSED_PROSE],
+)
+def test_prose_with_an_article_or_a_defining_verb(text: str, front: str, back: str, look_alike: str) -> None:
+    prose = ParseOptions(prose=True)
+    assert only_card(text, prose) == (front, back)
+    assert parse_notes(text).drafts == ()  # without --prose: no card
+    assert parse_notes(look_alike, options=prose).drafts == ()
+
+
+def test_a_bare_emphasis_over_children_that_are_cards_is_a_section_not_a_card() -> None:
+    (card,) = drafts("- **Storage**\n  - S3 Glacier - keeps objects offline")
+    assert (card.front_plain, card.context) == ("S3 Glacier", ("Storage",))

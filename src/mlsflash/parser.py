@@ -23,7 +23,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from mlsflash import outline as outline_tokens
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions, ParseWarning
@@ -78,19 +78,79 @@ VERBS = ("is", "are", "was", "has", "have", "provides", "allows", "lets", "means
 # and one opening with these is a sentence (`We must provide: ...`). Today's rules keep their cards.
 NEW_CLAUSE_WORDS = CLAUSE_WORDS | {"has", "have", "provides", "allows", "lets", "means", "refers"}
 NEW_CONNECTIVES = CONNECTIVES | {"we", "i", "my", "our"}
+# The wrong-card guards of parser version 8, for every rule (`_misread`). A term opening with
+# one of these verbs, then its answer on the same line, is a verb phrase (`Ingests audio data
+# -> transcribe`, `**Works on numeric data** - ...`) or a step (`configure root volume - ...`),
+# not a name; over child bullets it heads a list (`Supports many formats:`), a usable card.
+# Only words that are never the first word of a name: `Load Balancer`, `Read Replica`,
+# `reduce functions`, `Managed Policies` stay terms.
+VERB_OPENERS = frozenset({
+    "ingests", "transcribes", "converts", "creates", "makes", "helps", "supports", "enables", "requires",
+    "sends", "generates", "produces", "removes", "reduces", "increases", "decreases", "detects", "finds",
+    "translates", "automates", "manages", "analyzes", "analyses", "transforms", "collects", "captures",
+    "computes", "calculates", "predicts", "deploys", "monitors", "encrypts", "decrypts", "replicates",
+    "performs", "offers", "includes", "contains", "works", "needs", "launches", "keeps", "adds", "applies",
+    "configure", "create", "enable", "disable", "install", "ensure", "avoid", "specify", "define",
+    "attach", "detach", "click", "choose", "delete", "remove", "deploy", "rotate", "increase", "decrease",
+    "convert", "navigate",
+})
+# `**Audit Regularly**:` — a verb and an adverb make an instruction.
+INSTRUCTION_ADVERBS = frozenset({
+    "regularly", "frequently", "periodically", "carefully", "continuously", "automatically", "manually",
+    "often", "always", "never", "properly", "securely", "quickly", "immediately", "early", "first",
+})
+# `Loop:` over steps, `Step 2:`: the parts of a procedure, not terms.
+STEP_LABELS = frozenset({"loop", "repeat", "step", "steps", "procedure", "next", "finally", "lastly", "afterwards"})
+# The labels of the stop list that open a remark whatever the rule, emphasized or not
+# (`**Note**: ...`); `**Docs** - ...` or `**Summary** - ...` may still name a term, and
+# `**example** - fraud detection` under `Unbalanced Data` asks for an example of it.
+REMARK_LABELS = frozenset({
+    "note", "notes", "nb", "n.b", "i.e", "ie", "tip", "tips",
+    "exam tip", "hint", "warning", "caution", "careful", "important", "remember", "reminder", "side note",
+    "fyi", "heads up", "important note", "note to self", "key point", "key points", "takeaway", "key takeaway",
+    "todo", "to do", "fixme", "ps", "p.s", "tl;dr", "tldr", "fun fact",
+}) | STEP_LABELS
+# `Collection of EC2 instances -> each one is a node`: a description of the unnamed term.
+DESCRIPTION_OPENINGS = ("collection of", "group of", "bunch of", "set of", "series of", "way of", "way to")
+STEP_OPENINGS = ("for each", "for every")  # `For each document d:` over the steps of a procedure
+# `Training error: 1%`: the value of a metric in a worked example.
+METRIC_WORDS = frozenset({"error", "accuracy", "loss", "precision", "recall", "score", "auc", "f1", "rmse", "mse"})
+# A remark behind an emoji (`💡 Good metric: ...`, `⚠️ Careful - ...`), not a term.
+REMARK_MARKS = frozenset("💡⚠❗❓👉📌🔑⭐🚨📝ℹ✅❌✔✖🔥👍👎")
+_FRAGMENT_PREPOSITIONS = frozenset({"to", "in", "on", "at", "from", "into", "onto", "by", "with", "for", "of"})
+_DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "each", "every"})
+_ASSIGNMENT = re.compile(r"(?<![=!<>])=(?!=)")
+_NUMBER_VALUE = re.compile(r"[~≈<>]?\s*\d[\d.,]*\s*%?")
+# Defining verbs read by the version-6 rules only (after an emphasized term, and with `--prose`).
+# They stay out of NEW_CLAUSE_WORDS so that every card version 6 made before keeps its term.
+DEFINING_VERBS = ("denotes", "represents", "enables")
+# With `--prose`: `A ledger is an ...`, `The queue depth denotes ...` define despite the article.
+_ARTICLES = frozenset({"a", "an", "the"})
+_DEFINING_AFTER_ARTICLE = frozenset({"means", "refers to", *DEFINING_VERBS})
+_ARTICLE_AFTER_IS = re.compile(r"(?:a|an|the|one)\b", re.IGNORECASE)
+# A term of `Term (definition)` holding one of these is a clause, not a name.
+_VERB_LIKE = frozenset({*DEFINING_VERBS, "must", "should", "will", "would", "could", "may", "might", "uses"})
+# A link into the notes themselves (`[Amazon EFS](#efs)`) names the answer, unless its text is one of these.
+_GENERIC_LINK_TEXTS = frozenset({"here", "this", "that", "link", "more", "details", "below", "above", "see"})
 
 # After an emphasized term: `-`, `–`, `—` (not glued to a word), `->`, or `:` then a space or the end.
-_EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:->|[-–—](?=\s|$)|:(?=\s|$))\s*")
+_EMPHASIZED_SEPARATOR = re.compile(r"\s*(?:-{1,2}>|[-–—](?=\s|$)|:(?=\s|$))\s*")
 # Several emphasized spans joined into one term: `**A** or **B**`, `` `a` / `b` ``.
 _TERM_CONNECTOR = re.compile(r"\s*(?:,\s*or|or|/|&|,)\s*")
 # After a plain term: a spaced dash, or an arrow with or without spaces.
-_PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*->\s*")
+_PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*-{1,2}>\s*")
 # The separators added in parser version 6, read on an item's first line only.
-_ARROW = re.compile(r"->|→|⟶|⇒|=>")
-_NEW_ARROW = re.compile(r"→|⟶|⇒|=>")
-_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:->|→|⟶|⇒|=>|[-–—](?=\s|$)|:(?=\s|$))\s*")
-_EXTENDED_PLAIN_SEPARATOR = re.compile(r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:->|→|⟶|⇒|=>)[ \t]*|:(?:[ \t]+|$)")
+_ARROW = re.compile(r"-{1,2}>|→|⟶|⇒|={1,2}>")
+_NEW_ARROW = re.compile(r"→|⟶|⇒|={1,2}>")
+# A doubled arrow (`-->`, `==>`) is one separator: no stray `-` or `=` is left in the term.
+_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>|[-–—](?=\s|$)|:(?=\s|$))\s*")
+_EXTENDED_PLAIN_SEPARATOR = re.compile(
+    r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>)[ \t]*|:(?:[ \t]+|$)"
+    r"|[ \t]+=[ \t]+"  # `POSIX = Portable ...`; never `==`, `<=`, `=>` or `a=b`
+    r"|(?<=\w)[-–—][ \t]+"  # `Elastic MapReduce- manages ...`: a dash glued to the term
+)
 _VERB = re.compile(r"[ \t]+(" + "|".join(VERBS) + r")[ \t]+(?=\S)")
+_DEFINING_VERB = re.compile(r"[ \t]+(" + "|".join((*VERBS, *DEFINING_VERBS)) + r")[ \t]+(?=\S)")
 _NUMBERING = re.compile(r"[\s#]*\d+[.)]?$")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 # Every separator holds one of these: texts without any skip the scan (most bullets of prose).
@@ -104,12 +164,13 @@ _EMPHASIS_KINDS = frozenset({"strong", "em", "code"})
 class _Piece:
     """A run of inline content: plain text, or one atomic span (emphasis, code, link)."""
 
-    __slots__ = ("kind", "plain", "span_markup")
+    __slots__ = ("kind", "plain", "span_markup", "in_notes")
 
     def __init__(self, kind: str, plain: str, span_markup: str = "") -> None:
         self.kind = kind  # text | strong | em | code | link
         self.plain = plain
         self.span_markup = span_markup  # the Markdown of a span; text escapes its own on demand
+        self.in_notes = False  # a link to a heading of the notes themselves (`[EFS](#efs)`)
 
     @property
     def markup(self) -> str:
@@ -663,6 +724,16 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
                 heading_path = tuple(text for _, text in headings)
                 index += 3
                 continue
+            elif kind == "html_block" and not open_items and _HTML_HEADING.match(token.content):
+                # `<h3>Storage</h3>` names the context as `### Storage` does (`<h1>` never: only
+                # `#` headings name a deck or cut a chunk).
+                match = _HTML_HEADING.match(token.content)
+                assert match is not None
+                level = int(match.group(1))
+                while headings and headings[-1][0] >= level:
+                    headings.pop()
+                headings.append((level, _plain(_pieces(_inline_tokens(match.group(2))))))
+                heading_path = tuple(text for _, text in headings)
             elif kind == "html_block" and open_items and tokens[index - 1].type == "list_item_open":
                 pieces = _pieces(_inline_tokens(token.content.rstrip("\n"))) if _typed_block(token.content) else []
                 if pieces:  # `* <bucket-name>` alone: a tag only in form
@@ -681,6 +752,7 @@ def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
 
 
 _DEEPEST_LEVEL = MAX_NESTING - 1
+_HTML_HEADING = re.compile(r"\s*<h([2-6])(?:\s[^>]*)?>(.*?)</h\1>\s*$", re.IGNORECASE | re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -752,6 +824,12 @@ def _pieces(children: Sequence[_AnyToken], elements: set[str] | None = None) -> 
                 pieces[-1] = _Piece("text", pieces[-1].plain + text)
             else:
                 pieces.append(_Piece("text", text))
+        elif kind == "html_inline" and _closing_emphasis(children, index) is not None:
+            # `<b>A - B</b>` is emphasis as `**A - B**` is: a dash inside it never splits.
+            close = _closing_emphasis(children, index)
+            assert close is not None
+            pieces.append(_span("strong", _pieces(children[index + 1 : close], elements)))
+            index = close
         elif kind == "html_inline":
             if elements is None:
                 elements = set()
@@ -767,6 +845,8 @@ def _pieces(children: Sequence[_AnyToken], elements: set[str] | None = None) -> 
         elif kind in _SPAN_KINDS:
             close = _matching_close(children, index)
             pieces.append(_span(_SPAN_KINDS[kind], _pieces(children[index + 1 : close], elements)))
+            href = str(getattr(token, "attrs", {}).get("href", "")) if kind == "link_open" else ""
+            pieces[-1].in_notes = href.startswith("#")
             index = close
         index += 1
     return pieces
@@ -796,6 +876,24 @@ def _html_text(html: str, elements: set[str]) -> str:
         elements.add(name)
         return ""
     return html
+
+
+_EMPHASIS_TAG = re.compile(r"<(b|strong)>", re.IGNORECASE)
+
+
+def _closing_emphasis(children: Sequence[_AnyToken], open_index: int) -> int | None:
+    """The index of the `</b>` (`</strong>`) closing the `<b>` at `open_index`, if it opens one."""
+    tag = _EMPHASIS_TAG.fullmatch(children[open_index].content)
+    if tag is None:
+        return None
+    closing = f"</{tag.group(1).lower()}>"
+    for index in range(open_index + 1, len(children)):
+        token = children[index]
+        if token.type == "html_inline" and token.content.lower() == closing:
+            return index
+        if token.type == "html_inline" and _EMPHASIS_TAG.fullmatch(token.content):
+            return None
+    return None
 
 
 def _span(kind: str, inner: list[_Piece]) -> _Piece:
@@ -988,13 +1086,19 @@ def _classify(item: _Item) -> _Split:
     if item.split is None:
         has_children = bool(item.children) and any(child.pieces or child.children for child in item.children)
         item.split = _classify_pieces(
-            _strip(item.pieces), has_children=has_children, prose=item.prose, code=item.code
+            _strip(item.pieces), has_children=has_children, prose=item.prose, code=item.code,
+            children_define=lambda: has_children and not any(_classify(child).term for child in item.children),
         )
     return item.split
 
 
 def _classify_pieces(
-    pieces: list[_Piece], *, has_children: bool, prose: bool = False, code: str | None = None
+    pieces: list[_Piece],
+    *,
+    has_children: bool,
+    prose: bool = False,
+    code: str | None = None,
+    children_define: Callable[[], bool] = lambda: False,
 ) -> _Split:
     if _names_nothing(pieces):
         return _Split()  # empty, or link-only (a table of contents)
@@ -1003,12 +1107,18 @@ def _classify_pieces(
     # only read what they make no card of: `Install - run this:` over a code block stays the
     # card `Install`.
     old = _split_emphasized(pieces) or _split_plain(pieces)
+    if old is not None and _misread(old, pieces):
+        return _Split(warning=_misread_warning(old)) if old.definition_plain or has_children else _Split()
     link_only = old is not None and not has_children and _only_links(old.definition)
     if old is not None and not link_only and (old.definition_plain or (old.is_list and has_children)):
         return _checked_length(old) or old
-    split = (_split_code(pieces, code) if code is not None else None) or old or _split_extended(pieces, prose=prose)
+    split = (_split_code(pieces, code) if code is not None else None) or old or _split_extended(
+        pieces, prose=prose, has_children=has_children, children_define=children_define
+    )
     if split is None:
         return _Split()
+    if _misread(split, pieces):
+        return _Split(warning=_misread_warning(split)) if split.definition_plain or has_children else _Split()
     too_long = _checked_length(split)
     if too_long is not None:
         return too_long
@@ -1028,6 +1138,64 @@ def _classify_pieces(
     return split
 
 
+def _misread(split: _Split, pieces: list[_Piece]) -> bool:
+    """The wrong-card guards: a split whose term is no name or whose answer is no definition,
+    for every rule, emphasized terms included where the emphasis wraps a label or a verb
+    phrase. An emphasized `**Trend in a time series**` or `**NTM topics are unnamed**` is a
+    term its author chose: only a plain term is read as a sentence fragment."""
+    term = split.term_plain
+    words = term.split()
+    if not words:
+        return False
+    if words[0][0] in REMARK_MARKS or words[0].rstrip("\ufe0f")[:1] in REMARK_MARKS:
+        return True  # `💡 Good metric: "queue depth"`
+    words = _LEADING_MARKS.sub("", term).split() or words
+    folded = [_bare(word) for word in words]
+    if _bare(_NUMBERING.sub("", " ".join(words))) in REMARK_LABELS:
+        return True  # `**Note**: ...`, `Loop:` over steps, `Step 2 - ...`
+    verb_phrase = folded[0] in VERB_OPENERS and not split.is_list
+    if len(words) >= 2 and (verb_phrase or folded[-1] in INSTRUCTION_ADVERBS):
+        return True  # `Ingests audio data`, `configure root volume`, `**Audit Regularly**`
+    if " ".join(folded).startswith(DESCRIPTION_OPENINGS + STEP_OPENINGS):
+        return True
+    if _is_fragment(folded) and _plain_before_arrow(split, pieces):
+        return True  # `Bound to the Region -> copy to share`
+    if any(piece.kind == "code" and _ASSIGNMENT.search(piece.plain) for piece in split.term):
+        return True  # `` `a=np.ones(5)` ``: an example of code
+    definition = split.definition_plain
+    if definition.startswith("{") or (folded[-1] in METRIC_WORDS and _NUMBER_VALUE.fullmatch(definition)):
+        return True  # `Topic 1: {...}`, `Training error: 1%`: example data
+    return _names_a_pair(words, definition.split())
+
+
+def _misread_warning(split: _Split) -> str:
+    return f"'{split.term_plain}' reads as a sentence, a step, a remark or an example, not a term; not a card"
+
+
+def _plain_before_arrow(split: _Split, pieces: list[_Piece]) -> bool:
+    if any(piece.kind != "text" for piece in split.term):
+        return False
+    rest = _plain(pieces)[len(split.term_plain) :].lstrip()
+    return _ARROW.match(rest) is not None
+
+
+def _is_fragment(folded: Sequence[str]) -> bool:
+    """`Bound to the Region`, `Reduce columns from 1000`: a preposition before a determiner
+    or a number is a piece of a sentence (`Point in time recovery` stays a term)."""
+    for word, following in zip(folded, folded[1:], strict=False):
+        if word in _FRAGMENT_PREPOSITIONS and (following in _DETERMINERS or following[:1].isdigit()):
+            return True
+    return False
+
+
+def _names_a_pair(term: Sequence[str], definition: Sequence[str]) -> bool:
+    """`Convolutional Neural Network - Quantile Regression`: a dash between two spelled-out
+    names in capitals is part of one name (CNN-QR), not a definition."""
+    if len(term) < 3 or not 2 <= len(definition) <= 4:
+        return False
+    return all(word[:1].isupper() and word.replace("-", "").isalpha() for word in (*term, *definition))
+
+
 def _names_nothing(pieces: list[_Piece]) -> bool:
     """No pieces, or only links and blank text."""
     for piece in pieces:
@@ -1043,8 +1211,20 @@ def _only_links(definition: Sequence[_Piece]) -> bool:
     """An answer that is only links, written `[text](url)` or as a bare URL: a pointer
     elsewhere, nothing to recall."""
     pieces = [piece for piece in definition if piece.kind != "text" or piece.plain.strip()]
+    if len(pieces) == 1 and _names_an_answer(pieces[0]):
+        return False
     return bool(pieces) and all(
         piece.kind == "link" or (piece.kind == "text" and _BARE_URL.fullmatch(piece.plain)) for piece in pieces
+    )
+
+
+def _names_an_answer(piece: _Piece) -> bool:
+    """`[Amazon EFS](#efs)`: a link to a heading of the notes, whose text names the answer
+    (`[the guide](https://...)` or `[here](#s3)` only point elsewhere)."""
+    return (
+        piece.in_notes
+        and any(character.isalpha() for character in piece.plain)
+        and " ".join(_bare(word) for word in piece.plain.split()) not in _GENERIC_LINK_TEXTS | STOP_LABELS
     )
 
 
@@ -1131,11 +1311,23 @@ def _split_code(pieces: list[_Piece], code: str) -> _Split | None:
     return _Split(term=term, code=code)
 
 
-def _split_extended(pieces: list[_Piece], *, prose: bool) -> _Split | None:
+def _split_extended(
+    pieces: list[_Piece],
+    *,
+    prose: bool,
+    has_children: bool = False,
+    children_define: Callable[[], bool] = lambda: False,
+) -> _Split | None:
     """The rules of parser version 6, for items today's rules make no card of. Only the first
     line of the item can hold the term; the definition runs on over the following lines."""
     line = _first_line(pieces)
-    split = _split_emphasized_extended(line, pieces) or _split_plain_extended(line, pieces)
+    split = (
+        _split_colon_in_span(line, pieces)
+        or _split_emphasized_extended(line, pieces)
+        or _split_plain_extended(line, pieces, has_children=has_children)
+        or _split_parenthesised(line, pieces)
+        or (_split_bare_span(pieces) if children_define() else None)
+    )
     if split is None and prose:
         split = _split_prose(line, pieces)
     return split
@@ -1146,6 +1338,73 @@ def _first_line(pieces: list[_Piece]) -> list[_Piece]:
         if piece.kind == "text" and "\n" in piece.plain:
             return [*pieces[:index], _text_piece(piece.plain.split("\n", 1)[0])]
     return pieces
+
+
+def _split_colon_in_span(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+    """`**Cold tier:** Glacier`, `**RCF:**` over child bullets: the colon typed inside the emphasis."""
+    end = _leading_spans(line)
+    if end is None or line[end - 1].kind not in ("strong", "em"):
+        return None
+    last = line[end - 1]
+    if not last.plain.rstrip().endswith(":") or (end < len(line) and line[end].kind != "text"):
+        return None
+    if end < len(line) and _EXTENDED_AFTER_SPAN.match(line[end].plain) and line[end].plain.strip():
+        return None  # `**Tier:** - Glacier`: two separators, not a name
+    term = [*line[: end - 1], _without_colon(last)]
+    if not _is_span_term(_plain(term)):
+        return None
+    definition = _strip(list(pieces[end:]))
+    return _Split(term=term, definition=definition, is_list=not _plain(definition))
+
+
+def _without_colon(span: _Piece) -> _Piece:
+    plain = span.plain.rstrip().removesuffix(":").rstrip()
+    colon = span.span_markup.rfind(":")
+    return _Piece(span.kind, plain, span.span_markup[:colon].rstrip() + span.span_markup[colon + 1 :])
+
+
+def _split_bare_span(pieces: list[_Piece]) -> _Split | None:
+    """`**Cold Tier**` alone on its line over child bullets that define it (none of them a card)."""
+    if _leading_spans(pieces) != len(pieces) or pieces[-1].kind not in ("strong", "em"):
+        return None
+    if not _is_span_term(_plain(pieces)):
+        return None
+    return _Split(term=pieces, is_list=True)
+
+
+def _is_span_term(text: str) -> bool:
+    """An emphasized name that heads its answer: the guards of a plain term (label, clause,
+    connective), up to 6 words since the emphasis marks where it ends."""
+    words = text.split()
+    if not words or len(words) > MAX_PARENTHESISED_TERM_WORDS:
+        return False
+    shortened = " ".join(words[:MAX_PLAIN_TERM_WORDS]) if "(" not in text else text
+    return _is_short_term(shortened) and not any(_bare(word) in NEW_CLAUSE_WORDS for word in words)
+
+
+def _split_parenthesised(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+    """`Elbow method (plot inertia against K)`: a short plain term, then only a parenthesised
+    definition of at least three words (`Redshift (provisioned)` qualifies a name)."""
+    if len(line) != len(pieces) or line[0].kind != "text" or line[-1].kind != "text":
+        return None
+    first, last = line[0].plain, line[-1].plain.rstrip()
+    opening = first.find(" (")
+    if opening < 0 or not last.endswith(")"):
+        return None
+    term = first[:opening].strip()
+    inside = _plain(line)[len(first[:opening]) + 2 :].rstrip()[:-1]
+    inner = [_bare(word) for word in inside.split()]
+    if len(inner) < 3 or _holds_any(inside, "(),/\"") or inner[-1] == "etc" or inner[0] in PROSE_STOP_WORDS:
+        return None  # `AWS (RDS, Redshift, S3)`, `Keyboard (for education)`: examples or a remark
+    if any(word in NEW_CLAUSE_WORDS for word in inner) or inner[0] in STOP_LABELS or " ".join(inner[:2]) in STOP_LABELS:
+        return None  # `Near real time (lowest buffering time is 1 minute)`, `Cache (for example Redis)`
+    if not _is_short_term(term) or any(_bare(word) in _VERB_LIKE for word in term.split()):
+        return None  # `Enables hybrid workflows (on-prem + cloud)`, `must manage idempotence (...)`
+    if len(line) == 1:
+        definition = [_text_piece(inside)]
+    else:
+        definition = _strip([_text_piece(first[opening + 2 :]), *line[1:-1], _text_piece(last[:-1])])
+    return _Split(term=[_text_piece(term)], definition=definition)
 
 
 def _split_emphasized_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
@@ -1159,13 +1418,13 @@ def _split_emphasized_extended(line: list[_Piece], pieces: list[_Piece]) -> _Spl
         definition = _rest_after(pieces[end], match.end(), pieces[end + 1 :])
         is_list = match.group().strip() == ":" and not _plain(definition)
         return _Split(term=line[:end], definition=definition, is_list=is_list)
-    match = _VERB.match(text)
+    match = _DEFINING_VERB.match(text)
     if match:
         return _Split(term=line[:end], definition=_rest_after(pieces[end], match.start(1), pieces[end + 1 :]))
     return None
 
 
-def _split_plain_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+def _split_plain_extended(line: list[_Piece], pieces: list[_Piece], *, has_children: bool = False) -> _Split | None:
     """`Shard: a unit of capacity`, `Firehose → delivery`, `Redshift (provisioned) - clusters`."""
     for index, piece in enumerate(line):
         if piece.kind != "text" or not _holds_any(piece.plain, _EXTENDED_SEPARATOR_CHARACTERS):
@@ -1183,8 +1442,30 @@ def _split_plain_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | 
                 return None  # `Encoder -> Decoder -> Output`: a chain, not a definition
             if is_dash and (_SPACED_DASH.search(f" {after} ") or _dash_follows(following)):
                 return None
-            return _Split(term=before, definition=_rest_after(pieces[index], match.end(), pieces[index + 1 :]))
+            if separator == "=" and not _is_equation_term(_plain(before), _plain([_text_piece(after), *following])):
+                return None
+            opens_sentence = _bare(_plain(before).split()[0]) in PROSE_STOP_WORDS
+            if opens_sentence and (separator == "=" or not after.strip()):
+                return None  # `every feature = new dimension`, `For supervised mode (text):` over steps
+            if is_dash and not match.group()[0].isspace() and _glued_dash_continues(after):
+                return None
+            definition = _rest_after(pieces[index], match.end(), pieces[index + 1 :])
+            is_list = separator == ":" and has_children and not _plain(definition)
+            return _Split(term=before, definition=definition, is_list=is_list)
     return None
+
+
+def _is_equation_term(before: str, after: str) -> bool:
+    """`POSIX = Portable ...`, `1 WCU = 1 KB/s`: a name (a word of two letters or more) equal to
+    words. `x = 5`, `lr = 0.01` and `a = b = c` are maths, not definitions."""
+    named = any(sum(character.isalpha() for character in word) >= 2 for word in before.split())
+    return named and "=" not in after and any(character.isalpha() for character in after)
+
+
+def _glued_dash_continues(after: str) -> bool:
+    """`pre- and post-processing`: a glued dash before `and`/`or`/`to` shortens a word."""
+    words = after.split()
+    return not words or _bare(words[0]) in ("and", "or", "to", "nor", "&")
 
 
 def _arrows(line: list[_Piece]) -> int:
@@ -1196,15 +1477,31 @@ def _split_prose(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
     for index, piece in enumerate(line):
         if piece.kind != "text":
             continue
-        match = _VERB.search(piece.plain)
+        match = _DEFINING_VERB.search(piece.plain)
         if match is None:
             continue
         before = _strip([*line[:index], _text_piece(piece.plain[: match.start()])])
         text = _plain(before)
+        definition = _rest_after(pieces[index], match.start(1), pieces[index + 1 :])
+        after_verb = piece.plain[match.end() :]
+        if before and before[0].kind == "text" and _defines_after_article(text, match.group(1), after_verb):
+            _, _, rest = before[0].plain.lstrip().partition(" ")
+            before = _strip([_text_piece(rest), *before[1:]])
+            text = _plain(before)
         if not _is_short_term(text) or _bare(text.split()[0]) in PROSE_STOP_WORDS or _PROSE_TERM_END.search(text):
             return None  # `The data is`, `In sagemaker it has`, `categorical data that has`
-        return _Split(term=before, definition=_rest_after(pieces[index], match.start(1), pieces[index + 1 :]))
+        return _Split(term=before, definition=definition)
     return None
+
+
+def _defines_after_article(subject: str, verb: str, rest: str) -> bool:
+    """`A ledger is an append-only record`, `The queue depth denotes ...`: an article opens a
+    definition when a defining verb, or `is`/`are` then an article, follows its noun.
+    `The vault is locked every night` states a fact about one vault."""
+    words = subject.split()
+    if len(words) < 2 or _bare(words[0]) not in _ARTICLES:
+        return False
+    return verb in _DEFINING_AFTER_ARTICLE or (verb in ("is", "are") and bool(_ARTICLE_AFTER_IS.match(rest)))
 
 
 def _holds_any(text: str, characters: str) -> bool:
@@ -1237,6 +1534,8 @@ def _is_plain_term(text: str) -> bool:
     words = text.split()
     if not words or len(words) > MAX_PLAIN_TERM_WORDS or ":" in text or _NEW_ARROW.search(text):
         return False
+    if text.count("(") != text.count(")"):
+        return False  # `Open port (NFS -> TCP 2049) from the client`: cut inside its parentheses
     folded = [_bare(word) for word in words]
     return not any(word in CLAUSE_WORDS for word in folded) and not _starts_with_connective(folded)
 
@@ -1255,9 +1554,15 @@ def _is_short_term(text: str) -> bool:
     folded = [_bare(word) for word in words]
     if not folded or any(word in NEW_CLAUSE_WORDS for word in folded):
         return False
-    if _starts_with_connective(folded, NEW_CONNECTIVES):
+    if _starts_with_connective(folded, NEW_CONNECTIVES) and not _is_keyword(words[0]):
         return False
     return _bare(_NUMBERING.sub("", " ".join(words))) not in STOP_LABELS
+
+
+def _is_keyword(word: str) -> bool:
+    """`EVEN`, `ALL`: a connective typed in capitals is a keyword (a Redshift distribution style)."""
+    letters = [character for character in word if character.isalpha()]
+    return len(letters) >= 2 and all(character.isupper() for character in letters)
 
 
 _LEADING_MARKS = re.compile(r"^[^\w(]+")

@@ -1,0 +1,183 @@
+"""How often the parser makes the card a careful learner would, on notes it was not tuned on.
+
+    python benchmarks/judged_corpus.py             # per file and in total; exit 1 below the targets
+    python benchmarks/judged_corpus.py --verbose   # also every missed, wrong and not-a-card line
+    python benchmarks/judged_corpus.py --corpus benchmarks/judged/heldout   # another judged folder
+
+benchmarks/judged/notes/ holds notes files in styles other than the learner's (`term: definition`,
+arrows, `=`, emphasized terms over child bullets, tables, prose, numbered steps, code, labels,
+HTML headings, emoji). Beside each, `<name>.judged.tsv` was written by hand before the parser
+was run on it: one row per list item and table body row, `line`, `card` (yes/no: would a person
+make a card of it) and the expected `front`.
+
+Each card the parser makes (default options, as `mlsflash import` reads a new deck) is matched
+to its line:
+- good: on a line judged yes, with the judged front;
+- wrong: on a line judged yes, with another front;
+- not-a-card: on a line judged no (or on no judged line at all).
+Recall is the share of lines judged yes that got a card; precision the share of cards that are
+good. Targets (issue 31): recall >= 85%, wrong + not-a-card <= 5% of the cards made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from mlsflash.parser import parse_notes
+
+CORPUS = Path(__file__).resolve().parent / "judged" / "notes"
+HELDOUT = Path(__file__).resolve().parent / "judged" / "heldout"  # written after the parser, never tuned on
+RECALL_TARGET = 0.85
+WRONG_TARGET = 0.05  # wrong + not-a-card, as a share of the cards made
+
+_MARKUP = re.compile(r"[*_`]|</?[a-zA-Z][^>]*>")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    line: int
+    card: bool
+    front: str
+
+
+@dataclass
+class Score:
+    name: str
+    judged: int = 0  # list items and table rows judged
+    worthy: int = 0  # of them, judged card-worthy
+    made: int = 0  # cards the parser made
+    covered: int = 0  # card-worthy lines that got at least one card
+    good: int = 0
+    wrong: list[str] = field(default_factory=list)
+    not_a_card: list[str] = field(default_factory=list)
+    missed: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.covered / self.worthy if self.worthy else 1.0
+
+    @property
+    def bad_share(self) -> float:
+        return (len(self.wrong) + len(self.not_a_card)) / self.made if self.made else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.good / self.made if self.made else 1.0
+
+    def add(self, other: Score) -> None:
+        self.judged += other.judged
+        self.worthy += other.worthy
+        self.made += other.made
+        self.covered += other.covered
+        self.good += other.good
+        self.wrong += other.wrong
+        self.not_a_card += other.not_a_card
+        self.missed += other.missed
+
+
+def judged_lines(text: str) -> list[int]:
+    """The 1-based lines a judgement file must cover: each list item's first line and each
+    table body row, as markdown-it reads them (code blocks hold neither)."""
+    lines = []
+    inside_body = False
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        if token.type == "tbody_open":
+            inside_body = True
+        elif token.type == "tbody_close":
+            inside_body = False
+        if token.map and (token.type == "list_item_open" or (inside_body and token.type == "tr_open")):
+            lines.append(token.map[0] + 1)
+    return lines
+
+
+def read_judgements(path: Path) -> dict[int, Judgement]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        judgements = [Judgement(int(row["line"]), row["card"] == "yes", row["front"] or "") for row in rows]
+    return {judgement.line: judgement for judgement in judgements}
+
+
+def comparable(front: str) -> str:
+    """A front as a reader compares it: no markup, pictographs (a decorating emoji is odd, not
+    wrong), case or edge punctuation. A stray `=` or `-` left by a doubled arrow stays wrong."""
+    words = "".join(character for character in _MARKUP.sub("", front) if not _is_pictograph(character))
+    return " ".join(words.split()).strip(" \t:.,;–—").casefold()
+
+
+def _is_pictograph(character: str) -> bool:
+    return unicodedata.category(character) == "So" or character in "\ufe0f\u200d"
+
+
+def score_file(notes: Path) -> Score:
+    text = notes.read_text(encoding="utf-8")
+    judgements = read_judgements(notes.with_name(f"{notes.stem}.judged.tsv"))
+    score = Score(notes.name, judged=len(judgements), worthy=sum(j.card for j in judgements.values()))
+    covered: set[int] = set()
+    for draft in parse_notes(text).drafts:
+        score.made += 1
+        judgement = judgements.get(draft.line)
+        where = f"{notes.name}:{draft.line}: {draft.front_plain!r} -> {draft.back_plain[:50]!r}"
+        if judgement is None or not judgement.card:
+            score.not_a_card.append(where)
+            continue
+        covered.add(draft.line)
+        if comparable(draft.front_plain) == comparable(judgement.front):
+            score.good += 1
+        else:
+            score.wrong.append(f"{where} (judged front {judgement.front!r})")
+    score.covered = len(covered)
+    score.missed = [
+        f"{notes.name}:{j.line}: {j.front!r}" for j in judgements.values() if j.card and j.line not in covered
+    ]
+    return score
+
+
+def score_corpus(folder: Path = CORPUS) -> tuple[list[Score], Score]:
+    scores = [score_file(notes) for notes in sorted(folder.glob("*.md"))]
+    total = Score("total")
+    for score in scores:
+        total.add(score)
+    return scores, total
+
+
+def meets_targets(total: Score) -> bool:
+    return total.recall >= RECALL_TARGET and total.bad_share <= WRONG_TARGET
+
+
+def report_line(score: Score) -> str:
+    return (
+        f"{score.name:<30} {score.judged:>5} {score.worthy:>6} {score.made:>5} {score.recall:>7.1%}"
+        f" {len(score.wrong):>5} {len(score.not_a_card):>10} {score.bad_share:>7.1%} {score.precision:>9.1%}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verbose", action="store_true", help="list every missed, wrong and not-a-card line")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help=f"folder of judged notes (default {CORPUS})")
+    options = parser.parse_args()
+    scores, total = score_corpus(options.corpus)
+    print(f"{'file':<30} {'items':>5} {'worthy':>6} {'cards':>5} {'recall':>7} {'wrong':>5}"
+          f" {'not-a-card':>10} {'bad':>7} {'precision':>9}")
+    for score in [*scores, total]:
+        print(report_line(score))
+    if options.verbose:
+        for title, lines in (("missed", total.missed), ("wrong", total.wrong), ("not-a-card", total.not_a_card)):
+            print(f"\n{title} ({len(lines)}):")
+            print("\n".join(f"  {line}" for line in lines))
+    passed = meets_targets(total)
+    print(f"\n{'PASS' if passed else 'FAIL'}: recall {total.recall:.1%} (target >= {RECALL_TARGET:.0%}),"
+          f" wrong + not-a-card {total.bad_share:.1%} of cards made (target <= {WRONG_TARGET:.0%})")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The judged corpus (benchmarks/judged/notes) is well-formed: every list item and table row of
+each notes file is judged once, on a line that holds one, as yes with a front or no without.
+The held-out folder (benchmarks/judged/heldout) is checked for the same well-formedness.
+Whether the parser meets the targets is the benchmark's report, not a test."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import judged_corpus  # noqa: E402
+
+NOTES = sorted(judged_corpus.CORPUS.glob("*.md"))
+HELDOUT = sorted(judged_corpus.HELDOUT.glob("*.md"))
+
+
+def judgement_rows(notes: Path) -> list[list[str]]:
+    text = notes.with_name(f"{notes.stem}.judged.tsv").read_text(encoding="utf-8")
+    header, *rows = text.splitlines()
+    assert header == "line\tcard\tfront"
+    return [row.split("\t") for row in rows]
+
+
+def test_the_corpus_is_eight_to_ten_files_of_400_to_600_items() -> None:
+    items = sum(len(judged_corpus.judged_lines(notes.read_text(encoding="utf-8"))) for notes in NOTES)
+    assert 8 <= len(NOTES) <= 10
+    assert 400 <= items <= 600
+
+
+def test_every_judgement_file_sits_beside_its_notes() -> None:
+    judged = sorted(path.name for path in judged_corpus.CORPUS.glob("*.judged.tsv"))
+    assert judged == sorted(f"{notes.stem}.judged.tsv" for notes in NOTES)
+
+
+def test_the_heldout_corpus_has_judgements_beside_its_notes() -> None:
+    assert HELDOUT, "benchmarks/judged/heldout holds no notes"
+    judged = sorted(path.name for path in judged_corpus.HELDOUT.glob("*.judged.tsv"))
+    assert judged == sorted(f"{notes.stem}.judged.tsv" for notes in HELDOUT)
+
+
+@pytest.mark.parametrize("notes", NOTES + HELDOUT, ids=[f"{notes.parent.name}/{notes.name}" for notes in NOTES + HELDOUT])
+def test_each_list_item_is_judged_once_on_a_line_that_holds_one(notes: Path) -> None:
+    rows = judgement_rows(notes)
+    lines = [int(row[0]) for row in rows]
+    assert len(lines) == len(set(lines)), "a line judged twice"
+    assert sorted(lines) == judged_corpus.judged_lines(notes.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("notes", NOTES + HELDOUT, ids=[f"{notes.parent.name}/{notes.name}" for notes in NOTES + HELDOUT])
+def test_a_yes_names_its_front_and_a_no_names_none(notes: Path) -> None:
+    text_lines = notes.read_text(encoding="utf-8").splitlines()
+    for line, card, front in judgement_rows(notes):
+        assert card in ("yes", "no"), f"line {line}"
+        assert bool(front) == (card == "yes"), f"line {line}"
+        if front:  # the front is words of its line, not a guess from elsewhere
+            plain = judged_corpus.comparable(text_lines[int(line) - 1])
+            assert all(word in plain for word in judged_corpus.comparable(front).split()), f"line {line}"
+
+
+def test_the_script_reports_each_kind_of_card() -> None:
+    scores, total = judged_corpus.score_corpus()
+    assert [score.name for score in scores] == [notes.name for notes in NOTES]
+    assert total.made == total.good + len(total.wrong) + len(total.not_a_card)
+    assert total.worthy == total.covered + len(total.missed)
