@@ -56,8 +56,10 @@ GUARDS = [
      "* root volume - where the OS lives", [("root volume", "where the OS lives")]),
     ("doubled-arrow-emphasized", "* **X** --> Y", [("X", "Y")],
      "* **Kinesis** -> streams", [("Kinesis", "streams")]),
-    ("doubled-arrow-plain", "* (x = m) ==> Y", [("(x = m)", "Y")],
-     "* Kinesis -> streams", [("Kinesis", "streams")]),
+    # `(x = m)` is a formula: no card (version 8 also reads ` = ` definitions, and a term never
+    # stops inside its parentheses); what matters is that no `(x =` front is left.
+    ("doubled-arrow-plain", "* (x = m) ==> Y", [],
+     "* Model size ==> Y", [("Model size", "Y")]),
     ("verb-phrase-front", "* Ingests audio data -> transcribe", [],
      "* Audio data -> transcribe", [("Audio data", "transcribe")]),
     ("description-front", "* Collection of EC2 instances -> each one is a node", [],
