@@ -1,0 +1,86 @@
+"""identity's pairing rules one by one, each with the case that tells it from a near miss
+(written against the survivors of `python benchmarks/mutation.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mlsflash import identity
+from mlsflash.drafts import CardDraft
+from mlsflash.identity import Bullet, StoredCard
+
+
+def draft(term: str, definition: str, context: tuple[str, ...] = ("AWS", "Kinesis"), line: int = 1) -> CardDraft:
+    return CardDraft(context, term, definition, term, definition, definition, line=line)
+
+
+def wanted(deck_id: int, source: str, *drafts: CardDraft) -> list[identity.DeckCard]:
+    return identity.deck_cards([(deck_id, [Bullet(source, 0, n, d) for n, d in enumerate(drafts)])])
+
+
+def stored(card_id: str, deck_id: int, d: CardDraft, source: str, *, status: str = "active",
+           position: int = 0) -> StoredCard:
+    return StoredCard(card_id, deck_id, d.key, d.definition_key, d.direction.value, status, source, position)
+
+
+def ids(plan: identity.Plan) -> dict[int, str]:
+    return {index: card.id for index, card in plan.continues.items()}
+
+
+def test_step_2_the_same_key_in_another_deck_continues_a_vanishing_card() -> None:
+    old = stored("old", 1, draft("Firehose", "near real-time delivery"), "alpha.md")
+    edited = draft("Firehose", "delivery to S3 in near real time")
+    plan = identity.plan(wanted(2, "beta.md", edited), [old], lambda card: True)
+    assert ids(plan) == {0: "old"} and plan.retire == []
+
+
+def test_a_retired_card_never_retires_again() -> None:
+    retired = stored("gone", 1, draft("Shards", "units of capacity"), "a.md", status="retired")
+    plan = identity.plan(wanted(1, "a.md", draft("Firehose", "near real-time delivery")), [retired], lambda c: True)
+    assert plan.retire == [] and plan.continues == {}
+
+
+def test_a_renamed_term_needs_a_definition_of_twelve_characters() -> None:
+    for definition, pairs in (("data at rest", True), ("data at res", False)):
+        old = stored("old", 1, draft("Encryption", definition), "a.md")
+        plan = identity.plan(wanted(1, "a.md", draft("Object Lock", definition)), [old], lambda card: True)
+        assert bool(plan.continues) is pairs, definition
+
+
+def test_two_bullets_of_one_key_in_two_decks_pair_with_the_card_of_their_own_file() -> None:
+    firehose = draft("Firehose", "near real-time delivery")
+    cards = wanted(2, "two.md", firehose) + wanted(3, "three.md", firehose)
+    plan = identity.plan(cards, [stored("old", 1, firehose, "three.md")], lambda card: True)
+    assert ids(plan) == {1: "old"}
+
+
+def test_a_key_written_with_inline_html_continues_the_card_parsers_before_7_gave_it() -> None:
+    new = draft("List<String>", "a list of strings", context=("Java", "<b>Types</b>"))
+    old_key = draft("List", "a list of strings", context=("Java", "Types"))
+    for deck in (1, 2):  # same deck, then another deck
+        plan = identity.plan(wanted(1, "a.md", new), [stored("old", deck, old_key, "a.md")], lambda card: True)
+        assert ids(plan) == {0: "old"}, deck
+    plain = draft("Shards", "units of capacity")
+    assert identity._text_key_before_html(wanted(1, "a.md", plain)[0]) is None
+
+
+def test_shared_context_counts_parents_from_the_innermost_out() -> None:
+    def key(context: str, term: str = "t") -> str:
+        return f"{context}\x1f{term}\x1ff"
+
+    shared = identity._shared_context
+    assert shared(key("AWS › Kinesis"), key("AWS › Kinesis", "other")) == 2
+    assert shared(key("AWS › Kinesis"), key("Kinesis")) == 1
+    assert shared(key("GCP › Kinesis"), key("AWS › Kinesis")) == 1
+    assert shared(key("AWS › standard"), key("AWS › standard: for long workflows")) == 2
+    assert shared(key("AWS › Kinesis"), key("AWS › Glue")) == 0
+    assert shared(key(""), key("AWS")) == 0
+
+
+def test_combine_keeps_the_first_draft_and_lists_each_distinct_answer() -> None:
+    first, again = draft("Firehose", "delivery", line=1), draft("Firehose", "Delivery", line=9)
+    assert identity.combine([first, again]) is first
+    other = replace(draft("Firehose", "buffering", line=5), back="**buffering**")
+    combined = identity.combine([first, other, again])
+    assert combined.line == 1
+    assert combined.back == "delivery\n**buffering**" and combined.back_plain == "delivery\nbuffering"
