@@ -55,11 +55,15 @@ def test_two_bullets_of_one_key_in_two_decks_pair_with_the_card_of_their_own_fil
 
 
 def test_a_key_written_with_inline_html_continues_the_card_parsers_before_7_gave_it() -> None:
-    new = draft("List<String>", "a list of strings", context=("Java", "<b>Types</b>"))
-    old_key = draft("List", "a list of strings", context=("Java", "Types"))
+    new = draft("List<String> type", "a list of strings", context=("Java", "<b>Types</b>"))
+    old_key = draft("List type", "a list of strings", context=("Java", "Types"))
     for deck in (1, 2):  # same deck, then another deck
         plan = identity.plan(wanted(1, "a.md", new), [stored("old", deck, old_key, "a.md")], lambda card: True)
         assert ids(plan) == {0: "old"}, deck
+    # The card of its own deck first, though the other deck's sits nearer.
+    own, other = stored("own", 1, old_key, "z.md", position=40), stored("other", 2, old_key, "a.md")
+    plan = identity.plan(wanted(1, "a.md", new), [other, own], lambda card: True)
+    assert ids(plan) == {0: "own"}
     plain = draft("Shards", "units of capacity")
     assert identity._text_key_before_html(wanted(1, "a.md", plain)[0]) is None
 
@@ -84,3 +88,36 @@ def test_combine_keeps_the_first_draft_and_lists_each_distinct_answer() -> None:
     combined = identity.combine([first, other, again])
     assert combined.line == 1
     assert combined.back == "delivery\n**buffering**" and combined.back_plain == "delivery\nbuffering"
+
+
+def test_repeats_of_one_key_become_one_draft_listing_both_answers() -> None:
+    single, first, again = draft("Shards", "capacity"), draft("Firehose", "delivery"), draft("Firehose", "buffering")
+    merged = identity.merge_repeats([single, first, again])
+    assert merged[0] is single
+    assert merged[1].back_plain == "delivery\nbuffering" and len(merged) == 2
+
+
+def test_a_key_shared_across_files_starts_at_the_file_imported_first() -> None:
+    firehose = draft("Firehose", "delivery")
+    bullets = [Bullet("a.md", 1, 0, firehose), Bullet("b.md", 0, 5, firehose)]
+    (card,) = identity.deck_cards([(1, bullets)])
+    assert card.first.source == "b.md" and [bullet.source for bullet in card.repeats] == ["a.md"]
+
+
+def test_term_and_definition_name_a_bullet_in_any_deck() -> None:
+    firehose = draft("Firehose", "Near real-time delivery")
+    expected = ("firehose", "near real-time delivery")
+    assert identity.term_and_definition(firehose.key, firehose.definition_key) == expected
+
+
+def test_nearest_pairs_by_file_then_shared_parents_then_position() -> None:
+    firehose = draft("Firehose", "delivery")
+    cards = wanted(1, "a.md", firehose)
+    cards = [card._replace(first=card.first._replace(position=10)) for card in cards]
+    near, far = stored("near", 1, firehose, "a.md", position=9), stored("far", 1, firehose, "a.md", position=3)
+    assert [(i, c.id) for i, c in identity._nearest(cards, [0], [far, near])] == [(0, "near")]
+    assert [(i, c.id) for i, c in identity._nearest(cards, [0], [near])] == [(0, "near")]
+    elsewhere = stored("elsewhere", 1, draft("Firehose", "delivery", context=("GCP", "Pub/Sub")), "a.md", position=10)
+    assert [c.id for _, c in identity._nearest(cards, [0], [elsewhere, far])] == ["far"]
+    other_file = stored("other", 1, firehose, "b.md", position=10)
+    assert [c.id for _, c in identity._nearest(cards, [0], [other_file, far])] == ["far"]
