@@ -36,6 +36,10 @@ EQUIVALENT: dict[str, str] = {
     **{f"mlsflash.identity.x__context__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
     **{f"mlsflash.identity.x__term__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
     **{f"mlsflash.identity.x__shared_context__mutmut_{n}": _TWO_SEPARATORS for n in (6, 9, 16, 19)},
+    **{f"mlsflash.identity.x__text_key_before_html__mutmut_{n}": _TWO_SEPARATORS for n in (8, 9, 11)},
+    "mlsflash.identity.x__key_before_html__mutmut_3": "(deck, None) for a key without HTML matches no stored "
+    "(deck, identity): an identity is a string",
+    "mlsflash.identity.x_plan__mutmut_120": "step 7's index of fresh cards is only read for answered_left",
     "mlsflash.identity.x__shared_context__mutmut_25": "zip(strict=None) is zip(strict=False)",
     "mlsflash.identity.x__shared_context__mutmut_28": "zip's default is strict=False",
     "mlsflash.identity.x_merge_repeats__mutmut_7": "combine() of one draft returns that draft",

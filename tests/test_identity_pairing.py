@@ -75,6 +75,7 @@ def test_shared_context_counts_parents_from_the_innermost_out() -> None:
     shared = identity._shared_context
     assert shared(key("AWS › Kinesis"), key("AWS › Kinesis", "other")) == 2
     assert shared(key("AWS › Kinesis"), key("Kinesis")) == 1
+    assert shared(key("AWS › Kinesis Streams"), key("AWS › Kinesis", "other")) == 2
     assert shared(key("GCP › Kinesis"), key("AWS › Kinesis")) == 1
     assert shared(key("AWS › standard"), key("AWS › standard: for long workflows")) == 2
     assert shared(key("AWS › Kinesis"), key("AWS › Glue")) == 0
@@ -121,3 +122,23 @@ def test_nearest_pairs_by_file_then_shared_parents_then_position() -> None:
     assert [c.id for _, c in identity._nearest(cards, [0], [elsewhere, far])] == ["far"]
     other_file = stored("other", 1, firehose, "b.md", position=10)
     assert [c.id for _, c in identity._nearest(cards, [0], [other_file, far])] == ["far"]
+
+
+def test_above_sixteen_by_sixteen_candidates_pair_in_note_order() -> None:
+    firehose = draft("Firehose", "delivery")
+
+    def deck_card(position: int) -> identity.DeckCard:
+        return identity.DeckCard(1, Bullet("a.md", 0, position, firehose), firehose)
+
+    # Nearest: bullets 8-15 keep the cards at their positions in their own file.
+    cards = [stored(f"b{n}", 1, firehose, "b.md", position=n) for n in range(8)]
+    cards += [stored(f"a{n}", 1, firehose, "a.md", position=n) for n in range(8, 16)]
+    wanted16 = [deck_card(n) for n in range(16)]
+    pairs = identity._nearest(wanted16, list(range(16)), cards[::-1])
+    expected = [(n, f"b{n}") for n in range(8)] + [(n, f"a{n}") for n in range(8, 16)]
+    assert sorted((i, c.id) for i, c in pairs) == expected
+    # One bullet more: note order against the cards by file and position; the last stays open.
+    wanted17 = [deck_card(n) for n in range(17)]
+    pairs = identity._nearest(wanted17, list(range(17)), cards[::-1])
+    in_order = [f"a{n}" for n in range(8, 16)] + [f"b{n}" for n in range(8)]
+    assert [(i, c.id) for i, c in pairs] == list(enumerate(in_order))
