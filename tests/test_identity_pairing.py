@@ -142,3 +142,35 @@ def test_above_sixteen_by_sixteen_candidates_pair_in_note_order() -> None:
     pairs = identity._nearest(wanted17, list(range(17)), cards[::-1])
     in_order = [f"a{n}" for n in range(8, 16)] + [f"b{n}" for n in range(8)]
     assert [(i, c.id) for i, c in pairs] == list(enumerate(in_order))
+
+
+def test_a_renamed_heading_keeps_the_card_of_its_own_deck_before_a_nearer_one_elsewhere() -> None:
+    old, moved = draft("Firehose", "delivery"), draft("Firehose", "delivery", context=("AWS", "Delivery"))
+    for status in ("active", "retired"):
+        own = stored("own", 1, old, "z.md", status=status, position=40)
+        other = stored("other", 2, old, "a.md", status=status)
+        plan = identity.plan(wanted(1, "a.md", moved), [other, own], lambda card: True)
+        assert ids(plan) == {0: "own"}, status
+
+
+def test_a_card_retiring_from_a_retitled_file_is_named_merged_into_its_twin() -> None:
+    firehose = draft("Firehose", "delivery")
+    twin, retitled = stored("twin", 2, firehose, "b.md"), stored("gone", 1, firehose, "a.md")
+    cards = identity.deck_cards([(2, [Bullet("b.md", 0, 0, firehose), Bullet("a.md", 1, 0, firehose)])])
+    plan = identity.plan(cards, [twin, retitled], lambda card: card.deck_id == 1)
+    assert ids(plan) == {0: "twin"} and [(i, c.id) for i, c in plan.merged] == [(0, "gone")]
+
+
+def test_each_vanishing_answered_card_finds_its_fresh_copy() -> None:
+    lone, firehose = draft("Shards", "capacity units"), draft("Firehose", "delivery")
+    fresh = stored("fresh", 1, firehose, "g.md")._replace(fresh=True)
+    vanished = [stored("lone", 1, lone, "k.md"), stored("old", 1, firehose, "k.md", position=1)]
+    plan = identity.plan(wanted(1, "g.md", firehose), [fresh, *vanished], lambda card: card.source_file == "k.md")
+    assert ids(plan) == {0: "old"} and [c.id for c in plan.drop] == ["fresh"]
+
+
+def test_one_bullet_and_two_cards_of_its_key_pair_with_the_nearest() -> None:
+    firehose = draft("Firehose", "delivery")
+    far, near = stored("far", 1, firehose, "z.md"), stored("near", 1, firehose, "a.md")
+    pairs = identity._pairs(wanted(1, "a.md", firehose), [0], [far, near], lambda c: c.draft.key, lambda c: c.identity)
+    assert [(i, c.id) for i, c in pairs] == [(0, "near")]
