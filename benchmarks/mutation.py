@@ -40,6 +40,8 @@ EQUIVALENT: dict[str, str] = {
     "mlsflash.identity.x__key_before_html__mutmut_3": "(deck, None) for a key without HTML matches no stored "
     "(deck, identity): an identity is a string",
     "mlsflash.identity.x_plan__mutmut_120": "step 7's index of fresh cards is only read for answered_left",
+    **{f"mlsflash.identity.x__nearest__mutmut_{n}": "zip(strict=None) and zip() are zip(strict=False)"
+       for n in (30, 33)},
     "mlsflash.identity.x__shared_context__mutmut_25": "zip(strict=None) is zip(strict=False)",
     "mlsflash.identity.x__shared_context__mutmut_28": "zip's default is strict=False",
     "mlsflash.identity.x_merge_repeats__mutmut_7": "combine() of one draft returns that draft",

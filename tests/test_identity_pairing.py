@@ -174,3 +174,19 @@ def test_one_bullet_and_two_cards_of_its_key_pair_with_the_nearest() -> None:
     far, near = stored("far", 1, firehose, "z.md"), stored("near", 1, firehose, "a.md")
     pairs = identity._pairs(wanted(1, "a.md", firehose), [0], [far, near], lambda c: c.draft.key, lambda c: c.identity)
     assert [(i, c.id) for i, c in pairs] == [(0, "near")]
+
+
+def test_a_never_answered_card_that_vanishes_takes_no_fresh_copy_s_place() -> None:
+    firehose, moved = draft("Firehose", "delivery"), draft("Firehose", "delivery", context=("AWS", "Delivery"))
+    copy = stored("copy", 1, moved, "g.md")._replace(fresh=True)
+    vanished = stored("vanished", 1, firehose, "k.md")._replace(fresh=True)
+    plan = identity.plan(wanted(1, "g.md", moved), [copy, vanished], lambda card: card.source_file == "k.md")
+    assert ids(plan) == {0: "copy"} and plan.drop == [] and [c.id for c in plan.retire] == ["vanished"]
+
+
+def test_a_revived_retired_card_keeps_its_place_before_a_vanishing_one() -> None:
+    firehose, moved = draft("Firehose", "delivery"), draft("Firehose", "delivery", context=("AWS", "Delivery"))
+    revived = stored("revived", 1, moved, "g.md", status="retired")._replace(fresh=True)
+    vanished = stored("vanished", 1, firehose, "k.md")
+    plan = identity.plan(wanted(1, "g.md", moved), [revived, vanished], lambda card: card.source_file == "k.md")
+    assert ids(plan) == {0: "revived"} and plan.drop == [] and [c.id for c in plan.retire] == ["vanished"]
