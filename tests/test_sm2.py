@@ -79,3 +79,25 @@ def test_review_is_pure():
     state = ReviewState(repetitions=3, easiness=245, interval=14, due=DAY0, lapses=1)
     assert sm2.review(state, 4, DAY0) == sm2.review(state, 4, DAY0)
     assert state == ReviewState(repetitions=3, easiness=245, interval=14, due=DAY0, lapses=1)
+
+
+def test_an_outcome_names_the_state_and_grade_it_came_from():
+    before = ReviewState(repetitions=2, easiness=250, interval=6, due=DAY0, lapses=0)
+    outcome = sm2.review(before, 4, DAY0)
+    assert outcome.before is before
+    assert outcome.grade is sm2.Grade(4)
+    assert (outcome.after.interval, outcome.lapsed) == (15, False)
+
+
+def test_preview_gives_each_grade_the_interval_review_would():
+    state = ReviewState(repetitions=2, easiness=250, interval=6, due=DAY0, lapses=1)
+    assert sm2.preview(state, DAY0) == {0: 1, 1: 1, 2: 1, 3: 15, 4: 15, 5: 15}
+    assert sm2.preview(ReviewState(), DAY0) == dict.fromkeys(range(6), 1)
+
+
+def test_a_fail_after_one_success_is_a_lapse_and_a_fail_of_a_new_card_is_not():
+    once = sm2.review(ReviewState(), 4, DAY0).after
+    failed = sm2.review(once, 1, DAY0 + timedelta(days=1))
+    assert (failed.after.lapses, failed.lapsed) == (1, True)
+    new_fail = sm2.review(ReviewState(), 1, DAY0)
+    assert (new_fail.after.lapses, new_fail.lapsed) == (0, False)

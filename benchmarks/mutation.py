@@ -1,0 +1,142 @@
+"""Mutation testing of the functional core: do the tests fail when the code is wrong?
+
+mutmut (in the `test` extra) writes one-change copies of
+the modules that pyproject's `[tool.mutmut]` names (`only_mutate`) and runs the tests it
+selects against each; a mutant no test fails on survived. This prints, per module, the
+mutants, killed, survived (including "no tests": no selected test runs that code),
+timeouts and the survivors explained below as equivalent (they cannot change behaviour).
+
+    python benchmarks/mutation.py             # run, print the table, exit 1 over target
+    python benchmarks/mutation.py --report    # the table of the last run, without running
+    python benchmarks/mutation.py --show      # also each unexplained survivor's diff
+
+Target: no unexplained survivor in identity planning and SM-2, at most 5 % elsewhere. Not
+in CI: a run takes minutes (README, "Mutation testing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STRICT = ("sm2", "identity")  # no unexplained survivor
+BUDGET = 0.05  # elsewhere: at most this share of unexplained survivors
+
+# Mutants that cannot change behaviour, by mutmut's name, with why. A key holds exactly two
+# \x1f (context, term, direction: `normalize` splits on \x1f as on whitespace, so no part
+# holds one), so splitting it at most 2 or 3 times, from either end, gives the same parts.
+_TWO_SEPARATORS = "a key holds exactly two \\x1f: the split gives the same parts"
+EQUIVALENT: dict[str, str] = {
+    **{f"mlsflash.identity.x__context__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
+    **{f"mlsflash.identity.x__term__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
+    **{f"mlsflash.identity.x__shared_context__mutmut_{n}": _TWO_SEPARATORS for n in (6, 9, 16, 19)},
+    **{f"mlsflash.identity.x__text_key_before_html__mutmut_{n}": _TWO_SEPARATORS for n in (8, 9, 11)},
+    "mlsflash.identity.x__key_before_html__mutmut_3": "(deck, None) for a key without HTML matches no stored "
+    "(deck, identity): an identity is a string",
+    "mlsflash.identity.x_plan__mutmut_120": "step 7's index of fresh cards is only read for answered_left",
+    **{f"mlsflash.identity.x__nearest__mutmut_{n}": "zip(strict=None) and zip() are zip(strict=False)"
+       for n in (30, 33)},
+    "mlsflash.identity.x__shared_context__mutmut_25": "zip(strict=None) is zip(strict=False)",
+    "mlsflash.identity.x__shared_context__mutmut_28": "zip's default is strict=False",
+    "mlsflash.identity.x_merge_repeats__mutmut_7": "combine() of one draft returns that draft",
+    "mlsflash.identity.x_plan__mutmut_10": "pairing with no candidates or no open card pairs nothing: "
+    "the early return only saves the work",
+}
+
+NOT_KILLED = ("survived", "no tests", "suspicious", "skipped")
+
+
+def run_mutmut(children: int) -> float:
+    started = time.monotonic()
+    log = ROOT / "mutants" / "run.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        code = subprocess.call(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+        )
+    if code != 0:
+        sys.exit(f"mutmut run failed (exit {code}); see {log}")
+    return time.monotonic() - started
+
+
+def results() -> list[tuple[str, str]]:
+    """(mutant name, status) of every mutant of the last run."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    rows = []
+    for line in listing.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep and name.startswith("mlsflash."):
+            rows.append((name, status))
+    return rows
+
+
+def module_of(name: str) -> str:
+    return name.split(".")[1]  # mlsflash.<module>.x_<function>__mutmut_<n>
+
+
+def table(rows: list[tuple[str, str]]) -> tuple[list[str], list[str], bool]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    unexplained: list[str] = []
+    for name, status in rows:
+        module = module_of(name)
+        counts[module]["mutants"] += 1
+        if status == "killed":
+            counts[module]["killed"] += 1
+        elif status == "timeout":
+            counts[module]["timeout"] += 1
+        elif name in EQUIVALENT:
+            counts[module]["equivalent"] += 1
+        elif status in NOT_KILLED:
+            counts[module]["survived"] += 1
+            unexplained.append(f"{name}: {status}")
+        else:  # "not checked" and the like: the run did not finish
+            counts[module]["unchecked"] += 1
+    lines = [f"{'module':<12}{'mutants':>8}{'killed':>8}{'survived':>9}{'timeout':>8}{'equivalent':>11}  target"]
+    ok = True
+    for module in sorted(counts):
+        row = counts[module]
+        survived = row["survived"] + row["unchecked"]
+        if module in STRICT:
+            met, target = survived == 0, "0 survivors"
+        else:
+            met, target = survived <= BUDGET * row["mutants"], f"<= {BUDGET:.0%}"
+        ok &= met
+        lines.append(
+            f"{module:<12}{row['mutants']:>8}{row['killed']:>8}{survived:>9}{row['timeout']:>8}"
+            f"{row['equivalent']:>11}  {target}: {'met' if met else 'MISSED'}"
+        )
+    return lines, unexplained, ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--report", action="store_true", help="the table of the last run, without running")
+    parser.add_argument("--show", action="store_true", help="print each unexplained survivor's diff")
+    parser.add_argument("--children", type=int, default=min(2, os.cpu_count() or 1), help="parallel test runs")
+    args = parser.parse_args()
+    if not args.report:
+        elapsed = run_mutmut(args.children)
+        print(f"mutmut run: {elapsed:.0f} s")
+    lines, unexplained, ok = table(results())
+    print("\n".join(lines))
+    for survivor in unexplained:
+        print(f"survived: {survivor}")
+        if args.show:
+            name = survivor.split(":")[0]
+            subprocess.call([sys.executable, "-m", "mutmut", "show", name], cwd=ROOT)
+    print("targets met" if ok else "FAIL: targets missed")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
