@@ -265,13 +265,13 @@ def main() -> None:
 
 
 def _flush_stdout() -> None:
-    """Flush here, where a closed pipe ends the run with exit 0, not at exit (exit 120)."""
+    """Flush here, inside reader_may_leave: a closed pipe (exit 0) or a full disk (`Error:`)
+    is told as for any other write, not by the flush at exit (exit 120)."""
     try:
         sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError:  # a full disk, say: the flush at exit reports it, as it always did
-        pass
+    except OSError as error:
+        if isinstance(error, BrokenPipeError) or error.errno in OUTPUT_FAILURES:
+            raise
 
 
 def _for_this_run(args: list[str]) -> typer.Typer:
