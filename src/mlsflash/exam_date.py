@@ -286,10 +286,11 @@ def _readiness(
          for (domain, deck, topic), values in per_topic.items()),
         key=lambda topic: (-weight[topic["domain"]], topic["predicted_recall"], topic["deck"], topic["topic"]),
     )
-    new_needed = 0
+    new_needed = at_day_start = 0
     ids = frozenset(card_id for card_id, domain in domains.of_card.items() if domain is not None)
     if exam_date:  # counted as a review session counts it: unseen at the start of the day
-        new_needed = pacing.new_cards_needed(_unseen_at_day_start(connection, ids, today), today, exam_date)
+        at_day_start = _unseen_at_day_start(connection, ids, today)
+        new_needed = pacing.new_cards_needed(at_day_start, today, exam_date)
     days_left = exam_date.days_left(today) if exam_date else 0
     planned = 0
     if exam_date and days_left > 0:
@@ -308,11 +309,11 @@ def _readiness(
         "weakest_topics": [topic for topic in topics if topic["predicted_recall"] < settings.desired_retention][
             :WEAKEST_SHOWN
         ],
-    } | _workload(connection, today, settings, exam_date, unseen, ids)
+    } | _workload(connection, today, settings, exam_date, unseen, at_day_start, ids)
 
 
 def _workload(connection: Connection, today: date, settings: Settings, exam_date: ExamDate | None, unseen: int,
-              ids: frozenset[str]) -> dict[str, Any]:
+              unseen_at_day_start: int, ids: frozenset[str]) -> dict[str, Any]:
     """The forecast of every day left (`pacing.forecast`) in answers and minutes, and what to
     do when a day passes `max_minutes_per_day`."""
     seconds, timed = seconds_per_answer(connection)
@@ -338,7 +339,7 @@ def _workload(connection: Connection, today: date, settings: Settings, exam_date
     ).scalar_one()
     new_order = tuple(row[0] in ids for row in connection.execute(
         f"SELECT id FROM cards WHERE {NEW} ORDER BY deck_id, source_file, position"))
-    work = pacing.Workload(today, schedules, _unseen_at_day_start(connection, ids, today), unseen, new - unseen,
+    work = pacing.Workload(today, schedules, unseen_at_day_start, unseen, new - unseen,
                            settings.new_per_day, introduced, seconds, passed, settings.maximum_interval, new_order)
     days = pacing.forecast(work, exam_date)
     figures["forecast"] = [{"date": load.day.isoformat(), "reviews": load.reviews, "new": load.new,

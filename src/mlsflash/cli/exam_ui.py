@@ -259,7 +259,7 @@ def _practice(session: Session) -> None:
     from mlsflash.cli import render
 
     console = render.console()
-    answered = right = 0
+    right = 0
     total = len(session.questions)
     feedbacks: list[Feedback] = []
     for number, question in enumerate(session.questions, 1):
@@ -288,7 +288,6 @@ def _practice(session: Session) -> None:
             if len(picked) < question.choose:
                 console.print(f"picked {LETTERS[index]}: one more", style="dim")
         correct = _record(session, question, picked, clock.seconds() - started)
-        answered += 1
         right += correct
         feedbacks.append(explained(session, number, question, picked))
         _show_feedback(console, asked, feedbacks[-1])
