@@ -407,8 +407,9 @@ def _import_parsed(
         gone |= turned
         gone |= _left_behind(connection, notes, parsed, changed, gone)
         renamed = _renamed_from(connection, notes, parsed, changed, gone, stored)
+        old_records = _stored_files(connection, list(renamed.values()))
         for source, old in renamed.items():
-            if (record := _stored_files(connection, [old]).get(old)) is not None:
+            if (record := old_records.get(old)) is not None:
                 stored[source] = record._replace(content_hash=None)
                 hashes[source] = _hash_against(files_by_source[source], stored[source], option, flags)
                 chosen[source] = _chosen_deck(stored[source], option)
