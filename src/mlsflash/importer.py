@@ -1367,7 +1367,7 @@ def _remembered_deck_ids(connection: Connection, sources: Sequence[str]) -> dict
 
 
 def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:
-    return {deck_id for source in sources if (deck_id := _remembered_deck(connection, source)) is not None}
+    return set(_remembered_deck_ids(connection, sources).values())
 
 
 def _turned_notice(display: str, retired: int) -> str:
