@@ -445,11 +445,12 @@ def _import_parsed(
         involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed | gone))
         unchanged = [file.source for file in notes if file.source not in changed]
         deck_of = _remembered_deck_ids(connection, unchanged) if involved else {}
-        for file in notes:
-            if file.source not in changed and deck_of.get(file.source) in involved:
-                order = rank[file.source] + (len(notes) if file.source in copies else 0)
-                result = parse_notes(file.text, options=_guess_options(connection, file.source, flags))
-                syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
+        rereads = [file for file in notes if file.source not in changed and deck_of.get(file.source) in involved]
+        known = _stored_files(connection, [file.source for file in rereads])
+        for file in rereads:
+            order = rank[file.source] + (len(notes) if file.source in copies else 0)
+            result = parse_notes(file.text, options=_options_under(known.get(file.source), flags))
+            syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
         reverse_of = {deck_id: settings.reverse for deck_id, settings in decks.settings_of.items()}
         synced = {sync.file.source for sync in syncs}
         reports = {sync.file.source: sync.report for sync in syncs}
