@@ -407,8 +407,9 @@ def _import_parsed(
         gone |= turned
         gone |= _left_behind(connection, notes, parsed, changed, gone)
         renamed = _renamed_from(connection, notes, parsed, changed, gone, stored)
+        old_records = _stored_files(connection, list(renamed.values()))
         for source, old in renamed.items():
-            if (record := _stored_files(connection, [old]).get(old)) is not None:
+            if (record := old_records.get(old)) is not None:
                 stored[source] = record._replace(content_hash=None)
                 hashes[source] = _hash_against(files_by_source[source], stored[source], option, flags)
                 chosen[source] = _chosen_deck(stored[source], option)
@@ -444,11 +445,12 @@ def _import_parsed(
         involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed | gone))
         unchanged = [file.source for file in notes if file.source not in changed]
         deck_of = _remembered_deck_ids(connection, unchanged) if involved else {}
-        for file in notes:
-            if file.source not in changed and deck_of.get(file.source) in involved:
-                order = rank[file.source] + (len(notes) if file.source in copies else 0)
-                result = parse_notes(file.text, options=_guess_options(connection, file.source, flags))
-                syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
+        rereads = [file for file in notes if file.source not in changed and deck_of.get(file.source) in involved]
+        known = _stored_files(connection, [file.source for file in rereads])
+        for file in rereads:
+            order = rank[file.source] + (len(notes) if file.source in copies else 0)
+            result = parse_notes(file.text, options=_options_under(known.get(file.source), flags))
+            syncs.append(decks.sync(file, order, result, hashes[file.source][0]))
         reverse_of = {deck_id: settings.reverse for deck_id, settings in decks.settings_of.items()}
         synced = {sync.file.source for sync in syncs}
         reports = {sync.file.source: sync.report for sync in syncs}
@@ -1366,7 +1368,7 @@ def _remembered_deck_ids(connection: Connection, sources: Sequence[str]) -> dict
 
 
 def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:
-    return {deck_id for source in sources if (deck_id := _remembered_deck(connection, source)) is not None}
+    return set(_remembered_deck_ids(connection, sources).values())
 
 
 def _turned_notice(display: str, retired: int) -> str:
