@@ -1117,7 +1117,7 @@ def _classify_pieces(
     )
     if split is None:
         return _Split()
-    if _misread(split, pieces):
+    if split is not old and _misread(split, pieces):  # `old` was judged above
         return _Split(warning=_misread_warning(split)) if split.definition_plain or has_children else _Split()
     too_long = _checked_length(split)
     if too_long is not None:
