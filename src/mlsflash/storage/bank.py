@@ -1,4 +1,4 @@
-"""The question bank over the store: importing bank files and the items' answers and schedule.
+"""The question bank's SQL: importing bank files, the items, their answers and schedule.
 
 Import (`import_banks`): each bank file is parsed (`bank.parse_bank`) and synced by the
 items' explicit ids, in one write transaction: a new id is added; a known one keeps its
@@ -14,7 +14,10 @@ The API the exam commands use (all take an open `Connection` of `Store.read()`/`
   scored=True) -> int` (the answer's row id; `mode` one of `AnswerMode`);
 - `item_state(connection, item_id) -> ReviewState`, `item_states(connection, ids)`;
 - `save_state(connection, item_id, state, last_review)`: the schedule after a scheduled answer;
-- `due_items(connection, today) -> list[str]`: ids of active items due by `today` (new ones not).
+- `due_items(connection, today) -> list[str]`: ids of active items due by `today` (new ones not);
+- `task_results(connection, since=None)`: per task statement, (right, answered) of scored answers;
+- `seen_cards_due_after(connection, today)`, `move_cards(connection, updates)`: the cards a
+  missed item brings forward.
 """
 
 from __future__ import annotations
@@ -30,11 +33,12 @@ from mlsflash import clock
 from mlsflash.bank import BankItem, ItemType, ParsedBank, is_bank, item_body, item_from_body, parse_bank
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
+from mlsflash.states import SEEN
 
 if TYPE_CHECKING:
     from mlsflash.importer import FileReport, NotesFile
     from mlsflash.storage import Store
-    from mlsflash.storage.db import Connection
+    from mlsflash.storage.db import Connection, Result
 
 BANK_DECK = "question bank"  # what the import report shows where a notes file shows its deck
 BUNDLED_BANK_FOLDER = "bank"  # decks/bank/: the bundled bank files
@@ -369,3 +373,31 @@ def due_items(connection: Connection, today: date) -> list[str]:
         (today.isoformat(),),
     )
     return [row.id for row in rows]
+
+
+def task_results(connection: Connection, since: str | None = None) -> dict[str, tuple[int, int]]:
+    """Task statement -> (right, answered) of the scored bank answers to live items since a
+    study day (all when None); a mock item left unanswered is no answer."""
+    return {
+        row.task: (row.right, row.answered)
+        for row in connection.execute(
+            "SELECT i.task, sum(a.correct) AS right, count(*) AS answered FROM bank_answers a "
+            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.chosen != '' AND a.study_day >= ? "
+            "GROUP BY i.task",
+            (since or "",),
+        )
+    }
+
+
+def seen_cards_due_after(connection: Connection, today: date) -> Result:
+    """The seen cards due after `today`: id, deck name, plain front and review state columns."""
+    return connection.execute(
+        "SELECT c.id, d.name, c.front_plain, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, "
+        f"c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{SEEN} AND c.due > ?",
+        (today.isoformat(),),
+    )
+
+
+def move_cards(connection: Connection, updates: list[tuple[str | None, int, int]]) -> None:
+    """Set (due, interval) of each card id."""
+    connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
