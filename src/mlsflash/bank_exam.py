@@ -40,11 +40,6 @@ def items(connection: Connection) -> list[BankItem]:
     return bank_db.active_items(connection)
 
 
-def states(connection: Connection) -> dict[str, ReviewState]:
-    """Item id -> review state of every active item."""
-    return bank_db.item_states(connection, [item.id for item in items(connection)])
-
-
 def record(connection: Connection, answered: Answered, today: date, settings: Settings,
            mock_id: int | None = None, scored: bool = True) -> ReviewState:
     """Log the answer and schedule the item under the scheduler in use (a right answer before
@@ -101,8 +96,8 @@ def drill_items(connection: Connection, today: date, count: int) -> list[BankIte
     """The items due today, those of the weakest task statements (lowest share right) first,
     the longest overdue first within a task."""
     live = {item.id: item for item in items(connection)}
-    due = [(state.due, item_id) for item_id, state in states(connection).items()
-           if item_id in live and state.due is not None and state.due <= today]
+    due = [(state.due, item_id) for item_id, state in bank_db.item_states(connection, live).items()
+           if state.due is not None and state.due <= today]
     results = bank_db.task_results(connection)
 
     def weakness(entry: tuple[date | None, str]) -> tuple[float, str, date | None, str]:
@@ -130,8 +125,8 @@ def status_rows(connection: Connection, profile: Profile, today: date) -> list[d
         return []
     count = Counter(item.task for item in live)
     ids = {item.id: item.task for item in live}
-    due = Counter(ids[item_id] for item_id, state in states(connection).items()
-                  if item_id in ids and state.due is not None and state.due <= today)
+    due = Counter(ids[item_id] for item_id, state in bank_db.item_states(connection, ids).items()
+                  if state.due is not None and state.due <= today)
     results = bank_db.task_results(connection)
     found: list[dict[str, object]] = []
     for domain in profile.domains:
