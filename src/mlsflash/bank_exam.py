@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Sequence
 
-from mlsflash import bank_store, pacing, scheduler
+from mlsflash import pacing, scheduler
 from mlsflash.bank import BankItem
 from mlsflash.model import Grade, ReviewState, Scheduler, deck_key
-from mlsflash.states import SEEN
+from mlsflash.storage import bank as bank_db
 
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile
@@ -37,12 +37,7 @@ class Answered:
 
 def items(connection: Connection) -> list[BankItem]:
     """The active items, in their files' order."""
-    return bank_store.active_items(connection)
-
-
-def states(connection: Connection) -> dict[str, ReviewState]:
-    """Item id -> review state of every active item."""
-    return bank_store.item_states(connection, [item.id for item in items(connection)])
+    return bank_db.active_items(connection)
 
 
 def record(connection: Connection, answered: Answered, today: date, settings: Settings,
@@ -50,8 +45,8 @@ def record(connection: Connection, answered: Answered, today: date, settings: Se
     """Log the answer and schedule the item under the scheduler in use (a right answer before
     the item is due, or no answer, keeps its schedule); a miss brings its linked cards forward.
     Returns the item's new state."""
-    before = bank_store.item_state(connection, answered.item.id)
-    bank_store.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
+    before = bank_db.item_state(connection, answered.item.id)
+    bank_db.record_answer(connection, answered.item.id, mode=answered.mode, correct=answered.correct,
                              chosen=answered.chosen, duration_ms=round(answered.seconds * 1000), study_day=today,
                              mock_id=mock_id, scored=scored)
     if not answered.chosen:
@@ -69,7 +64,7 @@ def record(connection: Connection, answered: Answered, today: date, settings: Se
         # SM-2's first step is one day whatever the grade: an item known at first sight takes
         # its second step too, so a right answer comes back later than a miss.
         after = scheduler.review(after, grade, today, settings.policy).after
-    bank_store.save_state(connection, answered.item.id, after, today)
+    bank_db.save_state(connection, answered.item.id, after, today)
     if not answered.correct:
         bring_cards_forward(connection, answered.item, today)
     return after
@@ -83,11 +78,7 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
         return 0
     wanted = {(deck_key(deck), " ".join(term.split()).casefold()) for deck, term in item.cards}
     updates = []
-    for row in connection.execute(
-        "SELECT c.id, d.name, c.front_plain, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, "
-        f"c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{SEEN} AND c.due > ?",
-        (today.isoformat(),),
-    ):
+    for row in bank_db.seen_cards_due_after(connection, today):
         if (deck_key(row.name), " ".join(row.front_plain.split()).casefold()) not in wanted:
             continue
         state = ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
@@ -97,31 +88,17 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
             placed = pacing.place(state, day)
             updates.append((placed.due.isoformat() if placed.due else None, placed.interval, row.id))
     if updates:
-        connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
+        bank_db.move_cards(connection, updates)
     return len(updates)
-
-
-def task_results(connection: Connection, since: str | None = None) -> dict[str, tuple[int, int]]:
-    """Task statement -> (right, answered) of the scored bank answers to live items since a
-    study day (all when None); a mock item left unanswered is no answer."""
-    return {
-        row.task: (row.right, row.answered)
-        for row in connection.execute(
-            "SELECT i.task, sum(a.correct) AS right, count(*) AS answered FROM bank_answers a "
-            "JOIN bank_items i ON i.id = a.item_id WHERE a.scored AND a.chosen != '' AND a.study_day >= ? "
-            "GROUP BY i.task",
-            (since or "",),
-        )
-    }
 
 
 def drill_items(connection: Connection, today: date, count: int) -> list[BankItem]:
     """The items due today, those of the weakest task statements (lowest share right) first,
     the longest overdue first within a task."""
     live = {item.id: item for item in items(connection)}
-    due = [(state.due, item_id) for item_id, state in states(connection).items()
-           if item_id in live and state.due is not None and state.due <= today]
-    results = task_results(connection)
+    due = [(state.due, item_id) for item_id, state in bank_db.item_states(connection, live).items()
+           if state.due is not None and state.due <= today]
+    results = bank_db.task_results(connection)
 
     def weakness(entry: tuple[date | None, str]) -> tuple[float, str, date | None, str]:
         task = live[entry[1]].task
@@ -148,9 +125,9 @@ def status_rows(connection: Connection, profile: Profile, today: date) -> list[d
         return []
     count = Counter(item.task for item in live)
     ids = {item.id: item.task for item in live}
-    due = Counter(ids[item_id] for item_id, state in states(connection).items()
-                  if item_id in ids and state.due is not None and state.due <= today)
-    results = task_results(connection)
+    due = Counter(ids[item_id] for item_id, state in bank_db.item_states(connection, ids).items()
+                  if state.due is not None and state.due <= today)
+    results = bank_db.task_results(connection)
     found: list[dict[str, object]] = []
     for domain in profile.domains:
         for task in domain.tasks:

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mlsflash.bank import ItemType
-from mlsflash.bank_store import AnswerMode, ItemStatus
 from mlsflash.model import TOPIC_FUNCTION, Direction
 from mlsflash.states import ReviewKind, Status, answer_sums
+from mlsflash.storage.bank import AnswerMode, ItemStatus
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store

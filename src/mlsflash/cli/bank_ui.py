@@ -8,12 +8,13 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import typer
 
 from mlsflash import bank_quiz, clock
 from mlsflash.bank_quiz import LETTERS, Shown
+from mlsflash.cli.exam_ui import _emit, _lines
 from mlsflash.errors import MlsflashError
 
 if TYPE_CHECKING:
@@ -112,18 +113,6 @@ def _presented(chosen: Sequence[BankItem], items: Sequence[BankItem], rng: rando
 
 
 # --- scripted -------------------------------------------------------------------------------
-
-
-def _lines() -> Iterator[str]:
-    import sys
-
-    yield from sys.stdin
-
-
-def _emit(value: dict[str, object]) -> None:
-    import json
-
-    typer.echo(json.dumps(value, ensure_ascii=False))
 
 
 def _record(session: BankSession, shown: Shown, answer: bank_quiz.Answer, seconds: float) -> bool:

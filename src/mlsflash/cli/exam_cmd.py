@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 import typer
 
@@ -17,6 +17,14 @@ exam_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, add_completion=False, cls=PlainGroup,
 )
 app.add_typer(exam_app, name="exam")
+
+SessionT = TypeVar("SessionT")
+
+
+def _run(session: SessionT, scripted: Callable[[SessionT], None], terminal: Callable[[SessionT], None], *,
+         as_json: bool) -> None:
+    """A session line by line (JSON asked for, or input that is no terminal), else on the terminal."""
+    (scripted if as_json or not sys.stdin.isatty() else terminal)(session)
 
 
 @command("list", group=exam_app)
@@ -202,10 +210,7 @@ def practice_command(
         return
     session = exam_ui.practice_session(ctx, domain=domain, deck=deck, count=count, seed=seed,
                                        confusions=confusions)
-    if as_json or not sys.stdin.isatty():
-        exam_ui.practice_scripted(session)
-    else:
-        exam_ui.practice_terminal(session)
+    _run(session, exam_ui.practice_scripted, exam_ui.practice_terminal, as_json=as_json)
 
 
 @command("mock", group=exam_app)
@@ -225,16 +230,10 @@ def mock_command(
     clock.time_scale()  # refused before the first question is shown
     bank_session = None if cards else bank_ui.mock_session(ctx, seed=seed)
     if bank_session is not None:
-        if as_json or not sys.stdin.isatty():
-            bank_ui.mock_scripted(bank_session)
-        else:
-            bank_ui.mock_terminal(bank_session)
+        _run(bank_session, bank_ui.mock_scripted, bank_ui.mock_terminal, as_json=as_json)
         return
     session = exam_ui.mock_session(ctx, seed=seed)
-    if as_json or not sys.stdin.isatty():
-        exam_ui.mock_scripted(session)
-    else:
-        exam_ui.mock_terminal(session)
+    _run(session, exam_ui.mock_scripted, exam_ui.mock_terminal, as_json=as_json)
 
 
 def _bank_practice(ctx: typer.Context, *, task: str | None, kind: str | None, count: int, seed: int | None,
@@ -248,10 +247,7 @@ def _bank_practice(ctx: typer.Context, *, task: str | None, kind: str | None, co
     if kind is not None and kind not in kinds:
         raise typer.BadParameter(f"--type must be one of {', '.join(kinds)}, not {kind!r}")
     session = bank_ui.practice_session(ctx, task=task, kind=kind, count=count, seed=seed)
-    if as_json or not sys.stdin.isatty():
-        bank_ui.practice_scripted(session)
-    else:
-        bank_ui.practice_terminal(session)
+    _run(session, bank_ui.practice_scripted, bank_ui.practice_terminal, as_json=as_json)
 
 
 @command("drill", group=exam_app)
@@ -267,10 +263,7 @@ def drill_command(
 
     clock.time_scale()
     session = bank_ui.drill_session(ctx, count=count, seed=seed)
-    if as_json or not sys.stdin.isatty():
-        bank_ui.practice_scripted(session)
-    else:
-        bank_ui.practice_terminal(session)
+    _run(session, bank_ui.practice_scripted, bank_ui.practice_terminal, as_json=as_json)
 
 
 @command("history", group=exam_app)

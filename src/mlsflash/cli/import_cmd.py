@@ -43,7 +43,7 @@ def import_command(
     ),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
-    from mlsflash import bank_store, importer
+    from mlsflash import bank_import, importer
     from mlsflash.bank import looks_like_bank
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
@@ -52,11 +52,11 @@ def import_command(
         raise typer.BadParameter("give --deck or --deck-from-heading, not both")
     if not paths and not bundled:
         raise MlsflashError("nothing to import", hint="give notes files or folders, or --bundled")
-    files = importer.bundled_files() + bank_store.bundled_bank_files() if bundled else []
+    files = importer.bundled_files() + bank_import.bundled_bank_files() if bundled else []
     collected = importer.collect_files(paths or [])
     found = zip(collected.files, collected.sources, strict=True)
     files += [importer.read_notes(path, source=source) for path, source in found]
-    files, banks = bank_store.bank_files_of(files)  # a question bank makes items, never cards
+    files, banks = bank_import.bank_files_of(files)  # a question bank makes items, never cards
     folders = importer.folders_of(paths or [])
     if dry_run:
         store_of(ctx, Access.WRITE)  # a dry run never creates the database: refuse before parsing
@@ -68,7 +68,7 @@ def import_command(
             parsing=parsing, folders=folders, deck_from_heading=deck_from_heading,
             banks=[file.source for file in banks],
         )
-        report.files += bank_store.import_banks(store, banks, notes=files, folders=folders, dry_run=dry_run)
+        report.files += bank_import.import_banks(store, banks, notes=files, folders=folders, dry_run=dry_run)
     report.notices += [f"{file.display}: `## ID | TASK | TYPE` headings but no `mlsflash: questions` front matter "
                        "opening it: read as notes, not as a question bank"
                        for file in files if looks_like_bank(file.text)]

@@ -44,10 +44,10 @@ def review_command(
         ui.note(f"Created a new database at {store.path}")
     if store.created and catalog.collection_is_empty(store):
         ui.note("Your collection is empty: loading the bundled AWS MLS exam decks (mlsflash import --bundled).")
-        from mlsflash import bank_store, importer  # only here: a daily review never loads the importer
+        from mlsflash import bank_import, importer  # only here: a daily review never loads the importer
 
         report = importer.import_notes(store, importer.bundled_files())
-        items = sum(file.added for file in bank_store.import_banks(store, bank_store.bundled_bank_files()))
+        items = sum(file.added for file in bank_import.import_banks(store, bank_import.bundled_bank_files()))
         ui.note(
             f"Imported {report.total('added')} cards in {len(report.files)} decks"
             + (f" and {items} exam questions" if items else "") + ". Your own notes: mlsflash import NOTES.md"

@@ -1,4 +1,4 @@
-"""The question bank over the store: importing bank files and the items' answers and schedule.
+"""The question bank import: bank files synced into the stored items (SQL in `storage.bank`).
 
 Import (`import_banks`): each bank file is parsed (`bank.parse_bank`) and synced by the
 items' explicit ids, in one write transaction: a new id is added; a known one keeps its
@@ -6,30 +6,20 @@ review state whatever changed in its text (reworded scenario, reordered options,
 explanation: `updated`), and moves with its heading to another file; an id gone from its
 file retires (answers kept) and revives when it comes back. An id already held by another
 bank file that still holds it is a duplicate: reported and skipped.
-
-The API the exam commands use (all take an open `Connection` of `Store.read()`/`write()`):
-- `active_items(connection, task=None, type=None, domain=None) -> list[BankItem]`, in file order;
-- `items_by_id(connection, ids) -> dict[str, BankItem]` (retired ones too: old answers);
-- `record_answer(connection, item_id, *, mode, correct, chosen, duration_ms, study_day, mock_id=None,
-  scored=True) -> int` (the answer's row id; `mode` one of `AnswerMode`);
-- `item_state(connection, item_id) -> ReviewState`, `item_states(connection, ids)`;
-- `save_state(connection, item_id, state, last_review)`: the schedule after a scheduled answer;
-- `due_items(connection, today) -> list[str]`: ids of active items due by `today` (new ones not).
 """
 
 from __future__ import annotations
 
-import enum
 import os
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mlsflash import clock
-from mlsflash.bank import BankItem, ItemType, ParsedBank, is_bank, item_body, item_from_body, parse_bank
+from mlsflash.bank import BankItem, ParsedBank, is_bank, item_body, parse_bank
 from mlsflash.errors import MlsflashError
-from mlsflash.model import ReviewState
+from mlsflash.storage import bank as bank_db
+from mlsflash.storage.bank import ItemStatus
 
 if TYPE_CHECKING:
     from mlsflash.importer import FileReport, NotesFile
@@ -39,21 +29,6 @@ if TYPE_CHECKING:
 BANK_DECK = "question bank"  # what the import report shows where a notes file shows its deck
 BUNDLED_BANK_FOLDER = "bank"  # decks/bank/: the bundled bank files
 
-
-class AnswerMode(str, enum.Enum):
-    """The `mode` column of bank_answers."""
-
-    PRACTICE = "practice"
-    MOCK = "mock"
-    DRILL = "drill"
-
-
-class ItemStatus(str, enum.Enum):
-    ACTIVE = "active"
-    RETIRED = "retired"
-
-
-# --- import ------------------------------------------------------------------------------
 
 def bank_files_of(files: Sequence[NotesFile]) -> tuple[list[NotesFile], list[NotesFile]]:
     """`files` split into (notes files, bank files) by the bank marker."""
@@ -119,13 +94,13 @@ def import_banks(
 
 def _holds_items(store: Store) -> bool:
     with store.read() as connection:
-        return bool(connection.execute("SELECT 1 FROM bank_items WHERE status = 'active' LIMIT 1").first())
+        return bank_db.holds_active_items(connection)
 
 
 def _held(connection: Connection) -> dict[str, _Held]:
     return {
         row.id: _Held(row.source_file, row.task, row.type, row.body, row.status, row.position)
-        for row in connection.execute("SELECT id, source_file, task, type, body, status, position FROM bank_items")
+        for row in bank_db.held_items(connection)
     }
 
 
@@ -203,11 +178,7 @@ def _sync_item(sync: _Sync, item: BankItem, source: str, position: int, report: 
     body = item_body(item)
     held = sync.held.get(item.id)
     if held is None:
-        sync.connection.execute(
-            "INSERT INTO bank_items (id, source_file, task, type, body, status, position, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, 'active', ?, ?)",
-            (item.id, source, item.task, item.type.value, body, position, sync.now),
-        )
+        bank_db.insert_item(sync.connection, item, source, body, position, sync.now)
         report.added += 1
         sync.held[item.id] = _Held(source, item.task, item.type.value, body, ItemStatus.ACTIVE, position)
         return
@@ -221,19 +192,13 @@ def _sync_item(sync: _Sync, item: BankItem, source: str, position: int, report: 
     else:
         report.unchanged += 1
     if changed or held.status != ItemStatus.ACTIVE or held.position != position:
-        sync.connection.execute(
-            "UPDATE bank_items SET source_file = ?, task = ?, type = ?, body = ?, status = 'active', position = ?, "
-            "updated_at = CASE WHEN ? THEN ? ELSE updated_at END WHERE id = ?",
-            (source, item.task, item.type.value, body, position, changed or held.status != ItemStatus.ACTIVE,
-             sync.now, item.id),
-        )
+        bank_db.update_item(sync.connection, item, source, body, position,
+                            touched=changed or held.status != ItemStatus.ACTIVE, now=sync.now)
     sync.held[item.id] = _Held(source, item.task, item.type.value, body, ItemStatus.ACTIVE, position)
 
 
 def _retire(sync: _Sync, item_id: str) -> None:
-    sync.connection.execute(
-        "UPDATE bank_items SET status = 'retired', updated_at = ? WHERE id = ?", (sync.now, item_id)
-    )
+    bank_db.retire_item(sync.connection, item_id, sync.now)
     sync.held[item_id].status = ItemStatus.RETIRED
 
 
@@ -266,106 +231,3 @@ def _retire_gone(sync: _Sync, sources: Iterable[str]) -> list[FileReport]:
             report.notices.append(f"{report.path} is no question bank now: its {len(ids)} items retired")
         reports.append(report)
     return reports
-
-
-# --- the API of the exam commands ----------------------------------------------------------
-
-_ITEM_COLUMNS = "id, task, type, body, source_file"
-
-
-def active_items(
-    connection: Connection, *, task: str | None = None, type: ItemType | str | None = None,  # noqa: A002
-    domain: int | None = None,
-) -> list[BankItem]:
-    """The active items, in file order, of one task statement, type or domain if given."""
-    where = ["status = 'active'"]
-    params: list[object] = []
-    if task is not None:
-        where.append("task = ?")
-        params.append(task)
-    if type is not None:
-        where.append("type = ?")
-        params.append(str(type.value if isinstance(type, ItemType) else type))
-    if domain is not None:
-        where.append("task LIKE ?")
-        params.append(f"{domain}.%")
-    rows = connection.execute(
-        f"SELECT {_ITEM_COLUMNS} FROM bank_items WHERE {' AND '.join(where)} ORDER BY source_file, position",
-        params,
-    )
-    return [item_from_body(*row) for row in rows]
-
-
-def items_by_id(connection: Connection, ids: Iterable[str]) -> dict[str, BankItem]:
-    """The items of these ids, retired ones too; unknown ids are left out."""
-    wanted = sorted(set(ids))
-    found: dict[str, BankItem] = {}
-    for start in range(0, len(wanted), 500):
-        batch = wanted[start:start + 500]
-        rows = connection.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM bank_items WHERE id IN ({', '.join('?' * len(batch))})", batch
-        )
-        found.update((row.id, item_from_body(*row)) for row in rows)
-    return found
-
-
-def record_answer(
-    connection: Connection, item_id: str, *, mode: AnswerMode | str, correct: bool, chosen: str, duration_ms: int,
-    study_day: date, mock_id: int | None = None, scored: bool = True,
-) -> int:
-    """Log one answer to an item (its schedule is `save_state`'s business); the row's id."""
-    cursor = connection.execute(
-        "INSERT INTO bank_answers (item_id, answered_at, study_day, mode, mock_id, scored, correct, chosen, "
-        "duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (item_id, clock.timestamp(), study_day.isoformat(), AnswerMode(mode).value, mock_id, scored, correct,
-         chosen, duration_ms),
-    )
-    return int(cursor.lastrowid or 0)
-
-
-_STATE_COLUMNS = "id, repetitions, easiness, interval, due, lapses, stability, difficulty"
-
-
-def item_states(connection: Connection, ids: Iterable[str]) -> dict[str, ReviewState]:
-    """The review state of each known item (new: `ReviewState()`)."""
-    wanted = sorted(set(ids))
-    states: dict[str, ReviewState] = {}
-    for start in range(0, len(wanted), 500):
-        batch = wanted[start:start + 500]
-        rows = connection.execute(
-            f"SELECT {_STATE_COLUMNS} FROM bank_items WHERE id IN ({', '.join('?' * len(batch))})", batch
-        )
-        for row in rows:
-            states[row.id] = ReviewState(
-                repetitions=row.repetitions, easiness=row.easiness, interval=row.interval,
-                due=date.fromisoformat(row.due) if row.due else None, lapses=row.lapses,
-                stability=row.stability, difficulty=row.difficulty,
-            )
-    return states
-
-
-def item_state(connection: Connection, item_id: str) -> ReviewState:
-    """An item's review state; an unknown id is an error."""
-    state = item_states(connection, [item_id]).get(item_id)
-    if state is None:
-        raise MlsflashError(f"no question bank item {item_id}")
-    return state
-
-
-def save_state(connection: Connection, item_id: str, state: ReviewState, last_review: date) -> None:
-    """Store the schedule a scheduled answer on `last_review` gave the item."""
-    connection.execute(
-        "UPDATE bank_items SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, stability = ?, "
-        "difficulty = ?, last_review = ? WHERE id = ?",
-        (state.repetitions, state.easiness, state.interval, state.due.isoformat() if state.due else None,
-         state.lapses, state.stability, state.difficulty, last_review.isoformat(), item_id),
-    )
-
-
-def due_items(connection: Connection, today: date) -> list[str]:
-    """Ids of the active items due on or before `today`, most overdue first (new items are not due)."""
-    rows = connection.execute(
-        "SELECT id FROM bank_items WHERE status = 'active' AND due IS NOT NULL AND due <= ? ORDER BY due, id",
-        (today.isoformat(),),
-    )
-    return [row.id for row in rows]
