@@ -279,7 +279,10 @@ def test_practice_feedback_taller_than_the_screen_starts_with_the_verdict_and_th
     assert f"↳ is the answer to: {long_notes.front[picked_card]}" in seen
     while "any key: next" not in screen.text():
         screen.send("Space")
-        screen.wait_until(lambda now, before=first: now != before, "the next page")
+        # a whole new page (its pager line is drawn last) or the end: a redraw caught half-way
+        # would send the next Space to "any key: next" and end the session
+        screen.wait_until(lambda now, before=first: now != before and (
+            PAGER.search(now) is not None or "any key: next" in now), "the next page")
         first = screen.text()
     held = whole(" ".join(printed(screen)))
     assert f"answer {long_notes.right(question)}) {whole(' '.join([LONG] * 6))}" in held
