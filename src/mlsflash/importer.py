@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
 BUNDLED_PREFIX = "<bundled>/"
-PARSER_VERSION = "8"  # part of the unchanged-file hash: bump when parsing rules change
+PARSER_VERSION = "9"  # part of the unchanged-file hash: bump when parsing rules change
 
 
 @dataclass

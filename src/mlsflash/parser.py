@@ -64,6 +64,9 @@ STOP_LABELS = frozenset({
     "references", "ref", "link", "links", "docs", "documentation", "url", "key point", "key points",
     "takeaway", "key takeaway", "side note", "reminder", "result", "results", "why", "how",
     "tl;dr", "tldr", "fyi", "heads up", "fun fact", "important note", "note to self", "caveat", "caveats",
+    # a course's logistics and aids: `midterm: Oct 14`, `Practical: weigh the cylinders`, `mnemonic: PMAT`
+    "midterm", "final", "finals", "deadline", "due", "quiz", "homework", "hw", "assignment", "lecture",
+    "office hours", "practical", "lab", "reading", "mnemonic",
 })
 # With `--prose` only: a plain term before a verb never starts with an article or a quantifier
 # (`The data is ...`, `Each job has ...` are sentences about something, not definitions).
@@ -117,7 +120,13 @@ STEP_OPENINGS = ("for each", "for every")  # `For each document d:` over the ste
 METRIC_WORDS = frozenset({"error", "accuracy", "loss", "precision", "recall", "score", "auc", "f1", "rmse", "mse"})
 # A remark behind an emoji (`💡 Good metric: ...`, `⚠️ Careful - ...`), not a term.
 REMARK_MARKS = frozenset("💡⚠❗❓👉📌🔑⭐🚨📝ℹ✅❌✔✖🔥👍👎")
+# `prof's example: ...`, `my mnemonic: PMAT`: a remark label of someone's.
+_OWNED_REMARKS = frozenset({"example", "examples", "note", "notes", "tip", "tips", "mnemonic", "analogy"})
+_OWNERS = frozenset({"my", "our", "his", "her", "their", "your", "another", "a", "an", "the", "one", "good", "quick"})
 _FRAGMENT_PREPOSITIONS = frozenset({"to", "in", "on", "at", "from", "into", "onto", "by", "with", "for", "of"})
+_PREPOSITIONS = _FRAGMENT_PREPOSITIONS | {
+    "through", "via", "across", "per", "over", "under", "within", "without", "between",
+}
 _DETERMINERS = frozenset({"the", "a", "an", "your", "our", "their", "each", "every"})
 _ASSIGNMENT = re.compile(r"(?<![=!<>])=(?!=)")
 _NUMBER_VALUE = re.compile(r"[~≈<>]?\s*\d[\d.,]*\s*%?")
@@ -143,9 +152,9 @@ _PLAIN_SEPARATOR = re.compile(r"\s+[-–—](?:\s+|$)|\s*-{1,2}>\s*")
 _ARROW = re.compile(r"-{1,2}>|→|⟶|⇒|={1,2}>")
 _NEW_ARROW = re.compile(r"→|⟶|⇒|={1,2}>")
 # A doubled arrow (`-->`, `==>`) is one separator: no stray `-` or `=` is left in the term.
-_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>|[-–—](?=\s|$)|:(?=\s|$))\s*")
+_EXTENDED_AFTER_SPAN = re.compile(r"[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>|--?(?=\s|$)|[–—](?=\s|$)|:(?=\s|$))\s*")
 _EXTENDED_PLAIN_SEPARATOR = re.compile(
-    r"[ \t]+[-–—](?:[ \t]+|$)|[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>)[ \t]*|:(?:[ \t]+|$)"
+    r"[ \t]+(?:--|[-–—])(?:[ \t]+|$)|[ \t]*(?:-{1,2}>|→|⟶|⇒|={1,2}>)[ \t]*|:(?:[ \t]+|$)"  # `--`: a typed dash
     r"|[ \t]+=[ \t]+"  # `POSIX = Portable ...`; never `==`, `<=`, `=>` or `a=b`
     r"|(?<=\w)[-–—][ \t]+"  # `Elastic MapReduce- manages ...`: a dash glued to the term
 )
@@ -1157,15 +1166,22 @@ def _misread(split: _Split, pieces: list[_Piece]) -> bool:
     if len(words) >= 2 and (verb_phrase or folded[-1] in INSTRUCTION_ADVERBS):
         return True  # `Ingests audio data`, `configure root volume`, `**Audit Regularly**`
     if " ".join(folded).startswith(DESCRIPTION_OPENINGS + STEP_OPENINGS):
-        return True
+        return True  # `Collection of EC2 instances -> ...`
+    if folded[-1] in _OWNED_REMARKS and (folded[0] in _OWNERS or words[0].endswith(("'s", "’s"))):
+        return True  # `prof's example: ...`
     if _is_fragment(folded) and _plain_before_arrow(split, pieces):
         return True  # `Bound to the Region -> copy to share`
-    if any(piece.kind == "code" and _ASSIGNMENT.search(piece.plain) for piece in split.term):
-        return True  # `` `a=np.ones(5)` ``: an example of code
+    if any(piece.kind == "code" and _is_example_code(piece.plain) for piece in split.term):
+        return True  # `` `a=np.ones(5)` ``: an example of code (`axis=0` names a setting)
     definition = split.definition_plain
     if definition.startswith("{") or (folded[-1] in METRIC_WORDS and _NUMBER_VALUE.fullmatch(definition)):
         return True  # `Topic 1: {...}`, `Training error: 1%`: example data
     return _names_a_pair(words, definition.split())
+
+
+def _is_example_code(code: str) -> bool:
+    """An assignment of a computed value; a setting such as `axis=0` or `lr=0.01` is a term."""
+    return _ASSIGNMENT.search(code) is not None and _holds_any(code, "([{;")
 
 
 def _misread_warning(split: _Split) -> str:
@@ -1190,9 +1206,12 @@ def _is_fragment(folded: Sequence[str]) -> bool:
 
 def _names_a_pair(term: Sequence[str], definition: Sequence[str]) -> bool:
     """`Convolutional Neural Network - Quantile Regression`: a dash between two spelled-out
-    names in capitals is part of one name (CNN-QR), not a definition."""
-    if len(term) < 3 or not 2 <= len(definition) <= 4:
+    names in capitals is part of one name (CNN-QR), not a definition; and two names of the
+    same kind (`Server-Side Encryption - Client-Side Encryption`) are a pair to tell apart."""
+    if len(term) < 2 or not 2 <= len(definition) <= 4:
         return False
+    if len(term) < 3 and (len(definition) != len(term) or _bare(term[-1]) != _bare(definition[-1])):
+        return False  # `ROC Curve - Receiver Operating Characteristic Curve` spells a name out
     return all(word[:1].isupper() and word.replace("-", "").isalpha() for word in (*term, *definition))
 
 
@@ -1326,6 +1345,7 @@ def _split_extended(
         or _split_emphasized_extended(line, pieces)
         or _split_plain_extended(line, pieces, has_children=has_children)
         or _split_parenthesised(line, pieces)
+        or _split_code_lead(line, pieces)
         or (_split_bare_span(pieces) if children_define() else None)
     )
     if split is None and prose:
@@ -1394,8 +1414,10 @@ def _split_parenthesised(line: list[_Piece], pieces: list[_Piece]) -> _Split | N
     term = first[:opening].strip()
     inside = _plain(line)[len(first[:opening]) + 2 :].rstrip()[:-1]
     inner = [_bare(word) for word in inside.split()]
-    if len(inner) < 3 or _holds_any(inside, "(),/\"") or inner[-1] == "etc" or inner[0] in PROSE_STOP_WORDS:
+    if len(inner) < 3 or _holds_any(inside, "()/\"") or _lists_examples(inside) or inner[-1] == "etc":
         return None  # `AWS (RDS, Redshift, S3)`, `Keyboard (for education)`: examples or a remark
+    if inner[0] in PROSE_STOP_WORDS:
+        return None
     if any(word in NEW_CLAUSE_WORDS for word in inner) or inner[0] in STOP_LABELS or " ".join(inner[:2]) in STOP_LABELS:
         return None  # `Near real time (lowest buffering time is 1 minute)`, `Cache (for example Redis)`
     if not _is_short_term(term) or any(_bare(word) in _VERB_LIKE for word in term.split()):
@@ -1405,6 +1427,32 @@ def _split_parenthesised(line: list[_Piece], pieces: list[_Piece]) -> _Split | N
     else:
         definition = _strip([_text_piece(first[opening + 2 :]), *line[1:-1], _text_piece(last[:-1])])
     return _Split(term=[_text_piece(term)], definition=definition)
+
+
+def _split_code_lead(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
+    """`` `cat` concatenate and print files ``: a cheat sheet's command, then what it does,
+    with no separator between them."""
+    if len(line) < 2 or line[0].kind != "code" or line[1].kind != "text" or not line[1].plain[:1].isspace():
+        return None
+    rest = _plain(line[1:])
+    words = rest.split()
+    if len(words) < 2 or not words[0][:1].islower() or _holds_any(rest, ":→⇒") or "->" in rest:
+        return None  # `` `5 API calls / s` PER SHARD ``, `` `Spark` transformations (example: ...) ``
+    first = _bare(words[0])
+    if first in NEW_CONNECTIVES | PROSE_STOP_WORDS | _PREPOSITIONS or first.endswith(_NOT_A_DESCRIPTION):
+        return None  # `` `a` and `b` ``, `` `same` for all ``, `` `varies` depending on ``, `` `x` usually ``
+    return _Split(term=line[:1], definition=_strip(list(pieces[1:])))
+
+
+# A command's description opens with a verb or a noun; these endings open a remark on a value.
+_NOT_A_DESCRIPTION = ("ing", "ly", "ed")
+
+
+def _lists_examples(inside: str) -> bool:
+    """`RDS, Redshift, S3`: a comma after fewer than three words lists names; after a phrase
+    (`rows stored in index order, one per table`) it adds to a definition."""
+    first, comma, _ = inside.partition(",")
+    return bool(comma) and len(first.split()) < 3
 
 
 def _split_emphasized_extended(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
@@ -1433,13 +1481,15 @@ def _split_plain_extended(line: list[_Piece], pieces: list[_Piece], *, has_child
             before = _strip([*line[:index], _text_piece(piece.plain[: match.start()])])
             after, following = piece.plain[match.end() :], line[index + 1 :]
             separator = match.group().strip()
-            is_dash = separator in ("-", "–", "—")
+            is_dash = separator in ("-", "--", "–", "—")
             if is_dash and _is_numeric_range(_plain(before), after):
                 continue
             if not _is_short_term(_plain(before)):
                 return None
-            if _ARROW.fullmatch(separator) and _arrows(line) >= 2:
+            if _ARROW.fullmatch(separator) and _chains(after):
                 return None  # `Encoder -> Decoder -> Output`: a chain, not a definition
+            if separator == "=" and _ARROW.search(after):
+                continue  # `MR = MC → profit-max rule`: the arrow separates, the `=` is in the term
             if is_dash and (_SPACED_DASH.search(f" {after} ") or _dash_follows(following)):
                 return None
             if separator == "=" and not _is_equation_term(_plain(before), _plain([_text_piece(after), *following])):
@@ -1468,8 +1518,14 @@ def _glued_dash_continues(after: str) -> bool:
     return not words or _bare(words[0]) in ("and", "or", "to", "nor", "&")
 
 
-def _arrows(line: list[_Piece]) -> int:
-    return sum(len(_ARROW.findall(piece.plain)) for piece in line if piece.kind == "text")
+def _chains(after: str) -> bool:
+    """Another arrow follows in the same clause: `A -> B -> C` is a chain. After a `;` or a
+    sentence's end it belongs to the answer (`price ceiling → legal max; binding → shortage`)."""
+    arrow = _ARROW.search(after)
+    return arrow is not None and not _CLAUSE_END.search(after[: arrow.start()])
+
+
+_CLAUSE_END = re.compile(r"[;]|\.(?:\s|$)")
 
 
 def _split_prose(line: list[_Piece], pieces: list[_Piece]) -> _Split | None:
