@@ -140,8 +140,13 @@ def score_file(notes: Path) -> Score:
     return score
 
 
+def judged_notes(folder: Path) -> list[Path]:
+    """The notes files of a judged folder: those with judgements beside them (not its README)."""
+    return [notes for notes in sorted(folder.glob("*.md")) if notes.with_name(f"{notes.stem}.judged.tsv").exists()]
+
+
 def score_corpus(folder: Path = CORPUS) -> tuple[list[Score], Score]:
-    scores = [score_file(notes) for notes in sorted(folder.glob("*.md"))]
+    scores = [score_file(notes) for notes in judged_notes(folder)]
     total = Score("total")
     for score in scores:
         total.add(score)
