@@ -162,14 +162,15 @@ def import_baseline(argv: list[str], env: dict[str, str] | None = None) -> tuple
 
 
 def case_judged_corpus() -> list[Result]:
-    """The parser against hand judgements: `notes` (the styles issue 31 named, which the rules
-    were written against) and `heldout` (written and judged by someone who had not seen the
-    rules or those styles; the targets are judged there)."""
+    """The parser against hand judgements, per judged folder (benchmarks/judged_corpus.py): each
+    written and judged by someone who had not seen the rules; the targets hold on every one,
+    and the folder not tuned on yet is the one that says whether they generalise."""
     import judged_corpus
 
     results = []
-    for name in ("notes", "heldout"):
-        _, total = judged_corpus.score_corpus(judged_corpus.CORPUS.parent / name)
+    for name, tuned in judged_corpus.FOLDERS.items():
+        _, total = judged_corpus.score_corpus(judged_corpus.JUDGED / name)
+        name = f"{name}, tuned on" if tuned else f"{name}, never tuned on"
         counts = f"{total.made} cards made on {total.judged} judged items ({total.worthy} card-worthy)"
         bad = len(total.wrong) + len(total.not_a_card)
         results += [
@@ -179,8 +180,9 @@ def case_judged_corpus() -> list[Result]:
             Result(f"judged corpus ({name}): wrong + not-a-card", round(100 * total.bad_share, 1), "%", None,
                    f"<= {judged_corpus.WRONG_TARGET:.0%} of cards made",
                    total.bad_share <= judged_corpus.WRONG_TARGET,
-                   f"{bad} of {total.made}: {len(total.wrong)} wrong, {len(total.not_a_card)} not-a-card;"
-                   f" precision {total.precision:.1%}"),
+                   f"{bad} of {total.made}: {len(total.wrong)} wrong, {len(total.not_a_card)} not-a-card"
+                   f" ({len(total.odd)} odd: the judged front plus a parenthesised part); precision"
+                   f" {total.precision:.1%}"),
         ]
     return results
 

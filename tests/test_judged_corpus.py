@@ -15,8 +15,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import judged_corpus  # noqa: E402
 
-NOTES = sorted(judged_corpus.CORPUS.glob("*.md"))
-HELDOUT = sorted(judged_corpus.HELDOUT.glob("*.md"))
+NOTES = judged_corpus.judged_notes(judged_corpus.CORPUS)
+HELDOUT = [notes for name in judged_corpus.FOLDERS if name != "notes"
+           for notes in judged_corpus.judged_notes(judged_corpus.JUDGED / name)]
 
 
 def judgement_rows(notes: Path) -> list[list[str]]:
@@ -37,10 +38,20 @@ def test_every_judgement_file_sits_beside_its_notes() -> None:
     assert judged == sorted(f"{notes.stem}.judged.tsv" for notes in NOTES)
 
 
-def test_the_heldout_corpus_has_judgements_beside_its_notes() -> None:
-    assert HELDOUT, "benchmarks/judged/heldout holds no notes"
-    judged = sorted(path.name for path in judged_corpus.HELDOUT.glob("*.judged.tsv"))
-    assert judged == sorted(f"{notes.stem}.judged.tsv" for notes in HELDOUT)
+@pytest.mark.parametrize("name", list(judged_corpus.FOLDERS))
+def test_each_judged_folder_has_judgements_beside_its_notes(name: str) -> None:
+    folder = judged_corpus.JUDGED / name
+    notes = judged_corpus.judged_notes(folder)
+    assert len(notes) >= 5, f"benchmarks/judged/{name} holds {len(notes)} judged notes files"
+    unjudged = [path.name for path in folder.glob("*.md") if path not in notes and path.name != "README.md"]
+    assert unjudged == [], "notes without judgements beside them"
+    judged = sorted(path.name for path in folder.glob("*.judged.tsv"))
+    assert judged == sorted(f"{n.stem}.judged.tsv" for n in notes)
+
+
+def test_only_the_newest_judged_folder_is_untuned() -> None:
+    assert list(judged_corpus.FOLDERS.values())[-1] is False
+    assert sorted(judged_corpus.FOLDERS) == sorted(path.name for path in judged_corpus.JUDGED.iterdir() if path.is_dir())
 
 
 @pytest.mark.parametrize("notes", NOTES + HELDOUT, ids=[f"{notes.parent.name}/{notes.name}" for notes in NOTES + HELDOUT])

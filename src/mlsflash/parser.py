@@ -120,6 +120,31 @@ STEP_OPENINGS = ("for each", "for every")  # `For each document d:` over the ste
 METRIC_WORDS = frozenset({"error", "accuracy", "loss", "precision", "recall", "score", "auc", "f1", "rmse", "mse"})
 # A remark behind an emoji (`💡 Good metric: ...`, `⚠️ Careful - ...`), not a term.
 REMARK_MARKS = frozenset("💡⚠❗❓👉📌🔑⭐🚨📝ℹ✅❌✔✖🔥👍👎")
+# `e.g. fraud -> ...`: an example, whatever follows.
+EXAMPLE_OPENERS = frozenset({"e.g", "eg", "i.e", "ie", "ej", "z.b", "p.ej"})
+# `open the Spark UI: ...`, `read the FAQ - ...`: a study task (a verb, then what it acts on).
+TASK_VERBS = frozenset({
+    "open", "read", "check", "ask", "review", "decide", "try", "watch", "finish", "submit", "practice",
+    "practise", "memorize", "memorise", "learn", "study", "redo", "revisit", "print", "bring", "book",
+    "email", "call", "draw", "write", "look", "compare", "verify", "use", "skim", "reread", "rewatch",
+})
+_TASK_BOX = re.compile(r"\[[ xX]\]\s")
+# An answer that is an appointment (`Tues 6pm`, `Oct 14, room 204`, `Dec 1, 11:59 pm`), not a
+# fact: a date with a year (`Oct 14, 1066`) may be one.
+_APPOINTMENT = re.compile(
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?\.?,?\s+\d"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?![,\s]*\d{3})"
+    r"|\d{1,2}(?::\d\d)?\s*(?:am|pm)\b",
+    re.IGNORECASE,
+)
+# An answer that is a remark to oneself: `don't memorize all of them`, `please no`, `... i think?? check`.
+REMARK_OPENINGS = ("don't", "dont", "do not", "please", "do this", "make sure", "remember to", "todo")
+
+
+def _is_remark(definition: str) -> bool:
+    return "??" in definition or " ".join(definition.casefold().split()[:2]).startswith(REMARK_OPENINGS)
+
+
 # `prof's example: ...`, `my mnemonic: PMAT`: a remark label of someone's.
 _OWNED_REMARKS = frozenset({"example", "examples", "note", "notes", "tip", "tips", "mnemonic", "analogy"})
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "your", "another", "a", "an", "the", "one", "good", "quick"})
@@ -1158,10 +1183,16 @@ def _misread(split: _Split, pieces: list[_Piece]) -> bool:
         return False
     if words[0][0] in REMARK_MARKS or words[0].rstrip("\ufe0f")[:1] in REMARK_MARKS:
         return True  # `💡 Good metric: "queue depth"`
+    if _TASK_BOX.match(term):
+        return True  # `[ ] Anki: add the false friends`: a task list's item
     words = _LEADING_MARKS.sub("", term).split() or words
     folded = [_bare(word) for word in words]
     if _bare(_NUMBERING.sub("", " ".join(words))) in REMARK_LABELS:
         return True  # `**Note**: ...`, `Loop:` over steps, `Step 2 - ...`
+    if folded[0] in EXAMPLE_OPENERS:
+        return True  # `e.g. fraud -> care about recall`
+    if len(folded) >= 2 and folded[0] in TASK_VERBS and folded[1] in _DETERMINERS | {"this", "these", "all"}:
+        return True  # `open the Spark UI: Stages tab`
     verb_phrase = folded[0] in VERB_OPENERS and not split.is_list
     if len(words) >= 2 and (verb_phrase or folded[-1] in INSTRUCTION_ADVERBS):
         return True  # `Ingests audio data`, `configure root volume`, `**Audit Regularly**`
@@ -1176,6 +1207,8 @@ def _misread(split: _Split, pieces: list[_Piece]) -> bool:
     definition = split.definition_plain
     if definition.startswith("{") or (folded[-1] in METRIC_WORDS and _NUMBER_VALUE.fullmatch(definition)):
         return True  # `Topic 1: {...}`, `Training error: 1%`: example data
+    if _APPOINTMENT.match(definition) or _is_remark(definition):
+        return True  # `study group: Tues 6pm`, `CSV - please no`, `rows/cols: actual on rows?? check`
     return _names_a_pair(words, definition.split())
 
 
