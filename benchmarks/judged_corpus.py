@@ -43,7 +43,7 @@ HELDOUT = JUDGED / "heldout"
 # Each judged folder, oldest first, and whether the rules have been tuned on it since. A folder
 # is written and judged by someone who has not read the rules; once its misses have been read
 # and fixed it counts as tuned on, and a new one is written to judge the targets on.
-FOLDERS = {"notes": True, "heldout": True, "fresh": True, "unseen": False}
+FOLDERS = {"notes": True, "heldout": True, "fresh": True, "unseen": True, "blind": False}
 RECALL_TARGET = 0.85
 WRONG_TARGET = 0.05  # issue 31: wrong cards, as a share of the cards made
 # Cards on lines judged not-a-card (a todo, an example, a step): issue 31 found 26% on notes

@@ -127,6 +127,7 @@ TASK_VERBS = frozenset({
     "open", "read", "check", "ask", "review", "decide", "try", "watch", "finish", "submit", "practice",
     "practise", "memorize", "memorise", "learn", "study", "redo", "revisit", "print", "bring", "book",
     "email", "call", "draw", "write", "look", "compare", "verify", "use", "skim", "reread", "rewatch",
+    "pick", "know",
 })
 _TASK_BOX = re.compile(r"\[[ xX]\]\s")
 # An answer that is an appointment (`Tues 6pm`, `Oct 14, room 204`, `Dec 1, 11:59 pm`), not a
@@ -138,7 +139,11 @@ _APPOINTMENT = re.compile(
     re.IGNORECASE,
 )
 # An answer that is a remark to oneself: `don't memorize all of them`, `please no`, `... i think?? check`.
-REMARK_OPENINGS = ("don't", "dont", "do not", "please", "do this", "make sure", "remember to", "todo")
+# `! know this for the exam`, `also try class weights` (a remark on the item before).
+REMARK_OPENINGS = (
+    "don't", "dont", "do not", "please", "do this", "make sure", "remember to", "todo", "!", "know this",
+    "know the", "know how", "know both", "also ",
+)
 
 
 def _is_remark(definition: str) -> bool:
@@ -1191,6 +1196,8 @@ def _misread(split: _Split, pieces: list[_Piece]) -> bool:
         return True  # `**Note**: ...`, `Loop:` over steps, `Step 2 - ...`
     if folded[0] in EXAMPLE_OPENERS:
         return True  # `e.g. fraud -> care about recall`
+    if len(folded) >= 3 and folded[0] in _PREPOSITIONS and not split.is_list and _all_text(split.term):
+        return True  # `under anaerobic conditions pyruvate -> lactate` (`At rest: KMS` names a state)
     if len(folded) >= 2 and folded[0] in TASK_VERBS and folded[1] in _DETERMINERS | {"this", "these", "all"}:
         return True  # `open the Spark UI: Stages tab`
     verb_phrase = folded[0] in VERB_OPENERS and not split.is_list
@@ -1210,6 +1217,10 @@ def _misread(split: _Split, pieces: list[_Piece]) -> bool:
     if _APPOINTMENT.match(definition) or _is_remark(definition):
         return True  # `study group: Tues 6pm`, `CSV - please no`, `rows/cols: actual on rows?? check`
     return _names_a_pair(words, definition.split())
+
+
+def _all_text(pieces: Sequence[_Piece]) -> bool:
+    return all(piece.kind == "text" for piece in pieces)
 
 
 def _is_example_code(code: str) -> bool:
