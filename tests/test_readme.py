@@ -226,3 +226,19 @@ def test_every_command_and_sub_command_is_shown_in_the_readme_or_the_manual():
     paths = [" ".join(path) for path in command_tree() if path]
     assert len(paths) > 20
     assert [path for path in paths if not re.search(rf"mlsflash {re.escape(path)}\b", text)] == []
+
+
+def test_the_notes_format_at_a_glance_makes_the_cards_the_readme_says():
+    from mlsflash.parser import parse_notes
+
+    readme = README.read_text(encoding="utf-8")
+    section = readme[readme.index("## The notes format at a glance"):]
+    example = section[section.index("```markdown\n") + len("```markdown\n"):section.index("\n```\n")]
+    parsed = parse_notes(example)
+    assert parsed.title == "Data Engineering" and "in the deck `Data Engineering`" in section
+    assert [(draft.context, draft.front_plain, draft.is_list) for draft in parsed.drafts] == [
+        (("Kinesis",), "Kinesis Data Streams", False), (("Kinesis",), "Data Firehose", False),
+        (("Kinesis",), "Use cases", True), (("Glacier",), "Expedited", False)]
+    assert "makes four cards" in section
+    assert [(warning.line, warning.reason.endswith("not a card")) for warning in parsed.warnings] == [(15, True)]
+    assert "`notes.md:15: ... not a card`" in section
