@@ -1,4 +1,4 @@
-"""The bundled question bank's coverage per task statement, as the README's Markdown table.
+"""The bundled question bank's coverage per task statement, as docs/exam.md's Markdown table.
 
     python benchmarks/bank_coverage.py [BANK.md ...]   (default: decks/bank/*.md)
 

@@ -11,7 +11,7 @@ timeouts and the survivors explained below as equivalent (they cannot change beh
     python benchmarks/mutation.py --show      # also each unexplained survivor's diff
 
 Target: no unexplained survivor in identity planning and SM-2, at most 5 % elsewhere. Not
-in CI: a run takes minutes (README, "Mutation testing").
+in CI: a run takes minutes (docs/development.md, "Mutation testing").
 """
 
 from __future__ import annotations

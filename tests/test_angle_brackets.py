@@ -1,6 +1,6 @@
 """Text in angle brackets is what the learner typed (`s3://<bucket-name>/<key>`, `List<String>`):
 shown on every screen, in every export and in exam questions. Only the formatting tags the
-README lists (and HTML comments) are read as HTML."""
+docs/notes-format.md lists (and HTML comments) are read as HTML."""
 
 from __future__ import annotations
 

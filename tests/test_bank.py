@@ -199,12 +199,12 @@ def test_coverage_counts_items_per_task_and_type() -> None:
     assert "| 3.3 | 0 | 0 | 1 | 0 | 0 | 1 |" in markdown and markdown.endswith("| **all** | 2 | 1 | 2 | 2 | 1 | 7 |")
 
 
-def test_the_readme_example_is_a_bank_with_one_item_of_each_type() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Question bank"):]
+def test_the_manuals_example_is_a_bank_with_one_item_of_each_type() -> None:
+    manual = (Path(__file__).resolve().parents[1] / "docs" / "exam.md").read_text(encoding="utf-8")
+    section = manual[manual.index("## Question bank"):]
     example = section[section.index("````markdown\n") + len("````markdown\n"):section.index("\n````\n")]
     assert is_bank(example)
-    parsed = parse_bank(example, "README.md")
+    parsed = parse_bank(example, "docs/exam.md")
     assert parsed.problems == []
     assert [item.type for item in parsed.items] == [*ItemType, ItemType.MULTIPLE_CHOICE]
     assert parsed.items[-1].case_id == "my-cs-4-01"

@@ -1,4 +1,4 @@
-"""`mlsflash check` names each kind of damage the README lists, through the CLI.
+"""`mlsflash check` names each kind of damage docs/data-safety.md lists, through the CLI.
 
 A collection is imported and answered, then damaged by hand the way a crashed tool, a bad
 hand edit or a foreign program could, one way per case; `check` must exit 1 and name it.

@@ -435,7 +435,7 @@ def test_new_exam_cards_follow_the_domain_weights_day_by_day(tmp_path, run, monk
 def test_a_card_answered_correctly_on_the_eve_is_not_due_on_the_exam_day(collection, run, env, monkeypatch) -> None:
     """Every exam card lapses two days before the exam and is due on the eve; on the eve half
     are answered correctly (due after the exam) and half failed (due on the exam day, as the
-    README says: no window day is left)."""
+    docs/exam.md says: no window day is left)."""
     exam = START + timedelta(days=3)
     run("config", "new_per_day", "0")
     run("exam", "set", "mla-c01", "--date", exam.isoformat())

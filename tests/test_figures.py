@@ -1,6 +1,6 @@
 """One definition of each count: `stats`, `decks`, `cards` and export agree, card for card.
 
-A suspended card counts only as suspended (README, Stats), so new + learning + young +
+A suspended card counts only as suspended (docs/reviewing.md, "Stats"), so new + learning + young +
 mature + suspended = total, and retired cards come on top.
 """
 

@@ -81,7 +81,7 @@ def test_a_lower_desired_retention_never_shortens_an_interval(run, export, monke
 
 def test_under_sm2_the_memory_state_follows_fsrs_while_intervals_stay_sm2(run, export, monkeypatch, tmp_path):
     seen = through_cli(run, export, monkeypatch, tmp_path, [5, 4, 3, 4])
-    assert [interval for interval, _, _ in seen] == [1, 6, 16, 40]  # README: 5,4,3,4 under SM-2
+    assert [interval for interval, _, _ in seen] == [1, 6, 16, 40]  # docs/scheduling.md: 5,4,3,4 under SM-2
     # FSRS saw the same answers on the same (SM-2) days
     assert [(stability, difficulty) for _, stability, difficulty in seen] == GOLDEN_UNDER_SM2
 

@@ -1,6 +1,6 @@
 """What the import report tells the learner about cards that moved, through the CLI.
 
-The README ("Editing notes is safe") promises that moved cards are counted, that `--verbose`
+docs/notes-format.md ("Editing notes is safe") promises that moved cards are counted, that `--verbose`
 lists each with its old and new place, and that a vanishing card taking the place of a fresh
 copy of its bullet is announced. These tests hold it to that.
 """

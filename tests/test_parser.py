@@ -1,4 +1,4 @@
-"""README, "The notes format": one table row per rule (pure: text in, drafts out)."""
+"""docs/notes-format.md, "The notes format": one table row per rule (pure: text in, drafts out)."""
 
 from __future__ import annotations
 
@@ -372,7 +372,7 @@ def test_parsing_in_chunks_gives_exactly_what_parsing_whole_gives(parts):
     assert merge_chunks(chunks, [parse_chunk(chunk) for chunk in chunks]) == parse_notes(text)
 
 
-# --- parser version 6: more note styles (README, "The notes format") --------------------
+# --- parser version 6: more note styles (docs/notes-format.md, "The notes format") --------------------
 # Each rule: (id, text, front, back) that is a card, then its look-alike that is not.
 
 def only_card(text: str, options: ParseOptions = ParseOptions()) -> tuple[str, str]:

@@ -299,7 +299,7 @@ def test_a_choose_two_asks_a_question_and_never_spells_its_answers_in_the_stem()
 
 
 def quality_helper():  # type: ignore[no-untyped-def]
-    """benchmarks/question_quality.py: the measure the README quotes, written apart from the rules."""
+    """benchmarks/question_quality.py: the measure docs/exam.md quotes, written apart from the rules."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import question_quality

@@ -1,5 +1,5 @@
 """The learner's real notes and other learners' notes from ../shared: skipped with the reason
-printed when absent, failed instead with MLSFLASH_REQUIRE_SHARED=1 (README "Development")."""
+printed when absent, failed instead with MLSFLASH_REQUIRE_SHARED=1 (docs/development.md, "Development")."""
 
 from __future__ import annotations
 

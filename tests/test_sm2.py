@@ -1,4 +1,4 @@
-"""SM-2 as README, "How SM-2 schedules (exactly)" defines it: pure, exact, golden sequences."""
+"""SM-2 as docs/scheduling.md, "How SM-2 schedules (exactly)" defines it: pure, exact, golden sequences."""
 
 from datetime import date, timedelta
 

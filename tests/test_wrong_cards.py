@@ -1,4 +1,4 @@
-"""Issue 31: the wrong-card guards of parser version 8 (README, "The notes format"), each
+"""Issue 31: the wrong-card guards of parser version 8 (docs/notes-format.md, "The notes format"), each
 pattern with a look-alike that must still make its card; and what a re-import does with a
 card the guards no longer make."""
 

@@ -596,7 +596,7 @@ def coverage(items: Sequence[BankItem]) -> dict[str, dict[str, int]]:
 
 
 def coverage_markdown(items: Sequence[BankItem]) -> str:
-    """`coverage` as a Markdown table, the README's."""
+    """`coverage` as a Markdown table, the one in docs/exam.md."""
     lines = [
         "| task | " + " | ".join(map(str, COVERAGE_COLUMNS)) + " |",
         "|---" * (len(COVERAGE_COLUMNS) + 1) + "|",

@@ -10,7 +10,7 @@ session read earlier; undo takes back exactly the rows this session wrote, or no
 
 The per-answer path (answer, next card, counts) runs a handful of fixed SQL statements,
 each on an index, in one transaction: a fraction of a millisecond at 100k cards and 1M
-reviews (README, Performance).
+reviews (docs/performance.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """SM-2 (Wozniak 1990) as pure functions: a state and a grade in, a new state out.
 
 EF is kept in integer hundredths so every step is exact; the open points of the paper
-are settled as in SuperMemo's published plug-in (README, "How SM-2 schedules (exactly)").
+are settled as in SuperMemo's published plug-in (docs/scheduling.md, "How SM-2 schedules (exactly)").
 """
 
 from __future__ import annotations

@@ -481,7 +481,7 @@ def mock_result(out: Console, session: BankSession, result: MockResult, state: M
     out.print(render.styled(("Per task statement (scored items):", "bold")))
     for task, (done, asked) in bank_exam.by_task(scored).items():
         out.print(render.styled(f"  {task}: {done}/{asked} {100 * done // asked}%"))
-    out.print("Scores are estimates (see the README): AWS does not publish how it scales scores.", style="dim")
+    out.print("Scores are estimates (see docs/exam.md): AWS does not publish how it scales scores.", style="dim")
     prediction = result.prediction
     out.print(render.styled(
         (f"{result.profile.id.upper()} mock: ", "bold"), f"{result.correct} of {result.questions} scored right "

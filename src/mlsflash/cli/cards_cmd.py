@@ -27,7 +27,7 @@ def export_command(
         False, "--no-schedule", help="apkg: every card arrives new in Anki (suspended ones stay suspended)."
     ),
 ) -> None:
-    """Export every card with its schedule (JSON schema in README), or to Anki (--format apkg)."""
+    """Export every card with its schedule (JSON schema in docs/export.md), or to Anki (--format apkg)."""
     from mlsflash import catalog, exporter
     from mlsflash.storage.db import Access
 

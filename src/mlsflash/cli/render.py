@@ -1072,7 +1072,7 @@ def mock_result(out: Console, result: Any, feedbacks: Sequence[Any]) -> None:
     """Every question first, the verdict last: what stays on screen is the result."""
     exam_answers(out, feedbacks)
     exam_tally(out, feedbacks, result.profile, every_domain=True)
-    out.print("Scores are estimates (see the README): AWS does not publish how it scales scores.", style="dim")
+    out.print("Scores are estimates (see docs/exam.md): AWS does not publish how it scales scores.", style="dim")
     prediction = result.prediction
     out.print(styled(
         (f"{result.profile.id.upper()} mock: ", "bold"), f"{result.correct} of {result.questions} right "

@@ -13,7 +13,7 @@ from mlsflash.cli.core import command, deck_option, store_of
 def stats_command(
     ctx: typer.Context,
     deck: Optional[str] = deck_option(),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (schema in README)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (schema in docs/reviewing.md)."),
     hardest_by: str = typer.Option(
         "easiness", "--hardest-by", metavar="RANK",
         help="Rank the hardest cards by easiness (lowest EF) or recall (lowest predicted recall today).",
