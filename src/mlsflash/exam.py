@@ -373,7 +373,7 @@ def save_mock(
 
 
 def insert_mock(connection: Connection, result: MockResult, started_at: str) -> int:
-    """The mock's row in `mock_exams` (what `exam history` lists); returns its id."""
+    """Store the mock's result (what `exam history` lists); returns its id."""
     return exams_db.insert_mock(
         connection, profile_id=result.profile.id, started_at=started_at, finished_at=clock.timestamp(),
         study_day=clock.today(), questions=result.questions, answered=result.answered, correct=result.correct,
