@@ -4,8 +4,6 @@ themselves come from `questions` (pure); nothing here touches a card's schedule.
 
 from __future__ import annotations
 
-import enum
-import json
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
@@ -16,20 +14,14 @@ from mlsflash.model import Direction, deck_key
 from mlsflash.prediction import Prediction, chance, from_mock
 from mlsflash.profiles import DEFAULT_PROFILE, OUTSIDE, Declaration, Profile, allocate, estimate_score, load
 from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
-from mlsflash.states import ACTIVE, NOT_RETIRED
+from mlsflash.storage import exams as exams_db
+from mlsflash.storage.exams import Mode as Mode  # how an answer was given, stored with it
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
 
 PROFILE_KEY = "exam_profile"
-
-
-class Mode(str, enum.Enum):
-    """How an exam answer was given (the `mode` column of exam_answers)."""
-
-    PRACTICE = "practice"
-    MOCK = "mock"
 
 CONFUSED_AT_LEAST = 2  # a pair shown in review and stats after this many wrong picks
 
@@ -91,30 +83,20 @@ class CardDomains:
 def card_domains(connection: Connection, profile: Profile) -> CardDomains:
     """Each live card's domain: the learner's map of its topic, else what its file declares
     for the topic's section (or the whole file), else the profile's keywords in the topic."""
-    mapped = {
-        (row.deck_id, row.topic): row.domain
-        for row in connection.execute(
-            "SELECT deck_id, topic, domain FROM exam_topic_map WHERE profile = ?", (profile.id,)
-        )
-    }
+    mapped = exams_db.mapped_topics(connection, profile.id)
     declarations: dict[str, Declaration] = {}
-    for row in connection.execute(
-        "SELECT source_file, heading, domain FROM exam_declarations WHERE profile = ?", (profile.id,)
-    ):
-        declaration = declarations.setdefault(row.source_file, Declaration(None, {}))
-        if row.heading:
-            declaration.sections[row.heading] = row.domain
+    for stated in exams_db.declared_domains(connection, profile.id):
+        declaration = declarations.setdefault(stated.source_file, Declaration(None, {}))
+        if stated.heading:
+            declaration.sections[stated.heading] = stated.domain
         else:
-            declarations[row.source_file] = Declaration(row.domain, declaration.sections)
+            declarations[stated.source_file] = Declaration(stated.domain, declaration.sections)
     result = CardDomains(profile)
     topics: dict[tuple[int, str], TopicDomain] = {}
     keyword_cache: dict[str, int | None] = {}
     of_group: dict[tuple[int, str, str], int | None] = {}
     # Domains are decided per (deck, topic, file), a few hundred groups however many cards.
-    for deck_id, name, topic_text, source, cards in connection.execute(
-        "SELECT c.deck_id, d.name, c.topic, c.source_file, count(*) FROM cards c JOIN decks d ON d.id = c.deck_id "
-        f"WHERE c.{NOT_RETIRED} GROUP BY c.deck_id, c.topic, c.source_file ORDER BY d.name, c.topic"
-    ).all():
+    for deck_id, name, topic_text, source, cards in exams_db.topic_groups(connection):
         domain, origin = mapped.get((deck_id, topic_text)), Origin.LEARNER
         if domain is None and source in declarations:
             domain, origin = declarations[source].domain_of(topic_text), Origin.NOTES
@@ -130,19 +112,16 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
         elif topic.domain is None and domain is not None:
             topic.domain, topic.origin = domain, origin
     outside: set[str] = set()
-    for row in connection.execute(
-        "SELECT id, deck_id, topic, source_file, direction, front_plain, back_plain FROM cards "
-        f"WHERE {NOT_RETIRED}"
-    ).all():
-        domain = of_group[(row.deck_id, row.topic, row.source_file)]
-        of_file = declarations.get(row.source_file)
-        if of_file is not None and (row.deck_id, row.topic) not in mapped:
-            term = row.front_plain if row.direction == Direction.FORWARD.value else row.back_plain
-            declared = of_file.card_domain(row.topic, term)
+    for card in exams_db.live_cards(connection):
+        domain = of_group[(card.deck_id, card.topic, card.source_file)]
+        of_file = declarations.get(card.source_file)
+        if of_file is not None and (card.deck_id, card.topic) not in mapped:
+            term = card.front_plain if card.direction == Direction.FORWARD.value else card.back_plain
+            declared = of_file.card_domain(card.topic, term)
             domain = domain if declared is None else declared
         if domain == OUTSIDE:
-            outside.add(row.id)
-        result.of_card[row.id] = None if domain == OUTSIDE else domain
+            outside.add(card.id)
+        result.of_card[card.id] = None if domain == OUTSIDE else domain
     result.outside = frozenset(outside)
     result.topics = list(topics.values())
     return result
@@ -153,12 +132,7 @@ def bundled_use(connection: Connection) -> dict[str, tuple[int, int]]:
     from mlsflash.importer import BUNDLED_PREFIX
     from mlsflash.profiles import profile_ids
 
-    bundled = {
-        row.id for row in connection.execute(
-            f"SELECT id FROM cards WHERE {NOT_RETIRED} AND substr(source_file, 1, ?) = ?",
-            (len(BUNDLED_PREFIX), BUNDLED_PREFIX),
-        )
-    }
+    bundled = exams_db.live_ids_from(connection, BUNDLED_PREFIX)
     use: dict[str, tuple[int, int]] = {}
     for profile_id in profile_ids():
         of_card = card_domains(connection, load(profile_id)).of_card
@@ -176,24 +150,15 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
         in_deck = deck_key(deck) if deck is not None else None
         pairs = {
             (row.deck_id, row.topic)
-            for row in connection.execute(
-                "SELECT DISTINCT c.deck_id, c.topic, d.name FROM cards c JOIN decks d ON d.id = c.deck_id "
-                f"WHERE c.{NOT_RETIRED}"
-            )
-            if " ".join(row.topic.split()).casefold() == wanted and in_deck in (None, deck_key(row.name))
+            for row in exams_db.live_topics(connection)
+            if " ".join(row.topic.split()).casefold() == wanted and in_deck in (None, deck_key(row.deck))
         }
         if not pairs:
             where = f" in deck {deck!r}" if deck else ""
             raise MlsflashError(
                 f"no topic {topic!r}{where}", hint="`mlsflash exam domains` lists every topic and its domain"
             )
-        now = clock.timestamp()
-        connection.execute(
-            "INSERT INTO exam_topic_map (profile, deck_id, topic, domain, mapped_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (profile, deck_id, topic) DO UPDATE SET domain = excluded.domain, "
-            "mapped_at = excluded.mapped_at",
-            [(profile.id, deck_id, name, domain, now) for deck_id, name in sorted(pairs)],
-        )
+        exams_db.map_topics(connection, profile.id, sorted(pairs), domain, clock.timestamp())
     return len(pairs)
 
 
@@ -203,14 +168,11 @@ def map_topic(store: Store, topic: str, domain: int, deck: str | None = None) ->
 def question_cards(connection: Connection, domains: CardDomains) -> list[QuestionCard]:
     """Every active card as a question source (suspended and retired cards are not asked)."""
     cards = []
-    for row in connection.execute(
-        "SELECT c.id, c.front_plain, c.back_plain, c.context, c.topic, c.direction, d.name FROM cards c "
-        f"JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE} ORDER BY c.deck_id, c.source_file, c.position"
-    ):
+    for row in exams_db.question_sources(connection):
         if row.id in domains.outside:
             continue
-        cards.append(QuestionCard.of_card(row.id, row.front_plain, row.back_plain, tuple(json.loads(row.context)),
-                                          row.topic, domains.of_card.get(row.id), row.name,
+        cards.append(QuestionCard.of_card(row.id, row.front_plain, row.back_plain, row.context,
+                                          row.topic, domains.of_card.get(row.id), row.deck,
                                           reverse=row.direction == Direction.REVERSE.value))
     return cards
 
@@ -290,20 +252,16 @@ def record_answer(
     """Log one answer (and, when wrong, which cards the learner took for the right one)."""
     now = clock.timestamp()
     correct = is_right(question, chosen)
-    connection.execute(
-        "INSERT INTO exam_answers (answered_at, study_day, profile, mode, mock_id, shape, card_id, domain, offered, "
-        "chosen, correct, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (now, clock.today().isoformat(), profile.id, mode.value, mock_id, question.shape.value, question.card_id,
-         question.domain, json.dumps([option.card_id for option in question.options]), json.dumps(sorted(chosen)),
-         correct, round(seconds, 3)),
+    exams_db.log_answer(
+        connection, answered_at=now, study_day=clock.today(), profile_id=profile.id, mode=mode, mock_id=mock_id,
+        shape=question.shape.value, card_id=question.card_id, domain=question.domain,
+        offered=[option.card_id for option in question.options], chosen=chosen, correct=correct,
+        seconds=round(seconds, 3),
     )
     confused = {question.options[index].card_id for index in chosen if not question.options[index].right}
     confused.discard(question.card_id)
     if confused:
-        connection.execute(
-            "INSERT INTO exam_confusions (card_id, confused_with, answered_at) VALUES (?, ?, ?)",
-            [(question.card_id, other, now) for other in sorted(confused)],
-        )
+        exams_db.log_confusions(connection, question.card_id, sorted(confused), now)
     return correct
 
 
@@ -318,12 +276,8 @@ class Confusion:
 
 def confusions(connection: Connection, *, at_least: int = 1, limit: int | None = None) -> list[Confusion]:
     """Pairs of live cards the learner mixed up, most often first (either way round counts)."""
-    rows = connection.execute(
-        "SELECT min(x.card_id, x.confused_with) AS a, max(x.card_id, x.confused_with) AS b, count(*) AS times "
-        "FROM exam_confusions x GROUP BY a, b HAVING count(*) >= ? ORDER BY times DESC, a, b",
-        (at_least,),
-    ).all()
-    fronts = _fronts(connection, {row.a for row in rows} | {row.b for row in rows})
+    rows = exams_db.confused_pairs(connection, at_least)
+    fronts = exams_db.live_fronts(connection, {row.a for row in rows} | {row.b for row in rows})
     found = [Confusion(row.a, fronts[row.a], row.b, fronts[row.b], row.times)
              for row in rows if row.a in fronts and row.b in fronts]
     return found[:limit] if limit is not None else found
@@ -333,13 +287,11 @@ def often_confused(connection: Connection) -> dict[str, list[str]]:
     """Card id -> fronts of the live cards it was confused with at least CONFUSED_AT_LEAST times
     (either way round), most often first: `confused_with` for every card in one query."""
     times: dict[tuple[str, str], int] = {}
-    for card_id, other, count in connection.execute(
-        "SELECT card_id, confused_with, count(*) FROM exam_confusions GROUP BY card_id, confused_with"
-    ):
+    for card_id, other, count in exams_db.confusion_counts(connection):
         pair = (card_id, other) if card_id < other else (other, card_id)
         times[pair] = times.get(pair, 0) + count
     frequent = {pair: count for pair, count in times.items() if count >= CONFUSED_AT_LEAST}
-    fronts = _fronts(connection, {card_id for pair in frequent for card_id in pair})
+    fronts = exams_db.live_fronts(connection, {card_id for pair in frequent for card_id in pair})
     ranked: dict[str, list[tuple[int, str]]] = {}
     for (first, second), count in frequent.items():
         for card_id, other in ((first, second), (second, first)):
@@ -359,23 +311,7 @@ def confusion_map(connection: Connection) -> dict[str, list[str]]:
 
 def sources(connection: Connection) -> dict[str, tuple[str, int]]:
     """Card id -> (file, line) of every active card: where a mock's wrong answers come from."""
-    return {
-        row.id: (row.source_file, row.source_line)
-        for row in connection.execute(f"SELECT id, source_file, source_line FROM cards WHERE {ACTIVE}")
-    }
-
-
-def _fronts(connection: Connection, ids: set[str]) -> dict[str, str]:
-    fronts: dict[str, str] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        batch = ordered[start : start + 500]
-        for row in connection.execute(
-            f"SELECT id, front_plain FROM cards WHERE {NOT_RETIRED} AND id IN ({', '.join('?' * len(batch))})",
-            tuple(batch),
-        ):
-            fronts[row.id] = row.front_plain
-    return fronts
+    return exams_db.active_sources(connection)
 
 
 # --- mock results -------------------------------------------------------------------------
@@ -437,39 +373,26 @@ def save_mock(
 
 
 def insert_mock(connection: Connection, result: MockResult, started_at: str) -> int:
-    """The mock's row in `mock_exams` (what `exam history` lists); returns its id."""
-    mock_id = connection.execute(
-        "INSERT INTO mock_exams (profile, started_at, finished_at, study_day, questions, answered, correct, "
-        "score, passed, timed_out, domains) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (result.profile.id, started_at, clock.timestamp(), clock.today().isoformat(), result.questions,
-         result.answered, result.correct, result.score, result.passed, result.timed_out,
-         json.dumps({str(domain): list(pair) for domain, pair in result.by_domain.items()})),
-    ).lastrowid
-    return int(mock_id or 0)  # always set after an INSERT
+    """Store the mock's result (what `exam history` lists); returns its id."""
+    return exams_db.insert_mock(
+        connection, profile_id=result.profile.id, started_at=started_at, finished_at=clock.timestamp(),
+        study_day=clock.today(), questions=result.questions, answered=result.answered, correct=result.correct,
+        score=result.score, passed=result.passed, timed_out=result.timed_out, domains=result.by_domain,
+    )
 
 
 def mock_history(connection: Connection) -> list[dict[str, object]]:
     return [
         {
-            "id": row.id, "profile": row.profile, "day": row.study_day, "questions": row.questions,
-            "answered": row.answered, "correct": row.correct, "score": row.score, "passed": bool(row.passed),
-            "timed_out": bool(row.timed_out),
-            "domains": {int(key): value for key, value in json.loads(row.domains).items()},
+            "id": mock.id, "profile": mock.profile, "day": mock.study_day, "questions": mock.questions,
+            "answered": mock.answered, "correct": mock.correct, "score": mock.score, "passed": mock.passed,
+            "timed_out": mock.timed_out, "domains": mock.domains,
         }
-        for row in connection.execute(
-            "SELECT id, profile, study_day, questions, answered, correct, score, passed, timed_out, domains "
-            "FROM mock_exams ORDER BY id"
-        )
+        for mock in exams_db.past_mocks(connection)
     ]
 
 
 def accuracy(connection: Connection, since: str, mode: Mode) -> dict[int | None, tuple[int, int]]:
     """Domain -> (right, answered) of the answers given in `mode` since a study day."""
-    return {
-        row.domain: (row.right, row.answered)
-        for row in connection.execute(
-            "SELECT domain, sum(correct) AS right, count(*) AS answered FROM exam_answers "
-            "WHERE study_day >= ? AND mode = ? GROUP BY domain", (since, mode.value),
-        )
-    }
+    return exams_db.accuracy(connection, since, mode)
 

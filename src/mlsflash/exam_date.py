@@ -15,7 +15,8 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.pacing import ExamDate
 from mlsflash.settings import EXAM_DATE_KEY, Settings, get, put
-from mlsflash.states import ACTIVE, NEW, SEEN, ReviewKind
+from mlsflash.storage import bank as bank_db
+from mlsflash.storage import exam_pacing as pacing_db
 
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
 
 ACCURACY_DAYS = 30
-SCHEDULED = ReviewKind.SCHEDULED.value
 MEDIAN_OF_LATEST = 1000  # the latest answers whose median time (and reviews whose pass rate) the forecast uses
 WEAKEST_SHOWN = 8
 
@@ -108,7 +108,7 @@ def interleaved(connection: Connection, plan: Pacing, new_ids: Sequence[str], co
     """`count` of the exam's new cards among `new_ids` (note order), drawn from the domains by
     weight against the exam cards seen so far (`pacing.interleave`)."""
     seen: Counter[int] = Counter()
-    for (card_id,) in connection.execute(f"SELECT id FROM cards WHERE {SEEN}"):
+    for card_id in pacing_db.seen_ids(connection):
         if (domain := plan.domains.get(card_id)) is not None:
             seen[domain] += 1
     candidates: dict[int, list[str]] = {}
@@ -135,22 +135,12 @@ def exam_card_ids(connection: Connection) -> frozenset[str]:
 
 def _unseen_at_day_start(connection: Connection, ids: frozenset[str], today: date) -> int:
     """Exam cards not introduced before today (today's introductions count against the pace)."""
-    new = {row[0] for row in connection.execute(f"SELECT id FROM cards WHERE {NEW}")}
-    introduced_today = {
-        row[0] for row in connection.execute(
-            "SELECT DISTINCT card_id FROM reviews WHERE study_day = ? AND due_before IS NULL", (today.isoformat(),)
-        )
-    }
-    return len((new | introduced_today) & ids)
+    return len((pacing_db.new_ids(connection) | pacing_db.introduced_on(connection, today)) & ids)
 
 
 def window_load(connection: Connection, exam_date: ExamDate) -> Counter[date]:
     """Reviews planned on each day of the final window (every active card)."""
-    rows = connection.execute(
-        f"SELECT due, count(*) FROM cards WHERE {SEEN} AND due >= ? AND due < ? GROUP BY due",
-        (exam_date.window_start.isoformat(), exam_date.day.isoformat()),
-    )
-    return Counter({date.fromisoformat(day): count for day, count in rows})
+    return pacing_db.due_counts(connection, exam_date.window_start, exam_date.day)
 
 
 def place_answered(connection: Connection, plan: Pacing, after: ReviewState, today: date, passed: bool) -> ReviewState:
@@ -171,19 +161,12 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
     the least-loaded day; returns how many were placed. Idempotent: a placed card is due
     before the exam and needs nothing more until it is answered."""
     candidates: list[tuple[float, str, ReviewState]] = []
-    exam_day = plan.exam.day.isoformat()
-    factor = 0.9 ** (-1 / plan.decay) - 1
-    # SQL keeps only the cards that may need a review (the formula of memory.retrievability);
-    # the pure rule below decides.
-    for row in connection.execute(
-        f"SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
-        f"WHERE {SEEN} AND due >= ? AND (stability IS NULL OR due = ? OR pow(1 + ? * "
-        f"(julianday(?) - julianday(due) + interval) / stability, -?) < ?)",
-        (exam_day, exam_day, factor, exam_day, plan.decay, plan.desired_retention + 1e-9),
-    ):
+    # The store keeps only the cards that may need a review; the pure rule below decides.
+    for row in pacing_db.may_need_window_review(connection, plan.exam.day, decay=plan.decay,
+                                                desired_retention=plan.desired_retention):
         if row.id not in plan.domains:
             continue
-        state = _with_memory(_state(row), settings)
+        state = _with_memory(row.state(), settings)
         if pacing.needs_window_review(state, today, plan.exam, plan.desired_retention, plan.decay):
             candidates.append((pacing.recall_on(plan.exam.day, state, plan.decay), row.id, state))
     if not candidates:
@@ -197,13 +180,8 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
         load[day] += 1
         placed = pacing.place(state, day)
         updates.append((placed.due.isoformat() if placed.due else None, placed.interval, card_id))
-    connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
+    bank_db.move_cards(connection, updates)
     return len(updates)
-
-
-def _state(row: Any) -> ReviewState:
-    return ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
-                       row.stability, row.difficulty)
 
 
 def _with_memory(state: ReviewState, settings: Settings) -> ReviewState:
@@ -248,10 +226,7 @@ def _readiness(
     per_domain = {d.number: {"cards": 0, "seen": 0, "recall_sum": 0.0} for d in profile.domains}
     per_topic: dict[tuple[int, str, str], list[float]] = {}
     unseen = 0
-    for row in connection.execute(
-        "SELECT c.id, c.topic, d.name AS deck, c.repetitions, c.easiness, c.interval, c.due, c.lapses, "
-        f"c.stability, c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{ACTIVE}"
-    ):
+    for row in pacing_db.active_schedules(connection):
         domain = domains.of_card.get(row.id)
         if domain is None:
             continue
@@ -262,7 +237,7 @@ def _readiness(
             unseen += 1
         else:
             entry["seen"] += 1
-            recall = pacing.recall_on(on, _with_memory(_state(row), settings), decay)
+            recall = pacing.recall_on(on, _with_memory(row.state(), settings), decay)
         entry["recall_sum"] += recall
         per_topic.setdefault((domain, row.deck, row.topic), []).append(recall)
     since = (today - timedelta(days=ACCURACY_DAYS - 1)).isoformat()
@@ -294,9 +269,7 @@ def _readiness(
     days_left = exam_date.days_left(today) if exam_date else 0
     planned = 0
     if exam_date and days_left > 0:
-        planned = connection.execute(
-            f"SELECT count(*) FROM cards WHERE {SEEN} AND due < ?", (exam_date.day.isoformat(),)
-        ).scalar_one()
+        planned = pacing_db.seen_due_before(connection, exam_date.day)
     return {
         "readiness": round(readiness, 4),
         "unseen": unseen,
@@ -325,20 +298,10 @@ def _workload(connection: Connection, today: date, settings: Settings, exam_date
     }
     if exam_date is None or not exam_date.active(today):
         return figures
-    schedules = {
-        (date.fromisoformat(row.due), row.repetitions, row.interval, row.easiness): row.cards
-        for row in connection.execute(
-            f"SELECT due, repetitions, interval, easiness, count(*) AS cards FROM cards WHERE {SEEN} "
-            "GROUP BY due, repetitions, interval, easiness"
-        )
-    }
-    new = connection.execute(f"SELECT count(*) FROM cards WHERE {NEW}").scalar_one()
-    introduced = connection.execute(
-        f"SELECT count(*) FROM reviews WHERE study_day = ? AND due_before IS NULL AND kind = '{SCHEDULED}'",
-        (today.isoformat(),),
-    ).scalar_one()
-    new_order = tuple(row[0] in ids for row in connection.execute(
-        f"SELECT id FROM cards WHERE {NEW} ORDER BY deck_id, source_file, position"))
+    schedules = pacing_db.schedule_counts(connection)
+    new = pacing_db.new_count(connection)
+    introduced = pacing_db.introductions_on(connection, today)
+    new_order = tuple(card_id in ids for card_id in pacing_db.new_ids_in_order(connection))
     work = pacing.Workload(today, schedules, unseen_at_day_start, unseen, new - unseen,
                            settings.new_per_day, introduced, seconds, passed, settings.maximum_interval, new_order)
     days = pacing.forecast(work, exam_date)
@@ -358,9 +321,7 @@ def _workload(connection: Connection, today: date, settings: Settings, exam_date
 def seconds_per_answer(connection: Connection) -> tuple[float, bool]:
     """The median time of the latest answers with a recorded time, and True; 8 s and False while
     fewer than 50 are known."""
-    durations = [row[0] for row in connection.execute(
-        "SELECT duration_ms FROM reviews WHERE duration_ms > 0 ORDER BY id DESC LIMIT ?", (MEDIAN_OF_LATEST,)
-    )]
+    durations = pacing_db.latest_durations(connection, MEDIAN_OF_LATEST)
     if len(durations) < pacing.ANSWERS_FOR_A_MEDIAN:
         return pacing.SECONDS_UNTIL_KNOWN, False
     return statistics.median(durations) / 1000, True
@@ -369,10 +330,7 @@ def seconds_per_answer(connection: Connection) -> tuple[float, bool]:
 def pass_rate(connection: Connection, settings: Settings) -> tuple[float, bool]:
     """The share of the latest reviews (scheduled answers to cards seen before) graded 3 or
     more, and True; `desired_retention` and False while fewer than 50 are logged."""
-    grades = [row[0] for row in connection.execute(
-        f"SELECT grade FROM reviews WHERE kind = '{SCHEDULED}' AND due_before IS NOT NULL ORDER BY id DESC LIMIT ?",
-        (MEDIAN_OF_LATEST,),
-    )]
+    grades = pacing_db.latest_review_grades(connection, MEDIAN_OF_LATEST)
     if len(grades) < pacing.ANSWERS_FOR_A_MEDIAN:
         return settings.desired_retention, False
     return sum(1 for grade in grades if grade >= 3) / len(grades), True

@@ -200,6 +200,6 @@ def seen_cards_due_after(connection: Connection, today: date) -> Result:
     )
 
 
-def move_cards(connection: Connection, updates: list[tuple[str | None, int, int]]) -> None:
+def move_cards(connection: Connection, updates: list[tuple[str | None, int, str]]) -> None:
     """Set (due, interval) of each card id."""
     connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
