@@ -451,6 +451,8 @@ def test_a_card_answered_correctly_on_the_eve_is_not_due_on_the_exam_day(collect
     due = dict(rows(env, "SELECT id, due FROM cards WHERE due IS NOT NULL"))
     assert {due[card_id] for card_id, grade in graded.items() if grade == 4} == {(exam + timedelta(days=1)).isoformat()}
     assert {due[card_id] for card_id, grade in graded.items() if grade == 1} == {exam.isoformat()}
+    run("review", input="")  # a second session on the eve (exits 0): the failed cards have no window day left
+    assert dict(rows(env, "SELECT id, due FROM cards WHERE due IS NOT NULL")) == due
     at(monkeypatch, exam)
     run("review", input="4\n" * 40)
     assert rows(env, "SELECT count(*) FROM reviews WHERE study_day = ?", exam.isoformat())[0][0] == 20

@@ -87,8 +87,7 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
         if state.due is not None and state.due > day:
             placed = pacing.place(state, day)
             updates.append((placed.due.isoformat() if placed.due else None, placed.interval, row.id))
-    if updates:
-        bank_db.move_cards(connection, updates)
+    bank_db.move_cards(connection, updates)
     return len(updates)
 
 
