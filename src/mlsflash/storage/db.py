@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection as SAConnection
     from sqlalchemy.engine import Engine
 
+    from mlsflash.storage.integrity import Findings
+
 # Alembic revisions in order. The cheap check compares a database against this list, so
 # Alembic is only imported when a database is behind. A test keeps it equal to migrations/.
 REVISIONS: tuple[str, ...] = (
@@ -284,6 +286,21 @@ class Store:
         finally:
             self._checkin(connection)
 
+    def check(self) -> Findings:
+        """SQLite's integrity check and mlsflash's invariants, in one read snapshot."""
+        from mlsflash.storage import integrity
+
+        with self.read() as connection:
+            return integrity.inspect(connection)
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the database at `target` (see `backup`)."""
+        return backup(self, target)
+
+    def describe(self, error: BaseException) -> MlsflashError | None:
+        """A failure of this store as a sentence naming its file; None for any other error."""
+        return describe(self.path, error)
+
     def _checkout(self) -> Connection:
         with self._lock:
             connection = self._idle.pop() if self._idle else None
@@ -463,8 +480,7 @@ def _prepare_parent(path: Path) -> None:
 def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
     """A connection with mlsflash's PRAGMAs and SQL functions; BEGIN is issued by the Store.
     Without `wal`, a file still in its rollback journal is left in it (see Store)."""
-    from mlsflash import textsearch
-    from mlsflash.model import TOPIC_FUNCTION, topic_of_json
+    from mlsflash.storage import functions
 
     if read_only:
         connection = connect_read_only(path)
@@ -483,8 +499,7 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
         # Pages that overflow the cache before COMMIT are written into the file, which takes
         # the exclusive lock from then on: other processes could not even read until the commit.
         connection.execute(f"PRAGMA cache_size=-{FIRST_WRITE_CACHE_KIB}")
-    textsearch.register(connection)
-    connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
+    functions.register(connection)
     return connection
 
 
@@ -591,6 +606,11 @@ def backup(source: Store | sqlite3.Connection, target: Path) -> Path:
     except (OSError, sqlite3.Error) as error:
         raise MlsflashError(f"cannot write the backup {target}: {error}") from None
     return target
+
+
+def describe(path: Path, error: BaseException) -> MlsflashError | None:
+    """A failure of the database at `path` as a sentence naming it; None for any other error."""
+    return storage_error(path, error) if is_storage_error(error) else None
 
 
 def is_storage_error(error: BaseException) -> bool:
