@@ -297,7 +297,7 @@ class Store:
         """A consistent copy of the database at `target` (see `backup`)."""
         return backup(self, target)
 
-    def describe(self, error: BaseException) -> MlsflashError | None:
+    def describe(self, error: BaseException) -> StorageError | None:
         """A failure of this store as a sentence naming its file; None for any other error."""
         return describe(self.path, error)
 
@@ -608,7 +608,7 @@ def backup(source: Store | sqlite3.Connection, target: Path) -> Path:
     return target
 
 
-def describe(path: Path, error: BaseException) -> MlsflashError | None:
+def describe(path: Path, error: BaseException) -> StorageError | None:
     """A failure of the database at `path` as a sentence naming it; None for any other error."""
     return storage_error(path, error) if is_storage_error(error) else None
 
@@ -637,37 +637,80 @@ _NOT_WRITABLE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLIT
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-def storage_error(path: Path, error: BaseException) -> MlsflashError:
-    """An error from SQLite as a sentence naming the file, decided by SQLite's error code."""
+class StorageFailure(enum.Enum):
+    """What went wrong with the database file, in words that do not depend on SQLite's codes."""
+
+    CORRUPT = "corrupt"  # damaged, or not a database at all
+    JOURNAL_NEEDS_WRITE = "journal needs write"  # a cut-off commit's journal, in a place that cannot be written
+    NOT_WRITABLE = "not writable"
+    DISK_FULL = "disk full"
+    BUSY = "busy"  # another process holds the file
+    DISK_IO = "disk I/O"
+    OTHER = "other"
+
+
+class StorageError(MlsflashError):
+    """A failure of the database file as a sentence naming it; `kind` tells callers which."""
+
+    def __init__(self, kind: StorageFailure, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.kind = kind
+
+
+def failure_of(error: BaseException) -> StorageFailure:
+    """Which failure an SQLite error is, decided by its code (its message can mislead)."""
     cause = _sqlite_cause(error) or error
-    name = getattr(cause, "sqlite_errorname", None) or type(cause).__name__
     code = _primary_code(error)
     if code in _CORRUPT:
-        return MlsflashError(f"{path} is corrupt or not an mlsflash database ({name})", hint="restore a backup")
+        return StorageFailure.CORRUPT
     if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
-        return MlsflashError(
+        return StorageFailure.JOURNAL_NEEDS_WRITE
+    if code in _NOT_WRITABLE:
+        return StorageFailure.NOT_WRITABLE
+    if code == sqlite3.SQLITE_FULL:
+        return StorageFailure.DISK_FULL
+    if code in _BUSY:
+        return StorageFailure.BUSY
+    if code == sqlite3.SQLITE_IOERR:
+        return StorageFailure.DISK_IO
+    return StorageFailure.OTHER
+
+
+def storage_error(path: Path, error: BaseException) -> StorageError:
+    """An error from SQLite as a sentence naming the file."""
+    cause = _sqlite_cause(error) or error
+    name = getattr(cause, "sqlite_errorname", None) or type(cause).__name__
+    kind = failure_of(error)
+    if kind is StorageFailure.CORRUPT:
+        return StorageError(kind, f"{path} is corrupt or not an mlsflash database ({name})", hint="restore a backup")
+    if kind is StorageFailure.JOURNAL_NEEDS_WRITE:
+        return StorageError(
+            kind,
             f"cannot read database {path}: a write was cut off while committing and its journal "
             f"({path.name}-journal) must be rolled back first, which needs write access ({name})",
             hint="make the file and its folder writable, then run any mlsflash command once",
         )
-    if code in _NOT_WRITABLE:
-        return MlsflashError(
+    if kind is StorageFailure.NOT_WRITABLE:
+        return StorageError(
+            kind,
             f"cannot write database {path}: {_why_not_writable(path, cause)} ({name})",
             hint="check the permissions of the file and its folder; read commands (stats, export, backup) still work",
         )
-    if code == sqlite3.SQLITE_FULL:
-        return MlsflashError(
+    if kind is StorageFailure.DISK_FULL:
+        return StorageError(
+            kind,
             f"cannot write database {path}: the disk is full ({name})",
             hint="free some space; everything committed before is kept",
         )
-    if code in _BUSY:
-        return MlsflashError(
+    if kind is StorageFailure.BUSY:
+        return StorageError(
+            kind,
             f"database {path} is busy ({name})",
             hint="another mlsflash, or a program holding the file open (an sqlite3 shell), may be running; try again",
         )
-    if code == sqlite3.SQLITE_IOERR:
-        return MlsflashError(f"cannot read or write database {path}: disk I/O error ({name})")
-    return MlsflashError(f"database {path}: {cause} ({name})")
+    if kind is StorageFailure.DISK_IO:
+        return StorageError(kind, f"cannot read or write database {path}: disk I/O error ({name})")
+    return StorageError(kind, f"database {path}: {cause} ({name})")
 
 
 def _why_not_writable(path: Path, cause: BaseException) -> str:
