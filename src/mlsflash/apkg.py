@@ -65,7 +65,7 @@ SUSPENDED_QUEUE = -1
 
 
 class Schedule(NamedTuple):
-    """A review card's scheduling columns, in the order the UPDATE sets them."""
+    """A review card's scheduling columns, in the order `anki_collection.set_schedules` sets them."""
 
     queue: int
     due: int  # days since the package's creation day
@@ -343,19 +343,12 @@ def _private_temporary_folder(beside: Path) -> Iterator[None]:
 
 def carry_schedule(cursor: Any, schedules: dict[str, Schedule], mtimes: dict[str, int], day_zero: date) -> None:
     """Set what genanki leaves at its defaults, in the collection it has just written."""
-    created = datetime(day_zero.year, day_zero.month, day_zero.day, 12, tzinfo=timezone.utc)
-    (conf,) = cursor.execute("SELECT conf FROM col").fetchone()
-    settings = json.loads(conf)
+    from mlsflash.storage import anki_collection
+
     # Created at noon UTC on day zero with a creation offset of 0 (UTC): its calendar date is
     # day zero wherever the package is opened, and Anki (v2 timing) counts calendar days since.
-    settings.update(schedVer=2, creationOffset=0, rollover=ANKI_ROLLOVER_HOUR)
-    cursor.execute("UPDATE col SET crt = ?, conf = ?", (int(created.timestamp()), json.dumps(settings)))
-    note_ids = dict(cursor.execute("SELECT guid, id FROM notes"))
-    cursor.executemany(
-        "UPDATE notes SET mod = ? WHERE id = ?", [(mtime, note_ids[key]) for key, mtime in mtimes.items()]
-    )
-    cursor.executemany(
-        f"UPDATE cards SET type = {REVIEW}, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ? "
-        "WHERE nid = ?",
-        [(*planned, note_ids[key]) for key, planned in schedules.items()],
-    )
+    created = datetime(day_zero.year, day_zero.month, day_zero.day, 12, tzinfo=timezone.utc)
+    anki_collection.set_day_count(cursor, int(created.timestamp()), ANKI_ROLLOVER_HOUR)
+    note_ids = anki_collection.note_ids(cursor)
+    anki_collection.set_note_times(cursor, [(mtime, note_ids[key]) for key, mtime in mtimes.items()])
+    anki_collection.set_schedules(cursor, [(planned, note_ids[key]) for key, planned in schedules.items()])

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from mlsflash.storage import declarations as table
+from mlsflash.storage.declarations import Declared
+
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
 
@@ -20,21 +23,18 @@ def save(connection: Connection, source: str, meta: dict[str, str]) -> list[str]
     from mlsflash.profiles import declared, load, profile_ids
 
     problems: list[str] = []
-    rows: list[tuple[str, str, str, int]] = []
+    rows: list[Declared] = []
     for profile in (load(name) for name in profile_ids()):
         declaration, found = declared(meta, profile)
         problems += found
         if declaration is None:
             continue
         if declaration.default is not None:
-            rows.append((source, profile.id, "", declaration.default))
-        rows += [(source, profile.id, heading, domain) for heading, domain in declaration.sections.items()]
-    if rows:
-        connection.execute(
-            "INSERT INTO exam_declarations (source_file, profile, heading, domain) VALUES (?, ?, ?, ?)", rows
-        )
+            rows.append(Declared(source, profile.id, "", declaration.default))
+        rows += [Declared(source, profile.id, heading, domain) for heading, domain in declaration.sections.items()]
+    table.add(connection, rows)
     return problems
 
 
 def forget(connection: Connection, sources: Iterable[str]) -> None:
-    connection.execute("DELETE FROM exam_declarations WHERE source_file = ?", [(s,) for s in sources])
+    table.forget(connection, sources)

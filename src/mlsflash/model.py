@@ -22,8 +22,6 @@ def topic_of(context: Sequence[str]) -> str:
     return CONTEXT_SEPARATOR.join(context[:TOPIC_DEPTH])
 
 
-TOPIC_FUNCTION = "mlsflash_topic"
-
 # Defaults that `mlsflash config` can change. Here rather than beside their use (scheduler,
 # pacing) so that reading the settings does not load the scheduler.
 DEFAULT_RETENTION = 0.9  # FSRS's desired probability of recall at a card's due day
@@ -43,7 +41,7 @@ INLINE_MARKUP = re.compile(
 
 
 def topic_of_json(context_json: str) -> str:
-    """`topic_of` for a stored context (a JSON list): SQL's `mlsflash_topic(context)`."""
+    """`topic_of` for a stored context (a JSON list): the SQL function `storage.functions` registers."""
     return topic_of(json.loads(context_json))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from mlsflash.errors import MlsflashError
 from mlsflash.model import DEFAULT_FINAL_DAYS, DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Scheduler
+from mlsflash.storage import settings as table
 
 if TYPE_CHECKING:
     from mlsflash.scheduler import Policy
@@ -57,8 +58,7 @@ _STORED_RETENTION_DECIMALS = 4
 
 
 def load(connection: Connection) -> Settings:
-    rows = connection.execute("SELECT key, value FROM settings").all()
-    stored: dict[str, str] = {str(key): str(value) for key, value in rows}
+    stored = table.all_values(connection)
     values: dict[str, Any] = {key: parse_value(key, stored[key], as_stored=True) for key in KEYS if key in stored}
     if PARAMETERS_KEY in stored:
         values["parameters"] = tuple(float(value) for value in json.loads(stored[PARAMETERS_KEY]))
@@ -124,18 +124,15 @@ def _parse_retention(text: str, most_decimals: int) -> float:
 
 def get(connection: Connection, key: str) -> str | None:
     """One settings row's text, or None when it is not set."""
-    return connection.execute("SELECT value FROM settings WHERE key = ?", (key,)).scalar()
+    return table.value_of(connection, key)
 
 
 def put(connection: Connection, key: str, stored: str | None) -> None:
     """Store one settings row as text, replacing the old one; None removes it."""
     if stored is None:
-        connection.execute("DELETE FROM settings WHERE key = ?", (key,))
-        return
-    connection.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, stored),
-    )
+        table.remove(connection, key)
+    else:
+        table.set_value(connection, key, stored)
 
 
 def save(connection: Connection, key: str, text: str) -> Value:

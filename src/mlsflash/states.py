@@ -1,17 +1,15 @@
-"""What state a card is in, defined once: the stored statuses and review kinds, and the SQL
-predicates every count uses (`stats`, `decks`, `cards`, export and the review queue).
+"""What state a card is in, defined once: the stored statuses and review kinds, and the
+user-facing status. The SQL predicates over them are in `storage.predicates`.
 
 Every card not retired is in exactly one of new, learning, young, mature (all active) and
 suspended: a suspended card counts only as suspended, whatever its schedule. So
 new + learning + young + mature + suspended = total, and retired comes on top.
-
-The predicates are SQL over the columns of `cards`, unqualified (no joined table has these
-column names); `DUE` takes the study day as the named parameter `:today`.
 """
 
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING, Any
 
 MATURE_DAYS = 21
 
@@ -41,32 +39,33 @@ class UserStatus(str, enum.Enum):
     RETIRED = "retired"
 
 
-ACTIVE = f"status = '{Status.ACTIVE.value}'"
-SUSPENDED = f"status = '{Status.SUSPENDED.value}'"
-RETIRED = f"status = '{Status.RETIRED.value}'"
-NOT_RETIRED = f"status != '{Status.RETIRED.value}'"
-NEW = f"{ACTIVE} AND due IS NULL"
-SEEN = f"{ACTIVE} AND due IS NOT NULL"
-LEARNING = f"{SEEN} AND repetitions < 2"
-YOUNG = f"{SEEN} AND repetitions >= 2 AND interval < {MATURE_DAYS}"
-MATURE = f"{SEEN} AND repetitions >= 2 AND interval >= {MATURE_DAYS}"
-DUE = f"{ACTIVE} AND due <= :today"
+# Moved to storage/predicates (the SQL lives in storage/); re-exported until callers move.
+# Lazily: predicates imports the enums above, so an import here would be circular.
+if TYPE_CHECKING:
+    from mlsflash.storage.predicates import (  # noqa: F401
+        ACTIVE,
+        DUE,
+        LEARNING,
+        MATURE,
+        NEW,
+        NOT_RETIRED,
+        RETIRED,
+        SEEN,
+        SUSPENDED,
+        USER_STATUS,
+        YOUNG,
+        answer_sums,
+    )
 
-USER_STATUS = (
-    f"CASE WHEN {RETIRED} THEN '{UserStatus.RETIRED.value}' WHEN {SUSPENDED} THEN '{UserStatus.SUSPENDED.value}' "
-    f"WHEN due IS NULL THEN '{UserStatus.NEW.value}' WHEN repetitions < 2 THEN '{UserStatus.LEARNING.value}' "
-    f"ELSE '{UserStatus.REVIEW.value}' END"
-)
+_MOVED = {
+    "ACTIVE", "DUE", "LEARNING", "MATURE", "NEW", "NOT_RETIRED", "RETIRED", "SEEN", "SUSPENDED",
+    "USER_STATUS", "YOUNG", "answer_sums",
+}
 
 
-def answer_sums(row: str) -> dict[str, str]:
-    """The columns of `review_days` (a study day's answers, summed per deck and topic) and what
-    one answer adds to each, as SQL over the `reviews` row named `row`. The triggers that keep
-    the table add and take these; `check` sums them over the log."""
-    scheduled = f"({row}.kind = '{ReviewKind.SCHEDULED.value}')"  # retention counts these only
-    mature = f"({scheduled} AND {row}.interval_before >= {MATURE_DAYS})"
-    return {
-        "answers": "1", "duration_ms": f"{row}.duration_ms", "scheduled": scheduled,
-        "passed": f"({scheduled} AND {row}.grade >= 3)", "mature": mature,
-        "mature_passed": f"({mature} AND {row}.grade >= 3)",
-    }
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from mlsflash.storage import predicates
+
+        return getattr(predicates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Find cards by the text the screens show, as SQL functions registered on each connection.
+"""Find cards by the text the screens show (`storage.functions` makes `shows` an SQL function).
 
 `cards --search` and `review --topic` match what the learner reads (the context joined
 with " › ", the front, the back), not the stored JSON, case-insensitively in the Unicode
@@ -11,14 +11,11 @@ from __future__ import annotations
 import json
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from mlsflash.model import CONTEXT_SEPARATOR
 
-if TYPE_CHECKING:
-    import sqlite3
-
-SHOWS_FUNCTION = "mlsflash_shows"
+# Moved to storage.functions; re-exported until callers move.
+from mlsflash.storage.functions import SHOWS_FUNCTION as SHOWS_FUNCTION
 
 
 def fold(text: str) -> str:
@@ -46,7 +43,3 @@ def shows(needle: str, context_json: str | None, *texts: str | None) -> bool:
         return True
     return any(text and wanted in fold(text) for text in texts)
 
-
-def register(connection: sqlite3.Connection) -> None:
-    """Make `mlsflash_shows(needle, context, text...)` available to SQL on this connection."""
-    connection.create_function(SHOWS_FUNCTION, -1, shows, deterministic=True)

@@ -213,12 +213,13 @@ def command(name: str | None = None, *, group: typer.Typer | None = None, **kwar
             except MlsflashError as error:
                 fail(error)
             except Exception as error:
-                from mlsflash.storage.db import is_storage_error, storage_error
+                from mlsflash.storage.db import describe
 
                 globals_ = _globals(kw)
-                if not is_storage_error(error) or globals_ is None or os.environ.get("MLSFLASH_DEBUG"):
+                described = None if globals_ is None else describe(globals_.db_path(), error)
+                if described is None or os.environ.get("MLSFLASH_DEBUG"):
                     raise
-                fail(storage_error(globals_.db_path(), error))
+                fail(described)
             finally:
                 globals_ = _globals(kw)
                 if globals_ is not None and globals_._store is not None:

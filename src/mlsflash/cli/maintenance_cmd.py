@@ -19,13 +19,13 @@ def backup_command(
     """Write a consistent copy of the database (SQLite backup API; safe while mlsflash runs)."""
     from pathlib import Path
 
-    from mlsflash.storage.db import Access, backup, backup_path
+    from mlsflash.storage.db import Access, backup_path
 
     store = store_of(ctx, Access.READ)
     target = Path(path) if path else backup_path(store.path)
     if target.is_dir():
         target = target / backup_path(store.path).name
-    written = backup(store, target)
+    written = store.backup(target)
     typer.echo(f"Backed up {store.path} to {written}")
 
 

@@ -22,7 +22,7 @@ from mlsflash import clock
 from mlsflash.bank import BankItem, ItemType, item_from_body
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
-from mlsflash.states import SEEN
+from mlsflash.storage.predicates import SEEN
 
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection, Result

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection as SAConnection
     from sqlalchemy.engine import Engine
 
+    from mlsflash.storage.integrity import Findings
+
 # Alembic revisions in order. The cheap check compares a database against this list, so
 # Alembic is only imported when a database is behind. A test keeps it equal to migrations/.
 REVISIONS: tuple[str, ...] = (
@@ -284,6 +286,21 @@ class Store:
         finally:
             self._checkin(connection)
 
+    def check(self) -> Findings:
+        """SQLite's integrity check and mlsflash's invariants, in one read snapshot."""
+        from mlsflash.storage import integrity
+
+        with self.read() as connection:
+            return integrity.inspect(connection)
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the database at `target` (see `backup`)."""
+        return backup(self, target)
+
+    def describe(self, error: BaseException) -> StorageError | None:
+        """A failure of this store as a sentence naming its file; None for any other error."""
+        return describe(self.path, error)
+
     def _checkout(self) -> Connection:
         with self._lock:
             connection = self._idle.pop() if self._idle else None
@@ -463,8 +480,7 @@ def _prepare_parent(path: Path) -> None:
 def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3.Connection:
     """A connection with mlsflash's PRAGMAs and SQL functions; BEGIN is issued by the Store.
     Without `wal`, a file still in its rollback journal is left in it (see Store)."""
-    from mlsflash import textsearch
-    from mlsflash.model import TOPIC_FUNCTION, topic_of_json
+    from mlsflash.storage import functions
 
     if read_only:
         connection = connect_read_only(path)
@@ -483,8 +499,7 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
         # Pages that overflow the cache before COMMIT are written into the file, which takes
         # the exclusive lock from then on: other processes could not even read until the commit.
         connection.execute(f"PRAGMA cache_size=-{FIRST_WRITE_CACHE_KIB}")
-    textsearch.register(connection)
-    connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)
+    functions.register(connection)
     return connection
 
 
@@ -593,6 +608,11 @@ def backup(source: Store | sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+def describe(path: Path, error: BaseException) -> StorageError | None:
+    """A failure of the database at `path` as a sentence naming it; None for any other error."""
+    return storage_error(path, error) if is_storage_error(error) else None
+
+
 def is_storage_error(error: BaseException) -> bool:
     """An error SQLite raised, directly or wrapped by SQLAlchemy (which keeps it as `orig`)."""
     return _sqlite_cause(error) is not None
@@ -617,37 +637,80 @@ _NOT_WRITABLE = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLIT
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
-def storage_error(path: Path, error: BaseException) -> MlsflashError:
-    """An error from SQLite as a sentence naming the file, decided by SQLite's error code."""
+class StorageFailure(enum.Enum):
+    """What went wrong with the database file, in words that do not depend on SQLite's codes."""
+
+    CORRUPT = "corrupt"  # damaged, or not a database at all
+    JOURNAL_NEEDS_WRITE = "journal needs write"  # a cut-off commit's journal, in a place that cannot be written
+    NOT_WRITABLE = "not writable"
+    DISK_FULL = "disk full"
+    BUSY = "busy"  # another process holds the file
+    DISK_IO = "disk I/O"
+    OTHER = "other"
+
+
+class StorageError(MlsflashError):
+    """A failure of the database file as a sentence naming it; `kind` tells callers which."""
+
+    def __init__(self, kind: StorageFailure, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.kind = kind
+
+
+def failure_of(error: BaseException) -> StorageFailure:
+    """Which failure an SQLite error is, decided by its code (its message can mislead)."""
     cause = _sqlite_cause(error) or error
-    name = getattr(cause, "sqlite_errorname", None) or type(cause).__name__
     code = _primary_code(error)
     if code in _CORRUPT:
-        return MlsflashError(f"{path} is corrupt or not an mlsflash database ({name})", hint="restore a backup")
+        return StorageFailure.CORRUPT
     if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_READONLY_ROLLBACK:
-        return MlsflashError(
+        return StorageFailure.JOURNAL_NEEDS_WRITE
+    if code in _NOT_WRITABLE:
+        return StorageFailure.NOT_WRITABLE
+    if code == sqlite3.SQLITE_FULL:
+        return StorageFailure.DISK_FULL
+    if code in _BUSY:
+        return StorageFailure.BUSY
+    if code == sqlite3.SQLITE_IOERR:
+        return StorageFailure.DISK_IO
+    return StorageFailure.OTHER
+
+
+def storage_error(path: Path, error: BaseException) -> StorageError:
+    """An error from SQLite as a sentence naming the file."""
+    cause = _sqlite_cause(error) or error
+    name = getattr(cause, "sqlite_errorname", None) or type(cause).__name__
+    kind = failure_of(error)
+    if kind is StorageFailure.CORRUPT:
+        return StorageError(kind, f"{path} is corrupt or not an mlsflash database ({name})", hint="restore a backup")
+    if kind is StorageFailure.JOURNAL_NEEDS_WRITE:
+        return StorageError(
+            kind,
             f"cannot read database {path}: a write was cut off while committing and its journal "
             f"({path.name}-journal) must be rolled back first, which needs write access ({name})",
             hint="make the file and its folder writable, then run any mlsflash command once",
         )
-    if code in _NOT_WRITABLE:
-        return MlsflashError(
+    if kind is StorageFailure.NOT_WRITABLE:
+        return StorageError(
+            kind,
             f"cannot write database {path}: {_why_not_writable(path, cause)} ({name})",
             hint="check the permissions of the file and its folder; read commands (stats, export, backup) still work",
         )
-    if code == sqlite3.SQLITE_FULL:
-        return MlsflashError(
+    if kind is StorageFailure.DISK_FULL:
+        return StorageError(
+            kind,
             f"cannot write database {path}: the disk is full ({name})",
             hint="free some space; everything committed before is kept",
         )
-    if code in _BUSY:
-        return MlsflashError(
+    if kind is StorageFailure.BUSY:
+        return StorageError(
+            kind,
             f"database {path} is busy ({name})",
             hint="another mlsflash, or a program holding the file open (an sqlite3 shell), may be running; try again",
         )
-    if code == sqlite3.SQLITE_IOERR:
-        return MlsflashError(f"cannot read or write database {path}: disk I/O error ({name})")
-    return MlsflashError(f"database {path}: {cause} ({name})")
+    if kind is StorageFailure.DISK_IO:
+        return StorageError(kind, f"cannot read or write database {path}: disk I/O error ({name})")
+    return StorageError(kind, f"database {path}: {cause} ({name})")
 
 
 def _why_not_writable(path: Path, cause: BaseException) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, false, text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from mlsflash.states import answer_sums
+from mlsflash.storage.predicates import answer_sums
 
 
 class Base(DeclarativeBase):
@@ -142,7 +142,7 @@ class Review(Base):
 
 class ReviewDay(Base):
     """The answers of one study day in one deck and topic, summed: kept equal to `reviews` by
-    its triggers (REVIEW_DAY_TRIGGERS, adding and taking `states.answer_sums`), so the month's
+    its triggers (REVIEW_DAY_TRIGGERS, adding and taking `predicates.answer_sums`), so the month's
     figures and the half-year calendar read a few thousand of these rows instead of every
     answer of the period."""
 
