@@ -1,6 +1,6 @@
 """The review log read back in bulk: memory states replayed, due dates recomputed
-(`reschedule`), FSRS fitted to the learner (`optimize`). The SQL lives here; the arithmetic
-in memory.py and scheduler.py.
+(`reschedule`), FSRS fitted to the learner (`optimize`). The SQL lives in storage/history.py;
+the arithmetic in memory.py and scheduler.py.
 
 A card's scheduled answers are read oldest first (study day, then log order); re-drills
 never count. A history whose first answer found the card already scheduled (its older
@@ -11,21 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mlsflash import memory, scheduler, settings
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState, Scheduler
+from mlsflash.storage import history as stored
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
-
-_SCHEDULED_CARDS = "SELECT id, repetitions, easiness, interval, due, lapses, stability, difficulty FROM cards "
-_ANSWERS = (
-    "SELECT card_id, study_day, grade, repetitions_before, easiness_before, interval_before, due_before "
-    "FROM reviews WHERE kind = 'scheduled' ORDER BY card_id, study_day, id"
-)
 
 
 @dataclass(frozen=True)
@@ -49,26 +44,8 @@ class CardLog:
 
 
 def read_logs(connection: Connection) -> dict[str, CardLog]:
-    logs: dict[str, CardLog] = {}
-    for row in connection.execute(_ANSWERS):
-        log = logs.get(row.card_id)
-        if log is None:
-            before = ReviewState(
-                repetitions=row.repetitions_before, easiness=row.easiness_before, interval=row.interval_before,
-                due=date.fromisoformat(row.due_before) if row.due_before else None,
-            )
-            log = logs[row.card_id] = CardLog(before)
-        log.answers.append((row.grade, date.fromisoformat(row.study_day)))
-    return logs
-
-
-def _scheduled_cards(connection: Connection, where: str = "") -> list[tuple[str, ReviewState]]:
-    rows = connection.execute(f"{_SCHEDULED_CARDS} WHERE due IS NOT NULL {where} ORDER BY id").all()
-    return [
-        (row.id, ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
-                             row.stability, row.difficulty))
-        for row in rows
-    ]
+    return {card_id: CardLog(card.first_before, card.answers)
+            for card_id, card in stored.scheduled_answers(connection).items()}
 
 
 def replayed_memory(
@@ -87,12 +64,9 @@ def replayed_memory(
 
 def recompute_memory(connection: Connection, parameters: memory.Parameters | None) -> int:
     """Replay every scheduled card's log under these parameters and store the states."""
-    cards = _scheduled_cards(connection)
+    cards = stored.scheduled_cards(connection)
     states = replayed_memory(cards, read_logs(connection), parameters)
-    connection.execute(
-        "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?",
-        [(state.stability, state.difficulty, card_id) for card_id, state in states.items()],
-    )
+    stored.save_memory(connection, [(card_id, state.stability, state.difficulty) for card_id, state in states.items()])
     return len(states)
 
 
@@ -125,9 +99,9 @@ def reschedule(store: Store, current: settings.Settings, today: date, dry_run: b
     with store.write() as connection:
         plan = exam_date.current_pacing(connection, today, current)
         report.exam_day = plan.exam.day if plan else None
-        cards = _scheduled_cards(connection, "AND status != 'retired'")
+        cards = stored.scheduled_cards(connection, live_only=True)
         logs = read_logs(connection) if policy.scheduler is Scheduler.SM2 else {}
-        updates: list[tuple[Any, ...]] = []
+        updates: list[tuple[str, int, date]] = []
         for card_id, state in cards:
             interval = _interval_now(state, logs.get(card_id), policy)
             report.cards += 1
@@ -141,9 +115,9 @@ def reschedule(store: Store, current: settings.Settings, today: date, dry_run: b
             elif due != state.due:
                 shift = (due - state.due).days if state.due else 0
                 (report.later if shift > 0 else report.earlier).append(abs(shift))
-                updates.append((interval, due.isoformat(), card_id))
+                updates.append((card_id, interval, due))
         if updates and not dry_run:
-            connection.execute("UPDATE cards SET interval = ?, due = ? WHERE id = ?", updates)
+            stored.save_schedules(connection, updates)
     return report
 
 
