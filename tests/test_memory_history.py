@@ -282,6 +282,12 @@ def _simulated_learner(path: Path, cards: int, answers: int, seed: int = 5) -> N
     connection.close()
 
 
+@pytest.mark.parametrize("command", [("optimize", "--reset"), ("reschedule",)])
+def test_a_collection_without_a_scheduled_card_is_no_error(run, tmp_path, command):
+    run("import", write_notes(tmp_path, "notes.md", "# D\n\n* term - meaning\n"))
+    run(*command)  # exits 0: nothing to replay is nothing to save
+
+
 def test_optimize_refuses_below_400_reviews(run, env):
     _simulated_learner(env, cards=30, answers=13)  # 390
     result = run("optimize", code=1)

@@ -203,4 +203,4 @@ def seen_cards_due_after(connection: Connection, today: date) -> Result:
 def move_cards(connection: Connection, updates: list[tuple[str | None, int, str]]) -> None:
     """Set (due, interval) of each card id; none is a no-op (a list of no rows is no statement)."""
     if updates:
-        connection.execute("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)
+        connection.run_per_row("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)

@@ -146,6 +146,12 @@ class Connection:
         return cursor.execute(sql, params)
 
 
+    def run_per_row(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """A write statement once per row; no rows, no statement (`execute` would read an empty
+        list as one statement without parameters)."""
+        if rows:
+            self.execute(sql, rows)
+
     def write_many(self, table: str, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """`sql` (an INSERT into or UPDATE of `table`) once per row. When the rows are at least
         half of what the table will hold (a first import, a renamed heading over every card),

@@ -61,14 +61,14 @@ def scheduled_cards(connection: Connection, *, live_only: bool = False) -> list[
 
 
 def save_memory(connection: Connection, memory_states: Iterable[tuple[str, float, float]]) -> None:
-    connection.execute(
+    connection.run_per_row(
         "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?",
         [(stability, difficulty, card_id) for card_id, stability, difficulty in memory_states],
     )
 
 
 def save_schedules(connection: Connection, updates: Iterable[tuple[str, int, date]]) -> None:
-    connection.execute(
+    connection.run_per_row(
         "UPDATE cards SET interval = ?, due = ? WHERE id = ?",
         [(interval, due.isoformat(), card_id) for card_id, interval, due in updates],
     )
