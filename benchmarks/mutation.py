@@ -50,8 +50,10 @@ EQUIVALENT: dict[str, str] = {
     # bank_quiz
     **{f"mlsflash.bank_quiz.x_{function}__mutmut_{n}": "LETTERS holds each letter once: find and rfind agree"
        for function, n in (("parse_answer", 22), ("_parse_matching", 21))},
-    "mlsflash.bank_quiz.x_chance__mutmut_32": "choose counts right choices among the options, never more "
-    "than the options: the 0.0 branch is unreachable",
+    **{f"mlsflash.bank_quiz.x_chance__mutmut_{n}": "choose counts right choices among the options, never "
+       "more than the options: the 0.0 branch is unreachable" for n in (24, 32)},
+    **{f"mlsflash.bank_quiz.x_cases_together__mutmut_{n}": "every drawn item is one of the bank's items: "
+       "the default of order.get is never used" for n in (18, 20, 21)},
     # pacing
     "mlsflash.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
     "early return does",

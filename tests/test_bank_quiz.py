@@ -191,6 +191,7 @@ def test_item_json_gives_what_a_script_needs_to_answer():
     match = bank_quiz.present(MATCH, random.Random(4))
     assert bank_quiz.item_json(1, match)["items"] == ["Item 1", "Item 2", "Item 3", "Item 4"]
     assert bank_quiz.item_json(1, match)["type"] == "matching"
+    assert bank_quiz.item_json(1, match)["choose"] == 4  # one match for each of the four items
 
 
 # --- drawing items ---------------------------------------------------------------------------
