@@ -47,6 +47,22 @@ EQUIVALENT: dict[str, str] = {
     "mlsflash.identity.x_merge_repeats__mutmut_7": "combine() of one draft returns that draft",
     "mlsflash.identity.x_plan__mutmut_10": "pairing with no candidates or no open card pairs nothing: "
     "the early return only saves the work",
+    # bank_quiz
+    **{f"mlsflash.bank_quiz.x_{function}__mutmut_{n}": "LETTERS holds each letter once: find and rfind agree"
+       for function, n in (("parse_answer", 22), ("_parse_matching", 21))},
+    **{f"mlsflash.bank_quiz.x_chance__mutmut_{n}": "choose counts right choices among the options, never "
+       "more than the options: the 0.0 branch is unreachable" for n in (24, 32)},
+    **{f"mlsflash.bank_quiz.x_cases_together__mutmut_{n}": "every drawn item is one of the bank's items: "
+       "the default of order.get is never used" for n in (18, 20, 21)},
+    # pacing
+    "mlsflash.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
+    "early return does",
+    "mlsflash.pacing.x_interleave__mutmut_27": "the turn keys sum to 1 at every step and a domain that has "
+    "its share scores 0 or less, so it is never the max",
+    **{f"mlsflash.pacing.x_interleave__mutmut_{n}": "every domain of shares is a key of weights: the "
+       "default of weights.get is never used" for n in (33, 35, 36)},
+    "mlsflash.pacing.x__new_cards__mutmut_64": "after day 0 the pace is counted from the exam cards left "
+    "and on day 0 none are taken: the cap's exam_taken is 0 whenever it binds",
 }
 
 NOT_KILLED = ("survived", "no tests", "suspicious", "skipped")
