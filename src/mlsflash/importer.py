@@ -30,7 +30,7 @@ from mlsflash.storage.catalog import decks as decks_by_age
 from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
-    from mlsflash.identity import DeckCard, StoredCard
+    from mlsflash.identity import Bullet, DeckCard, Plan, StoredCard
     from mlsflash.parser import Chunk, ChunkResult
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
@@ -678,9 +678,39 @@ def _sync_cards(
     """Match every synced file's bullets against the stored cards of their decks (and of the
     imported and vanished files), then write the result in bulk."""
     from mlsflash import identity
+
+    bullets = _deck_bullets(syncs, reverse_of)
+    wanted = identity.deck_cards(bullets.items())
+    retirable = {sync.file.source for sync in syncs} | gone
+    stored = card_table.of_decks_and_sources(connection, set(bullets), retirable)
+    stored.update(_retired_elsewhere(connection, wanted, set(bullets)))
+    plan = identity.plan(wanted, [_as_stored(row) for row in stored.values()],
+                         lambda card: card.source_file in retirable)
+    in_plan = {card.id for card in (*plan.continues.values(), *plan.retire, *plan.drop)}
+    hand_overs = identity.hand_over(plan.retire, _fresh_elsewhere(connection, plan.retire, in_plan))
+
+    by_source = {sync.file.source: sync for sync in syncs}
+    gone_reports = {source: FileReport(path=_gone_display(source), deck="", gone=True) for source in sorted(gone)}
+    reports = {**{source: sync.report for source, sync in by_source.items()}, **gone_reports}
+    now = clock.timestamp()
+    writer = _CardWriter(now)
+    _place_bullets(writer, wanted, plan, stored, by_source)
+    _retire_vanished(writer, plan, {leaving.id for leaving, _ in hand_overs}, reports)
+    _carry_suspensions(writer, wanted, plan, by_source)
+    _hand_over_histories(writer, hand_overs, stored, reports)
+    card_table.write(connection, writer.writes)
+    _save_declarations(connection, syncs)
+    _remember_files(connection, syncs, now)
+    return list(gone_reports.values())
+
+
+def _deck_bullets(syncs: Sequence[_FileSync], reverse_of: dict[int, bool]) -> dict[int, list[Bullet]]:
+    """Each deck's bullets, file by file, with their reverse cards where the deck asks for them
+    (the bullets a reverse card cannot be made of are reported skipped)."""
+    from mlsflash.identity import Bullet
     from mlsflash.parser import with_reverse
 
-    bullets: dict[int, list[identity.Bullet]] = {}
+    bullets: dict[int, list[Bullet]] = {}
     for sync in syncs:
         drafts = sync.parsed.drafts
         if reverse_of[sync.deck_id]:
@@ -691,24 +721,17 @@ def _sync_cards(
                 for warning in both.warnings[len(sync.parsed.warnings):]
             ]
         bullets.setdefault(sync.deck_id, []).extend(
-            identity.Bullet(sync.file.source, sync.order, position, draft) for position, draft in enumerate(drafts)
+            Bullet(sync.file.source, sync.order, position, draft) for position, draft in enumerate(drafts)
         )
-    wanted = identity.deck_cards(bullets.items())
-    sources = {sync.file.source for sync in syncs}
-    stored = card_table.of_decks_and_sources(connection, set(bullets), sources | gone)
-    stored.update(_retired_elsewhere(connection, wanted, set(bullets)))
-    retirable = sources | gone
-    plan = identity.plan(wanted, [_as_stored(row) for row in stored.values()],
-                         lambda card: card.source_file in retirable)
-    in_plan = {card.id for card in (*plan.continues.values(), *plan.retire, *plan.drop)}
-    hand_overs = identity.hand_over(plan.retire, _fresh_elsewhere(connection, plan.retire, in_plan))
-    handed = {leaving.id for leaving, _ in hand_overs}
+    return bullets
 
-    by_source = {sync.file.source: sync for sync in syncs}
-    gone_reports = {source: FileReport(path=_gone_display(source), deck="", gone=True) for source in sorted(gone)}
-    reports = {**{source: sync.report for source, sync in by_source.items()}, **gone_reports}
-    now = clock.timestamp()
-    writer = _CardWriter(now)
+
+def _place_bullets(
+    writer: _CardWriter, wanted: Sequence[DeckCard], plan: Plan, stored: dict[str, KnownCard],
+    by_source: dict[str, _FileSync],
+) -> None:
+    """Each wanted card: a new card, or the card it continues updated (revived, moved, changed
+    or as it was), counted in its file's report."""
     for index, card in enumerate(wanted):
         draft = card.draft
         values = _card_values(draft, card.first.position, card.deck_id)
@@ -735,6 +758,11 @@ def _sync_cards(
         else:
             report.unchanged += 1
         writer.update(previous, values, card.first.source, content_changed)
+
+
+def _retire_vanished(writer: _CardWriter, plan: Plan, handed: set[str], reports: dict[str, FileReport]) -> None:
+    """Cards no bullet continues retire, counted in their file's report, except those `handed`
+    over to a fresh card's place; fresh cards whose bullet an older card continues go."""
     for vanished in plan.retire:
         source = vanished.source_file
         report = reports.setdefault(source, FileReport(path=_gone_display(source), deck=""))
@@ -743,6 +771,13 @@ def _sync_cards(
         report.retired += 1
         writer.retire(vanished.id)
     writer.drop(fresh.id for fresh in plan.drop)
+
+
+def _carry_suspensions(
+    writer: _CardWriter, wanted: Sequence[DeckCard], plan: Plan, by_source: dict[str, _FileSync]
+) -> None:
+    """A suspended card merged into another (two decks became one) leaves it suspended, and says
+    so when it was not."""
     for index, merged in plan.merged:
         into = plan.continues[index]
         if merged.status != "suspended":
@@ -753,20 +788,28 @@ def _sync_cards(
                 f"{_gone_display(merged.source_file)} merged into it was"
             )
         writer.keep_suspension(merged.id, into.id)  # a leech mark too
+
+
+def _hand_over_histories(
+    writer: _CardWriter, hand_overs: Sequence[tuple[StoredCard, StoredCard]], stored: dict[str, KnownCard],
+    reports: dict[str, FileReport],
+) -> None:
+    """A leaving card takes the place of the fresh card its bullet became elsewhere."""
     for leaving, fresh in hand_overs:
         reports[leaving.source_file].notices.append(
             f"{_one_line(stored[leaving.id].front_plain)}: its history follows the bullet to "
             f"{_gone_display(fresh.source_file)} (imported before as a new card)"
         )
         writer.hand_over(leaving.id, fresh.id)
-    card_table.write(connection, writer.writes)
-    _save_declarations(connection, syncs)
+
+
+def _remember_files(connection: Connection, syncs: Sequence[_FileSync], now: str) -> None:
+    """Each synced file's deck, hash and skipped bullets, for its next import."""
     for sync in syncs:
         skipped = [(warning.line, warning.reason) for warning in sync.parsed.warnings]
         file_table.remember(
             connection, sync.file.source, sync.deck_id, sync.deck_pinned, sync.content_hash, skipped, now
         )
-    return list(gone_reports.values())
 
 
 PARALLEL_MIN_BYTES = 256 * 1024
