@@ -957,9 +957,9 @@ def early_parsing(
     prose: bool | None = None, tables: bool | None = None, deck_from_heading: bool = False,
 ) -> Iterator[Parsing | None]:
     """Start parsing the files that will need it before SQLAlchemy is even imported. Which
-    ones do, and with which options, is read with the stdlib sqlite3 (read-only), like the
-    schema check of storage.db; an unknown, new or unreadable database simply means: parse
-    everything with the options given (or the defaults)."""
+    ones do, and with which options, is read before the store is opened
+    (`storage.files.remembered_at`, read-only); an unknown, new or unreadable database simply
+    means: parse everything with the options given (or the defaults)."""
     flags = DeckFlags(reverse, prose, tables)
     option = DeckOption(deck, deck_from_heading)
     stored = _as_stored_files(file_table.remembered_at(db_path, [file.source for file in files]))
