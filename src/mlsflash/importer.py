@@ -2,7 +2,7 @@
 
 Everything is read and parsed first; then one write transaction applies every file, so
 an error anywhere writes nothing. Matching works on (identity key, definition key) rows
-with plain SQL and bulk statements, never on loaded ORM objects.
+read and written in bulk through `storage.files`, `storage.decks` and `storage.cards`.
 """
 
 from __future__ import annotations
@@ -10,26 +10,31 @@ from __future__ import annotations
 import codecs
 import gc
 import hashlib
-import json
 import os
 import secrets
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
 from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
 from mlsflash.model import deck_key, deck_spelling, strip_invisible
+from mlsflash.storage import cards as card_table
+from mlsflash.storage import decks as deck_table
+from mlsflash.storage import files as file_table
+from mlsflash.storage.cards import CardValues, CardWrites, KnownCard
+from mlsflash.storage.catalog import decks as decks_by_age
 from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
-    from mlsflash.identity import DeckCard, StoredCard
+    from mlsflash.identity import Bullet, DeckCard, Plan, StoredCard
     from mlsflash.parser import Chunk, ChunkResult
     from mlsflash.storage import Store
-    from mlsflash.storage.db import Connection, Row
+    from mlsflash.storage.db import Connection
+    from mlsflash.storage.decks import StoredDeck
 
 MAX_NOTES_BYTES = 32 * 1024 * 1024
 NOTES_SUFFIXES = (".md", ".markdown")
@@ -403,7 +408,7 @@ def _import_parsed(
         chosen = {file.source: _chosen_deck(stored.get(file.source), option) for file in notes}
         changed = {file.source for file in notes if not hashes[file.source][1]}
         gone = _gone_sources(connection, folders, {file.source for file in notes})
-        turned = _known_sources(connection, banks)  # notes once, a question bank now: no cards
+        turned = file_table.known_among(connection, banks)  # notes once, a question bank now: no cards
         gone |= turned
         gone |= _left_behind(connection, notes, parsed, changed, gone)
         renamed = _renamed_from(connection, notes, parsed, changed, gone, stored)
@@ -444,7 +449,7 @@ def _import_parsed(
         # and may be all that is left of a vanished file's (a deleted copy's) cards.
         involved = {sync.deck_id for sync in syncs} | _remembered_decks(connection, sorted(changed | gone))
         unchanged = [file.source for file in notes if file.source not in changed]
-        deck_of = _remembered_deck_ids(connection, unchanged) if involved else {}
+        deck_of = file_table.deck_ids(connection, unchanged) if involved else {}
         rereads = [file for file in notes if file.source not in changed and deck_of.get(file.source) in involved]
         known = _stored_files(connection, [file.source for file in rereads])
         for file in rereads:
@@ -490,10 +495,7 @@ def _deck_files(
     named = {file.source for file in notes} | gone
     extra: list[NotesFile] = []
     vanished: set[str] = set()
-    for (source,) in connection.execute(
-        f"SELECT path FROM source_files WHERE deck_id IN ({', '.join('?' * len(decks))}) ORDER BY path",
-        tuple(sorted(decks)),
-    ):
+    for source in file_table.of_decks(connection, decks):
         if source in named or source.startswith(BUNDLED_PREFIX):
             continue
         if not os.path.exists(source):
@@ -523,7 +525,7 @@ def _left_behind(
         return set()
     named = {file.source for file in notes} | gone
     missing = [
-        source for (source,) in connection.execute("SELECT path FROM source_files ORDER BY path")
+        source for source in file_table.all_paths(connection)
         if source not in named and not source.startswith(BUNDLED_PREFIX) and not os.path.exists(source)
     ]
     if not missing:
@@ -533,7 +535,7 @@ def _left_behind(
         for file in notes if file.source in changed
         for draft in (parsed.get(file.source) or parse_notes(file.text)).drafts
     }
-    rows = _cards_where(connection, "source_file", missing, " AND status != 'retired'")
+    rows = card_table.live_of_sources(connection, missing)
     return {
         row.source_file for row in rows.values()
         if identity.term_and_definition(row.identity, row.definition_key) in held
@@ -557,7 +559,7 @@ def _renamed_from(
     if not fresh or not gone:
         return {}
     holders: dict[tuple[str, str], set[str]] = {}
-    for row in _cards_where(connection, "source_file", sorted(gone), " AND status != 'retired'").values():
+    for row in card_table.live_of_sources(connection, sorted(gone)).values():
         holders.setdefault(identity.term_and_definition(row.identity, row.definition_key), set()).add(row.source_file)
     taken: set[str] = set()
     renamed: dict[str, str] = {}
@@ -585,7 +587,7 @@ def _copies(connection: Connection, notes: Sequence[NotesFile]) -> dict[str, Not
     for group in by_digest.values():
         if len(group) < 2:
             continue
-        known = [file for file in group if _remembered_deck(connection, file.source) is not None]
+        known = [file for file in group if file_table.deck_of(connection, file.source) is not None]
         original = (known or group)[0]
         copies.update((file.source, original) for file in group if file is not original)
     return copies
@@ -602,8 +604,8 @@ class _DeckNames:
     def find(self, name: str) -> int | None:
         if self._ids is None:
             self._ids = {}
-            for deck_id, stored in self.connection.execute("SELECT id, name FROM decks ORDER BY id"):
-                self._ids.setdefault(deck_key(stored), deck_id)
+            for deck in decks_by_age(self.connection):
+                self._ids.setdefault(deck_key(deck.name), deck.id)
         return self._ids.get(deck_key(name))
 
     def added(self, name: str, deck_id: int) -> None:
@@ -638,7 +640,7 @@ class _DeckChoice:
         pinned = self.chosen.get(file.source)
         deck_name = _deck_name(file, parsed, pinned)
         if original is not None and pinned is None:
-            stored = _remembered(self.connection, original.source)
+            stored = file_table.deck_of(self.connection, original.source)
             deck_name = self.deck_names.get(original.source) or (stored.name if stored else None) or deck_name
         remembered_as = self.renamed.get(file.source, file.source)  # a renamed file: its old path's deck
         deck_id, settings, stored_name = _resolve_deck(
@@ -676,9 +678,39 @@ def _sync_cards(
     """Match every synced file's bullets against the stored cards of their decks (and of the
     imported and vanished files), then write the result in bulk."""
     from mlsflash import identity
+
+    bullets = _deck_bullets(syncs, reverse_of)
+    wanted = identity.deck_cards(bullets.items())
+    retirable = {sync.file.source for sync in syncs} | gone
+    stored = card_table.of_decks_and_sources(connection, set(bullets), retirable)
+    stored.update(_retired_elsewhere(connection, wanted, set(bullets)))
+    plan = identity.plan(wanted, [_as_stored(row) for row in stored.values()],
+                         lambda card: card.source_file in retirable)
+    in_plan = {card.id for card in (*plan.continues.values(), *plan.retire, *plan.drop)}
+    hand_overs = identity.hand_over(plan.retire, _fresh_elsewhere(connection, plan.retire, in_plan))
+
+    by_source = {sync.file.source: sync for sync in syncs}
+    gone_reports = {source: FileReport(path=_gone_display(source), deck="", gone=True) for source in sorted(gone)}
+    reports = {**{source: sync.report for source, sync in by_source.items()}, **gone_reports}
+    now = clock.timestamp()
+    writer = _CardWriter(now)
+    _place_bullets(writer, wanted, plan, stored, by_source)
+    _retire_vanished(writer, plan, {leaving.id for leaving, _ in hand_overs}, reports)
+    _carry_suspensions(writer, wanted, plan, by_source)
+    _hand_over_histories(writer, hand_overs, stored, reports)
+    card_table.write(connection, writer.writes)
+    _save_declarations(connection, syncs)
+    _remember_files(connection, syncs, now)
+    return list(gone_reports.values())
+
+
+def _deck_bullets(syncs: Sequence[_FileSync], reverse_of: dict[int, bool]) -> dict[int, list[Bullet]]:
+    """Each deck's bullets, file by file, with their reverse cards where the deck asks for them
+    (the bullets a reverse card cannot be made of are reported skipped)."""
+    from mlsflash.identity import Bullet
     from mlsflash.parser import with_reverse
 
-    bullets: dict[int, list[identity.Bullet]] = {}
+    bullets: dict[int, list[Bullet]] = {}
     for sync in syncs:
         drafts = sync.parsed.drafts
         if reverse_of[sync.deck_id]:
@@ -689,24 +721,17 @@ def _sync_cards(
                 for warning in both.warnings[len(sync.parsed.warnings):]
             ]
         bullets.setdefault(sync.deck_id, []).extend(
-            identity.Bullet(sync.file.source, sync.order, position, draft) for position, draft in enumerate(drafts)
+            Bullet(sync.file.source, sync.order, position, draft) for position, draft in enumerate(drafts)
         )
-    wanted = identity.deck_cards(bullets.items())
-    sources = {sync.file.source for sync in syncs}
-    stored = _stored_cards(connection, set(bullets), sources | gone)
-    stored.update(_retired_elsewhere(connection, wanted, set(bullets)))
-    retirable = sources | gone
-    plan = identity.plan(wanted, [_as_stored(row) for row in stored.values()],
-                         lambda card: card.source_file in retirable)
-    in_plan = {card.id for card in (*plan.continues.values(), *plan.retire, *plan.drop)}
-    hand_overs = identity.hand_over(plan.retire, _fresh_elsewhere(connection, plan.retire, in_plan))
-    handed = {leaving.id for leaving, _ in hand_overs}
+    return bullets
 
-    by_source = {sync.file.source: sync for sync in syncs}
-    gone_reports = {source: FileReport(path=_gone_display(source), deck="", gone=True) for source in sorted(gone)}
-    reports = {**{source: sync.report for source, sync in by_source.items()}, **gone_reports}
-    now = clock.timestamp()
-    writer = _CardWriter(now)
+
+def _place_bullets(
+    writer: _CardWriter, wanted: Sequence[DeckCard], plan: Plan, stored: dict[str, KnownCard],
+    by_source: dict[str, _FileSync],
+) -> None:
+    """Each wanted card: a new card, or the card it continues updated (revived, moved, changed
+    or as it was), counted in its file's report."""
     for index, card in enumerate(wanted):
         draft = card.draft
         values = _card_values(draft, card.first.position, card.deck_id)
@@ -733,6 +758,11 @@ def _sync_cards(
         else:
             report.unchanged += 1
         writer.update(previous, values, card.first.source, content_changed)
+
+
+def _retire_vanished(writer: _CardWriter, plan: Plan, handed: set[str], reports: dict[str, FileReport]) -> None:
+    """Cards no bullet continues retire, counted in their file's report, except those `handed`
+    over to a fresh card's place; fresh cards whose bullet an older card continues go."""
     for vanished in plan.retire:
         source = vanished.source_file
         report = reports.setdefault(source, FileReport(path=_gone_display(source), deck=""))
@@ -741,6 +771,13 @@ def _sync_cards(
         report.retired += 1
         writer.retire(vanished.id)
     writer.drop(fresh.id for fresh in plan.drop)
+
+
+def _carry_suspensions(
+    writer: _CardWriter, wanted: Sequence[DeckCard], plan: Plan, by_source: dict[str, _FileSync]
+) -> None:
+    """A suspended card merged into another (two decks became one) leaves it suspended, and says
+    so when it was not."""
     for index, merged in plan.merged:
         into = plan.continues[index]
         if merged.status != "suspended":
@@ -751,18 +788,28 @@ def _sync_cards(
                 f"{_gone_display(merged.source_file)} merged into it was"
             )
         writer.keep_suspension(merged.id, into.id)  # a leech mark too
+
+
+def _hand_over_histories(
+    writer: _CardWriter, hand_overs: Sequence[tuple[StoredCard, StoredCard]], stored: dict[str, KnownCard],
+    reports: dict[str, FileReport],
+) -> None:
+    """A leaving card takes the place of the fresh card its bullet became elsewhere."""
     for leaving, fresh in hand_overs:
         reports[leaving.source_file].notices.append(
             f"{_one_line(stored[leaving.id].front_plain)}: its history follows the bullet to "
             f"{_gone_display(fresh.source_file)} (imported before as a new card)"
         )
         writer.hand_over(leaving.id, fresh.id)
-    writer.flush(connection)
-    _save_declarations(connection, syncs)
+
+
+def _remember_files(connection: Connection, syncs: Sequence[_FileSync], now: str) -> None:
+    """Each synced file's deck, hash and skipped bullets, for its next import."""
     for sync in syncs:
-        warnings = json.dumps([[w.line, w.reason] for w in sync.parsed.warnings], ensure_ascii=False)
-        _remember_file(connection, sync.file.source, sync.deck_id, sync.deck_pinned, sync.content_hash, warnings, now)
-    return list(gone_reports.values())
+        skipped = [(warning.line, warning.reason) for warning in sync.parsed.warnings]
+        file_table.remember(
+            connection, sync.file.source, sync.deck_id, sync.deck_pinned, sync.content_hash, skipped, now
+        )
 
 
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -910,12 +957,12 @@ def early_parsing(
     prose: bool | None = None, tables: bool | None = None, deck_from_heading: bool = False,
 ) -> Iterator[Parsing | None]:
     """Start parsing the files that will need it before SQLAlchemy is even imported. Which
-    ones do, and with which options, is read with the stdlib sqlite3 (read-only), like the
-    schema check of storage.db; an unknown, new or unreadable database simply means: parse
-    everything with the options given (or the defaults)."""
+    ones do, and with which options, is read before the store is opened
+    (`storage.files.remembered_at`, read-only); an unknown, new or unreadable database simply
+    means: parse everything with the options given (or the defaults)."""
     flags = DeckFlags(reverse, prose, tables)
     option = DeckOption(deck, deck_from_heading)
-    stored = _stored_hashes(db_path, [file.source for file in files])
+    stored = _as_stored_files(file_table.remembered_at(db_path, [file.source for file in files]))
     needed = [file for file in files if not _hash_against(file, stored.get(file.source), option, flags)[1]]
     if (os.cpu_count() or 1) < 2 or sum(len(file.text) for file in needed) < PARALLEL_MIN_BYTES:
         yield None
@@ -928,48 +975,16 @@ def early_parsing(
         parsing.close()
 
 
-def _stored_hashes(db_path: Path, sources: list[str]) -> dict[str, _Stored]:
-    import sqlite3
-
-    from mlsflash.storage.db import read_only
-
-    if not sources or not db_path.is_file():
-        return {}
-    try:
-        with read_only(db_path) as connection:
-            return _stored_files(connection, sources)
-    except sqlite3.Error:
-        return {}
+def _stored_files(connection: Connection, sources: Sequence[str]) -> dict[str, _Stored]:
+    """What the store remembers of each known file."""
+    return _as_stored_files(file_table.remembered(connection, sources))
 
 
-def _stored_files(connection: Any, sources: Sequence[str]) -> dict[str, _Stored]:
-    """What the store remembers of each known file (on a Connection or a plain sqlite3 one)."""
+def _as_stored_files(remembered: dict[str, file_table.RememberedFile]) -> dict[str, _Stored]:
     return {
-        path: _Stored(content_hash, DeckSettings(bool(reverse), bool(prose), bool(tables)), pinned)
-        for path, content_hash, reverse, prose, tables, pinned in _in_batches(connection, _stored_hashes_sql, sources)
+        path: _Stored(row.content_hash, DeckSettings(bool(row.reverse), bool(row.prose), bool(row.tables)), row.pinned)
+        for path, row in remembered.items()
     }
-
-
-def _in_batches(connection: Any, sql: Callable[[int], str], values: Sequence[object]) -> Iterator[Any]:
-    """The rows of the query `sql(count)` makes for `count` values, asked 500 values at a time
-    (a folder of 20,000 files is a few queries, not one per file, nor over SQLite's limit)."""
-    for start in range(0, len(values), 500):
-        batch = tuple(values[start : start + 500])
-        yield from connection.execute(sql(len(batch)), batch)
-
-
-def _marks(count: int) -> str:
-    return ", ".join("?" * count)
-
-
-def _stored_hashes_sql(count: int) -> str:
-    """Each known file's stored hash, its deck's remembered options, and its deck's name if
-    `--deck` chose it."""
-    return (
-        "SELECT f.path, f.content_hash, d.reverse, d.prose, d.tables, "
-        "CASE WHEN f.deck_from_option THEN d.name END AS pinned FROM source_files f "
-        f"JOIN decks d ON d.id = f.deck_id WHERE f.path IN ({', '.join('?' * count)})"
-    )
 
 
 def _hash_against(
@@ -1007,153 +1022,67 @@ def _unchanged_reports(connection: Connection, files: Sequence[NotesFile]) -> di
     """The report of each file not synced (unchanged, its deck not involved): its deck, the
     bullets it skipped last time and its live cards."""
     sources = [file.source for file in files]
-    remembered = {
-        path: (deck_name, warnings) for path, deck_name, warnings in _in_batches(
-            connection, lambda count: "SELECT f.path, d.name, f.warnings FROM source_files f "
-            f"JOIN decks d ON d.id = f.deck_id WHERE f.path IN ({_marks(count)})", sources,
-        )
-    }
-    cards = dict(_in_batches(
-        connection, lambda count: "SELECT source_file, count(*) FROM cards "
-        f"WHERE source_file IN ({_marks(count)}) AND status != 'retired' GROUP BY source_file", sources,
-    ))
+    last = file_table.last_imports(connection, sources)
+    live = card_table.live_counts(connection, sources)
     reports = {}
     for file in files:
-        deck_name, warnings = remembered[file.source]
-        report = FileReport(path=file.display, deck=deck_name, unchanged=cards.get(file.source, 0))
-        report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in json.loads(warnings)]
+        deck_name, skipped = last[file.source]
+        report = FileReport(path=file.display, deck=deck_name, unchanged=live.get(file.source, 0))
+        report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in skipped]
         reports[file.source] = report
     return reports
 
 
-class _CardValues(NamedTuple):
-    """What a draft sets on its card row, in column order."""
-
-    deck_id: int
-    identity: str
-    definition_key: str
-    direction: str
-    context: str  # JSON
-    topic: str
-    front: str
-    back: str
-    front_plain: str
-    back_plain: str
-    source_line: int
-    position: int
-
-
-_INSERT_CARD = (
-    f"INSERT INTO cards ({', '.join(_CardValues._fields)}, source_file, created_at, updated_at, id) "
-    f"VALUES ({', '.join('?' * (len(_CardValues._fields) + 4))})"
-)
-_UPDATE_CARD = (
-    f"UPDATE cards SET {', '.join(f'{column} = ?' for column in _CardValues._fields)}, source_file = ?, status = ?, "
-    "retired_suspended = 0, updated_at = coalesce(?, updated_at) WHERE id = ?"
-)
-# A suspended card that retires remembers it, and revives suspended (the leech mark is kept as it is).
-_RETIRE_CARD = (
-    "UPDATE cards SET retired_suspended = (status = 'suspended'), status = 'retired', updated_at = ? WHERE id = ?"
-)
-# A card merged into another with its key (two decks became one): a suspension or leech mark carries over.
-_MERGE_SUSPENSION = (
-    "UPDATE cards SET status = 'suspended', leech = leech OR (SELECT leech FROM cards AS merged WHERE merged.id = ?) "
-    "WHERE id = ?"
-)
-
-
-_PLACE_COLUMNS = (
-    "deck_id, identity, definition_key, direction, context, topic, front, back, front_plain, back_plain, "
-    "source_line, position, source_file"
-)
-_HAND_OVER = (
-    f"UPDATE cards SET ({_PLACE_COLUMNS}) = (SELECT {_PLACE_COLUMNS} FROM cards AS fresh WHERE fresh.id = ?), "
-    "updated_at = ? WHERE id = ?"
-)
-
-
 class _CardWriter:
-    """Collects the import's card writes and sends them to the driver in bulk: no per-row
-    SQLAlchemy work at 100k cards."""
+    """Collects the import's card writes, for `storage.cards.write` to send in bulk."""
 
     def __init__(self, now: str) -> None:
         self.now = now
         self._ids = _card_ids()
-        self.inserts: list[tuple[object, ...]] = []
-        self.updates: list[tuple[object, ...]] = []
-        self.regrouped: list[tuple[object, ...]] = []  # (deck_id, topic, card id): reviews follow their card
-        self.retired: list[tuple[str, str]] = []
-        self.dropped: list[tuple[str]] = []
-        self.handed: list[tuple[str, str, str]] = []  # (fresh id, now, leaving id)
-        self.suspended: list[tuple[str, str]] = []  # (merged card id, the card it merged into)
+        self.writes = CardWrites(now)
 
-    def insert(self, values: _CardValues, source: str) -> None:
-        self.inserts.append((*values, source, self.now, self.now, next(self._ids)))
+    def insert(self, values: CardValues, source: str) -> None:
+        self.writes.inserts.append((*values, source, self.now, self.now, next(self._ids)))
 
-    def update(self, row: Row, values: _CardValues, source: str, content_changed: bool) -> None:
+    def update(self, row: KnownCard, values: CardValues, source: str, content_changed: bool) -> None:
         if not (content_changed or row.status == "retired" or _place_changed(row, values, source)):
             return
         status = row.status
         if row.status == "retired":
             status = "suspended" if row.retired_suspended else "active"
-        self.updates.append((*values, source, status, self.now if content_changed else None, row.id))
+        self.writes.updates.append((*values, source, status, self.now if content_changed else None, row.id))
         if (row.deck_id, row.topic) != (values.deck_id, values.topic):
-            self.regrouped.append((values.deck_id, values.topic, row.id))
+            self.writes.regrouped.append((values.deck_id, values.topic, row.id))
 
     def retire(self, card_id: str) -> None:
-        self.retired.append((self.now, card_id))
+        self.writes.retired.append((self.now, card_id))
 
     def drop(self, card_ids: Iterable[str]) -> None:
         """Fresh cards whose bullet an older card continues: they go (retired if answered)."""
-        self.dropped.extend((card_id,) for card_id in card_ids)
+        self.writes.dropped.extend((card_id,) for card_id in card_ids)
 
     def keep_suspension(self, merged_id: str, card_id: str) -> None:
         """`merged_id` (suspended) retires into `card_id`, which is suspended as it was."""
-        self.suspended.append((merged_id, card_id))
+        self.writes.suspended.append((merged_id, card_id))
 
     def hand_over(self, leaving_id: str, fresh_id: str) -> None:
         """The leaving card takes the fresh card's place (deck, key, text, file); the fresh goes."""
-        self.dropped.append((fresh_id,))
-        self.handed.append((fresh_id, self.now, leaving_id))
-
-    def flush(self, connection: Connection) -> None:
-        # Retire first: a vanished card's key may be taken by a card of this import.
-        retiring = self.retired + [(self.now, card_id) for card_id, in self.dropped]
-        if retiring:
-            connection.execute(_RETIRE_CARD, retiring)
-        if self.handed:
-            connection.execute(_HAND_OVER, self.handed)
-            connection.execute(
-                "UPDATE reviews SET (deck_id, topic) = (SELECT deck_id, topic FROM cards WHERE cards.id = ?) "
-                "WHERE card_id = ?", [(leaving, leaving) for _, _, leaving in self.handed],
-            )
-        if self.dropped:
-            connection.execute(
-                "DELETE FROM cards WHERE id = ? AND NOT EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id)",
-                self.dropped,
-            )
-        if self.updates:
-            connection.write_many("cards", _UPDATE_CARD, self.updates)
-        if self.inserts:
-            connection.write_many("cards", _INSERT_CARD, self.inserts)
-        if self.regrouped:
-            connection.execute("UPDATE reviews SET deck_id = ?, topic = ? WHERE card_id = ?", self.regrouped)
-        if self.suspended:
-            connection.execute(_MERGE_SUSPENSION, self.suspended)
+        self.writes.dropped.append((fresh_id,))
+        self.writes.handed.append((fresh_id, self.now, leaving_id))
 
 
-def _card_values(draft: CardDraft, position: int, deck_id: int) -> _CardValues:
-    return _CardValues(
+def _card_values(draft: CardDraft, position: int, deck_id: int) -> CardValues:
+    return CardValues(
         deck_id, draft.key, draft.definition_key, draft.direction.value, draft.context_json, draft.topic,
         draft.front, draft.back, draft.front_plain, draft.back_plain, draft.line, position,
     )
 
 
-def _content_changed(row: Row, values: _CardValues) -> bool:
+def _content_changed(row: KnownCard, values: CardValues) -> bool:
     return (row.front, row.back, row.context) != (values.front, values.back, values.context)
 
 
-def _place_changed(row: Row, values: _CardValues, source: str) -> bool:
+def _place_changed(row: KnownCard, values: CardValues, source: str) -> bool:
     return (row.identity, row.source_line, row.position, row.deck_id, row.source_file) != (
         values.identity, values.source_line, values.position, values.deck_id, source,
     )
@@ -1178,20 +1107,16 @@ def _resolve_deck(
     when its title (or --deck) changes; a name differing only in case or spacing from an
     existing deck's is that deck."""
 
-    def sql(statement: str, *params: object) -> Any:
-        return connection.execute(statement, params)
-
-    def deck(deck_id: int | None) -> Any:
-        return sql("SELECT id, name, reverse, prose, tables FROM decks WHERE id = ?", deck_id).first()
+    def deck(deck_id: int | None) -> StoredDeck | None:
+        return deck_table.deck(connection, deck_id) if deck_id is not None else None
 
     by_name = deck(deck_names.find(name))
-    remembered = _remembered(connection, source)
+    remembered = file_table.deck_of(connection, source)
     if remembered is not None and remembered.name != name and (by_name is None or by_name.id == remembered.id):
-        sharing = sql("SELECT count(*) FROM source_files WHERE deck_id = ?", remembered.id).scalar_one()
         # The deck is this file's alone: rename it, cards and all (unless an older database
         # holds another deck spelled so).
-        if sharing == 1 and sql("SELECT 1 FROM decks WHERE name = ?", name).first() is None:
-            sql("UPDATE decks SET name = ? WHERE id = ?", name, remembered.id)
+        if file_table.count_of_deck(connection, remembered.id) == 1 and not deck_table.name_taken(connection, name):
+            deck_table.rename(connection, remembered.id, name)
             deck_names.renamed()
             by_name = deck(remembered.id)
     if by_name is None:
@@ -1199,77 +1124,28 @@ def _resolve_deck(
         # takes the deck's options along: its --reverse cards move with it instead of retiring.
         left = deck(remembered.id) if remembered is not None else None
         settings = flags.over(_settings_of(left) if left is not None else DeckSettings())
-        deck_id = sql(
-            "INSERT INTO decks (name, reverse, prose, tables, created_at) VALUES (?, ?, ?, ?, ?)",
-            name, settings.reverse, settings.prose, settings.tables, clock.timestamp(),
-        ).lastrowid
+        deck_id = deck_table.create(
+            connection, name, settings.reverse, settings.prose, settings.tables, clock.timestamp()
+        )
         deck_names.added(name, deck_id)
         return deck_id, settings, name
     deck_id, stored = by_name.id, _settings_of(by_name)
     settings = flags.over(stored)
     if settings != stored:
-        sql("UPDATE decks SET reverse = ?, prose = ?, tables = ? WHERE id = ?",
-            settings.reverse, settings.prose, settings.tables, deck_id)
+        deck_table.set_options(connection, deck_id, settings.reverse, settings.prose, settings.tables)
     return deck_id, settings, by_name.name
 
 
-def _settings_of(row: Any) -> DeckSettings:
+def _settings_of(row: StoredDeck) -> DeckSettings:
     return DeckSettings(reverse=bool(row.reverse), prose=bool(row.prose), tables=bool(row.tables))
 
 
-def _remember_file(
-    connection: Connection, source: str, deck_id: int, pinned: bool, content_hash: str, warnings: str, now: str
-) -> None:
-    connection.execute(
-        "INSERT INTO source_files (path, deck_id, deck_from_option, content_hash, warnings, imported_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET deck_id = excluded.deck_id, "
-        "deck_from_option = excluded.deck_from_option, content_hash = excluded.content_hash, "
-        "warnings = excluded.warnings, imported_at = excluded.imported_at",
-        (source, deck_id, pinned, content_hash, warnings, now),
-    )
-
-
-_CARD_COLUMNS = (
-    "id, identity, definition_key, direction, status, position, deck_id, context, topic, front, back, "
-    "front_plain, source_line, source_file, due, retired_suspended"
-)
-
-
-def _stored_cards(connection: Connection, deck_ids: set[int], sources: set[str]) -> dict[str, Row]:
-    """Every card of `deck_ids`, and every card whose source is one of `sources`."""
-    decks = sorted(deck_ids)
-    rows = _cards_where(connection, "deck_id", decks)
-    # The cards of these sources that sit in these decks were read with the decks: not twice.
-    outside = (f" AND deck_id NOT IN ({', '.join('?' * len(decks))})", decks) if len(decks) <= 500 else ("", [])
-    rows.update(_cards_where(connection, "source_file", sorted(sources), *outside))
-    return rows
-
-
-def _cards_where(
-    connection: Connection, column: str, values: Sequence[object], condition: str = "",
-    condition_values: Sequence[object] = (),
-) -> dict[str, Row]:
-    """The cards whose `column` is one of `values` (asked 500 at a time), and `condition`."""
-    rows: dict[str, Row] = {}
-    for start in range(0, len(values), 500):
-        batch = values[start : start + 500]
-        for row in connection.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards WHERE {column} IN ({', '.join('?' * len(batch))}){condition}",
-            (*batch, *condition_values),
-        ):
-            rows[row.id] = row
-    return rows
-
-
-def _retired_elsewhere(connection: Connection, wanted: Sequence[DeckCard], deck_ids: set[int]) -> dict[str, Row]:
+def _retired_elsewhere(connection: Connection, wanted: Sequence[DeckCard], deck_ids: set[int]) -> dict[str, KnownCard]:
     """Retired cards of other decks sharing a definition with a bullet of this import: one may
     be the bullet's old card (moved to another deck, its old file imported first)."""
-    outside = ", ".join("?" * len(deck_ids))
-    if not connection.execute(
-        f"SELECT 1 FROM cards WHERE status = 'retired' AND deck_id NOT IN ({outside}) LIMIT 1", tuple(deck_ids)
-    ).first():
+    if not card_table.any_retired_outside(connection, deck_ids):
         return {}
-    return _cards_by_definition(connection, {card.draft.definition_key for card in wanted}, "status = 'retired'")
+    return card_table.retired_with_definitions(connection, {card.draft.definition_key for card in wanted})
 
 
 def _fresh_elsewhere(connection: Connection, leaving: Sequence[StoredCard], known: set[str]) -> list[StoredCard]:
@@ -1277,17 +1153,11 @@ def _fresh_elsewhere(connection: Connection, leaving: Sequence[StoredCard], know
     sharing a definition with a leaving card."""
     if not leaving:
         return []
-    rows = _cards_by_definition(
-        connection, {card.definition_key for card in leaving}, "status = 'active' AND due IS NULL"
-    )
+    rows = card_table.fresh_with_definitions(connection, {card.definition_key for card in leaving})
     return [_as_stored(row) for card_id, row in rows.items() if card_id not in known]
 
 
-def _cards_by_definition(connection: Connection, definitions: set[str], condition: str) -> dict[str, Row]:
-    return _cards_where(connection, "definition_key", sorted(definitions), f" AND {condition}")
-
-
-def _as_stored(row: Row) -> StoredCard:
+def _as_stored(row: KnownCard) -> StoredCard:
     from mlsflash.identity import StoredCard
 
     return StoredCard(row.id, row.deck_id, row.identity, row.definition_key, row.direction, row.status,
@@ -1298,30 +1168,10 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
     """Files once imported from under `folders` that no longer exist."""
     gone: set[str] = set()
     for folder in folders:
-        prefix = str(folder.resolve()).rstrip(os.sep) + os.sep
-        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string past every path in the folder
-        for (source,) in connection.execute(
-            "SELECT path FROM source_files WHERE path >= ? AND path < ? "
-            "UNION SELECT DISTINCT source_file FROM cards WHERE source_file >= ? AND source_file < ? "
-            "AND status != 'retired'",
-            (prefix, after, prefix, after),
-        ):
+        for source in file_table.known_under(connection, str(folder.resolve()).rstrip(os.sep) + os.sep):
             if source not in present and not os.path.exists(source):
                 gone.add(source)
     return gone
-
-
-def _known_sources(connection: Connection, sources: Sequence[str]) -> set[str]:
-    """Those of `sources` that an import of notes remembers, or whose cards still live."""
-    known: set[str] = set()
-    for source in sources:
-        if connection.execute(
-            "SELECT 1 FROM source_files WHERE path = ? UNION ALL "
-            "SELECT 1 FROM cards WHERE source_file = ? AND status != 'retired' LIMIT 1",
-            (source, source),
-        ).first():
-            known.add(source)
-    return known
 
 
 def _save_declarations(connection: Connection, syncs: Sequence[_FileSync]) -> None:
@@ -1339,36 +1189,13 @@ def _forget_gone(connection: Connection, gone: set[str]) -> None:
     if gone:
         from mlsflash import declarations
 
-        connection.execute("DELETE FROM source_files WHERE path = ?", [(source,) for source in gone])
+        file_table.forget(connection, gone)
         declarations.forget(connection, gone)
-    empty = (
-        "SELECT id FROM decks WHERE NOT EXISTS (SELECT 1 FROM cards WHERE cards.deck_id = decks.id) "
-        "AND NOT EXISTS (SELECT 1 FROM source_files WHERE source_files.deck_id = decks.id)"
-    )
-    connection.execute(f"DELETE FROM exam_topic_map WHERE deck_id IN ({empty})")
-    connection.execute(f"DELETE FROM decks WHERE id IN ({empty})")
-
-
-def _remembered(connection: Connection, source: str) -> Row | None:
-    """The deck (id, name) a file fed when it was last imported."""
-    return connection.execute(
-        "SELECT d.id, d.name FROM decks d JOIN source_files f ON f.deck_id = d.id WHERE f.path = ?", (source,)
-    ).first()
-
-
-def _remembered_deck(connection: Connection, source: str) -> int | None:
-    remembered = _remembered(connection, source)
-    return remembered.id if remembered else None
-
-
-def _remembered_deck_ids(connection: Connection, sources: Sequence[str]) -> dict[str, int]:
-    return dict(_in_batches(
-        connection, lambda count: f"SELECT path, deck_id FROM source_files WHERE path IN ({_marks(count)})", sources
-    ))
+    deck_table.forget_empty(connection)
 
 
 def _remembered_decks(connection: Connection, sources: Sequence[str]) -> set[int]:
-    return set(_remembered_deck_ids(connection, sources).values())
+    return set(file_table.deck_ids(connection, sources).values())
 
 
 def _turned_notice(display: str, retired: int) -> str:
