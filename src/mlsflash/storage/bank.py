@@ -22,6 +22,7 @@ from mlsflash import clock
 from mlsflash.bank import BankItem, ItemType, item_from_body
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
+from mlsflash.storage.batches import in_batches, marks
 from mlsflash.storage.predicates import SEEN
 
 if TYPE_CHECKING:
@@ -104,15 +105,9 @@ def active_items(
 
 def items_by_id(connection: Connection, ids: Iterable[str]) -> dict[str, BankItem]:
     """The items of these ids, retired ones too; unknown ids are left out."""
-    wanted = sorted(set(ids))
-    found: dict[str, BankItem] = {}
-    for start in range(0, len(wanted), 500):
-        batch = wanted[start:start + 500]
-        rows = connection.execute(
-            f"SELECT {_ITEM_COLUMNS} FROM bank_items WHERE id IN ({', '.join('?' * len(batch))})", batch
-        )
-        found.update((row.id, item_from_body(*row)) for row in rows)
-    return found
+    rows = in_batches(connection, lambda count: f"SELECT {_ITEM_COLUMNS} FROM bank_items WHERE id IN ({marks(count)})",
+                      sorted(set(ids)))
+    return {row.id: item_from_body(*row) for row in rows}
 
 
 def record_answer(
@@ -134,20 +129,16 @@ _STATE_COLUMNS = "id, repetitions, easiness, interval, due, lapses, stability, d
 
 def item_states(connection: Connection, ids: Iterable[str]) -> dict[str, ReviewState]:
     """The review state of each known item (new: `ReviewState()`)."""
-    wanted = sorted(set(ids))
-    states: dict[str, ReviewState] = {}
-    for start in range(0, len(wanted), 500):
-        batch = wanted[start:start + 500]
-        rows = connection.execute(
-            f"SELECT {_STATE_COLUMNS} FROM bank_items WHERE id IN ({', '.join('?' * len(batch))})", batch
+    rows = in_batches(connection, lambda count: f"SELECT {_STATE_COLUMNS} FROM bank_items WHERE id IN ({marks(count)})",
+                      sorted(set(ids)))
+    return {
+        row.id: ReviewState(
+            repetitions=row.repetitions, easiness=row.easiness, interval=row.interval,
+            due=date.fromisoformat(row.due) if row.due else None, lapses=row.lapses,
+            stability=row.stability, difficulty=row.difficulty,
         )
-        for row in rows:
-            states[row.id] = ReviewState(
-                repetitions=row.repetitions, easiness=row.easiness, interval=row.interval,
-                due=date.fromisoformat(row.due) if row.due else None, lapses=row.lapses,
-                stability=row.stability, difficulty=row.difficulty,
-            )
-    return states
+        for row in rows
+    }
 
 
 def item_state(connection: Connection, item_id: str) -> ReviewState:

@@ -18,7 +18,8 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mlsflash.model import ReviewState
-from mlsflash.states import ACTIVE, NEW, SEEN, ReviewKind
+from mlsflash.states import ReviewKind
+from mlsflash.storage.predicates import ACTIVE, NEW, SEEN
 from mlsflash.storage.rows import all_as
 
 if TYPE_CHECKING:

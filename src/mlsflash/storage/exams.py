@@ -23,7 +23,8 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Iterable, Mapping, NamedTuple, Sequence
 
-from mlsflash.states import ACTIVE, NOT_RETIRED
+from mlsflash.storage.batches import in_batches, marks
+from mlsflash.storage.predicates import ACTIVE, NOT_RETIRED
 from mlsflash.storage.rows import all_as
 
 if TYPE_CHECKING:
@@ -166,16 +167,11 @@ def active_sources(connection: Connection) -> dict[str, tuple[str, int]]:
 
 def live_fronts(connection: Connection, ids: Iterable[str]) -> dict[str, str]:
     """Card id -> plain front of those of `ids` that are live cards."""
-    fronts: dict[str, str] = {}
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        batch = ordered[start : start + 500]
-        for row in connection.execute(
-            f"SELECT id, front_plain FROM cards WHERE {NOT_RETIRED} AND id IN ({', '.join('?' * len(batch))})",
-            tuple(batch),
-        ):
-            fronts[row.id] = row.front_plain
-    return fronts
+    rows = in_batches(
+        connection, lambda count: f"SELECT id, front_plain FROM cards WHERE {NOT_RETIRED} AND id IN ({marks(count)})",
+        sorted(ids),
+    )
+    return {row.id: row.front_plain for row in rows}
 
 
 # --- answers and confusions ----------------------------------------------------------------

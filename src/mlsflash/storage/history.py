@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from mlsflash import states
 from mlsflash.model import ReviewState
+from mlsflash.storage import predicates
 
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
@@ -51,7 +52,7 @@ def scheduled_answers(connection: Connection) -> dict[str, AnsweredCard]:
 
 
 def scheduled_cards(connection: Connection, *, live_only: bool = False) -> list[tuple[str, ReviewState]]:
-    where = f"AND {states.NOT_RETIRED}" if live_only else ""
+    where = f"AND {predicates.NOT_RETIRED}" if live_only else ""
     rows = connection.execute(f"{_SCHEDULED_CARDS} WHERE due IS NOT NULL {where} ORDER BY id").all()
     return [
         (row.id, ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,

@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
 
-from mlsflash import states
+from mlsflash.storage import predicates
 
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection, Result
@@ -169,7 +169,7 @@ def has_exam_practice(connection: Connection) -> bool:
 
 
 def retired_count(connection: Connection, scope: Scope) -> int:
-    sql = f"SELECT count(*) FROM cards c WHERE {states.RETIRED} {scope.cards()}"
+    sql = f"SELECT count(*) FROM cards c WHERE {predicates.RETIRED} {scope.cards()}"
     return connection.execute(sql, scope.params).one()[0]
 
 
@@ -177,10 +177,10 @@ def due_counts(connection: Connection, scope: Scope) -> DueCounts:
     row = connection.execute(
         f"""
         SELECT
-          count(*) FILTER (WHERE {states.DUE}),
+          count(*) FILTER (WHERE {predicates.DUE}),
           count(*) FILTER (WHERE due < :today),
           count(*) FILTER (WHERE due = :tomorrow)
-        FROM cards c WHERE {states.SEEN} AND due <= :tomorrow {scope.cards()}
+        FROM cards c WHERE {predicates.SEEN} AND due <= :tomorrow {scope.cards()}
         """,
         scope.params,
     ).one()
@@ -191,7 +191,7 @@ def forecast(connection: Connection, scope: Scope) -> dict[date, int]:
     rows = connection.execute(
         f"""
         SELECT max(due, :today) AS day, count(*)
-        FROM cards c WHERE {states.SEEN} AND due <= :forecast_end {scope.cards()}
+        FROM cards c WHERE {predicates.SEEN} AND due <= :forecast_end {scope.cards()}
         GROUP BY day
         """,
         scope.params,
@@ -250,17 +250,17 @@ def topic_groups(connection: Connection, scope: Scope) -> list[TopicGroup]:
         SELECT g.*, d.name AS deck FROM (
         SELECT c.deck_id, c.topic,
           count(*) AS total,
-          count(*) FILTER (WHERE {states.NEW}) AS new,
-          count(*) FILTER (WHERE {states.SEEN}) AS seen,
-          count(*) FILTER (WHERE {states.LEARNING}) AS learning,
-          count(*) FILTER (WHERE {states.YOUNG}) AS young,
-          count(*) FILTER (WHERE {states.MATURE}) AS mature,
-          count(*) FILTER (WHERE {states.SUSPENDED}) AS suspended,
-          count(*) FILTER (WHERE {states.DUE}) AS due,
-          coalesce(sum(c.easiness) FILTER (WHERE {states.SEEN}), 0) AS easiness_sum,
+          count(*) FILTER (WHERE {predicates.NEW}) AS new,
+          count(*) FILTER (WHERE {predicates.SEEN}) AS seen,
+          count(*) FILTER (WHERE {predicates.LEARNING}) AS learning,
+          count(*) FILTER (WHERE {predicates.YOUNG}) AS young,
+          count(*) FILTER (WHERE {predicates.MATURE}) AS mature,
+          count(*) FILTER (WHERE {predicates.SUSPENDED}) AS suspended,
+          count(*) FILTER (WHERE {predicates.DUE}) AS due,
+          coalesce(sum(c.easiness) FILTER (WHERE {predicates.SEEN}), 0) AS easiness_sum,
           min(c.rowid) AS first_row
         FROM cards c INDEXED BY ix_cards_topic_stats
-        WHERE {states.NOT_RETIRED} {scope.cards()}
+        WHERE {predicates.NOT_RETIRED} {scope.cards()}
         GROUP BY c.deck_id, c.topic
         ) g JOIN decks d ON d.id = g.deck_id  -- the deck's name once per group, not per card
         ORDER BY g.deck_id, g.topic
@@ -297,7 +297,7 @@ def recall_groups(connection: Connection, scope: Scope) -> dict[tuple[str, str],
         SELECT d.name, g.topic, g.recall, g.cards FROM (
           SELECT c.deck_id, c.topic, sum({_RECALL}) AS recall, count(*) AS cards
           FROM cards c INDEXED BY ix_cards_memory
-          WHERE c.{states.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {scope.cards()}
+          WHERE c.{predicates.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {scope.cards()}
           GROUP BY c.deck_id, c.topic
         ) g JOIN decks d ON d.id = g.deck_id
         """,
@@ -319,7 +319,7 @@ def hardest_by_easiness(connection: Connection, scope: Scope, limit: int) -> lis
         f"""
         SELECT {_HARDEST_COLUMNS}
         FROM cards c
-        WHERE {states.NOT_RETIRED} AND c.due IS NOT NULL AND (c.easiness < 250 OR c.lapses > 0) {scope.cards()}
+        WHERE {predicates.NOT_RETIRED} AND c.due IS NOT NULL AND (c.easiness < 250 OR c.lapses > 0) {scope.cards()}
         ORDER BY c.easiness, c.lapses DESC, c.id LIMIT {int(limit)}
         """,
         scope.params,
@@ -334,7 +334,7 @@ def hardest_by_recall(connection: Connection, scope: Scope, limit: int) -> list[
         SELECT {_HARDEST_COLUMNS}
         FROM cards c WHERE c.rowid IN (
           SELECT c.rowid FROM cards c INDEXED BY ix_cards_memory
-          WHERE c.{states.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {scope.cards()}
+          WHERE c.{predicates.NOT_RETIRED} AND c.due IS NOT NULL AND c.stability IS NOT NULL {scope.cards()}
           ORDER BY {_RECALL}, c.id LIMIT {int(limit)}
         )
         ORDER BY recall, c.id
