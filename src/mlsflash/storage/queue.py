@@ -15,7 +15,6 @@ needs, and what the session tells when none is left. Every function takes an ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -31,8 +30,7 @@ if TYPE_CHECKING:
 _NOT_BURIED = "(c.buried_on IS NULL OR c.buried_on != ?)"  # skipped or buried: hidden this study day
 
 
-@dataclass(frozen=True)
-class CardFilter:
+class CardFilter(NamedTuple):  # not a dataclass: a review's first card waits for this module's import
     """The cards a session draws from: active, of its deck and topic, not buried on its day,
     as SQL over `cards c` and its parameters; `buried` the same cards buried on that day."""
 

@@ -5,7 +5,7 @@ takes an open `Connection` of `Store.read()`/`write()`:
 - `stored_state(state, status, leech) -> StoredState`, `review_state(row) -> ReviewState`: a
   card's state columns as stored, and its schedule;
 - `save_state(connection, card_id, state)`, `log(connection, ...) -> int`: what an answer writes;
-- `day_counts(connection, day) -> DayCounts`, `introduced_on(connection, day)`,
+- `day_counts(connection, day) -> (introduced, reviewed)`, `introduced_on(connection, day)`,
   `had_scheduled_answer(connection, card_id, day)`: the day's scheduled answers;
 - `exists(connection, review_id)`, `answered_since(connection, card_id, review_id)`,
   `stored_state_of(connection, card_id)`, `delete(connection, review_id)`: what undo checks and takes back;
@@ -139,17 +139,14 @@ def log(
     return cursor.lastrowid or 0  # set by INSERT
 
 
-class DayCounts(NamedTuple):
-    introduced: int  # new cards given their first scheduled answer on the day
-    reviewed: int  # seen cards given their scheduled answer on the day
-
-
-def day_counts(connection: Connection, day: date) -> DayCounts:
-    return DayCounts(*connection.execute(
+def day_counts(connection: Connection, day: date) -> tuple[int, int]:
+    """(introduced, reviewed): the new cards given their first scheduled answer on `day`, and
+    the seen cards given their scheduled answer."""
+    return connection.execute(
         "SELECT count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER (WHERE due_before IS NOT NULL) "
         f"FROM reviews WHERE study_day = ? AND kind = '{ReviewKind.SCHEDULED.value}'",
         (day.isoformat(),),
-    ).one())
+    ).one()
 
 
 def introduced_on(connection: Connection, day: date) -> list[str]:
