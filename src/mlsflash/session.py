@@ -8,8 +8,8 @@ Other sessions may answer, suspend or retire the same cards at any time, so what
 answer does is decided from its row inside the write transaction, never from what this
 session read earlier; undo takes back exactly the rows this session wrote, or nothing.
 
-The per-answer path (answer, next card, counts) runs a handful of fixed SQL statements,
-each on an index, in one transaction: a fraction of a millisecond at 100k cards and 1M
+The per-answer path (answer, next card, counts) runs a handful of fixed statements
+(storage.reviews, storage.queue), each on an index, in one transaction: a fraction of a millisecond at 100k cards and 1M
 reviews (docs/performance.md).
 """
 
@@ -135,8 +135,8 @@ class _Answered:
 class _Skipped:
     card_id: str
     front: str
-    buried_before: str | None
-    buried: str
+    buried_before: str | None  # as stored: restored as it was
+    buried: date
 
 
 @dataclass(frozen=True)
@@ -466,7 +466,7 @@ class ReviewSession:
         self._prefetched = UNREAD
         with self.store.write() as connection:
             buried_before = reviews.bury(connection, card.id, self.today)
-        self._actions.append(_Skipped(card.id, card.front, buried_before, self.today.isoformat()))
+        self._actions.append(_Skipped(card.id, card.front, buried_before, self.today))
         self._forget(card)
 
     def suspend(self, card: QueueCard) -> None:

@@ -201,10 +201,11 @@ def bury(connection: Connection, card_id: str, day: date) -> str | None:
     return before
 
 
-def unbury(connection: Connection, card_id: str, buried: str, buried_before: str | None) -> None:
-    """Take back `bury`, unless the card was buried on another day since."""
+def unbury(connection: Connection, card_id: str, buried: date, buried_before: str | None) -> None:
+    """Take back `bury` on day `buried` (what it returned: `buried_before`), unless the card was
+    buried on another day since."""
     connection.execute(
-        "UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?", (buried_before, card_id, buried)
+        "UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?", (buried_before, card_id, buried.isoformat())
     )
 
 
