@@ -107,14 +107,14 @@ FIVE = "# Deck\n" + "".join(f"* **Card {n}** - answer {n}\n" for n in range(5))
 def test_a_full_disk_ends_review_with_the_summary_and_keeps_the_answers(
     run, tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlsflash import session
+    from mlsflash.storage import reviews
     from mlsflash.storage.db import Connection
 
     run("import", write_notes(tmp_path, "notes.md", FIVE))
     real_execute, calls = Connection.execute, {"inserts": 0}
 
     def full_on_the_third_answer(connection, sql, params=()):  # type: ignore[no-untyped-def]
-        if sql == session._INSERT_REVIEW:
+        if sql == reviews._INSERT_REVIEW:
             calls["inserts"] += 1
             if calls["inserts"] == 3:
                 raise _sqlite_error(sqlite3.SQLITE_FULL, "SQLITE_FULL", "database or disk is full")

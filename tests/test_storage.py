@@ -802,6 +802,25 @@ def test_a_bulk_write_commits_to_the_wal_and_reaches_the_file_by_the_checkpoint_
         store.close()
 
 
+@pytest.mark.parametrize("when_idle", [True, False])
+def test_writes_that_checkpoint_when_idle_wait_in_the_wal_until_the_checkpoint(tmp_path: Path, when_idle: bool) -> None:
+    """A review's answers: no COMMIT copies the WAL into the file (a stall now and then);
+    `Store.checkpoint`, run while the learner reads, does. Without the flag, COMMIT does."""
+    path = tmp_path / "idle.db"
+    open_store(path).close()
+    store = open_store(path)
+    try:
+        for commit in range(3):  # ~1,500 pages in all: past SQLite's threshold of 1,000
+            with store.write(checkpoint_when_idle=when_idle) as connection:
+                connection.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
+                                   [(f"key {commit} {n}", "x" * 2_000) for n in range(1_000)])
+        assert (_in_the_file_itself(path, "SELECT count(*) FROM settings") == 0) == when_idle
+        store.checkpoint()
+        assert _in_the_file_itself(path, "SELECT count(*) FROM settings") == 3_000
+    finally:
+        store.close()
+
+
 def test_after_an_import_every_card_is_in_the_database_file(run, tmp_path: Path, env: Path) -> None:
     notes = tmp_path / "big.md"
     notes.write_text("# Big\n" + "".join(f"- **Term {n}** - {'definition words ' * 20}{n}\n" for n in range(3_000)),

@@ -8,25 +8,29 @@ Other sessions may answer, suspend or retire the same cards at any time, so what
 answer does is decided from its row inside the write transaction, never from what this
 session read earlier; undo takes back exactly the rows this session wrote, or nothing.
 
-The per-answer path (answer, next card, counts) runs a handful of fixed SQL statements,
-each on an index, in one transaction: a fraction of a millisecond at 100k cards and 1M
+The per-answer path (answer, next card, counts) runs a handful of fixed statements
+(storage.reviews, storage.queue), each on an index, in one transaction: a fraction of a millisecond at 100k cards and 1M
 reviews (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from mlsflash import clock, scheduler, states
+from mlsflash import clock, scheduler
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, Grade, ReviewState
 from mlsflash.settings import Settings
 from mlsflash.states import ReviewKind, Status
+from mlsflash.storage import queue, reviews
+from mlsflash.storage.queue import CardFilter, QueuedCard, QueuedId
+from mlsflash.storage.reviews import AnswerState, StoredState
 from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
@@ -41,52 +45,6 @@ PASSING_REDRILL_GRADE = 4
 # log row and their index pages). Checkpointing after every answer instead would restart the WAL
 # each time, and restarting it costs the next answer a sync.
 CHECKPOINT_EVERY = 200
-
-_CARD = (  # what a QueueCard and the queue checks need of a card
-    "SELECT c.id, d.name AS deck_name, c.context, c.front, c.back, c.source_file, c.source_line, c.direction, "
-    "c.status, c.buried_on, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, c.difficulty "
-    "FROM cards c JOIN decks d ON d.id = c.deck_id"
-)
-# The other direction of a card's bullet (same deck, file and line). A card's identity ends with
-# its direction (drafts.CardDraft.key), so the sibling is one lookup on the deck identity index.
-_SIBLING_JOIN = (
-    "JOIN cards s ON s.deck_id = c.deck_id AND s.status != 'retired' AND s.identity = "
-    "substr(c.identity, 1, length(c.identity) - length(c.direction)) || "
-    f"CASE c.direction WHEN '{Direction.FORWARD.value}' THEN '{Direction.REVERSE.value}' "
-    f"ELSE '{Direction.FORWARD.value}' END "
-    "AND s.source_file = c.source_file AND s.source_line = c.source_line AND s.id != c.id"
-)
-_SIBLING_OF = f"SELECT s.id FROM cards c {_SIBLING_JOIN} WHERE c.id = ?"
-_SIBLINGS_OF_ANSWERED = (
-    f"SELECT DISTINCT s.id FROM reviews r JOIN cards c ON c.id = r.card_id {_SIBLING_JOIN} WHERE r.study_day = ?"
-)
-_CARD_BY_ID = f"{_CARD} WHERE c.id = ?"
-_NOT_BURIED = "(c.buried_on IS NULL OR c.buried_on != ?)"  # skipped or buried: hidden this study day
-_SCHEDULED_ON = f"study_day = ? AND kind = '{SCHEDULED.value}'"  # a card's one scheduled answer of a day
-_STATE_BY_ID = (  # ... and whether it had its scheduled answer today (see _kind_of)
-    "SELECT status, leech, repetitions, easiness, interval, due, lapses, stability, difficulty, deck_id, topic, "
-    f"EXISTS (SELECT 1 FROM reviews WHERE card_id = cards.id AND {_SCHEDULED_ON}) AS scheduled_today "
-    "FROM cards WHERE id = ?"
-)
-_SCHEDULED_TODAY = f"SELECT 1 FROM reviews WHERE card_id = ? AND {_SCHEDULED_ON} LIMIT 1"
-_ANSWERED_SINCE = "SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1"
-_UPDATE_STATE = (
-    "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, stability = ?, difficulty = ?, "
-    "status = ?, leech = ? "
-    "WHERE id = ?"
-)
-_INSERT_REVIEW = (
-    "INSERT INTO reviews (card_id, reviewed_at, study_day, grade, kind, duration_ms, "
-    "repetitions_before, easiness_before, interval_before, due_before, lapses_before, stability_before, "
-    "difficulty_before, status_before, leech_before, repetitions_after, easiness_after, interval_after, due_after, "
-    "lapses_after, stability_after, difficulty_after, deck_id, topic) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_TODAY_COUNTS = (
-    "SELECT count(*) FILTER (WHERE due_before IS NULL), count(*) FILTER (WHERE due_before IS NOT NULL) "
-    f"FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}'"
-)
-
 
 class CardLeftReview(MlsflashError):
     """The card on screen was suspended, retired or answered elsewhere: skip it, go on."""
@@ -169,16 +127,16 @@ class _Answered:
     front: str
     kind: ReviewKind
     grade: int
-    before: tuple[Any, ...]  # the card's state columns (_STATE_COLUMNS) before the answer
-    written: tuple[Any, ...]  # ... and after it
+    before: StoredState  # the card's state before the answer
+    written: StoredState  # ... and after it
 
 
 @dataclass(frozen=True)
 class _Skipped:
     card_id: str
     front: str
-    buried_before: str | None
-    buried: str
+    buried_before: str | None  # as stored: restored as it was
+    buried: date
 
 
 @dataclass(frozen=True)
@@ -188,7 +146,15 @@ class _Suspended:
 
 
 _Action = _Answered | _Skipped | _Suspended
-_STATE_COLUMNS = "repetitions, easiness, interval, due, lapses, stability, difficulty, status, leech"
+
+
+class _Unread(enum.Enum):
+    """What the session has not read from the database: yet, or again since it changed."""
+
+    UNREAD = "unread"
+
+
+UNREAD = _Unread.UNREAD
 
 
 @dataclass
@@ -202,34 +168,27 @@ class ReviewSession:
     limit: int | None = None  # --limit: scheduled cards in this session
     _actions: list[_Action] = field(default_factory=list)  # the undo stack, last action last
     _show_first: str | None = None
-    _due: deque[str] | None = None
-    _new: deque[str] | None = None
-    _redrill: dict[str, None] | None = None  # ordered: the next re-drill first
-    _filter_sql: str = ""
-    _filter_params: tuple[Any, ...] = ()
+    # The queue: UNREAD until `_queue` reads it (again after an undo, or a failed answer).
+    _due: deque[str] | _Unread = UNREAD
+    _new: deque[str] | _Unread = UNREAD
+    _redrill: dict[str, None] | _Unread = UNREAD  # ordered: the next re-drill first
+    _cards: CardFilter = field(init=False)  # the cards this session draws from
     _held_back: dict[str, str] = field(default_factory=dict)  # sibling held until tomorrow -> new | due
     pacing: Pacing | None = None  # set from the exam date, if any (exam_date.pacing_for)
     _confused: dict[str, list[str]] = field(default_factory=dict)  # card id -> fronts often confused with it
-    _prefetched: tuple[QueueCard | None] | None = None  # the next card, read by `answer`
+    _prefetched: QueueCard | None | _Unread = UNREAD  # the next card (None: none left), read by `answer`
     _unchecked_answers: int = 0  # answers written since the last checkpoint
     _reverse_queued: bool = False  # a reverse card was among the due or new cards read
     _started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
-        day = self.today.isoformat()
-        conditions = [f"c.{states.ACTIVE}", _NOT_BURIED]
-        params: list[Any] = [day]
+        deck_id = None
         if self.deck is not None:
             from mlsflash.catalog import require_deck
 
             with self.store.read() as connection:
-                conditions.append("c.deck_id = ?")
-                params.append(require_deck(connection, self.deck))
-        if self.topic:
-            conditions.append("mlsflash_shows(?, c.context)")  # see textsearch: the context as displayed
-            params.append(self.topic)
-        self._filter_sql = " AND ".join(conditions)
-        self._filter_params = tuple(params)
+                deck_id = require_deck(connection, self.deck)
+        self._cards = queue.card_filter(self.today, deck_id, self.topic)
         from mlsflash import exam, exam_date
 
         self.pacing = exam_date.pacing_for(self.store, self.today, self.settings)
@@ -243,8 +202,9 @@ class ReviewSession:
     # meanwhile by another process are dropped. Re-drills come from today's reviews.
 
     def next_card(self) -> QueueCard | None:
-        if self._prefetched is not None:  # read by `answer`, in its own transaction
-            card, self._prefetched = self._prefetched[0], None
+        card: QueueCard | None
+        if self._prefetched is not UNREAD:  # read by `answer`, in its own transaction
+            card, self._prefetched = self._prefetched, UNREAD
         else:
             with self.store.read() as connection:
                 card = self._next_card(connection)
@@ -263,22 +223,23 @@ class ReviewSession:
         if self._scheduled_left() > 0:
             for kind, ids in (("due", due), ("new", new)):
                 while ids:
-                    row = connection.execute(_CARD_BY_ID, (ids[0],)).first()
+                    row = queue.card(connection, ids[0])
                     if row is not None and self._still_queued(row, kind):
                         return _queue_card(row, kind)
                     ids.popleft()
         for card_id in list(redrill):
-            row = connection.execute(_CARD_BY_ID, (card_id,)).first()
+            row = queue.card(connection, card_id)
             if row is not None and row.status == Status.ACTIVE and row.buried_on != self.today.isoformat():
                 return _queue_card(row, "redrill")
             del redrill[card_id]
         return None
 
     def counts(self) -> Counts:
-        if self._due is None or self._new is None or self._redrill is None:
+        if self._due is UNREAD or self._new is UNREAD or self._redrill is UNREAD:
             with self.store.read() as connection:
-                self._queue(connection)
-        due, new, redrill = self._due or deque(), self._new or deque(), self._redrill or {}
+                due, new, redrill = self._queue(connection)
+        else:
+            due, new, redrill = self._due, self._new, self._redrill
         left = self._scheduled_left()
         shown_due = min(len(due), left)
         return Counts(new=min(len(new), left - shown_due), due=shown_due, redrill=len(redrill))
@@ -286,47 +247,40 @@ class ReviewSession:
     def _queue(self, connection: Connection) -> tuple[deque[str], deque[str], dict[str, None]]:
         """The due, new and re-drill card ids, read once per session (and again after an undo;
         the new cards also when a sibling held back leaves room in today's budget)."""
-        if self._due is None or self._new is None or self._redrill is None:
-            day = self.today.isoformat()
-            introduced, reviewed = connection.execute(_TODAY_COUNTS, (day,)).first()
-            held = {row[0] for row in connection.execute(_SIBLINGS_OF_ANSWERED, (day,)).all()}
-            if self._due is None:
+        due, new, redrill = self._due, self._new, self._redrill
+        if due is UNREAD or new is UNREAD or redrill is UNREAD:
+            introduced, reviewed = reviews.day_counts(connection, self.today)
+            held = queue.siblings_answered_on(connection, self.today)
+            if due is UNREAD:
                 budget_due = -1  # SQLite: no limit
                 if self.settings.max_reviews_per_day is not None:
                     budget_due = max(0, self.settings.max_reviews_per_day - reviewed)
-                self._due = self._ids_without_held(
-                    connection, "c.due <= ? ORDER BY c.due, c.deck_id, c.source_file, c.position", (day,),
-                    budget_due, held, "due",
+                due = self._due = self._ids_without_held(
+                    lambda limit: queue.due_ids(connection, self._cards, self.today, limit), budget_due, held, "due",
                 )
-            if self._new is None:
+            if new is UNREAD:
                 budget_new = max(0, self._new_limit() - introduced)
-                self._new = self._ids_without_held(
-                    connection, "c.due IS NULL ORDER BY c.deck_id, c.source_file, c.position", (), budget_new,
-                    held, "new",
+                new = self._new = self._ids_without_held(
+                    lambda limit: queue.new_ids(connection, self._cards, limit), budget_new, held, "new",
                 )
                 if self.pacing is not None:
-                    self._new = self._paced(connection, self._new, max(0, self._base_new_limit() - introduced))
-            if self._redrill is None:
-                self._redrill = dict.fromkeys(
-                    row[0] for row in connection.execute(self._redrill_sql(), (day, *self._filter_params)).all()
+                    new = self._new = self._paced(connection, new, max(0, self._base_new_limit() - introduced))
+            if redrill is UNREAD:
+                redrill = self._redrill = dict.fromkeys(
+                    queue.redrill_ids(connection, self._cards, self.today, PASSING_REDRILL_GRADE)
                 )
-        return self._due, self._new, self._redrill
+        return due, new, redrill
 
     def _ids_without_held(
-        self, connection: Connection, where_order: str, params: tuple[Any, ...], budget: int, held: set[str],
-        kind: str,
+        self, read: Callable[[int], list[QueuedId]], budget: int, held: set[str], kind: str,
     ) -> deque[str]:
-        """Up to `budget` ids (-1: all) of the cards that match, leaving out held-back siblings;
-        each held sibling can displace at most one card, so `budget + len(held)` rows suffice.
-        When pacing to an exam, every new card is read: `_paced` chooses among them."""
+        """Up to `budget` ids (-1: all) of the cards `read` returns, leaving out held-back
+        siblings; each held sibling can displace at most one card, so `budget + len(held)`
+        rows suffice. When pacing to an exam, every new card is read: `_paced` chooses among them."""
         paced_new = kind == "new" and self.pacing is not None
-        limit = -1 if budget < 0 or paced_new else budget + len(held)
-        rows = connection.execute(
-            f"SELECT c.id, c.direction FROM cards c WHERE {self._filter_sql} AND {where_order} LIMIT ?",
-            (*self._filter_params, *params, limit),
-        ).all()
-        ids = [row[0] for row in rows]
-        if any(row[1] == Direction.REVERSE for row in rows):
+        rows = read(-1 if budget < 0 or paced_new else budget + len(held))
+        ids = [row.id for row in rows]
+        if any(row.direction == Direction.REVERSE for row in rows):
             self._reverse_queued = True
         kept = [card_id for card_id in ids if card_id not in held]
         self._held_back.update((card_id, kind) for card_id in ids if card_id in held)
@@ -341,11 +295,8 @@ class ReviewSession:
         from mlsflash.exam_date import interleaved
 
         usual = list(new_ids)[:budget]
-        introduced = connection.execute(
-            f"SELECT card_id FROM reviews WHERE study_day = ? AND kind = '{SCHEDULED.value}' AND due_before IS NULL",
-            (self.today.isoformat(),),
-        ).all()
-        exam_today = sum(1 for row in introduced if self.pacing.applies_to(row[0]))
+        introduced = reviews.introduced_on(connection, self.today)
+        exam_today = sum(1 for card_id in introduced if self.pacing.applies_to(card_id))
         exam_usual = sum(1 for card_id in usual if self.pacing.applies_to(card_id))
         wanted = max(0, self.pacing.new_needed - exam_today - exam_usual)
         exam_cards = iter(interleaved(connection, self.pacing, new_ids, exam_usual + wanted))
@@ -373,23 +324,15 @@ class ReviewSession:
         is queued, there is nothing to hold back.)"""
         if card.direction is not Direction.REVERSE and not self._reverse_queued:
             return
-        row = connection.execute(_SIBLING_OF, (card.id,)).first()
-        if row is None:
+        sibling = queue.sibling_of(connection, card.id)
+        if sibling is None:
             return
         for kind, ids in (("due", self._due), ("new", self._new)):
-            if ids is not None and row.id in ids:
-                ids.remove(row.id)
-                self._held_back[row.id] = kind
+            if ids is not UNREAD and sibling in ids:
+                ids.remove(sibling)
+                self._held_back[sibling] = kind
                 if kind == "new":
-                    self._new = None  # read again: the next new card takes the freed place
-
-    def _redrill_sql(self) -> str:
-        """Cards whose latest answer today was below 4: shown again until they score 4 or 5."""
-        return (
-            "SELECT c.id FROM cards c JOIN (SELECT card_id, max(id) AS last_id FROM reviews WHERE study_day = ? "
-            "GROUP BY card_id) latest ON latest.card_id = c.id JOIN reviews r ON r.id = latest.last_id "
-            f"WHERE {self._filter_sql} AND r.grade < {PASSING_REDRILL_GRADE} ORDER BY r.id"
-        )
+                    self._new = UNREAD  # read again: the next new card takes the freed place
 
     def _scheduled_left(self) -> int:
         if self.limit is None:
@@ -399,7 +342,7 @@ class ReviewSession:
     def _answers(self) -> list[_Answered]:
         return [action for action in self._actions if isinstance(action, _Answered)]
 
-    def _still_queued(self, row: Any, kind: str) -> bool:
+    def _still_queued(self, row: QueuedCard, kind: str) -> bool:
         if row.status != Status.ACTIVE or row.buried_on == self.today.isoformat():
             return False
         if kind == "new":
@@ -408,28 +351,27 @@ class ReviewSession:
 
     def _dequeue(self, card: QueueCard) -> None:
         ids = {"due": self._due, "new": self._new}.get(card.kind)
-        if ids and ids[0] == card.id:
+        if ids is UNREAD or not ids:
+            return
+        if ids[0] == card.id:
             ids.popleft()
-        elif ids and card.id in ids:
+        elif card.id in ids:
             ids.remove(card.id)
 
     def _forget(self, card: QueueCard) -> None:
         self._dequeue(card)
-        if self._redrill is not None:
+        if self._redrill is not UNREAD:
             self._redrill.pop(card.id, None)
 
     def _load(self, connection: Connection, card_id: str) -> QueueCard | None:
-        row = connection.execute(_CARD_BY_ID, (card_id,)).first()
+        row = queue.card(connection, card_id)
         if row is None or row.status != Status.ACTIVE:
             return None
-        if self._scheduled_today(connection, card_id):
+        if reviews.had_scheduled_answer(connection, card_id, self.today):
             return _queue_card(row, "redrill")
         return _queue_card(row, "new" if row.due is None else "due")
 
-    def _scheduled_today(self, connection: Connection, card_id: str) -> bool:
-        return connection.execute(_SCHEDULED_TODAY, (card_id, self.today.isoformat())).first() is not None
-
-    def _kind_of(self, connection: Connection, card: QueueCard, row: Any) -> ReviewKind:
+    def _kind_of(self, card: QueueCard, row: AnswerState | None) -> ReviewKind:
         """Scheduled or re-drill, from the database: a card gets one scheduled answer per
         study day, when it is new or due; every later answer that day is a re-drill."""
         if row is None or row.status != Status.ACTIVE:
@@ -449,18 +391,15 @@ class ReviewSession:
         reads the card that comes next (`next_card` returns it). Raises CardLeftReview, writing
         nothing, when the card left review while on screen."""
         grade = Grade(grade)
-        self._prefetched = None
+        self._prefetched = UNREAD
         answered: _Answered | None = None
         try:
-            with self.store.write() as connection:
-                if not connection.info.get("checkpoints_when_idle"):
-                    # A checkpoint inside COMMIT would stall an answer now and then; `when_idle`
-                    # does it while the learner reads the next card instead.
-                    connection.execute("PRAGMA wal_autocheckpoint=0")
-                    connection.info["checkpoints_when_idle"] = True
-                row = connection.execute(_STATE_BY_ID, (self.today.isoformat(), card.id)).first()
-                kind = self._kind_of(connection, card, row)
-                before = _state_of(row)
+            # `when_idle` checkpoints while the learner reads the next card, not COMMIT.
+            with self.store.write(checkpoint_when_idle=True) as connection:
+                row = reviews.state_for_answer(connection, card.id, self.today)
+                kind = self._kind_of(card, row)
+                assert row is not None  # _kind_of raised CardLeftReview otherwise
+                before = row.state
                 after, leech, status, made_leech = before, bool(row.leech), row.status, False
                 if kind == SCHEDULED:
                     outcome = scheduler.review(before, grade, self.today, self.settings.policy)
@@ -471,25 +410,21 @@ class ReviewSession:
                         after = place_answered(connection, self.pacing, after, self.today, grade.is_pass)
                     if outcome.lapsed and after.lapses >= self.settings.leech_lapses:
                         leech, status, made_leech = True, Status.SUSPENDED.value, True
-                    connection.execute(_UPDATE_STATE, (*_values(after), status, leech, card.id))
-                cursor = connection.execute(
-                    _INSERT_REVIEW,
-                    (
-                        card.id, clock.timestamp(), self.today.isoformat(), int(grade), kind.value, duration_ms,
-                        *_values(before), row.status, bool(row.leech), *_values(after), row.deck_id, row.topic,
-                    ),
+                stored_before = reviews.stored_state(before, row.status, bool(row.leech))
+                written = reviews.stored_state(after, status, leech)
+                if kind == SCHEDULED:
+                    reviews.save_state(connection, card.id, written)
+                review_id = reviews.log(
+                    connection, card.id, clock.timestamp(), self.today, int(grade), kind, duration_ms,
+                    before=stored_before, after=written, deck_id=row.deck_id, topic=row.topic,
                 )
                 self._hold_back_sibling(connection, card)
-                answered = _Answered(
-                    cursor.lastrowid or 0, card.id, card.front, kind, int(grade),  # lastrowid: set by INSERT
-                    before=(*_values(before), row.status, int(bool(row.leech))),
-                    written=(*_values(after), status, int(leech)),
-                )
+                answered = _Answered(review_id, card.id, card.front, kind, int(grade), stored_before, written)
                 self._actions.append(answered)  # before the next card: --limit counts this answer
                 self._forget(card)
-                if self._redrill is not None and grade < PASSING_REDRILL_GRADE:
+                if self._redrill is not UNREAD and grade < PASSING_REDRILL_GRADE:
                     self._redrill[card.id] = None  # back of the re-drill line
-                self._prefetched = (self._next_card(connection),)
+                self._prefetched = self._next_card(connection)
                 pause_at("review:answer-before-commit")
         except CardLeftReview:
             self._forget(card)
@@ -498,8 +433,8 @@ class ReviewSession:
             # Not committed: forget what this answer changed in the session, read the queue again.
             if answered is not None and self._actions and self._actions[-1] is answered:
                 self._actions.pop()
-            self._prefetched = None
-            self._due = self._new = self._redrill = None
+            self._prefetched = UNREAD
+            self._due = self._new = self._redrill = UNREAD
             self._held_back = {}  # ... and which siblings wait, as undo does
             raise
         self._unchecked_answers += 1
@@ -509,7 +444,7 @@ class ReviewSession:
         """Take back this session's last action (an answer or a skip), restoring exactly the
         rows it wrote, and return the card to show again. Raises UndoRefused, writing
         nothing, when another session has changed the card since."""
-        self._prefetched = None
+        self._prefetched = UNREAD
         if not self._actions:
             return None
         last = self._actions.pop()
@@ -521,29 +456,24 @@ class ReviewSession:
             else:
                 _undo_skip(connection, last)
         self._show_first = last.card_id
-        self._due = self._new = self._redrill = None  # the day's budgets changed: read the queue again
+        self._due = self._new = self._redrill = UNREAD  # the day's budgets changed: read the queue again
         self._held_back = {}  # ... and which siblings wait
         with self.store.read() as connection:
             return self._load(connection, last.card_id)
 
     def skip(self, card: QueueCard) -> None:
         """Hide the card for the rest of the study day; its schedule does not change."""
-        self._prefetched = None
-        day = self.today.isoformat()
+        self._prefetched = UNREAD
         with self.store.write() as connection:
-            row = connection.execute("SELECT buried_on FROM cards WHERE id = ?", (card.id,)).first()
-            connection.execute("UPDATE cards SET buried_on = ? WHERE id = ?", (day, card.id))
-        self._actions.append(_Skipped(card.id, card.front, row.buried_on if row else None, day))
+            buried_before = reviews.bury(connection, card.id, self.today)
+        self._actions.append(_Skipped(card.id, card.front, buried_before, self.today))
         self._forget(card)
 
     def suspend(self, card: QueueCard) -> None:
         """Take the card out of review (`mlsflash unsuspend ID` or `u` brings it back)."""
-        self._prefetched = None
+        self._prefetched = UNREAD
         with self.store.write() as connection:
-            changed = connection.execute(
-                f"UPDATE cards SET status = '{Status.SUSPENDED.value}' WHERE id = ? AND {states.ACTIVE}",
-                (card.id,),
-            ).rowcount
+            changed = reviews.suspend(connection, card.id)
         self._forget(card)
         if not changed:
             raise CardLeftReview(f"{card.front} left review meanwhile (suspended or retired elsewhere)")
@@ -551,7 +481,7 @@ class ReviewSession:
 
     def show_again(self, card_id: str) -> None:
         """Show this card next (re-read from the database: after its notes were edited)."""
-        self._prefetched = None
+        self._prefetched = UNREAD
         self._show_first = card_id
 
     def preview(self, card: QueueCard) -> Mapping[Grade, int] | None:
@@ -584,26 +514,17 @@ class ReviewSession:
             held_back=len(self._held_back),
         )
         with self.store.read() as connection:
-            next_due = connection.execute(f"SELECT min(due) FROM cards WHERE {states.SEEN}").first()[0]
-            result.new_waiting = connection.execute(f"SELECT count(*) FROM cards WHERE {states.NEW}").first()[0]
+            result.next_due = queue.first_due(connection)
+            result.new_waiting = queue.new_waiting(connection)
             if finished:
                 result.outlook = self._outlook(connection)
-        result.next_due = date.fromisoformat(next_due) if next_due else None
         return result
 
     def _outlook(self, connection: Connection) -> Outlook:
-        day = self.today.isoformat()
-        introduced, reviewed = connection.execute(_TODAY_COUNTS, (day,)).first()
-        count = f"SELECT count(*) FROM cards c WHERE {self._filter_sql} AND "
+        introduced, reviewed = reviews.day_counts(connection, self.today)
+        left = queue.outlook_counts(connection, self._cards, self.today)
         held = list(self._held_back.values())
-        due = connection.execute(count + "c.due <= ?", (*self._filter_params, day)).first()[0] - held.count("due")
-        new = connection.execute(count + "c.due IS NULL", self._filter_params).first()[0] - held.count("new")
-        # The filter leaves out today's buried cards: count them without it.
-        unburied = self._filter_sql.replace(_NOT_BURIED, "c.buried_on = ?")
-        buried = connection.execute(f"SELECT count(*) FROM cards c WHERE {unburied}", self._filter_params).first()[0]
-        next_due = connection.execute(
-            f"SELECT min(c.due) FROM cards c WHERE {self._filter_sql} AND c.due > ?", (*self._filter_params, day),
-        ).first()[0]
+        due, new = left.due - held.count("due"), left.new - held.count("new")
         cap = self.settings.max_reviews_per_day
         capped = max(0, due - max(0, cap - reviewed)) if cap is not None else 0
         return Outlook(
@@ -611,41 +532,33 @@ class ReviewSession:
             new_limit_is_option=self.new_limit is not None, review_cap=cap, due_capped=capped,
             new_limit_for_exam=self.new_limit is None and self._new_limit() > self.settings.new_per_day,
             session_limit=self.limit if self.limit is not None and self._scheduled_left() == 0 else None,
-            buried=buried, held_back=len(self._held_back),
-            next_due=date.fromisoformat(next_due) if next_due else None,
+            buried=left.buried, held_back=len(self._held_back), next_due=left.next_due,
         )
 
 
 def _undo_answer(connection: Connection, answer: _Answered) -> None:
     refused = f"cannot undo the answer to {answer.front}"
-    if connection.execute("SELECT 1 FROM reviews WHERE id = ?", (answer.review_id,)).first() is None:
+    if not reviews.exists(connection, answer.review_id):
         raise UndoRefused(f"{refused}: another session removed it")
-    if connection.execute(_ANSWERED_SINCE, (answer.card_id, answer.review_id)).first() is not None:
+    if reviews.answered_since(connection, answer.card_id, answer.review_id):
         raise UndoRefused(f"{refused}: it was answered in another session since")
-    row = connection.execute(f"SELECT {_STATE_COLUMNS} FROM cards WHERE id = ?", (answer.card_id,)).first()
-    if row is None or (*row[:-1], int(bool(row[-1]))) != answer.written:
+    if reviews.stored_state_of(connection, answer.card_id) != answer.written:
         raise UndoRefused(f"{refused}: another session changed the card since")
     if answer.kind == SCHEDULED:  # a re-drill wrote only its log row
-        connection.execute(_UPDATE_STATE, (*answer.before, answer.card_id))
-    connection.execute("DELETE FROM reviews WHERE id = ?", (answer.review_id,))
+        reviews.save_state(connection, answer.card_id, answer.before)
+    reviews.delete(connection, answer.review_id)
 
 
 def _undo_suspend(connection: Connection, suspended: _Suspended) -> None:
-    changed = connection.execute(
-        f"UPDATE cards SET status = '{Status.ACTIVE.value}' WHERE id = ? AND {states.SUSPENDED}",
-        (suspended.card_id,),
-    ).rowcount
-    if not changed:
+    if not reviews.unsuspend(connection, suspended.card_id):
         raise UndoRefused(f"cannot undo suspending {suspended.front}: another session changed the card since")
 
 
 def _undo_skip(connection: Connection, skip: _Skipped) -> None:
-    connection.execute(
-        "UPDATE cards SET buried_on = ? WHERE id = ? AND buried_on = ?", (skip.buried_before, skip.card_id, skip.buried)
-    )
+    reviews.unbury(connection, skip.card_id, skip.buried, skip.buried_before)
 
 
-def _queue_card(row: Any, kind: str) -> QueueCard:
+def _queue_card(row: QueuedCard, kind: str) -> QueueCard:
     return QueueCard(
         id=row.id,
         deck=row.deck_name,
@@ -654,32 +567,7 @@ def _queue_card(row: Any, kind: str) -> QueueCard:
         back=row.back,
         source_file=row.source_file,
         source_line=row.source_line,
-        state=_state_of(row),
+        state=row.state,
         kind=kind,
         direction=Direction(row.direction),
-    )
-
-
-def _state_of(row: Any) -> ReviewState:
-    return ReviewState(
-        repetitions=row.repetitions,
-        easiness=row.easiness,
-        interval=row.interval,
-        due=date.fromisoformat(row.due) if row.due else None,
-        lapses=row.lapses,
-        stability=row.stability,
-        difficulty=row.difficulty,
-    )
-
-
-def _values(state: ReviewState) -> tuple[Any, ...]:
-    """repetitions, easiness, interval, due, lapses, stability, difficulty: as stored."""
-    return (
-        state.repetitions,
-        state.easiness,
-        state.interval,
-        state.due.isoformat() if state.due else None,
-        state.lapses,
-        state.stability,
-        state.difficulty,
     )

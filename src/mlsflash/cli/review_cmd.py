@@ -82,8 +82,6 @@ def _pacing_note(session: ReviewSession) -> str:
 def _run_to_the_end(session: ReviewSession, ui: ReviewUI) -> None:
     """Run the session; however it ends (q, end of input, Ctrl-C, SIGTERM, SIGHUP, a storage
     failure such as a full disk), every answer given is committed and the summary is shown."""
-    from mlsflash.storage.db import is_storage_error, storage_error
-
     endings = _Endings()
     endings.install()
     try:
@@ -95,10 +93,11 @@ def _run_to_the_end(session: ReviewSession, ui: ReviewUI) -> None:
         _summary(session, ui, interrupted=True)
         raise typer.Exit(ended.code) from None
     except Exception as error:
-        if not is_storage_error(error):
+        failure = session.store.describe(error)
+        if failure is None:
             raise
         _summary(session, ui, interrupted=True)
-        raise storage_error(session.store.path, error) from None
+        raise failure from None
     finally:
         endings.uninstall()
     _summary(session, ui, finished=finished)

@@ -210,14 +210,21 @@ class Store:
             yield connection
 
     @contextmanager
-    def write(self, *, bulk: bool = False) -> Iterator[Connection]:
+    def write(self, *, bulk: bool = False, checkpoint_when_idle: bool = False) -> Iterator[Connection]:
         """One transaction holding the write lock from its start; committed on exit, or rolled back.
 
         `bulk` (an import, which may write most of the file): a COMMIT that fills the WAL past
         SQLite's threshold does not copy it into the database then (the copy and its fsyncs
         are a large part of a large import's commit): the caller runs `checkpoint_meanwhile`,
-        or closing the store does it."""
+        or closing the store does it.
+
+        `checkpoint_when_idle` (a review's answers): from now on no COMMIT on this connection
+        copies the WAL into the database; the caller runs `checkpoint` while nobody waits."""
         with self._transaction("BEGIN IMMEDIATE", bulk) as connection:
+            if checkpoint_when_idle and not connection.info.get(_CHECKPOINTS_WHEN_IDLE):
+                # A checkpoint inside COMMIT would stall an answer now and then.
+                connection.execute("PRAGMA wal_autocheckpoint=0")
+                connection.info[_CHECKPOINTS_WHEN_IDLE] = True
             yield connection
 
     @contextmanager
@@ -510,6 +517,7 @@ def connect(path: Path, *, read_only: bool = False, wal: bool = True) -> sqlite3
 
 
 _IN_ROLLBACK_JOURNAL = "in the rollback journal"  # Connection.info key: a writable connection not in WAL
+_CHECKPOINTS_WHEN_IDLE = "checkpoints_when_idle"  # Connection.info key: no checkpoint at COMMIT (Store.write)
 
 
 def _use_wal(connection: sqlite3.Connection) -> str:
