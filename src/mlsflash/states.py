@@ -9,7 +9,6 @@ new + learning + young + mature + suspended = total, and retired comes on top.
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any
 
 MATURE_DAYS = 21
 
@@ -37,35 +36,3 @@ class UserStatus(str, enum.Enum):
     REVIEW = "review"
     SUSPENDED = "suspended"
     RETIRED = "retired"
-
-
-# Moved to storage/predicates (the SQL lives in storage/); re-exported until callers move.
-# Lazily: predicates imports the enums above, so an import here would be circular.
-if TYPE_CHECKING:
-    from mlsflash.storage.predicates import (  # noqa: F401
-        ACTIVE,
-        DUE,
-        LEARNING,
-        MATURE,
-        NEW,
-        NOT_RETIRED,
-        RETIRED,
-        SEEN,
-        SUSPENDED,
-        USER_STATUS,
-        YOUNG,
-        answer_sums,
-    )
-
-_MOVED = {
-    "ACTIVE", "DUE", "LEARNING", "MATURE", "NEW", "NOT_RETIRED", "RETIRED", "SEEN", "SUSPENDED",
-    "USER_STATUS", "YOUNG", "answer_sums",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from mlsflash.storage import predicates
-
-        return getattr(predicates, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,9 +14,6 @@ from functools import lru_cache
 
 from mlsflash.model import CONTEXT_SEPARATOR
 
-# Moved to storage.functions; re-exported until callers move.
-from mlsflash.storage.functions import SHOWS_FUNCTION as SHOWS_FUNCTION
-
 
 def fold(text: str) -> str:
     """Caseless and canonically composed, so that visually equal texts compare equal."""

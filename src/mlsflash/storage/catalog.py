@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple, Sequence
 
-from mlsflash import states
 from mlsflash.states import Status, UserStatus
+from mlsflash.storage import predicates
+from mlsflash.storage.functions import SHOWS_FUNCTION
 from mlsflash.storage.rows import all_as
-from mlsflash.textsearch import SHOWS_FUNCTION
 
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection
@@ -43,11 +43,11 @@ def deck_summaries(connection: Connection, today: date) -> list[DeckSummary]:
     """Every deck's card counts on study day `today`, by name."""
     query = f"""
         SELECT d.name,
-          count(*) FILTER (WHERE {states.NOT_RETIRED}),
-          count(*) FILTER (WHERE {states.NEW}),
-          count(*) FILTER (WHERE {states.DUE}),
-          count(*) FILTER (WHERE {states.SUSPENDED}),
-          count(*) FILTER (WHERE {states.RETIRED}),
+          count(*) FILTER (WHERE {predicates.NOT_RETIRED}),
+          count(*) FILTER (WHERE {predicates.NEW}),
+          count(*) FILTER (WHERE {predicates.DUE}),
+          count(*) FILTER (WHERE {predicates.SUSPENDED}),
+          count(*) FILTER (WHERE {predicates.RETIRED}),
           (SELECT count(*) FROM source_files f WHERE f.deck_id = d.id),
           (SELECT coalesce(sum(json_array_length(f.warnings)), 0) FROM source_files f WHERE f.deck_id = d.id)
         FROM decks d LEFT JOIN cards c ON c.deck_id = d.id
@@ -94,7 +94,7 @@ class DeckContents:
 
 def deck_contents(connection: Connection, deck_id: int, name: str) -> DeckContents:
     cards, retired = connection.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {states.RETIRED}) FROM cards WHERE deck_id = ?", (deck_id,)
+        f"SELECT count(*), count(*) FILTER (WHERE {predicates.RETIRED}) FROM cards WHERE deck_id = ?", (deck_id,)
     ).one()
     reviews = connection.execute(
         "SELECT count(*) FROM reviews WHERE card_id IN (SELECT id FROM cards WHERE deck_id = ?)", (deck_id,)
@@ -158,13 +158,13 @@ def card_rows(
         conditions.append(f"{SHOWS_FUNCTION}(?, c.context, c.front_plain, c.back_plain)")
         params.append(search)
     if status is not None:
-        conditions.append(f"({states.USER_STATUS}) = ?")
+        conditions.append(f"({predicates.USER_STATUS}) = ?")
         params.append(UserStatus(status).value)
     elif not include_retired:
-        conditions.append(states.NOT_RETIRED)
+        conditions.append(predicates.NOT_RETIRED)
     rows = connection.execute(
         "SELECT c.id, d.name AS deck_name, c.context, c.front_plain, c.back_plain, c.direction, c.source_file, "
-        f"c.source_line, ({states.USER_STATUS}) AS user_status, c.repetitions, c.easiness, c.interval, c.due, "
+        f"c.source_line, ({predicates.USER_STATUS}) AS user_status, c.repetitions, c.easiness, c.interval, c.due, "
         "c.lapses, c.leech, c.stability, c.difficulty "
         f"FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {' AND '.join(conditions)} "
         "ORDER BY d.name, c.source_file, c.position",
@@ -203,7 +203,7 @@ def package_cards(connection: Connection, deck_id: int | None, bundled_prefix: s
           c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.leech, c.updated_at,
           substr(c.source_file, 1, {len(bundled_prefix)}) = ?
         FROM cards c JOIN decks d ON d.id = c.deck_id
-        WHERE {states.NOT_RETIRED} AND (? IS NULL OR c.deck_id = ?)
+        WHERE {predicates.NOT_RETIRED} AND (? IS NULL OR c.deck_id = ?)
         ORDER BY d.name, c.source_file, c.position
     """
     rows = connection.execute(query, (bundled_prefix, deck_id, deck_id)).all()
