@@ -68,7 +68,7 @@ def _tag(topic: str) -> str:
 def build_collection(db: Path, target: Path, today: date, *, new_per_day: int = 20) -> Built:
     """Our database as an Anki collection: notes through the batch API, then the schedule and
     the log with plain SQL on the closed collection, then reopened and checked."""
-    from mlsflash.apkg import answer_html, inline_html
+    from mlsflash.export.apkg import answer_html, inline_html
 
     source = sqlite3.connect(db)
     decks = dict(source.execute("SELECT id, name FROM decks"))
@@ -456,7 +456,7 @@ col.close()
 
 def export_notes(db: Path, target: Path) -> int:
     """Deck, front and back of every card of a mlsflash import, as the .apkg export writes them."""
-    from mlsflash.apkg import answer_html, inline_html
+    from mlsflash.export.apkg import answer_html, inline_html
 
     connection = sqlite3.connect(db)
     rows = connection.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from mlsflash.bank import coverage_markdown, parse_bank
+from mlsflash.study.bank import coverage_markdown, parse_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 

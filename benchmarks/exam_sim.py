@@ -21,7 +21,7 @@ Mocks: on the days a third and two thirds of the way and on the eve of the exam 
 44 of 45), after the day's reviews, the learner takes a mock drawn by mlsflash (its own
 seeded stream, so the reviews are the same with or without it): a question on a card it
 recalls (with the probability its true memory gives today; never for an unseen card) is
-answered right, any other is a blind pick. The verdict (`mlsflash.prediction`) is checked
+answered right, any other is a blind pick. The verdict (`mlsflash.study.prediction`) is checked
 against the truth: the learner's true recall today of every exam card (unseen 0), weighted
 by domain, on the 100-1000 scale. It fails when the predicted range misses the truth, or when
 it says pass with an exam card unseen or the truth under the pass line.
@@ -91,10 +91,12 @@ def checkpoint_days(days: int) -> list[int]:
 
 def simulate(run: str, days: int, decks: list[Path], pacing: bool, seed: int, work: Path,
              forgets: float = 1.0) -> Outcome:
-    from mlsflash import exam_date, importer, memory, scheduler
+    from mlsflash.study import exam_date
+    from mlsflash.notes import importer
+    from mlsflash.scheduling import memory, scheduler
     from mlsflash.model import Grade
-    from mlsflash.session import ReviewSession
-    from mlsflash.settings import load
+    from mlsflash.study.session import ReviewSession
+    from mlsflash.collection.settings import load
     from mlsflash.storage import open_store
 
     store = open_store(work / f"{run}.db")
@@ -158,7 +160,8 @@ def take_mock(run: str, day: int, store, today: date, settings, truth: dict, rng
               forgets: float) -> Checkpoint:
     """A mock drawn by mlsflash, answered by the simulated learner, and its verdict against the
     learner's true expected score today."""
-    from mlsflash import exam, exam_date, memory
+    from mlsflash.study import exam, exam_date
+    from mlsflash.scheduling import memory
     from mlsflash.profiles import estimate_score
 
     with store.read() as connection:
@@ -208,7 +211,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="also print the outcomes as JSON")
     options = parser.parse_args()
-    from mlsflash.importer import bundled_decks_dir
+    from mlsflash.notes.importer import bundled_decks_dir
 
     decks = sorted(bundled_decks_dir().glob("*.md"))
     days = 30 if options.quick else options.days

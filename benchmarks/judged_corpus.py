@@ -35,7 +35,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 
 JUDGED = Path(__file__).resolve().parent / "judged"
 CORPUS = JUDGED / "notes"

@@ -33,35 +33,35 @@ BUDGET = 0.05  # elsewhere: at most this share of unexplained survivors
 # holds one), so splitting it at most 2 or 3 times, from either end, gives the same parts.
 _TWO_SEPARATORS = "a key holds exactly two \\x1f: the split gives the same parts"
 EQUIVALENT: dict[str, str] = {
-    **{f"mlsflash.identity.x__context__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
-    **{f"mlsflash.identity.x__term__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
-    **{f"mlsflash.identity.x__shared_context__mutmut_{n}": _TWO_SEPARATORS for n in (6, 9, 16, 19)},
-    **{f"mlsflash.identity.x__text_key_before_html__mutmut_{n}": _TWO_SEPARATORS for n in (8, 9, 11)},
-    "mlsflash.identity.x__key_before_html__mutmut_3": "(deck, None) for a key without HTML matches no stored "
+    **{f"mlsflash.notes.identity.x__context__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
+    **{f"mlsflash.notes.identity.x__term__mutmut_{n}": _TWO_SEPARATORS for n in (4, 5, 7)},
+    **{f"mlsflash.notes.identity.x__shared_context__mutmut_{n}": _TWO_SEPARATORS for n in (6, 9, 16, 19)},
+    **{f"mlsflash.notes.identity.x__text_key_before_html__mutmut_{n}": _TWO_SEPARATORS for n in (8, 9, 11)},
+    "mlsflash.notes.identity.x__key_before_html__mutmut_3": "(deck, None) for a key without HTML matches no stored "
     "(deck, identity): an identity is a string",
-    "mlsflash.identity.x_plan__mutmut_120": "step 7's index of fresh cards is only read for answered_left",
-    **{f"mlsflash.identity.x__nearest__mutmut_{n}": "zip(strict=None) and zip() are zip(strict=False)"
+    "mlsflash.notes.identity.x_plan__mutmut_120": "step 7's index of fresh cards is only read for answered_left",
+    **{f"mlsflash.notes.identity.x__nearest__mutmut_{n}": "zip(strict=None) and zip() are zip(strict=False)"
        for n in (30, 33)},
-    "mlsflash.identity.x__shared_context__mutmut_25": "zip(strict=None) is zip(strict=False)",
-    "mlsflash.identity.x__shared_context__mutmut_28": "zip's default is strict=False",
-    "mlsflash.identity.x_merge_repeats__mutmut_7": "combine() of one draft returns that draft",
-    "mlsflash.identity.x_plan__mutmut_10": "pairing with no candidates or no open card pairs nothing: "
+    "mlsflash.notes.identity.x__shared_context__mutmut_25": "zip(strict=None) is zip(strict=False)",
+    "mlsflash.notes.identity.x__shared_context__mutmut_28": "zip's default is strict=False",
+    "mlsflash.notes.identity.x_merge_repeats__mutmut_7": "combine() of one draft returns that draft",
+    "mlsflash.notes.identity.x_plan__mutmut_10": "pairing with no candidates or no open card pairs nothing: "
     "the early return only saves the work",
     # bank_quiz
-    **{f"mlsflash.bank_quiz.x_{function}__mutmut_{n}": "LETTERS holds each letter once: find and rfind agree"
+    **{f"mlsflash.study.bank_quiz.x_{function}__mutmut_{n}": "LETTERS holds each letter once: find and rfind agree"
        for function, n in (("parse_answer", 22), ("_parse_matching", 21))},
-    **{f"mlsflash.bank_quiz.x_chance__mutmut_{n}": "choose counts right choices among the options, never "
+    **{f"mlsflash.study.bank_quiz.x_chance__mutmut_{n}": "choose counts right choices among the options, never "
        "more than the options: the 0.0 branch is unreachable" for n in (24, 32)},
-    **{f"mlsflash.bank_quiz.x_cases_together__mutmut_{n}": "every drawn item is one of the bank's items: "
+    **{f"mlsflash.study.bank_quiz.x_cases_together__mutmut_{n}": "every drawn item is one of the bank's items: "
        "the default of order.get is never used" for n in (18, 20, 21)},
     # pacing
-    "mlsflash.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
+    "mlsflash.scheduling.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
     "early return does",
-    "mlsflash.pacing.x_interleave__mutmut_27": "the turn keys sum to 1 at every step and a domain that has "
+    "mlsflash.scheduling.pacing.x_interleave__mutmut_27": "the turn keys sum to 1 at every step and a domain that has "
     "its share scores 0 or less, so it is never the max",
-    **{f"mlsflash.pacing.x_interleave__mutmut_{n}": "every domain of shares is a key of weights: the "
+    **{f"mlsflash.scheduling.pacing.x_interleave__mutmut_{n}": "every domain of shares is a key of weights: the "
        "default of weights.get is never used" for n in (33, 35, 36)},
-    "mlsflash.pacing.x__new_cards__mutmut_64": "after day 0 the pace is counted from the exam cards left "
+    "mlsflash.scheduling.pacing.x__new_cards__mutmut_64": "after day 0 the pace is counted from the exam cards left "
     "and on day 0 none are taken: the cap's exam_taken is 0 whenever it binds",
 }
 
@@ -97,7 +97,8 @@ def results() -> list[tuple[str, str]]:
 
 
 def module_of(name: str) -> str:
-    return name.split(".")[1]  # mlsflash.<module>.x_<function>__mutmut_<n>
+    """`sm2` of `mlsflash.scheduling.sm2.x_<function>__mutmut_<n>`."""
+    return name.split(".x_", 1)[0].rsplit(".", 1)[-1]
 
 
 def table(rows: list[tuple[str, str]]) -> tuple[list[str], list[str], bool]:

@@ -16,7 +16,7 @@ does, and counts what makes a question weak or broken:
     python benchmarks/question_quality.py --show 20       # also print 20 questions per pool
     python benchmarks/question_quality.py --notes FILE.md # another learner's notes
 
-The checks here are written apart from `mlsflash.questions` so that they measure its rules
+The checks here are written apart from `mlsflash.study.questions` so that they measure its rules
 rather than repeat them. Budget: leaks at most 3 %, options also true 0, near-duplicates 0.
 """
 
@@ -103,7 +103,7 @@ class Tally:
 
 def judge(tally: Tally, question, by_id: dict) -> None:  # type: ignore[no-untyped-def]
     try:
-        from mlsflash.questions import is_generic
+        from mlsflash.study.questions import is_generic
     except ImportError:  # a version before the labels: measured all the same
         def is_generic(front: str) -> bool:
             return False
@@ -150,7 +150,8 @@ def judge(tally: Tally, question, by_id: dict) -> None:  # type: ignore[no-untyp
 
 
 def load_pool(paths: list[Path], work: Path, name: str) -> list:  # type: ignore[type-arg]
-    from mlsflash import exam, importer
+    from mlsflash.study import exam
+    from mlsflash.notes import importer
     from mlsflash.storage import open_store
 
     store = open_store(work / f"{name}.db")
@@ -163,7 +164,7 @@ def load_pool(paths: list[Path], work: Path, name: str) -> list:  # type: ignore
 
 
 def measure(name: str, cards: list, count: int, show: int, seed: int) -> Tally:  # type: ignore[type-arg]
-    from mlsflash import exam
+    from mlsflash.study import exam
 
     by_id = {card.id: card for card in cards}
     tally = Tally(name)
@@ -210,7 +211,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--notes", type=Path, action="append", help="a learner's notes file (repeatable)")
     options = parser.parse_args()
-    from mlsflash.importer import bundled_decks_dir
+    from mlsflash.notes.importer import bundled_decks_dir
 
     pools = [("bundled decks", sorted(bundled_decks_dir().glob("*.md")))]
     notes = options.notes or ([LEARNER_NOTES] if LEARNER_NOTES.exists() else [])

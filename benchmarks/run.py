@@ -317,8 +317,8 @@ def answer_latencies(db: Path, answers: int, scheduler: str = "sm2") -> tuple[li
     """Milliseconds from a grade to the next card ready (answer + next card + counts), in-process,
     and apart from them, each `when_idle` (the WAL checkpoint the screen runs while the learner reads)."""
     from mlsflash.model import Scheduler
-    from mlsflash.session import ReviewSession
-    from mlsflash.settings import Settings
+    from mlsflash.study.session import ReviewSession
+    from mlsflash.collection.settings import Settings
     from mlsflash.storage import open_store
 
     store = open_store(db)
@@ -356,7 +356,7 @@ def case_answer(work: Path, cards: int, reviews: int, answers: int, scheduler: s
 
 
 def case_stats_json(work: Path, cards: int, reviews: int, runs: int) -> Result:
-    from mlsflash import stats
+    from mlsflash.study import stats
     from mlsflash.storage import open_store
 
     db = work / f"answer-{cards}.db"
@@ -452,7 +452,7 @@ def case_import_memory(work: Path, notes: Path, label: str) -> Result:
     if process.wait() != 0:
         raise RuntimeError(f"import of {notes} failed")
     peak_mib = peak_kib / 1024
-    from mlsflash.importer import worker_count
+    from mlsflash.notes.importer import worker_count
 
     workers = worker_count()
     return Result(
@@ -576,8 +576,8 @@ class Pair:
 
 def our_counts(db: Path) -> tuple[int, int]:
     """(new, due) our review screen shows today, under the database's settings."""
-    from mlsflash import settings
-    from mlsflash.session import ReviewSession
+    from mlsflash.collection import settings
+    from mlsflash.study.session import ReviewSession
     from mlsflash.storage import open_store
 
     store = open_store(db)
@@ -593,7 +593,7 @@ def our_counts(db: Path) -> tuple[int, int]:
 def check_equivalent(anki: ModuleType, db: Path, collection: Path) -> str:
     """Before timing: today's queue counts and the figures `stats --json` shares with Anki must
     agree, or the two sides would not be doing the same work."""
-    from mlsflash import stats
+    from mlsflash.study import stats
     from mlsflash.storage import open_store
 
     ours, theirs = our_counts(db), anki.counts(collection)
@@ -660,7 +660,7 @@ def anki_answers(
 def anki_stats(anki: ModuleType, db: Path, collection: Path, runs: int) -> tuple[float, float]:
     """Medians of `stats --json` in-process, interleaved: `json.dumps(stats.collect(...))` on an
     open store against the same figures by SQL on an open Anki collection."""
-    from mlsflash import stats
+    from mlsflash.study import stats
     from mlsflash.storage import open_store
 
     store, col = open_store(db), anki.open_collection(collection)
@@ -700,7 +700,7 @@ def anki_import(anki: ModuleType, work: Path, notes: Path, runs: int) -> tuple[P
             theirs.append(anki_seconds)
             ours.append(our_seconds)
     shutil.rmtree(work / "import")
-    from mlsflash.importer import worker_count
+    from mlsflash.notes.importer import worker_count
 
     size = f"{cards:,} cards, {worker_count()} parsing workers"
     return Pair(f"import {notes.name}", size, statistics.median(ours) * 1000, statistics.median(theirs) * 1000), cards
@@ -735,7 +735,7 @@ def case_anki(work: Path, sizes: list[int], notes: Path, runs: int, answers: int
         for pair in step:
             results.append(pair.result(note if pair.measure.startswith("per answer") else ""))
             print_line(results[-1])
-        from mlsflash.session import CHECKPOINT_EVERY
+        from mlsflash.study.session import CHECKPOINT_EVERY
 
         idle_median, idle_p99 = median_p99(idle)
         idle_max = max(idle, default=0.0)
@@ -769,8 +769,8 @@ def cap_reviews(db: Path, limit: int) -> None:
 def our_counts_unlimited(db: Path) -> tuple[int, int]:
     """(new, due) of the per-answer session (no new-card limit, as answer_latencies runs it)."""
     from mlsflash.model import Scheduler
-    from mlsflash.session import ReviewSession
-    from mlsflash.settings import Settings
+    from mlsflash.study.session import ReviewSession
+    from mlsflash.collection.settings import Settings
     from mlsflash.storage import open_store
 
     store = open_store(db)

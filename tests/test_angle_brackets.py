@@ -102,7 +102,7 @@ def test_cards_whose_term_or_heading_held_angle_brackets_keep_their_history(
 ) -> None:
     """Imported by a parser that dropped the brackets' text (as every parser before version 7
     did), answered, then imported again unchanged: each card is updated in place."""
-    from mlsflash import importer, parser
+    from mlsflash.notes import importer, parser
 
     notes = write_notes(tmp_path, "old.md", (
         "# Old\n"
@@ -162,7 +162,7 @@ def test_a_deck_title_with_angle_brackets_fed_by_several_files_keeps_every_card(
     """Read by a parser before version 7, `# AWS <Notes>` named deck `AWS` for both files; read
     now it names another deck, which takes both files. Each card whose heading or answer held
     `<...>` was matched nowhere: it retired with its history beside a new copy."""
-    from mlsflash import importer, parser
+    from mlsflash.notes import importer, parser
 
     notes = tmp_path / "notes"
     write_notes(notes, "iam.md", (

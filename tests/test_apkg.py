@@ -115,7 +115,7 @@ def plain_words(text: str) -> str:
 
 def check_package(collection: Any, records: list[dict[str, Any]]) -> dict[str, AnkiNote]:
     """Anki holds one note per card that is not retired, with its text, tags and schedule."""
-    from mlsflash import apkg
+    from mlsflash.export import apkg
 
     expected = {record["id"]: record for record in records if record["status"] != "retired"}
     notes = anki_notes(collection)
@@ -190,7 +190,7 @@ def letters(run, tmp_path: Path) -> Path:
 
 
 def test_text_becomes_html_with_the_answer_nesting_kept() -> None:
-    from mlsflash import apkg
+    from mlsflash.export import apkg
 
     assert apkg.inline_html("**AWS** `s3://bucket/*` and <script> & *it*") == (
         "<b>AWS</b> <code>s3://bucket/*</code> and &lt;script&gt; &amp; <i>it</i>"
@@ -206,7 +206,7 @@ def test_text_becomes_html_with_the_answer_nesting_kept() -> None:
 
 
 def test_tags_and_deck_names_follow_ankis_rules() -> None:
-    from mlsflash import apkg
+    from mlsflash.export import apkg
 
     assert apkg.tag("Data Engineering", "Kinesis Data Streams") == "Data_Engineering::Kinesis_Data_Streams"
     assert apkg.tag('  "quoted"  name ') == "quoted_name"
@@ -297,7 +297,7 @@ def test_a_failed_export_keeps_the_old_package_and_leaves_no_temporary_anywhere(
 ) -> None:
     import tempfile
 
-    from mlsflash import apkg
+    from mlsflash.export import apkg
 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -390,7 +390,7 @@ def test_learners_notes_with_ten_reviewed_cards_open_in_anki_and_update_on_re_ex
 def test_bundled_decks_open_in_anki_under_one_parent_each_and_update_on_re_export(
     run, export, monkeypatch, tmp_path: Path
 ) -> None:
-    from mlsflash import importer
+    from mlsflash.notes import importer
 
     decks = tmp_path / "decks"
     shutil.copytree(importer.bundled_decks_dir(), decks)
@@ -429,7 +429,7 @@ def test_day_zero_lies_before_today_the_system_date_and_every_due_date() -> None
     """Anki counts the package's days from its creation day with its own clock: a creation day
     ahead of that clock (a study day that rolled over early, MLSFLASH_NOW ahead) would shift
     every due date earlier."""
-    from mlsflash import apkg
+    from mlsflash.export import apkg
 
     cards = [SimpleNamespace(due="2026-12-03"), SimpleNamespace(due=None)]
     assert apkg.first_day(cards, date(2026, 12, 1), date(2026, 11, 30)) == date(2026, 11, 28)

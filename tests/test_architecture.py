@@ -15,8 +15,9 @@ STORAGE = PACKAGE / "storage"
 # A string that holds a statement, a fragment of one or a pragma, as the code writes SQL.
 SQL = re.compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA)\b")
 CORE = (
-    "outline", "parser", "drafts", "identity", "model", "states", "sm2", "memory", "scheduler", "pacing",
-    "questions", "bank", "bank_quiz", "prediction", "feedback", "clock", "errors",
+    "notes.outline", "notes.parser", "notes.drafts", "notes.identity", "notes.textsearch", "model", "states",
+    "scheduling.sm2", "scheduling.memory", "scheduling.scheduler", "scheduling.pacing", "study.questions",
+    "study.bank", "study.bank_quiz", "study.prediction", "study.feedback", "clock", "errors",
 )
 FORBIDDEN = ("mlsflash.storage", "typer", "rich", "sqlalchemy", "alembic", "sqlite3", "psycopg")
 
@@ -67,7 +68,7 @@ def reachable(start: str) -> dict[str, str]:
     todo = [f"mlsflash.{start}"]
     while todo:
         name = todo.pop()
-        path = module_path(name.removeprefix("mlsflash.").replace("mlsflash", "__init__"))
+        path = module_path(name.removeprefix("mlsflash.")) if name != "mlsflash" else PACKAGE / "__init__.py"
         if not path.exists():
             continue
         for target in imported(path):
@@ -94,6 +95,13 @@ def test_the_functional_core_imports_no_storage_terminal_or_sql_engine(core: str
     assert forbidden == {}, f"{core} reaches {forbidden} (module: imported by)"
 
 
+def test_the_package_root_holds_at_most_8_modules_and_each_package_says_what_it_owns() -> None:
+    assert len(list(PACKAGE.glob("*.py"))) <= 8
+    for init in PACKAGE.glob("*/__init__.py"):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        assert "import" in doc, f"{init.parent.name}/__init__.py says nothing of what it may import"
+
+
 def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
     """Each check finds its own example, so an empty result means something."""
     sample = tmp_path / "sample.py"
@@ -101,4 +109,4 @@ def test_the_checks_see_what_they_look_for(tmp_path: Path) -> None:
                       '    return f"SELECT {1}"\n')
     assert sql_strings(sample) == ["sample.py:6: 'SELECT'"]
     assert {"sqlite3", "mlsflash.storage"} <= imported(sample)
-    assert "mlsflash.storage" in reachable("catalog")  # a shell module reaches storage
+    assert "mlsflash.storage" in reachable("collection.catalog")  # a shell module reaches storage

@@ -1,4 +1,4 @@
-"""The question bank's parser (`mlsflash.bank`): each item type, each malformed case with its line."""
+"""The question bank's parser (`mlsflash.study.bank`): each item type, each malformed case with its line."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsflash.bank import BankItem, ItemType, is_bank, item_body, item_from_body, parse_bank
+from mlsflash.study.bank import BankItem, ItemType, is_bank, item_body, item_from_body, parse_bank
 
 SAMPLE = (Path(__file__).parent / "fixtures" / "bank" / "sample-bank.md").read_text(encoding="utf-8")
 
@@ -187,7 +187,7 @@ def test_a_case_study_without_questions_is_reported() -> None:
 
 
 def test_coverage_counts_items_per_task_and_type() -> None:
-    from mlsflash.bank import coverage, coverage_markdown
+    from mlsflash.study.bank import coverage, coverage_markdown
 
     table = coverage(parse_bank(SAMPLE, "bank.md").items)
     assert table["all"] == {"multiple-choice": 2, "multiple-response": 1, "ordering": 2, "matching": 2,

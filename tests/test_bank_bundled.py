@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsflash.bank import TASKS, BankItem, ItemType, coverage, coverage_markdown, is_bank, parse_bank
+from mlsflash.study.bank import TASKS, BankItem, ItemType, coverage, coverage_markdown, is_bank, parse_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 BANK = ROOT / "decks" / "bank"
@@ -103,7 +103,7 @@ def test_every_item_cites_an_aws_documentation_page_and_a_checked_month() -> Non
 def test_every_item_names_bundled_cards_that_exist() -> None:
     """`Cards: DECK › TERM`: DECK a bundled deck's title, TERM a card's term or a heading of it."""
     from mlsflash.model import normalize
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     known: set[tuple[str, str]] = set()
     for path in sorted((ROOT / "decks").glob("*.md")):

@@ -182,7 +182,7 @@ def test_a_dry_run_writes_no_items(run, tmp_path: Path, env: Path) -> None:
 
 
 def test_bundled_imports_the_bank_folder(run, tmp_path: Path, env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlsflash import importer
+    from mlsflash.notes import importer
 
     decks = tmp_path / "shipped"
     write_notes(decks, "deck.md", NOTES)
@@ -251,7 +251,7 @@ def test_a_bank_without_its_marker_is_read_as_notes_and_says_so(run, tmp_path: P
 
 def test_a_first_review_loads_the_bundled_bank_too(run, tmp_path: Path, env: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from mlsflash import importer
+    from mlsflash.notes import importer
 
     decks = tmp_path / "shipped"
     write_notes(decks, "deck.md", NOTES)

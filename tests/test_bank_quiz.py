@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from mlsflash import bank_quiz
-from mlsflash.bank import BankItem, Choice, ItemType, Pair
+from mlsflash.study import bank_quiz
+from mlsflash.study.bank import BankItem, Choice, ItemType, Pair
 
 
 def item(kind: ItemType, choices=(), pairs=(), task="2.3", case_id=None) -> BankItem:

@@ -8,9 +8,9 @@ from collections import Counter
 import pytest
 
 from conftest import SHARED
-from mlsflash.importer import bundled_decks_dir
+from mlsflash.notes.importer import bundled_decks_dir
 from mlsflash.model import CONTEXT_SEPARATOR
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 
 SHARED_NOTES = SHARED / "notes" / "aws-mls-notes.md"
 # The notes' table of contents has typos; the decks use the right names.

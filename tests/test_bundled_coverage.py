@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlsflash.drafts import CardDraft
-from mlsflash.importer import bundled_decks_dir
-from mlsflash.parser import parse_notes
+from mlsflash.notes.drafts import CardDraft
+from mlsflash.notes.importer import bundled_decks_dir
+from mlsflash.notes.parser import parse_notes
 
 TOPICS = Path(__file__).resolve().parents[1] / "docs" / "mla-c01-topics.md"
 AT_LEAST = 3

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsflash.importer import bundled_decks_dir
+from mlsflash.notes.importer import bundled_decks_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "9d8ffc6"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlsflash.importer import bundled_decks_dir
-from mlsflash.parser import parse_notes
+from mlsflash.notes.importer import bundled_decks_dir
+from mlsflash.notes.parser import parse_notes
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "decks"
 STATUS = re.compile(

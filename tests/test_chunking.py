@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlsflash.parser import merge_chunks, parse_chunk, parse_in_chunks, parse_notes, split_chunks
+from mlsflash.notes.parser import merge_chunks, parse_chunk, parse_in_chunks, parse_notes, split_chunks
 
 TERMS = st.sampled_from(["**Shard**", "`Crawler`", "Bucket", "*Glue*", "**A** or **B**", "é ü", "list[int]"])
 SEPARATORS = st.sampled_from([" - ", " -> ", ": ", " — "])
@@ -93,7 +93,7 @@ def test_worker_processes_give_the_whole_file_result_with_either_start_method(st
     """spawn is what the import uses where fork does not exist (Windows) or is unsafe (macOS)."""
     import multiprocessing
 
-    from mlsflash.importer import NotesFile, Parsing
+    from mlsflash.notes.importer import NotesFile, Parsing
 
     if start_method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"no {start_method} here")
@@ -105,8 +105,8 @@ def test_worker_processes_give_the_whole_file_result_with_either_start_method(st
 def test_worker_processes_parse_with_each_files_options() -> None:
     import multiprocessing
 
-    from mlsflash.drafts import ParseOptions
-    from mlsflash.importer import NotesFile, Parsing, parse_files
+    from mlsflash.notes.drafts import ParseOptions
+    from mlsflash.notes.importer import NotesFile, Parsing, parse_files
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here")
@@ -124,7 +124,7 @@ def test_worker_processes_parse_with_each_files_options() -> None:
 
 def test_a_large_file_is_cut_into_slices_of_at_most_a_mebibyte_per_worker_job():
     """A worker holds the tokens of its whole slice: the slice size, not the file size, bounds it."""
-    from mlsflash.importer import MAX_SLICE_BYTES, _parts
+    from mlsflash.notes.importer import MAX_SLICE_BYTES, _parts
 
     assert _parts(1_500_000, 2, 1_500_000) == 2  # one slice per core
     assert _parts(7_500_000, 2, 7_500_000) == 8  # 100x notes: eight slices, two workers

@@ -164,7 +164,7 @@ try:
     main()
 except SystemExit:
     pass
-loaded = [name for name in ("pydantic", "mlsflash.importer", "mlsflash.exporter") if name in sys.modules]
+loaded = [name for name in ("pydantic", "mlsflash.notes.importer", "mlsflash.export.exporter") if name in sys.modules]
 print("loaded:", *loaded, file=sys.stderr)
 """
 

@@ -113,7 +113,7 @@ def test_upgrade_remembers_the_deck_of_files_imported_with_deck_by_the_old_relea
     from alembic import command
     from sqlalchemy import create_engine
 
-    from mlsflash import importer
+    from mlsflash.notes import importer
     from mlsflash.storage.migrate import alembic_config
 
     today = importer.PARSER_VERSION

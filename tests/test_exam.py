@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import NOW, rows, write_notes
 
-from mlsflash.exam import draw
+from mlsflash.study.exam import draw
 from mlsflash.profiles import allocate, estimate_score, load
-from mlsflash.questions import QuestionCard, Shape
+from mlsflash.study.questions import QuestionCard, Shape
 
 SCHEDULE = ("id", "status", "repetitions", "easiness", "interval", "due", "lapses", "stability", "difficulty")
 
@@ -279,7 +279,7 @@ def probe(run, *options: str) -> list[dict]:
 def _right_letters(db: Path, questions: list[dict]) -> list[str]:
     """The right letters of each question, found the way a reader would: by each option's card."""
     cards = {card_id: (front, back) for card_id, front, back in rows(db, "SELECT id, front_plain, back_plain FROM cards")}
-    from mlsflash.questions import one_line
+    from mlsflash.study.questions import one_line
 
     letters = []
     for question in questions:

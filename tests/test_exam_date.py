@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import rows, write_notes
 
-from mlsflash import pacing
-from mlsflash.memory import retrievability
+from mlsflash.scheduling import pacing
+from mlsflash.scheduling.memory import retrievability
 from mlsflash.model import ReviewState
 
 START = date(2027, 1, 4)

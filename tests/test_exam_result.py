@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, rows, write_notes
-from mlsflash.questions import OPTION_WIDTH, one_line
+from mlsflash.study.questions import OPTION_WIDTH, one_line
 
 LONG = ("a unit of capacity [bold]one[/bold] megabyte per second in, two out, billed by the hour "
         "<placeholder> 🚀 and resharding splits or merges them when traffic grows or shrinks over the day, "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import write_notes
 
-from mlsflash.prediction import Estimate, Prediction, chance, from_mock, wilson
+from mlsflash.study.prediction import Estimate, Prediction, chance, from_mock, wilson
 
 SYLLABLES = ("ka", "lo", "mi", "nu", "pe", "ru", "so", "ti", "va", "zu")
 SECTIONS = "; ".join(f"Section {domain} = {domain}" for domain in range(1, 5))

@@ -13,7 +13,7 @@ import fsrs_rs_python
 import pytest
 
 from conftest import write_notes
-from mlsflash import memory
+from mlsflash.scheduling import memory
 
 ONE_CARD = "# Deck\n## Topic\n* **Alpha** - first letter\n"
 DAY0 = date(2026, 11, 26)
@@ -187,7 +187,7 @@ def test_stats_mean_recall_and_ranking_by_recall(run, monkeypatch, tmp_path):
 
 
 def test_stats_by_recall_uses_indexes(run, env, tmp_path):
-    from mlsflash import stats
+    from mlsflash.study import stats
     from mlsflash.storage import open_store
 
     run("import", write_notes(tmp_path, "notes.md", ONE_CARD))

@@ -478,7 +478,7 @@ def test_control_characters_and_bidi_overrides_never_reach_a_card_or_the_screen(
 def test_bold_around_code_holding_stars_is_bold_code_on_screen_and_in_anki(markup: str, plain: str, html: str):
     """Found by a hostile pass: `**`**kwargs`**` was drawn as bold "`" then `kwargs`**`. A code span
     inside emphasis is one unit for the terminal and the Anki export alike (model.INLINE_MARKUP)."""
-    from mlsflash import apkg
+    from mlsflash.export import apkg
     from mlsflash.cli.render import inline
 
     text = inline(markup)

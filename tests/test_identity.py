@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mlsflash import identity
-from mlsflash.drafts import CardDraft
-from mlsflash.identity import Bullet, StoredCard
+from mlsflash.notes import identity
+from mlsflash.notes.drafts import CardDraft
+from mlsflash.notes.identity import Bullet, StoredCard
 
 
 def draft(term: str, definition: str, context: tuple[str, ...] = ("AWS", "Kinesis")) -> CardDraft:

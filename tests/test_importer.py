@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import write_notes
-from mlsflash.importer import ImportReport, import_notes, read_notes
+from mlsflash.notes.importer import ImportReport, import_notes, read_notes
 from mlsflash.storage import open_store
 
 NOTES = """\
@@ -487,7 +487,7 @@ def test_retitled_topics_and_decks_take_their_reviews_along(run, tmp_path):
 
 
 def test_a_large_import_parsed_on_every_core_matches_parsing_it_whole(run, tmp_path, export):
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     sections = []
     for section in range(800):

@@ -13,7 +13,7 @@ import fsrs_rs_python
 import pytest
 
 from conftest import kept_sums, sums_from_the_log, write_notes
-from mlsflash import memory, sm2
+from mlsflash.scheduling import memory, sm2
 from mlsflash.model import ReviewState
 from mlsflash.storage import open_store
 
@@ -179,7 +179,7 @@ def test_migration_0007_on_a_generated_collection(tmp_path, monkeypatch):
 
 
 def test_the_program_replay_equals_the_migration(tmp_path, monkeypatch):
-    from mlsflash import history
+    from mlsflash.scheduling import history
 
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")
     path = tmp_path / "generated.db"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.common import utils as markdown_utils
 
-from mlsflash import outline
-from mlsflash.drafts import ParseOptions
-from mlsflash.parser import _parse_chunk, _read_runs, parse_in_chunks, parse_notes, split_chunks
+from mlsflash.notes import outline
+from mlsflash.notes.drafts import ParseOptions
+from mlsflash.notes.parser import _parse_chunk, _read_runs, parse_in_chunks, parse_notes, split_chunks
 
 ROOT = Path(__file__).resolve().parents[1]
 READ_TYPES = {"list_item_open", "list_item_close", "paragraph_open", "inline", "heading_open", "heading_close"}
@@ -254,7 +254,7 @@ def test_an_unclosed_fence_hides_every_later_bullet_whatever_else_the_notes_hold
 
 def test_notes_in_the_outline_subset_never_load_markdown_it() -> None:
     code = (
-        "import sys\nfrom mlsflash.parser import parse_notes\n"
+        "import sys\nfrom mlsflash.notes.parser import parse_notes\n"
         "parsed = parse_notes('# T\\n\\n## S\\n\\n* **a** - one\\n    * `b`: two\\n')\n"
         "assert len(parsed.drafts) == 2, parsed\n"
         "print('markdown_it' in sys.modules)"

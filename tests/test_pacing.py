@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mlsflash import pacing
-from mlsflash.memory import retrievability
+from mlsflash.scheduling import pacing
+from mlsflash.scheduling.memory import retrievability
 from mlsflash.model import ReviewState
 
 TODAY = date(2027, 1, 4)

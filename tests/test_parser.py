@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mlsflash.drafts import CardDraft, ParseOptions
+from mlsflash.notes.drafts import CardDraft, ParseOptions
 from mlsflash.model import Direction
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 
 
 def drafts(text: str, *, reverse: bool = False) -> tuple[CardDraft, ...]:
@@ -364,7 +364,7 @@ Intro paragraph.
 
 @pytest.mark.parametrize("parts", [2, 3, 4, 8, 16])
 def test_parsing_in_chunks_gives_exactly_what_parsing_whole_gives(parts):
-    from mlsflash.parser import merge_chunks, parse_chunk, split_chunks
+    from mlsflash.notes.parser import merge_chunks, parse_chunk, split_chunks
 
     text = CHUNKY * 3
     chunks = split_chunks(text, parts)
@@ -582,7 +582,7 @@ def test_a_new_card_names_its_childrens_context_with_its_term() -> None:
 
 @pytest.mark.parametrize("parts", [2, 4])
 def test_parsing_in_chunks_keeps_the_options(parts: int) -> None:
-    from mlsflash.parser import merge_chunks, parse_chunk, split_chunks
+    from mlsflash.notes.parser import merge_chunks, parse_chunk, split_chunks
 
     text = (CHUNKY + TABLE + "- Vault is a store\n") * 3
     for options in (ParseOptions(), ParseOptions(prose=True, tables=False)):

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from mlsflash import questions
-from mlsflash.exam import draw
+from mlsflash.study import questions
+from mlsflash.study.exam import draw
 from mlsflash.model import normalize
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 from mlsflash.profiles import load
-from mlsflash.questions import QuestionCard, Shape
+from mlsflash.study.questions import QuestionCard, Shape
 
 ROOT = Path(__file__).resolve().parent.parent
 LEARNER_NOTES = SHARED / "notes" / "aws-mls-notes.md"

@@ -229,7 +229,7 @@ def test_every_command_and_sub_command_is_shown_in_the_readme_or_the_manual():
 
 
 def test_the_notes_format_at_a_glance_makes_the_cards_the_readme_says():
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     readme = README.read_text(encoding="utf-8")
     section = readme[readme.index("## The notes format at a glance"):]

@@ -96,8 +96,8 @@ def test_forward_then_reverse_on_the_same_day_is_held_back(run, reversed_letters
 
 
 def test_a_reverse_card_answered_first_holds_its_forward_card(run, reversed_letters):
-    from mlsflash.session import ReviewSession
-    from mlsflash.settings import Settings
+    from mlsflash.study.session import ReviewSession
+    from mlsflash.collection.settings import Settings
     from mlsflash.storage import open_store
 
     store = open_store(reversed_letters)
@@ -177,7 +177,7 @@ def test_quitting_early_keeps_the_short_summary(run, letters):
 
 
 def test_preview_is_review_for_each_grade():
-    from mlsflash import sm2
+    from mlsflash.scheduling import sm2
     from mlsflash.model import Grade, ReviewState
 
     today = date(2026, 11, 26)
@@ -189,7 +189,7 @@ def test_preview_is_review_for_each_grade():
 
 
 def test_scheduler_preview_is_review_for_each_grade_under_either_scheduler():
-    from mlsflash import scheduler
+    from mlsflash.scheduling import scheduler
     from mlsflash.model import Grade, ReviewState, Scheduler
 
     today = date(2026, 11, 26)
@@ -210,7 +210,7 @@ def test_scheduler_preview_is_review_for_each_grade_under_either_scheduler():
 
 
 def test_the_preview_follows_maximum_interval():
-    from mlsflash import scheduler, sm2
+    from mlsflash.scheduling import scheduler, sm2
     from mlsflash.model import Grade, ReviewState
 
     today = date(2026, 11, 26)
@@ -221,10 +221,10 @@ def test_the_preview_follows_maximum_interval():
 
 def test_the_session_previews_the_scheduler_in_its_settings(letters):
     """Under FSRS the grade line must show FSRS's intervals, never SM-2's."""
-    from mlsflash import scheduler, sm2
+    from mlsflash.scheduling import scheduler, sm2
     from mlsflash.model import Grade, Scheduler
-    from mlsflash.session import ReviewSession
-    from mlsflash.settings import Settings
+    from mlsflash.study.session import ReviewSession
+    from mlsflash.collection.settings import Settings
     from mlsflash.storage import open_store
 
     today = date(2026, 11, 26)
@@ -315,7 +315,7 @@ def _cards(db) -> dict[str, tuple]:
 
 
 def _reimport(db, path) -> object:
-    from mlsflash import importer
+    from mlsflash.notes import importer
     from mlsflash.storage import open_store
 
     store = open_store(db)
@@ -360,7 +360,7 @@ def test_reimport_keeps_the_deck_named_at_import(run, env, tmp_path):
 
 
 def test_reimport_refuses_the_bundled_decks(run, env):
-    from mlsflash import importer
+    from mlsflash.notes import importer
     from mlsflash.errors import MlsflashError
     from mlsflash.storage import open_store
 

@@ -237,7 +237,7 @@ def grade_intervals(screen: str) -> list[str]:
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_the_grade_line_shows_the_schedulers_intervals(environment, screens, tmp_path, size):
-    from mlsflash import sm2
+    from mlsflash.scheduling import sm2
     from mlsflash.model import ReviewState
 
     mlsflash(environment, "import", str(write_notes(tmp_path, "notes.md", ALPHA)))
@@ -277,7 +277,7 @@ def memory_state(environment: dict[str, str], front: str):
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_under_fsrs_the_grade_line_shows_fsrs_intervals_not_sm2s(environment, screens, tmp_path, size):
-    from mlsflash import scheduler, sm2
+    from mlsflash.scheduling import scheduler, sm2
     from mlsflash.model import ReviewState, Scheduler
 
     fsrs = scheduler.Policy(Scheduler.FSRS)

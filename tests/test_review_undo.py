@@ -51,8 +51,8 @@ def test_undo_walks_back_answers_and_skips_in_order(run, letters):
 
 @pytest.fixture
 def sessions(letters):
-    from mlsflash.session import ReviewSession
-    from mlsflash.settings import Settings
+    from mlsflash.study.session import ReviewSession
+    from mlsflash.collection.settings import Settings
     from mlsflash.storage import open_store
 
     stores = []
@@ -70,7 +70,7 @@ def sessions(letters):
 def test_a_card_answered_in_another_session_while_on_screen_is_skipped_and_undo_leaves_it_schedulable(
     sessions, letters
 ):
-    from mlsflash.session import CardLeftReview
+    from mlsflash.study.session import CardLeftReview
 
     first, second = sessions(), sessions()
     shown_first, shown_second = first.next_card(), second.next_card()
@@ -89,7 +89,7 @@ def test_a_card_answered_in_another_session_while_on_screen_is_skipped_and_undo_
 
 
 def test_undo_is_refused_when_another_session_answered_the_card_since(sessions, letters):
-    from mlsflash.session import UndoRefused
+    from mlsflash.study.session import UndoRefused
 
     first = sessions()
     alpha = first.next_card()
@@ -106,7 +106,7 @@ def test_undo_is_refused_when_another_session_answered_the_card_since(sessions, 
 
 
 def test_undo_is_refused_when_the_card_row_changed_since(sessions, letters, run):
-    from mlsflash.session import UndoRefused
+    from mlsflash.study.session import UndoRefused
 
     first = sessions()
     alpha = first.next_card()

@@ -138,7 +138,7 @@ def test_every_learner_card_has_both_sides(learner_cards) -> None:
 
 def test_corpus_imports_every_file(corpus_cards) -> None:
     """The folder import exits 0 (see the fixture) and every file with cards contributed them."""
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     expected = Counter()
     for path in CORPUS_FILES:
@@ -191,9 +191,9 @@ def test_every_card_of_parser_version_5_keeps_its_id(name: str, snapshot: dict[s
     import hashlib
     from dataclasses import replace
 
-    from mlsflash import identity
+    from mlsflash.notes import identity
     from mlsflash.model import normalize
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     path = SHARED / name
     if not path.is_file():

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from mlsflash import sm2
+from mlsflash.scheduling import sm2
 from mlsflash.model import ReviewState
 
 DAY0 = date(2026, 1, 5)

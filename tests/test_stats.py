@@ -139,7 +139,7 @@ def test_terminal_view_at_80_columns_matches_the_snapshot(run, history, tmp_path
 
 
 def test_every_stats_query_uses_an_index(run, history, env):
-    from mlsflash import stats as stats_module
+    from mlsflash.study import stats as stats_module
     from mlsflash.storage import open_store
 
     store = open_store(env)
@@ -183,7 +183,7 @@ def two_hundred_topics(run, env, tmp_path, monkeypatch):
     days. Ids are numbered so that cards of equal EF list in one order (ids are random otherwise)."""
     from itertools import count
 
-    from mlsflash import importer
+    from mlsflash.notes import importer
 
     numbers = count(1)
     monkeypatch.setattr(importer, "_new_ids", lambda many: [f"{next(numbers):012x}" for _ in range(many)])
@@ -281,7 +281,7 @@ def test_stats_topics_lists_every_topic_weakest_first_then_unseen(run, two_hundr
 def test_the_view_stays_within_60_lines_with_many_decks(run, two_hundred_topics, monkeypatch):
     from rich.console import Console
 
-    from mlsflash import stats as stats_module
+    from mlsflash.study import stats as stats_module
     from mlsflash.cli import render
 
     figures = stats(run)

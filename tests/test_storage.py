@@ -565,7 +565,7 @@ def test_revision_0009_makes_topics_two_levels_on_cards_and_their_reviews(
     from alembic import command
     from sqlalchemy import create_engine
 
-    from mlsflash import maintenance
+    from mlsflash.collection import maintenance
     from mlsflash.storage.migrate import alembic_config
 
     monkeypatch.setenv("MLSFLASH_NOW", "2026-11-26T10:00")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import rows, write_notes
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 
 
 def cards(text: str) -> list[tuple[str, str]]:
@@ -131,7 +131,7 @@ def test_an_html_heading_names_the_context_as_a_markdown_heading_does(heading: s
 def test_a_card_the_guards_no_longer_make_retires_on_reimport_with_its_history(
     run, env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlsflash import importer, parser
+    from mlsflash.notes import importer, parser
 
     text = "# Deck\n\n* charges by the hour -> plus EC2 charges\n* Kinesis -> streams\n"
     notes = write_notes(tmp_path, "notes.md", text)

@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 
 DISTINCTIVE_LENGTH = 12  # identity.DISTINCTIVE_LENGTH: a hash keeps which side of it a definition is
 

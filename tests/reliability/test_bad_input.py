@@ -46,7 +46,7 @@ def test_a_symlink_loop_in_a_folder_is_refused(db_with_cards, tmp_path):
 
 def test_a_notes_file_that_disappears_mid_import_is_an_error(tmp_path):
     from mlsflash.errors import MlsflashError
-    from mlsflash.importer import collect_files, read_notes
+    from mlsflash.notes.importer import collect_files, read_notes
 
     folder = tmp_path / "notes"
     folder.mkdir()
@@ -88,7 +88,7 @@ def test_a_parsing_process_killed_mid_import_is_an_error_line_not_a_traceback(tm
     import signal
 
     from mlsflash.errors import MlsflashError
-    from mlsflash.importer import NotesFile, Parsing
+    from mlsflash.notes.importer import NotesFile, Parsing
 
     text = "".join(f"## Section {s}\n\n" + "".join(f"* **t{s}_{i}** - meaning {i}\n" for i in range(40))
                    for s in range(400))

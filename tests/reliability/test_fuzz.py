@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlsflash.parser import parse_notes
+from mlsflash.notes.parser import parse_notes
 
 WORDS = st.sampled_from(["S3", "shard", "Kinesis", "is", "not", "1d", "365d", "MiB", "x", "a-b", "use cases", "é"])
 SEPARATORS = st.sampled_from([" - ", " – ", " — ", "->", " -> ", ": ", ":", " -", "- ", " ", "--", "**", "`", "_"])
@@ -62,7 +62,7 @@ def test_parsing_never_raises_gives_non_empty_sides_and_is_deterministic(text):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=notes())
 def test_import_then_reimport_of_the_same_text_is_a_no_op(tmp_path_factory, text):
-    from mlsflash.importer import NotesFile, import_notes
+    from mlsflash.notes.importer import NotesFile, import_notes
     from mlsflash.storage import open_store
     from reliability_helpers import dump
 

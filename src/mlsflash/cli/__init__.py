@@ -1,4 +1,8 @@
-"""The `mlsflash` command line: thin Typer commands over the library."""
+"""The `mlsflash` command line: thin Typer commands over the library, one module per command
+group, and the screens (Rich).
+
+May import: every package; the only one that imports Typer and Rich.
+"""
 
 from typing import Any
 

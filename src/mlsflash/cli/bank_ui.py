@@ -12,19 +12,20 @@ from typing import TYPE_CHECKING, Sequence
 
 import typer
 
-from mlsflash import bank_quiz, clock
-from mlsflash.bank_quiz import LETTERS, Shown
+from mlsflash import clock
 from mlsflash.cli.exam_ui import _emit, _lines
 from mlsflash.errors import MlsflashError
+from mlsflash.study import bank_quiz
+from mlsflash.study.bank_quiz import LETTERS, Shown
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from mlsflash.bank import BankItem
-    from mlsflash.exam import MockResult
+    from mlsflash.collection.settings import Settings
     from mlsflash.profiles import Profile
-    from mlsflash.settings import Settings
     from mlsflash.storage import Store
+    from mlsflash.study.bank import BankItem
+    from mlsflash.study.exam import MockResult
 
 PRACTICE, DRILL, MOCK = "practice", "drill", "mock"
 _TYPE_WORDS = {"multiple-choice": "multiple choice", "multiple-response": "multiple response",
@@ -43,9 +44,10 @@ class BankSession:
 
 
 def _load(ctx: typer.Context) -> tuple[Store, Profile, Settings, list[BankItem]]:
-    from mlsflash import bank_exam, exam, settings
     from mlsflash.cli.core import store_of
+    from mlsflash.collection import settings
     from mlsflash.storage.db import Access
+    from mlsflash.study import bank_exam, exam
 
     store = store_of(ctx, Access.WRITE)
     with store.read() as connection:
@@ -54,7 +56,7 @@ def _load(ctx: typer.Context) -> tuple[Store, Profile, Settings, list[BankItem]]
 
 def practice_session(ctx: typer.Context, *, task: str | None, kind: str | None, count: int,
                      seed: int | None) -> BankSession:
-    from mlsflash.bank import ItemType
+    from mlsflash.study.bank import ItemType
 
     store, profile, current, items = _load(ctx)
     if not items:
@@ -79,7 +81,7 @@ def practice_session(ctx: typer.Context, *, task: str | None, kind: str | None, 
 
 
 def drill_session(ctx: typer.Context, *, count: int, seed: int | None) -> BankSession:
-    from mlsflash import bank_exam
+    from mlsflash.study import bank_exam
 
     store, profile, current, items = _load(ctx)
     with store.read() as connection:
@@ -116,7 +118,7 @@ def _presented(chosen: Sequence[BankItem], items: Sequence[BankItem], rng: rando
 
 
 def _record(session: BankSession, shown: Shown, answer: bank_quiz.Answer, seconds: float) -> bool:
-    from mlsflash import bank_exam
+    from mlsflash.study import bank_exam
 
     correct = bank_quiz.is_right(shown, answer)
     with session.store.write() as connection:
@@ -304,7 +306,7 @@ def practice_terminal(session: BankSession) -> None:
 
 
 def _tally(console: Console, results: Sequence[tuple[BankItem, bool]]) -> None:
-    from mlsflash import bank_exam
+    from mlsflash.study import bank_exam
 
     right = sum(correct for _, correct in results)
     console.print(f"\n{right} of {len(results)} right.", markup=False)
@@ -323,8 +325,8 @@ class MockAnswers:
 
 def _finish(session: BankSession, state: MockAnswers, timed_out: bool) -> MockResult:
     """The result over the scored items; every answer (unscored too) logged and scheduled."""
-    from mlsflash import bank_exam, exam, exam_date
-    from mlsflash.prediction import Prediction, from_mock
+    from mlsflash.study import bank_exam, exam, exam_date
+    from mlsflash.study.prediction import Prediction, from_mock
 
     scored = [index for index in range(len(session.shown)) if index not in session.unscored]
     by_domain: dict[int, tuple[int, int]] = {domain.number: (0, 0) for domain in session.profile.domains}
@@ -354,8 +356,8 @@ def _finish(session: BankSession, state: MockAnswers, timed_out: bool) -> MockRe
 
 
 def _result_json(session: BankSession, result: MockResult, state: MockAnswers) -> dict[str, object]:
-    from mlsflash import bank_exam
     from mlsflash.cli.exam_ui import _verdict_json
+    from mlsflash.study import bank_exam
 
     rows = []
     for number, (shown, answer) in enumerate(zip(session.shown, state.answers, strict=True), 1):
@@ -460,8 +462,8 @@ def mock_terminal(session: BankSession) -> None:
 
 def mock_result(out: Console, session: BankSession, result: MockResult, state: MockAnswers) -> None:
     """Every item with its mark, scored or not, then per task statement, then the verdict."""
-    from mlsflash import bank_exam
     from mlsflash.cli import render
+    from mlsflash.study import bank_exam
 
     scored: list[tuple[BankItem, bool]] = []
     for number, (shown, answer) in enumerate(zip(session.shown, state.answers, strict=True), 1):

@@ -28,7 +28,8 @@ def export_command(
     ),
 ) -> None:
     """Export every card with its schedule (JSON schema in docs/export.md), or to Anki (--format apkg)."""
-    from mlsflash import catalog, exporter
+    from mlsflash.collection import catalog
+    from mlsflash.export import exporter
     from mlsflash.storage.db import Access
 
     if format not in FORMATS:
@@ -49,7 +50,9 @@ def export_command(
 
 def _export_apkg(ctx: typer.Context, deck: Optional[str], output: Optional[str], *, with_schedule: bool) -> None:
     """Every card that is not retired, one Anki note each, written atomically to `output`."""
-    from mlsflash import apkg, catalog, clock, exporter, settings
+    from mlsflash import clock
+    from mlsflash.collection import catalog, settings
+    from mlsflash.export import apkg, exporter
     from mlsflash.storage.db import Access
 
     if not output:
@@ -74,7 +77,9 @@ def _export_apkg(ctx: typer.Context, deck: Optional[str], output: Optional[str],
 
 def _recall_on_today(ctx: typer.Context) -> dict[str, Any]:
     """The study day and forgetting curve that `retrievability` in the records is read on."""
-    from mlsflash import clock, memory, settings
+    from mlsflash import clock
+    from mlsflash.collection import settings
+    from mlsflash.scheduling import memory
     from mlsflash.storage.db import Access
 
     with store_of(ctx, Access.READ).read() as connection:
@@ -92,8 +97,9 @@ def decks_command(
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking (for scripts)."),
 ) -> None:
     """List decks with their total, new, due, suspended and retired cards, or delete one."""
-    from mlsflash import catalog, clock, settings
+    from mlsflash import clock
     from mlsflash.cli import render
+    from mlsflash.collection import catalog, settings
     from mlsflash.storage.db import Access
 
     if delete is not None:
@@ -109,8 +115,8 @@ def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
     """Show what goes, ask (unless --yes), back the database up, then delete in one transaction."""
     import sys
 
-    from mlsflash import catalog
     from mlsflash.cli import render
+    from mlsflash.collection import catalog
     from mlsflash.storage.db import Access, backup, backup_path
 
     store = store_of(ctx, Access.WRITE)
@@ -152,8 +158,9 @@ def cards_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the export schema)."),
 ) -> None:
     """Find cards (and their ids, for suspend / unsuspend)."""
-    from mlsflash import catalog, exporter
     from mlsflash.cli import render
+    from mlsflash.collection import catalog
+    from mlsflash.export import exporter
     from mlsflash.storage.db import Access
 
     records = catalog.card_records(
@@ -178,7 +185,7 @@ def suspend_command(
     ),
 ) -> None:
     """Take cards out of review until unsuspended."""
-    from mlsflash import catalog
+    from mlsflash.collection import catalog
     from mlsflash.storage.db import Access
 
     changed = catalog.set_suspended(store_of(ctx, Access.WRITE), ids, True)
@@ -193,7 +200,7 @@ def unsuspend_command(
     ),
 ) -> None:
     """Put suspended cards (leeches included) back into review."""
-    from mlsflash import catalog
+    from mlsflash.collection import catalog
     from mlsflash.storage.db import Access
 
     changed = catalog.set_suspended(store_of(ctx, Access.WRITE), ids, False)

@@ -259,7 +259,7 @@ def main() -> None:
     except BaseException as error:
         # An export stopped by SIGTERM or SIGHUP, its temporary removed: exporter.Ended, which
         # only a loaded exporter raises (so other commands never load the exporter for this).
-        exporter = sys.modules.get("mlsflash.exporter")
+        exporter = sys.modules.get("mlsflash.export.exporter")
         if exporter is not None and isinstance(error, exporter.Ended):
             sys.exit(error.code)
         raise

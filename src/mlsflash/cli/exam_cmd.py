@@ -10,7 +10,7 @@ import typer
 from mlsflash.cli.core import PlainGroup, app, command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
-    from mlsflash.exam import CardDomains
+    from mlsflash.study.exam import CardDomains
 
 exam_app = typer.Typer(
     name="exam", help="Practise in the exam's own form: profiles, domains, questions, mock exams.",
@@ -30,9 +30,10 @@ def _run(session: SessionT, scripted: Callable[[SessionT], None], terminal: Call
 @command("list", group=exam_app)
 def list_command(ctx: typer.Context) -> None:
     """The exam profiles, the current exam first; * marks the one in use."""
-    from mlsflash import exam, profiles
+    from mlsflash import profiles
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam
 
     in_use = profiles.DEFAULT_PROFILE
     if ctx.find_root().obj.db_path().exists():
@@ -51,9 +52,11 @@ def set_command(
     clear: bool = typer.Option(False, "--clear", help="Forget the exam date (scheduling goes back to normal)."),
 ) -> None:
     """Choose the exam to practise for (the default is MLA-C01), and optionally its date."""
-    from mlsflash import clock, exam, exam_date, settings
-    from mlsflash.pacing import HEAVY_NEW_PER_DAY
+    from mlsflash import clock
+    from mlsflash.collection import settings
+    from mlsflash.scheduling.pacing import HEAVY_NEW_PER_DAY
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam, exam_date
 
     if on is not None and clear:
         raise typer.BadParameter("give --date or --clear, not both")
@@ -94,9 +97,11 @@ def status_command(
     """Readiness for the exam: per domain, predicted recall on the day and recent practice."""
     import json
 
-    from mlsflash import clock, exam_date, settings
+    from mlsflash import clock
     from mlsflash.cli import render
+    from mlsflash.collection import settings
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam_date
 
     with store_of(ctx, Access.READ).read() as connection:
         current = settings.load(connection)
@@ -115,8 +120,8 @@ def map_command(
     deck: Optional[str] = deck_option("Only the topic in this deck."),
 ) -> None:
     """Put a topic's cards in a domain of the current exam (over what notes or keywords say)."""
-    from mlsflash import exam
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam
 
     store = store_of(ctx, Access.WRITE)
     mapped = exam.map_topic(store, topic, domain, deck)
@@ -138,9 +143,9 @@ def domains_command(
     """Cards per domain of the current exam, and every topic without a domain."""
     import json
 
-    from mlsflash import exam
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam
 
     with store_of(ctx, Access.READ).read() as connection:
         profile = exam.current_profile(connection)
@@ -238,8 +243,8 @@ def mock_command(
 
 def _bank_practice(ctx: typer.Context, *, task: str | None, kind: str | None, count: int, seed: int | None,
                    as_json: bool, cards_only: bool) -> None:
-    from mlsflash.bank import ItemType
     from mlsflash.cli import bank_ui
+    from mlsflash.study.bank import ItemType
 
     if cards_only:
         raise typer.BadParameter("--domain, --deck and --confusions ask cards; bank items take --task and --type")
@@ -274,9 +279,9 @@ def history_command(
     """Every mock exam taken: score, pass or fail, and the share right per domain."""
     import json
 
-    from mlsflash import exam
     from mlsflash.cli import render
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam
 
     with store_of(ctx, Access.READ).read() as connection:
         history = exam.mock_history(connection)

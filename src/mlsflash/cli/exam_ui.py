@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from mlsflash.cli.keys import KeyReader
-    from mlsflash.exam import MockResult
-    from mlsflash.feedback import Feedback
     from mlsflash.profiles import Profile
-    from mlsflash.questions import Question, QuestionCard
     from mlsflash.storage import Store
+    from mlsflash.study.exam import MockResult
+    from mlsflash.study.feedback import Feedback
+    from mlsflash.study.questions import Question, QuestionCard
 
 LETTERS = "abcde"
 
@@ -42,9 +42,9 @@ class Session:
 
 
 def _load(ctx: typer.Context) -> tuple[Store, Profile, list, dict[str, QuestionCard], dict[str, str]]:
-    from mlsflash import exam
     from mlsflash.cli.core import store_of
     from mlsflash.storage.db import Access
+    from mlsflash.study import exam
 
     store = store_of(ctx, Access.WRITE)
     with store.read() as connection:
@@ -73,8 +73,8 @@ def _shown_path(source: str) -> str:
 def practice_session(
     ctx: typer.Context, *, domain: int | None, deck: str | None, count: int, seed: int | None, confusions: bool
 ) -> Session:
-    from mlsflash import exam
     from mlsflash.model import deck_key
+    from mlsflash.study import exam
 
     store, profile, pool, cards, sources = _load(ctx)
     if domain is not None:
@@ -101,7 +101,7 @@ def practice_session(
 
 
 def mock_session(ctx: typer.Context, *, seed: int | None) -> Session:
-    from mlsflash import exam
+    from mlsflash.study import exam
 
     store, profile, pool, cards, sources = _load(ctx)
     questions = exam.mock_questions(pool, profile, random.Random(seed))
@@ -114,7 +114,7 @@ def mock_session(ctx: typer.Context, *, seed: int | None) -> Session:
 
 
 def explained(session: Session, number: int, question: Question, chosen: Iterable[int]) -> Feedback:
-    from mlsflash import feedback
+    from mlsflash.study import feedback
 
     return feedback.explain(number, question, list(chosen), session.cards, session.sources, session.profile)
 
@@ -190,7 +190,7 @@ def next_answer(lines: Iterator[str], number: int, parse: Callable[[str], Answer
 
 
 def _record(session: Session, question: Question, chosen: list[int], seconds: float) -> bool:
-    from mlsflash import exam
+    from mlsflash.study import exam
 
     with session.store.write() as connection:
         return exam.record_answer(connection, session.profile, exam.Mode.PRACTICE, question, chosen, seconds)
@@ -356,7 +356,8 @@ class MockState:
 
 
 def _finish(session: Session, state: MockState, timed_out: bool) -> tuple[MockResult, int]:
-    from mlsflash import exam, exam_date, settings
+    from mlsflash.collection import settings
+    from mlsflash.study import exam, exam_date
 
     with session.store.read() as connection:
         current = settings.load(connection)

@@ -43,10 +43,11 @@ def import_command(
     ),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
-    from mlsflash import bank_import, importer
-    from mlsflash.bank import looks_like_bank
     from mlsflash.cli import render
+    from mlsflash.notes import importer
     from mlsflash.storage.db import Access
+    from mlsflash.study import bank_import
+    from mlsflash.study.bank import looks_like_bank
 
     if deck is not None and deck_from_heading:
         raise typer.BadParameter("give --deck or --deck-from-heading, not both")

@@ -32,7 +32,7 @@ def backup_command(
 @command("check")
 def check_command(ctx: typer.Context) -> None:
     """Check the database: SQLite's integrity check and mlsflash's own invariants."""
-    from mlsflash import maintenance
+    from mlsflash.collection import maintenance
     from mlsflash.errors import MlsflashError
     from mlsflash.storage.db import Access
 

@@ -14,7 +14,9 @@ def reschedule_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would move; change nothing."),
 ) -> None:
     """Recompute every due date under the current scheduler and say how many cards move."""
-    from mlsflash import clock, history, settings
+    from mlsflash import clock
+    from mlsflash.collection import settings
+    from mlsflash.scheduling import history
     from mlsflash.storage.db import Access
 
     store = store_of(ctx, Access.WRITE)
@@ -39,7 +41,7 @@ def optimize_command(
     reset: bool = typer.Option(False, "--reset", help="Go back to FSRS-6's default parameters."),
 ) -> None:
     """Fit FSRS parameters to your own scheduled reviews (at least 400) and keep them."""
-    from mlsflash import history
+    from mlsflash.scheduling import history
     from mlsflash.storage.db import Access
 
     store = store_of(ctx, Access.WRITE)

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-    from mlsflash.catalog import DeckContents, DeckSummary
-    from mlsflash.importer import FileReport, ImportReport
+    from mlsflash.collection.catalog import DeckContents, DeckSummary
+    from mlsflash.notes.importer import FileReport, ImportReport
 
 def console(stderr: bool = False) -> Console:
     """A console that never reads a string as Rich markup or `:emoji:` codes: user text is
@@ -1035,7 +1035,7 @@ def exam_tally(out: Console, feedbacks: Sequence[Any], profile: Any, *, every_do
     """Right, wrong and unanswered in all, then per domain and per task statement."""
     from rich.padding import Padding
 
-    from mlsflash.feedback import tally
+    from mlsflash.study.feedback import tally
 
     overall, domains = tally(feedbacks, profile)
     out.print(styled(("Right ", "bold"), f"{overall.right} · ", ("wrong ", "bold"), f"{overall.wrong} · ",

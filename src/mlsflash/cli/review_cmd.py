@@ -13,7 +13,7 @@ from mlsflash.cli.core import command, deck_option, not_blank, store_of
 
 if TYPE_CHECKING:
     from mlsflash.cli.review_ui import ReviewUI
-    from mlsflash.session import QueueCard, ReviewSession
+    from mlsflash.study.session import QueueCard, ReviewSession
 
 
 @command("review")
@@ -33,10 +33,11 @@ def review_command(
     ),
 ) -> None:
     """Today's session: Space reveals, 0-5 grades, u undo, b bury, ! suspend, e edit, q quit, ? keys."""
-    from mlsflash import catalog, clock, settings
+    from mlsflash import clock
     from mlsflash.cli.review_ui import KeyUI, LineUI
-    from mlsflash.session import ReviewSession
+    from mlsflash.collection import catalog, settings
     from mlsflash.storage.db import Access
+    from mlsflash.study.session import ReviewSession
 
     store = store_of(ctx, Access.CREATE)
     ui: ReviewUI = KeyUI() if sys.stdin.isatty() else LineUI()
@@ -44,7 +45,8 @@ def review_command(
         ui.note(f"Created a new database at {store.path}")
     if store.created and catalog.collection_is_empty(store):
         ui.note("Your collection is empty: loading the bundled AWS MLS exam decks (mlsflash import --bundled).")
-        from mlsflash import bank_import, importer  # only here: a daily review never loads the importer
+        from mlsflash.notes import importer
+        from mlsflash.study import bank_import  # only here: a daily review never loads the importer
 
         report = importer.import_notes(store, importer.bundled_files())
         items = sum(file.added for file in bank_import.import_banks(store, bank_import.bundled_bank_files()))
@@ -66,7 +68,7 @@ def review_command(
 
 
 def _pacing_note(session: ReviewSession) -> str:
-    from mlsflash.pacing import HEAVY_NEW_PER_DAY
+    from mlsflash.scheduling.pacing import HEAVY_NEW_PER_DAY
 
     plan = session.pacing
     assert plan is not None
@@ -113,7 +115,7 @@ def _summary(session: ReviewSession, ui: ReviewUI, *, interrupted: bool = False,
 def _run(session: ReviewSession, ui: ReviewUI, endings: _Endings) -> bool:
     """The session loop; True when it ran out of cards, False when the learner quit."""
     from mlsflash.model import Grade
-    from mlsflash.session import CardLeftReview
+    from mlsflash.study.session import CardLeftReview
 
     while True:
         card = session.next_card()
@@ -160,8 +162,8 @@ def _edit(session: ReviewSession, ui: ReviewUI, card: QueueCard) -> None:
     an error (no editor, a file that no longer imports) is shown and the session goes on."""
     from pathlib import Path
 
-    from mlsflash import editing, importer
     from mlsflash.errors import MlsflashError
+    from mlsflash.notes import editing, importer
 
     session.show_again(card.id)
     try:
@@ -181,7 +183,7 @@ def _edit(session: ReviewSession, ui: ReviewUI, card: QueueCard) -> None:
 
 
 def _undo(session: ReviewSession, ui: ReviewUI) -> None:
-    from mlsflash.session import UndoRefused
+    from mlsflash.study.session import UndoRefused
 
     if not session.can_undo:
         ui.note("Nothing to undo in this session.")
@@ -255,7 +257,7 @@ def config_command(
     ),
 ) -> None:
     """Show or change the settings kept in the database."""
-    from mlsflash import settings
+    from mlsflash.collection import settings
     from mlsflash.storage.db import Access
 
     # refuse a bad key or value before opening the database

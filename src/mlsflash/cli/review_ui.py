@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
 
-    from mlsflash.session import AnswerResult, Counts, QueueCard, Summary
+    from mlsflash.study.session import AnswerResult, Counts, QueueCard, Summary
 
 GRADES = "012345"
 LINE_COMMANDS = "usbq!"  # what a scripted line may ask besides a grade

@@ -25,9 +25,12 @@ def stats_command(
     """Due today and the next 30 days, retention, streaks, weak topics, hardest cards."""
     import json
 
-    from mlsflash import clock, memory, settings, stats
+    from mlsflash import clock
+    from mlsflash.collection import settings
     from mlsflash.errors import MlsflashError
+    from mlsflash.scheduling import memory
     from mlsflash.storage.db import Access
+    from mlsflash.study import stats
 
     try:
         rank = stats.HardestBy(hardest_by)

@@ -1,6 +1,8 @@
 """Exam profiles: one JSON file per exam, shipped with the package. Pure: no clock, no
 database. The default profile is the current exam (MLA-C01); a retired one can still be
-chosen and says so."""
+chosen and says so.
+
+May import: the root modules only."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from typing import Iterable
 
-from mlsflash.apkg import REVIEW, Schedule
+from mlsflash.export.apkg import REVIEW, Schedule
 
 
 def set_day_count(cursor: sqlite3.Cursor, created: int, rollover_hour: int) -> None:

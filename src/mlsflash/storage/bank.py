@@ -19,11 +19,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
 from mlsflash import clock
-from mlsflash.bank import BankItem, ItemType, item_from_body
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.storage.batches import in_batches, marks
 from mlsflash.storage.predicates import SEEN
+from mlsflash.study.bank import BankItem, ItemType, item_from_body
 
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection, Result

@@ -1,5 +1,5 @@
 """The `exam_declarations` table: the exam domains each notes file's front matter declares
-(written by the import through `mlsflash.declarations`). API (an open `Connection` of `Store.write()`):
+(written by the import through `mlsflash.notes.declarations`). API (an open `Connection` of `Store.write()`):
 - `add(connection, rows)`: store declarations (`Declared` rows);
 - `forget(connection, sources)`: drop every declaration of these notes files.
 """

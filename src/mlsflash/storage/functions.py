@@ -15,7 +15,7 @@ TOPIC_FUNCTION = "mlsflash_topic"
 def register(connection: sqlite3.Connection) -> None:
     """Make mlsflash's SQL functions available on this connection."""
     from mlsflash.model import topic_of_json
-    from mlsflash.textsearch import shows
+    from mlsflash.notes.textsearch import shows
 
     connection.create_function(SHOWS_FUNCTION, -1, shows, deterministic=True)
     connection.create_function(TOPIC_FUNCTION, 1, topic_of_json, deterministic=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, NamedTuple
 
-from mlsflash.bank import ItemType
 from mlsflash.model import Direction
 from mlsflash.states import ReviewKind, Status
 from mlsflash.storage.bank import AnswerMode, ItemStatus
 from mlsflash.storage.functions import TOPIC_FUNCTION
 from mlsflash.storage.predicates import NOT_RETIRED, answer_sums
+from mlsflash.study.bank import ItemType
 
 if TYPE_CHECKING:
     from mlsflash.storage.db import Connection

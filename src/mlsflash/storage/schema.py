@@ -261,7 +261,7 @@ class ExamConfusion(Base):
 
 
 class BankItem(Base):
-    """A question bank item (`mlsflash.bank`), keyed by its explicit id, with its own review
+    """A question bank item (`mlsflash.study.bank`), keyed by its explicit id, with its own review
     state (the scheduling fields cards have; `last_review` the study day of its last answer)."""
 
     __tablename__ = "bank_items"

@@ -1,4 +1,4 @@
-"""The `settings` table: one text value per key (what `mlsflash.settings` validates and reads).
+"""The `settings` table: one text value per key (what `mlsflash.collection.settings` validates and reads).
 API (an open `Connection` of `Store.read()`/`write()`):
 - `all_values(connection) -> dict[str, str]`: every stored key and its text;
 - `value_of(connection, key) -> str | None`: one key's text, None when it is not set;

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from mlsflash.bank import BankItem, ItemType
+from mlsflash.study.bank import BankItem, ItemType
 
 LETTERS = "abcdefghij"
 _MATCH_TOKEN = re.compile(r"([0-9]+)\s*[-:.=)]?\s*([a-z])")

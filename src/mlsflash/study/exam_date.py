@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from mlsflash import exam, memory, pacing, scheduler
+from mlsflash.collection.settings import EXAM_DATE_KEY, Settings, get, put
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
-from mlsflash.pacing import ExamDate
-from mlsflash.settings import EXAM_DATE_KEY, Settings, get, put
+from mlsflash.scheduling import memory, pacing, scheduler
+from mlsflash.scheduling.pacing import ExamDate
 from mlsflash.storage import bank as bank_db
 from mlsflash.storage import exam_pacing as pacing_db
+from mlsflash.study import exam
 
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile
@@ -201,7 +202,7 @@ def status(connection: Connection, today: date, settings: Settings) -> dict[str,
     exam_date = load_date(connection, settings)
     figures: dict[str, Any] = {"exam": profile.id, "name": profile.name, "date": None, "days_left": None,
                                "window_start": None, "passed": False, "final_days": settings.exam_final_days}
-    from mlsflash import bank_exam
+    from mlsflash.study import bank_exam
 
     figures["bank"] = bank_exam.status_rows(connection, profile, today)
     if exam_date is None:

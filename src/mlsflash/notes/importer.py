@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from mlsflash import clock
-from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.errors import MlsflashError
 from mlsflash.model import deck_key, deck_spelling, strip_invisible
+from mlsflash.notes.drafts import CardDraft, ParsedNotes, ParseOptions
 from mlsflash.storage import cards as card_table
 from mlsflash.storage import decks as deck_table
 from mlsflash.storage import files as file_table
@@ -30,8 +30,8 @@ from mlsflash.storage.catalog import decks as decks_by_age
 from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
-    from mlsflash.identity import Bullet, DeckCard, Plan, StoredCard
-    from mlsflash.parser import Chunk, ChunkResult
+    from mlsflash.notes.identity import Bullet, DeckCard, Plan, StoredCard
+    from mlsflash.notes.parser import Chunk, ChunkResult
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
     from mlsflash.storage.decks import StoredDeck
@@ -310,7 +310,7 @@ def _display_path(path: Path, real: str | None = None) -> str:
 
 def bundled_decks_dir() -> Path:
     """`mlsflash/decks` inside an installed wheel, else `decks/` of the checkout."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parent.parent  # mlsflash/, above notes/
     for candidate in (package_dir / "decks", package_dir.parent.parent / "decks"):
         if candidate.is_dir() and any(candidate.glob("*.md")):
             return candidate
@@ -353,7 +353,7 @@ def import_notes(
         stored = _stored_files(connection, [file.source for file in notes])
     hashes = {file.source: _hash_against(file, stored.get(file.source), option, flags) for file in notes}
     options = {file.source: _options_under(stored.get(file.source), flags) for file in notes}
-    from mlsflash.parser import no_cyclic_gc  # also what the sync allocates: no cycles, millions of objects
+    from mlsflash.notes.parser import no_cyclic_gc  # also what the sync allocates: no cycles, millions of objects
 
     with no_cyclic_gc():
         parsed = parse_files([file for file in notes if not hashes[file.source][1]], parsing, options)
@@ -399,7 +399,7 @@ def _import_parsed(
     folders: Sequence[Path],
     banks: Sequence[str] = (),
 ) -> ImportReport:
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     with store.write(bulk=True) as connection:
         stored = _stored_files(connection, [file.source for file in notes])
@@ -481,7 +481,7 @@ def _deck_files(
     vanished files: read again with the named ones; and those files of the decks that are no
     longer on disk, gone as a file gone from an imported folder is (a file renamed while its
     heading was, imported by its new name: its cards are matched, not left beside new ones)."""
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     decks = _remembered_decks(connection, sorted(changed | gone))
     for file in notes:
@@ -518,8 +518,8 @@ def _left_behind(
     changed file now holds: the file was renamed into it (its `#` title may have changed too,
     so its deck), and is gone as a file gone from an imported folder is. A file still on disk
     never is: a copy imported alone does not take the original's cards."""
-    from mlsflash import identity
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes import identity
+    from mlsflash.notes.parser import parse_notes
 
     if not changed:
         return set()
@@ -552,8 +552,8 @@ def _renamed_from(
     in, and its deck (renamed with a retitle), so its deck's `--reverse` cards too."""
     from collections import Counter
 
-    from mlsflash import identity
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes import identity
+    from mlsflash.notes.parser import parse_notes
 
     fresh = [file for file in notes if file.source in changed and stored.get(file.source) is None]
     if not fresh or not gone:
@@ -634,7 +634,7 @@ class _DeckChoice:
         self.joined: list[str] = []  # files whose deck name is another spelling of an existing deck's
 
     def sync(self, file: NotesFile, order: int, parsed: ParsedNotes, content_hash: str) -> _FileSync:
-        from mlsflash.parser import parse_notes
+        from mlsflash.notes.parser import parse_notes
 
         original = self.copies.get(file.source)
         pinned = self.chosen.get(file.source)
@@ -677,7 +677,7 @@ def _sync_cards(
 ) -> list[FileReport]:
     """Match every synced file's bullets against the stored cards of their decks (and of the
     imported and vanished files), then write the result in bulk."""
-    from mlsflash import identity
+    from mlsflash.notes import identity
 
     bullets = _deck_bullets(syncs, reverse_of)
     wanted = identity.deck_cards(bullets.items())
@@ -707,8 +707,8 @@ def _sync_cards(
 def _deck_bullets(syncs: Sequence[_FileSync], reverse_of: dict[int, bool]) -> dict[int, list[Bullet]]:
     """Each deck's bullets, file by file, with their reverse cards where the deck asks for them
     (the bullets a reverse card cannot be made of are reported skipped)."""
-    from mlsflash.identity import Bullet
-    from mlsflash.parser import with_reverse
+    from mlsflash.notes.identity import Bullet
+    from mlsflash.notes.parser import with_reverse
 
     bullets: dict[int, list[Bullet]] = {}
     for sync in syncs:
@@ -843,7 +843,7 @@ class Parsing:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from mlsflash.parser import split_chunks
+        from mlsflash.notes.parser import split_chunks
 
         workers = worker_count()
         total = sum(len(file.text) for file in files) or 1
@@ -861,7 +861,7 @@ class Parsing:
     def results(self) -> dict[str, ParsedNotes]:
         from concurrent.futures.process import BrokenProcessPool
 
-        from mlsflash.parser import merge_chunks, parse_notes
+        from mlsflash.notes.parser import merge_chunks, parse_notes
 
         by_file: dict[str, list[Any]] = {}
         try:
@@ -902,7 +902,7 @@ _kept_by_worker: list[object] = []
 
 
 def _parse_in_worker(chunk: Chunk) -> ChunkResult:
-    from mlsflash.parser import parse_chunk
+    from mlsflash.notes.parser import parse_chunk
 
     pause_at("parse:chunk")
     return parse_chunk(chunk, keep=_kept_by_worker)
@@ -937,7 +937,7 @@ def parse_files(
 ) -> dict[str, ParsedNotes]:
     """Parse notes files (with `options` per source, default ones otherwise): taken from
     `parsing` when it has them, on every core when the job is large, else here."""
-    from mlsflash.parser import parse_notes
+    from mlsflash.notes.parser import parse_notes
 
     wanted = {file.source: (options or {}).get(file.source, ParseOptions()) for file in files}
     parsed = parsing.results() if parsing is not None else {}
@@ -1158,7 +1158,7 @@ def _fresh_elsewhere(connection: Connection, leaving: Sequence[StoredCard], know
 
 
 def _as_stored(row: KnownCard) -> StoredCard:
-    from mlsflash.identity import StoredCard
+    from mlsflash.notes.identity import StoredCard
 
     return StoredCard(row.id, row.deck_id, row.identity, row.definition_key, row.direction, row.status,
                       row.source_file, row.position, fresh=row.due is None and row.status == "active")
@@ -1176,8 +1176,8 @@ def _gone_sources(connection: Connection, folders: Sequence[Path], present: set[
 
 def _save_declarations(connection: Connection, syncs: Sequence[_FileSync]) -> None:
     """The exam domains each file declares in its front matter (see `declarations`)."""
-    from mlsflash import declarations
-    from mlsflash.parser import front_matter
+    from mlsflash.notes import declarations
+    from mlsflash.notes.parser import front_matter
 
     for sync in syncs:
         problems = declarations.save(connection, sync.file.source, front_matter(sync.file.text))
@@ -1187,7 +1187,7 @@ def _save_declarations(connection: Connection, syncs: Sequence[_FileSync]) -> No
 def _forget_gone(connection: Connection, gone: set[str]) -> None:
     """A vanished file is forgotten, and so is a deck left with no card and no file."""
     if gone:
-        from mlsflash import declarations
+        from mlsflash.notes import declarations
 
         file_table.forget(connection, gone)
         declarations.forget(connection, gone)

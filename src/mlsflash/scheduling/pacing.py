@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Mapping, Sequence
 
-from mlsflash import memory, sm2
 from mlsflash.model import DEFAULT_FINAL_DAYS, ReviewState
 from mlsflash.profiles import allocate
+from mlsflash.scheduling import memory, sm2
 
 HEAVY_NEW_PER_DAY = 60  # above this many new cards a day, the pace is flagged as hard to keep
 

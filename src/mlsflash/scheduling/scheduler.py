@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from mlsflash import memory, sm2
 from mlsflash.model import DEFAULT_MAXIMUM_INTERVAL, DEFAULT_RETENTION, Grade, ReviewState, Scheduler
+from mlsflash.scheduling import memory, sm2
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from mlsflash import clock, scheduler
+from mlsflash import clock
+from mlsflash.collection.settings import Settings
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, Grade, ReviewState
-from mlsflash.settings import Settings
+from mlsflash.scheduling import scheduler
 from mlsflash.states import ReviewKind, Status
 from mlsflash.storage import queue, reviews
 from mlsflash.storage.queue import CardFilter, QueuedCard, QueuedId
@@ -34,9 +35,9 @@ from mlsflash.storage.reviews import AnswerState, StoredState
 from mlsflash.testhook import pause_at
 
 if TYPE_CHECKING:
-    from mlsflash.exam_date import Pacing
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
+    from mlsflash.study.exam_date import Pacing
 
 SCHEDULED = ReviewKind.SCHEDULED
 REDRILL = ReviewKind.REDRILL
@@ -184,12 +185,12 @@ class ReviewSession:
     def __post_init__(self) -> None:
         deck_id = None
         if self.deck is not None:
-            from mlsflash.catalog import require_deck
+            from mlsflash.collection.catalog import require_deck
 
             with self.store.read() as connection:
                 deck_id = require_deck(connection, self.deck)
         self._cards = queue.card_filter(self.today, deck_id, self.topic)
-        from mlsflash import exam, exam_date
+        from mlsflash.study import exam, exam_date
 
         self.pacing = exam_date.pacing_for(self.store, self.today, self.settings)
         with self.store.read() as connection:  # exam practice runs apart: read once per session
@@ -292,7 +293,7 @@ class ReviewSession:
         the pace needs; the exam cards among them are drawn from the domains by weight
         (`exam_date.interleaved`), the others keep their places."""
         assert self.pacing is not None
-        from mlsflash.exam_date import interleaved
+        from mlsflash.study.exam_date import interleaved
 
         usual = list(new_ids)[:budget]
         introduced = reviews.introduced_on(connection, self.today)
@@ -405,7 +406,7 @@ class ReviewSession:
                     outcome = scheduler.review(before, grade, self.today, self.settings.policy)
                     after = outcome.after
                     if self.pacing is not None and self.pacing.applies_to(card.id):
-                        from mlsflash.exam_date import place_answered
+                        from mlsflash.study.exam_date import place_answered
 
                         after = place_answered(connection, self.pacing, after, self.today, grade.is_pass)
                     if outcome.lapsed and after.lapses >= self.settings.leech_lapses:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Sequence
 
-from mlsflash import pacing, scheduler
-from mlsflash.bank import BankItem
 from mlsflash.model import Grade, ReviewState, Scheduler, deck_key
+from mlsflash.scheduling import pacing, scheduler
 from mlsflash.storage import bank as bank_db
+from mlsflash.study.bank import BankItem
 
 if TYPE_CHECKING:
+    from mlsflash.collection.settings import Settings
     from mlsflash.profiles import Profile
-    from mlsflash.settings import Settings
     from mlsflash.storage.db import Connection
 
 RIGHT_GRADE = Grade.GOOD  # a right answer: the item comes back later

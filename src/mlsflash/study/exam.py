@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Sequence
 from mlsflash import clock
 from mlsflash.errors import MlsflashError
 from mlsflash.model import Direction, deck_key
-from mlsflash.prediction import Prediction, chance, from_mock
 from mlsflash.profiles import DEFAULT_PROFILE, OUTSIDE, Declaration, Profile, allocate, estimate_score, load
-from mlsflash.questions import Pool, Question, QuestionCard, build, shapes_for
 from mlsflash.storage import exams as exams_db
 from mlsflash.storage.exams import Mode as Mode  # how an answer was given, stored with it
+from mlsflash.study.prediction import Prediction, chance, from_mock
+from mlsflash.study.questions import Pool, Question, QuestionCard, build, shapes_for
 
 if TYPE_CHECKING:
     from mlsflash.storage import Store
@@ -38,7 +38,7 @@ class Origin:
 
 
 def current_profile(connection: Connection) -> Profile:
-    from mlsflash.settings import get
+    from mlsflash.collection.settings import get
 
     stored = get(connection, PROFILE_KEY)
     return load(stored if stored is not None else DEFAULT_PROFILE)
@@ -46,7 +46,7 @@ def current_profile(connection: Connection) -> Profile:
 
 def set_profile(store: Store, profile_id: str) -> Profile:
     profile = load(profile_id)
-    from mlsflash.settings import put
+    from mlsflash.collection.settings import put
 
     with store.write() as connection:
         put(connection, PROFILE_KEY, profile.id)
@@ -129,7 +129,7 @@ def card_domains(connection: Connection, profile: Profile) -> CardDomains:
 
 def bundled_use(connection: Connection) -> dict[str, tuple[int, int]]:
     """Per profile (current first): how many live bundled cards it uses as exam cards, of how many."""
-    from mlsflash.importer import BUNDLED_PREFIX
+    from mlsflash.notes.importer import BUNDLED_PREFIX
     from mlsflash.profiles import profile_ids
 
     bundled = exams_db.live_ids_from(connection, BUNDLED_PREFIX)
@@ -223,7 +223,7 @@ def coverage(pool: Sequence[QuestionCard], profile: Profile, seed: int = 0) -> d
     """Domain -> shape -> how many bullets can be asked in that shape (their pool has enough
     distinct distractors; a card and its reverse count once); None collects the cards without
     a domain."""
-    from mlsflash.questions import Shape
+    from mlsflash.study.questions import Shape
 
     rng = random.Random(seed)
     siblings = Pool(pool)

@@ -44,7 +44,7 @@ def collect(
     with store.read() as connection:
         deck_id = None
         if deck is not None:
-            from mlsflash.catalog import require_deck
+            from mlsflash.collection.catalog import require_deck
 
             deck_id = require_deck(connection, deck)
         cards = stored.last_card_rowid(connection)
@@ -119,7 +119,7 @@ def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[di
     """The pairs of cards most often mixed up in exam practice, and every mock exam's result."""
     if not stored.has_exam_practice(connection):  # the exam module (and its question bank) loads only then
         return [], []
-    from mlsflash import exam
+    from mlsflash.study import exam
 
     pairs = [
         {"card": pair.card_id, "front": pair.front, "other": pair.other_id, "other_front": pair.other_front,
@@ -131,11 +131,12 @@ def _exam_figures(connection: Connection) -> tuple[list[dict[str, Any]], list[di
 
 def _exam_summary(connection: Connection, today: date) -> dict[str, Any] | None:
     """`exam status` in brief, when an exam date is set (the date's modules load only then)."""
-    from mlsflash.settings import EXAM_DATE_KEY, get
+    from mlsflash.collection.settings import EXAM_DATE_KEY, get
 
     if get(connection, EXAM_DATE_KEY) is None:
         return None
-    from mlsflash import exam_date, settings
+    from mlsflash.collection import settings
+    from mlsflash.study import exam_date
 
     status = exam_date.status(connection, today, settings.load(connection))
     keys = ("exam", "date", "days_left", "passed", "readiness", "unseen", "new_per_day_needed", "on_track")

@@ -27,7 +27,7 @@ from mlsflash import clock
 from mlsflash.model import CONTEXT_SEPARATOR, INLINE_MARKUP, deck_key
 
 if TYPE_CHECKING:
-    from mlsflash.catalog import PackageCard
+    from mlsflash.collection.catalog import PackageCard
 
 # The note type's id is fixed forever: Anki recognises it on every later import (and updates
 # its templates and style when they change), so notes never move to a copy of it.

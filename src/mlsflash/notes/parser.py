@@ -25,10 +25,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
-from mlsflash import outline as outline_tokens
-from mlsflash.drafts import CardDraft, ParsedNotes, ParseOptions, ParseWarning
-from mlsflash.identity import merge_repeats
 from mlsflash.model import Direction, strip_invisible
+from mlsflash.notes import outline as outline_tokens
+from mlsflash.notes.drafts import CardDraft, ParsedNotes, ParseOptions, ParseWarning
+from mlsflash.notes.identity import merge_repeats
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

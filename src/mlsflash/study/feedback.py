@@ -11,11 +11,11 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from mlsflash.questions import Shape, one_line
+from mlsflash.study.questions import Shape, one_line
 
 if TYPE_CHECKING:
     from mlsflash.profiles import Profile, Task
-    from mlsflash.questions import Option, Question, QuestionCard
+    from mlsflash.study.questions import Option, Question, QuestionCard
 
 LETTERS = "abcde"
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from mlsflash import clock
-from mlsflash.bank import BankItem, ParsedBank, is_bank, item_body, parse_bank
 from mlsflash.errors import MlsflashError
 from mlsflash.storage import bank as bank_db
 from mlsflash.storage.bank import ItemStatus
+from mlsflash.study.bank import BankItem, ParsedBank, is_bank, item_body, parse_bank
 
 if TYPE_CHECKING:
-    from mlsflash.importer import FileReport, NotesFile
+    from mlsflash.notes.importer import FileReport, NotesFile
     from mlsflash.storage import Store
     from mlsflash.storage.db import Connection
 
@@ -41,7 +41,7 @@ def bank_files_of(files: Sequence[NotesFile]) -> tuple[list[NotesFile], list[Not
 
 def bundled_bank_files() -> list[NotesFile]:
     """The bank files shipped in decks/bank/ (none before the bank is bundled)."""
-    from mlsflash.importer import BUNDLED_PREFIX, bundled_decks_dir, read_notes
+    from mlsflash.notes.importer import BUNDLED_PREFIX, bundled_decks_dir, read_notes
 
     folder = bundled_decks_dir() / BUNDLED_BANK_FOLDER
     name = f"{BUNDLED_PREFIX}{BUNDLED_BANK_FOLDER}/"
@@ -121,7 +121,7 @@ def _claim(sync: _Sync, file: NotesFile, parsed: ParsedBank) -> tuple[list[BankI
 def _sync_file(sync: _Sync, file: NotesFile, items: list[BankItem], problems: list[tuple[int, str]]) -> FileReport:
     """Add, update, revive or take over (moved from another file) the file's items; retire
     those it held and no file of this import holds now."""
-    from mlsflash.importer import FileReport
+    from mlsflash.notes.importer import FileReport
 
     report = FileReport(path=file.display, deck=BANK_DECK, bank=True)
     report.skipped = [f"{file.display}:{line}: {reason}" for line, reason in problems]
@@ -150,7 +150,7 @@ def _held_elsewhere(sync: _Sync, item: BankItem, source: str) -> str | None:
 
 def _ids_in(source: str) -> set[str] | None:
     """The ids a bank file not in this import holds now; None when it is gone or no bank."""
-    from mlsflash.importer import BUNDLED_PREFIX, bundled_decks_dir, read_notes
+    from mlsflash.notes.importer import BUNDLED_PREFIX, bundled_decks_dir, read_notes
 
     if source.startswith(BUNDLED_PREFIX):
         try:
@@ -169,7 +169,7 @@ def _ids_in(source: str) -> set[str] | None:
 
 
 def _display(source: str) -> str:
-    from mlsflash.importer import BUNDLED_PREFIX, _display_path
+    from mlsflash.notes.importer import BUNDLED_PREFIX, _display_path
 
     return source if source.startswith(BUNDLED_PREFIX) else _display_path(Path(source))
 
@@ -215,7 +215,7 @@ def _gone(sync: _Sync, folders: Sequence[Path], present: set[str]) -> set[str]:
 
 
 def _retire_gone(sync: _Sync, sources: Iterable[str]) -> list[FileReport]:
-    from mlsflash.importer import FileReport
+    from mlsflash.notes.importer import FileReport
 
     reports = []
     for source in sorted(sources):

@@ -36,8 +36,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Hashable, Iterable, NamedTuple, Sequence
 
-from mlsflash.drafts import CardDraft
 from mlsflash.model import CONTEXT_SEPARATOR, normalize
+from mlsflash.notes.drafts import CardDraft
 
 
 class Bullet(NamedTuple):  # a NamedTuple, as DeckCard: an import makes one per bullet, and tuples are made fastest

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from mlsflash import memory, scheduler, settings
+from mlsflash.collection import settings
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState, Scheduler
+from mlsflash.scheduling import memory, scheduler
 from mlsflash.storage import history as stored
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def reschedule(store: Store, current: settings.Settings, today: date, dry_run: b
     last answer: FSRS from the memory state, SM-2 from the grades of its log. Before an exam
     date, a card placed in its final window stays there when the new date would need the
     window again (pacing would only place it back)."""
-    from mlsflash import exam_date
+    from mlsflash.study import exam_date
 
     policy = current.policy
     report = RescheduleReport(policy.scheduler)

@@ -12,7 +12,7 @@ from mlsflash.model import DEFAULT_FINAL_DAYS, DEFAULT_MAXIMUM_INTERVAL, DEFAULT
 from mlsflash.storage import settings as table
 
 if TYPE_CHECKING:
-    from mlsflash.scheduler import Policy
+    from mlsflash.scheduling.scheduler import Policy
     from mlsflash.storage.db import Connection
 
 
@@ -32,7 +32,7 @@ class Settings:
 
     @property
     def policy(self) -> Policy:
-        from mlsflash.scheduler import Policy
+        from mlsflash.scheduling.scheduler import Policy
 
         return Policy(self.scheduler, self.desired_retention, self.maximum_interval, self.parameters)
 

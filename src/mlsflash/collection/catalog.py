@@ -88,7 +88,7 @@ def card_records(
 
 
 def _record(card: catalog_db.CardRow, today: date | None, decay: float | None) -> dict[str, Any]:
-    from mlsflash import memory
+    from mlsflash.scheduling import memory
 
     recall = None
     if card.stability is not None and card.due is not None and today is not None:
@@ -117,7 +117,7 @@ def _record(card: catalog_db.CardRow, today: date | None, decay: float | None) -
 
 def package_cards(store: Store, deck: str | None = None) -> list[PackageCard]:
     """Every card that is not retired (of one deck, or all), in deck and note order."""
-    from mlsflash.importer import BUNDLED_PREFIX
+    from mlsflash.notes.importer import BUNDLED_PREFIX
 
     with store.read() as connection:
         deck_id = require_deck(connection, deck) if deck is not None else None
