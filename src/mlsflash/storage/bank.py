@@ -8,8 +8,7 @@ of the exam commands (all take an open `Connection` of `Store.read()`/`write()`)
 - `save_state(connection, item_id, state, last_review)`: the schedule after a scheduled answer;
 - `due_items(connection, today) -> list[str]`: ids of active items due by `today` (new ones not);
 - `task_results(connection, since=None)`: per task statement, (right, answered) of scored answers;
-- `seen_cards_due_after(connection, today)`, `move_cards(connection, updates)`: the cards a
-  missed item brings forward.
+(the cards a missed item brings forward are `storage.exam_pacing`'s).
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from mlsflash import clock
 from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.storage.batches import in_batches, marks
-from mlsflash.storage.predicates import SEEN
 from mlsflash.study.bank import BankItem, ItemType, item_from_body
 
 if TYPE_CHECKING:
@@ -180,18 +178,3 @@ def task_results(connection: Connection, since: str | None = None) -> dict[str, 
             (since or "",),
         )
     }
-
-
-def seen_cards_due_after(connection: Connection, today: date) -> Result:
-    """The seen cards due after `today`: id, deck name, plain front and review state columns."""
-    return connection.execute(
-        "SELECT c.id, d.name, c.front_plain, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, "
-        f"c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{SEEN} AND c.due > ?",
-        (today.isoformat(),),
-    )
-
-
-def move_cards(connection: Connection, updates: list[tuple[str | None, int, str]]) -> None:
-    """Set (due, interval) of each card id; none is a no-op (a list of no rows is no statement)."""
-    if updates:
-        connection.run_per_row("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)

@@ -8,7 +8,8 @@ the review log tells of the learner's pace. Every function takes an open `Connec
 - `may_need_window_review(connection, exam_day, ...) -> list[CardSchedule]`;
 - `active_schedules(connection) -> list[TopicSchedule]`: every active card's schedule and topic;
 - `latest_durations(connection, limit)`, `latest_review_grades(connection, limit)`.
-Moving cards to their new due day is `storage.bank.move_cards`.
+`move_cards` sets cards' new due days; `seen_cards_due_after` reads those a missed bank item
+brings forward.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mlsflash.storage.predicates import ACTIVE, NEW, SEEN
 from mlsflash.storage.rows import all_as
 
 if TYPE_CHECKING:
-    from mlsflash.storage.db import Connection
+    from mlsflash.storage.db import Connection, Result
 
 SCHEDULED = ReviewKind.SCHEDULED.value
 
@@ -160,3 +161,17 @@ def latest_review_grades(connection: Connection, limit: int) -> list[int]:
         f"SELECT grade FROM reviews WHERE kind = '{SCHEDULED}' AND due_before IS NOT NULL ORDER BY id DESC LIMIT ?",
         (limit,),
     )]
+
+
+def seen_cards_due_after(connection: Connection, today: date) -> Result:
+    """The seen cards due after `today`: id, deck name, plain front and review state columns."""
+    return connection.execute(
+        "SELECT c.id, d.name, c.front_plain, c.repetitions, c.easiness, c.interval, c.due, c.lapses, c.stability, "
+        f"c.difficulty FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.{SEEN} AND c.due > ?",
+        (today.isoformat(),),
+    )
+
+
+def move_cards(connection: Connection, updates: list[tuple[str | None, int, str]]) -> None:
+    """Set (due, interval) of each card id."""
+    connection.run_per_row("UPDATE cards SET due = ?, interval = ? WHERE id = ?", updates)

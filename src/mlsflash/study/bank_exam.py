@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Sequence
 from mlsflash.model import Grade, ReviewState, Scheduler, deck_key
 from mlsflash.scheduling import pacing, scheduler
 from mlsflash.storage import bank as bank_db
+from mlsflash.storage import exam_pacing as pacing_db
 from mlsflash.study.bank import BankItem
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
         return 0
     wanted = {(deck_key(deck), " ".join(term.split()).casefold()) for deck, term in item.cards}
     updates = []
-    for row in bank_db.seen_cards_due_after(connection, today):
+    for row in pacing_db.seen_cards_due_after(connection, today):
         if (deck_key(row.name), " ".join(row.front_plain.split()).casefold()) not in wanted:
             continue
         state = ReviewState(row.repetitions, row.easiness, row.interval, date.fromisoformat(row.due), row.lapses,
@@ -87,7 +88,7 @@ def bring_cards_forward(connection: Connection, item: BankItem, today: date) -> 
         if state.due is not None and state.due > day:
             placed = pacing.place(state, day)
             updates.append((placed.due.isoformat() if placed.due else None, placed.interval, row.id))
-    bank_db.move_cards(connection, updates)
+    pacing_db.move_cards(connection, updates)
     return len(updates)
 
 

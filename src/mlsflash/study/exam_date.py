@@ -15,7 +15,6 @@ from mlsflash.errors import MlsflashError
 from mlsflash.model import ReviewState
 from mlsflash.scheduling import memory, pacing, scheduler
 from mlsflash.scheduling.pacing import ExamDate
-from mlsflash.storage import bank as bank_db
 from mlsflash.storage import exam_pacing as pacing_db
 from mlsflash.study import exam
 
@@ -181,7 +180,7 @@ def plan_window(connection: Connection, plan: Pacing, today: date, settings: Set
         load[day] += 1
         placed = pacing.place(state, day)
         updates.append((placed.due.isoformat() if placed.due else None, placed.interval, card_id))
-    bank_db.move_cards(connection, updates)
+    pacing_db.move_cards(connection, updates)
     return len(updates)
 
 
