@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mlsflash.collection.catalog import DeckContents, DeckSummary
     from mlsflash.notes.importer import FileReport, ImportReport
 
+
 _IMPORT_COUNTS = ("added", "updated", "unchanged", "moved", "retired", "revived")
 
 

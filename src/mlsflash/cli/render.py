@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+
 def console(stderr: bool = False) -> Console:
     """A console that never reads a string as Rich markup or `:emoji:` codes: user text is
     printed as it is written, and style comes only from `styled` pieces."""

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
+
 _BLOCKS = " ▁▂▃▄▅▆▇█"
 _HEAT = "·░▒▓█"
 _LABEL = 6  # the chart's and the heatmap's left margin
