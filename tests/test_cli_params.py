@@ -196,6 +196,24 @@ def test_daily_commands_do_not_import_pydantic(small_db: dict[str, str], argv: l
         assert "Q: " in result.stdout
 
 
+SCREENS_PROBE = PROBE.replace(
+    '("pydantic", "mlsflash.notes.importer", "mlsflash.export.exporter")',
+    "sorted(name for name in sys.modules if name.startswith('mlsflash.cli.') and 'screen' in name)",
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "screens"),
+    [(["review"], "\n4\n", []), (["stats"], "", ["mlsflash.cli.stats_screen"]),
+     (["decks"], "", ["mlsflash.cli.collection_screens"])],
+    ids=["review", "stats", "decks"],
+)
+def test_a_daily_command_loads_only_its_own_screens(small_db: dict[str, str], argv, stdin, screens) -> None:
+    result = subprocess.run([sys.executable, "-c", SCREENS_PROBE, *argv], env=small_db, input=stdin,
+                            capture_output=True, text=True)
+    assert result.stderr.strip().splitlines()[-1] == " ".join(["loaded:", *screens]), result.stderr
+
+
 # --- one command built per run ------------------------------------------------------------------
 
 

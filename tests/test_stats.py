@@ -282,13 +282,13 @@ def test_the_view_stays_within_60_lines_with_many_decks(run, two_hundred_topics,
     from rich.console import Console
 
     from mlsflash.study import stats as stats_module
-    from mlsflash.cli import render
+    from mlsflash.cli import stats_screen
 
     figures = stats(run)
     figures["decks"] = [{**figures["decks"][0], "deck": f"Deck {n:02d}"} for n in range(30)]
     figures["hardest"] = (figures["hardest"] * 10)[:10]
     console = Console(width=100, record=True, file=open(os.devnull, "w"), markup=False, highlight=False)
-    render.stats_view(console, figures, stats_module.weakest_topics(figures["topics"]))
+    stats_screen.stats_view(console, figures, stats_module.weakest_topics(figures["topics"]))
     lines = console.export_text().splitlines()
     assert len(lines) <= 60 and "  + 22 more: mlsflash decks, or stats --deck NAME" in lines
 

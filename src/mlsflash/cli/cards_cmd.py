@@ -98,7 +98,7 @@ def decks_command(
 ) -> None:
     """List decks with their total, new, due, suspended and retired cards, or delete one."""
     from mlsflash import clock
-    from mlsflash.cli import render
+    from mlsflash.cli import collection_screens, render
     from mlsflash.collection import catalog, settings
     from mlsflash.storage.db import Access
 
@@ -108,14 +108,14 @@ def decks_command(
     store = store_of(ctx, Access.READ)
     with store.read() as connection:
         rollover = settings.load(connection).rollover_hour
-    render.deck_table(render.console(), catalog.deck_summaries(store, clock.today(rollover)))
+    collection_screens.deck_table(render.console(), catalog.deck_summaries(store, clock.today(rollover)))
 
 
 def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
     """Show what goes, ask (unless --yes), back the database up, then delete in one transaction."""
     import sys
 
-    from mlsflash.cli import render
+    from mlsflash.cli import collection_screens, render
     from mlsflash.collection import catalog
     from mlsflash.storage.db import Access, backup, backup_path
 
@@ -123,7 +123,7 @@ def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
     out = render.console()
     contents = catalog.deck_contents(store, name)
     name = contents.name  # as stored: `--delete` finds it in any case and spacing
-    render.deck_deletion(out, contents)
+    collection_screens.deck_deletion(out, contents)
     if not yes:
         if not sys.stdin.isatty():
             raise MlsflashError(
@@ -134,7 +134,7 @@ def _delete_deck(ctx: typer.Context, name: str, yes: bool) -> None:
             typer.echo("Nothing deleted.")
             return
     written = backup(store, backup_path(store.path))
-    render.deck_deleted(out, catalog.delete_deck(store, name), written)
+    collection_screens.deck_deleted(out, catalog.delete_deck(store, name), written)
 
 
 @command("cards")
@@ -158,7 +158,7 @@ def cards_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (the export schema)."),
 ) -> None:
     """Find cards (and their ids, for suspend / unsuspend)."""
-    from mlsflash.cli import render
+    from mlsflash.cli import collection_screens, render
     from mlsflash.collection import catalog
     from mlsflash.export import exporter
     from mlsflash.storage.db import Access
@@ -174,7 +174,7 @@ def cards_command(
     if as_json:
         typer.echo(exporter.to_json(records), nl=False)
     else:
-        render.card_table(render.console(), records)
+        collection_screens.card_table(render.console(), records)
 
 
 @command("suspend")

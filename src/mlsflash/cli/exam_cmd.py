@@ -31,7 +31,7 @@ def _run(session: SessionT, scripted: Callable[[SessionT], None], terminal: Call
 def list_command(ctx: typer.Context) -> None:
     """The exam profiles, the current exam first; * marks the one in use."""
     from mlsflash import profiles
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
     from mlsflash.storage.db import Access
     from mlsflash.study import exam
 
@@ -39,7 +39,7 @@ def list_command(ctx: typer.Context) -> None:
     if ctx.find_root().obj.db_path().exists():
         with store_of(ctx, Access.READ).read() as connection:
             in_use = exam.current_profile(connection).id
-    render.exam_profiles(render.console(), [profiles.load(name) for name in profiles.profile_ids()], in_use)
+    exam_screens.exam_profiles(render.console(), [profiles.load(name) for name in profiles.profile_ids()], in_use)
 
 
 @command("set", group=exam_app)
@@ -98,7 +98,7 @@ def status_command(
     import json
 
     from mlsflash import clock
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
     from mlsflash.collection import settings
     from mlsflash.storage.db import Access
     from mlsflash.study import exam_date
@@ -109,7 +109,7 @@ def status_command(
     if as_json:
         typer.echo(json.dumps(status, ensure_ascii=False, indent=2))
         return
-    render.exam_status(render.console(), status)
+    exam_screens.exam_status(render.console(), status)
 
 
 @command("map", group=exam_app)
@@ -143,7 +143,7 @@ def domains_command(
     """Cards per domain of the current exam, and every topic without a domain."""
     import json
 
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
     from mlsflash.storage.db import Access
     from mlsflash.study import exam
 
@@ -159,9 +159,9 @@ def domains_command(
             report["coverage"] = {str(key) if key is not None else "none": shapes for key, shapes in table.items()}
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    render.exam_domains(render.console(), domains, bundled)
+    exam_screens.exam_domains(render.console(), domains, bundled)
     if table is not None:
-        render.exam_coverage(render.console(), profile, table)
+        exam_screens.exam_coverage(render.console(), profile, table)
 
 
 def _domains_json(domains: CardDomains) -> dict[str, object]:
@@ -279,7 +279,7 @@ def history_command(
     """Every mock exam taken: score, pass or fail, and the share right per domain."""
     import json
 
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
     from mlsflash.storage.db import Access
     from mlsflash.study import exam
 
@@ -288,4 +288,4 @@ def history_command(
     if as_json:
         typer.echo(json.dumps(history, indent=2))
         return
-    render.mock_history(render.console(), history)
+    exam_screens.mock_history(render.console(), history)

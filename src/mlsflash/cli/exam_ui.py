@@ -256,7 +256,7 @@ class _Interrupted(Exception):
 
 
 def _practice(session: Session) -> None:
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
 
     console = render.console()
     right = 0
@@ -266,7 +266,7 @@ def _practice(session: Session) -> None:
         def asked(out: Console, number: int = number, question: Question = question) -> None:
             out.print(render.styled((f"Practice {number}/{total}", "bold"), "   ",
                                     (f"{session.profile.id.upper()} · domain {question.domain or '-'}", "dim")))
-            render.exam_question(out, question, picked=())
+            exam_screens.exam_question(out, question, picked=())
             out.print(_keys_hint(question), style="dim")
 
         console.clear()
@@ -312,10 +312,10 @@ def _interruptible_key() -> str:
 def _show_feedback(console: Console, asked: Callable[[Console], None], feedback: Feedback) -> None:
     """Under the question when both fit the screen; else on its own, paged from `Right.` or
     `Wrong.`: a long right answer must not push the verdict and the pick off the screen."""
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens
 
     def told(out: Console) -> None:
-        render.exam_feedback(out, feedback)
+        exam_screens.exam_feedback(out, feedback)
 
     if len(_rendered(console, asked)) + len(_rendered(console, told)) < console.size.height:
         told(console)
@@ -325,14 +325,14 @@ def _show_feedback(console: Console, asked: Callable[[Console], None], feedback:
 
 def _practice_result(console: Console, session: Session, feedbacks: list[Feedback], right: int) -> None:
     """The session's questions again, each with its pick, right answer and why, then the count."""
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
 
     if feedbacks:
         def draw(out: Console) -> None:
             out.print(render.styled(("Practice: your answers", "bold")))
             out.print()
-            render.exam_answers(out, feedbacks)
-            render.exam_tally(out, feedbacks, session.profile, every_domain=False)
+            exam_screens.exam_answers(out, feedbacks)
+            exam_screens.exam_tally(out, feedbacks, session.profile, every_domain=False)
 
         show_paged(console, draw)
     console.print(f"\n{right} of {len(feedbacks)} right.")
@@ -446,7 +446,7 @@ def _abandoned_json(session: Session, state: MockState) -> dict[str, object]:
 
 
 def mock_terminal(session: Session) -> None:
-    from mlsflash.cli import render
+    from mlsflash.cli import exam_screens, render
     from mlsflash.cli.keys import KeyReader
 
     console = render.console()
@@ -462,13 +462,13 @@ def mock_terminal(session: Session) -> None:
         console.clear()
         console.print(_mock_header(session.profile.id.upper(), state, left, console.size.width))
         if reviewing:
-            render.mock_review(console, state.answers, state.flagged)
+            exam_screens.mock_review(console, state.answers, state.flagged)
             console.print("type a question number and Enter to go there · Esc back · s submit", style="dim")
         else:
             question = state.questions[state.current]
             if state.current in state.flagged:
                 console.print("⚑ flagged", style="yellow")
-            render.exam_question(console, question, picked=state.answers[state.current])
+            exam_screens.exam_question(console, question, picked=state.answers[state.current])
             last = LETTERS[len(question.options) - 1]
             console.print(f"{'two of ' if question.choose == 2 else ''}a-{last} answer · n/→ next · p/← back · "
                           "f flag · r review · s submit", style="dim")
@@ -538,7 +538,7 @@ def mock_terminal(session: Session) -> None:
     result, _ = _finish(session, state, timed_out)
     feedbacks = [explained(session, number, question, chosen)
                  for number, (question, chosen) in enumerate(zip(state.questions, state.answers, strict=True), 1)]
-    show_paged(console, lambda out: render.mock_result(out, result, feedbacks))
+    show_paged(console, lambda out: exam_screens.mock_result(out, result, feedbacks))
 
 
 def _mock_header(exam: str, state: MockState, left: int, width: int) -> Text:

@@ -43,7 +43,7 @@ def import_command(
     ),
 ) -> None:
     """Turn `term - definition` bullets into cards; re-importing keeps what you learned."""
-    from mlsflash.cli import render
+    from mlsflash.cli import collection_screens, render
     from mlsflash.notes import importer
     from mlsflash.storage.db import Access
     from mlsflash.study import bank_import
@@ -77,4 +77,4 @@ def import_command(
     with store.checkpoint_meanwhile():
         if store.created:
             typer.echo(f"Created a new database at {store.path}", err=True)
-        render.import_report(out, report, verbose=verbose)
+        collection_screens.import_report(out, report, verbose=verbose)

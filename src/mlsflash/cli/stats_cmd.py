@@ -45,7 +45,7 @@ def stats_command(
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    from mlsflash.cli import render
+    from mlsflash.cli import render, stats_screen
 
     topics = stats.every_topic(figures["topics"]) if all_topics else stats.weakest_topics(figures["topics"])
-    render.stats_view(render.console(), figures, topics, every_topic=all_topics)
+    stats_screen.stats_view(render.console(), figures, topics, every_topic=all_topics)

@@ -3,7 +3,7 @@ answer in full (an option is one line cut at `questions.OPTION_WIDTH`; its card 
 it) and why: the card the question comes from and, for a wrong pick, the card the picked
 option belongs to. Then how the answers add up per domain and per task statement.
 
-Pure: questions, answers and cards in, value objects out (the screens are `cli.render`'s)."""
+Pure: questions, answers and cards in, value objects out (the screens are `cli.exam_screens`'s)."""
 
 from __future__ import annotations
 
