@@ -725,69 +725,99 @@ class _Tree:
 
 
 def _build_tree(runs: Sequence[_Run], chunk: Chunk) -> _Tree:
-    title = chunk.title
-    headings = list(chunk.headings)  # (level, plain text), the deck title excluded
-    heading_path = tuple(text for _, text in headings)
-    roots: list[_Item | _Table] = []
-    warnings: list[ParseWarning] = []
-    open_items: list[_Item] = []
-    prose = chunk.options.prose
+    builder = _TreeBuilder(chunk)
     for run in runs:
-        tokens = run.tokens
-        line_offset = chunk.first_line - 1 + run.first
+        builder.read(run.tokens, chunk.first_line - 1 + run.first)
+    return builder.tree()
+
+
+class _TreeBuilder:
+    """markdown-it's token stream as a tree: each list item under its parent (or a root), with
+    the heading path it sits under; tables as roots. One method per kind of token it keeps."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.title = chunk.title
+        self.headings = list(chunk.headings)  # (level, plain text), the deck title excluded
+        self.heading_path = tuple(text for _, text in self.headings)
+        self.roots: list[_Item | _Table] = []
+        self.warnings: list[ParseWarning] = []
+        self.open_items: list[_Item] = []
+        self.prose = chunk.options.prose
+
+    def tree(self) -> _Tree:
+        return _Tree(self.title, self.roots, tuple(self.headings), self.warnings)
+
+    def read(self, tokens: Sequence[_AnyToken], line_offset: int) -> None:
         index, count = 0, len(tokens)
         while index < count:
             token = tokens[index]
             if token.level >= _DEEPEST_LEVEL and token.nesting == 1 and token.map:
-                warnings.append(_too_deep(token.map, line_offset))
+                self.warnings.append(_too_deep(token.map, line_offset))
             kind = token.type
+            before = tokens[index - 1].type if index else ""
             if kind == "inline":
-                if open_items and tokens[index - 1].type == "paragraph_open":
-                    _add_paragraph(open_items[-1], _pieces(token.children or []))
+                if self.open_items and before == "paragraph_open":
+                    _add_paragraph(self.open_items[-1], _pieces(token.children or []))
             elif kind == "list_item_open":
-                line = token.map[0] + 1 + line_offset if token.map else 0
-                item = _Item(line, heading_path, prose)
-                (open_items[-1].children if open_items else roots).append(item)
-                open_items.append(item)
+                self.open_item(token, line_offset)
             elif kind == "list_item_close":
-                open_items.pop()
-            elif kind == "heading_open" and not open_items:
-                level = int(token.tag[1:])
-                heading = _plain(_pieces(tokens[index + 1].children or []))
-                while headings and headings[-1][0] >= level:
-                    headings.pop()
-                if level == 1 and title is None:
-                    title = heading  # names the deck, so it is not part of any context
-                else:
-                    headings.append((level, heading))
-                heading_path = tuple(text for _, text in headings)
+                self.open_items.pop()
+            elif kind == "heading_open" and not self.open_items:
+                self.markdown_heading(token, tokens[index + 1])
                 index += 3
                 continue
-            elif kind == "html_block" and not open_items and _HTML_HEADING.match(token.content):
-                # `<h3>Storage</h3>` names the context as `### Storage` does (`<h1>` never: only
-                # `#` headings name a deck or cut a chunk).
-                match = _HTML_HEADING.match(token.content)
-                assert match is not None
-                level = int(match.group(1))
-                while headings and headings[-1][0] >= level:
-                    headings.pop()
-                headings.append((level, _plain(_pieces(_inline_tokens(match.group(2))))))
-                heading_path = tuple(text for _, text in headings)
-            elif kind == "html_block" and open_items and tokens[index - 1].type == "list_item_open":
-                pieces = _pieces(_inline_tokens(token.content.rstrip("\n"))) if _typed_block(token.content) else []
-                if pieces:  # `* <bucket-name>` alone: a tag only in form
-                    _add_paragraph(open_items[-1], pieces)
-            elif kind == "fence" and open_items and tokens[index - 1].type == "paragraph_close":
-                item = open_items[-1]
-                if item.has_text and not item.extra_lines and not item.children and item.code is None:
-                    item.code = token.content
+            elif kind == "html_block":
+                self.html_block(token, item_opened=before == "list_item_open")
+            elif kind == "fence" and self.open_items and before == "paragraph_close":
+                self.code_answer(token.content)
             elif kind == "table_open":
                 first_line = token.map[0] + 1 + line_offset if token.map else 0
-                table, index = _read_table(tokens, index, first_line, heading_path)
-                roots.append(table)
+                table, index = _read_table(tokens, index, first_line, self.heading_path)
+                self.roots.append(table)
                 continue
             index += 1
-    return _Tree(title, roots, tuple(headings), warnings)
+
+    def open_item(self, token: _AnyToken, line_offset: int) -> None:
+        line = token.map[0] + 1 + line_offset if token.map else 0
+        item = _Item(line, self.heading_path, self.prose)
+        (self.open_items[-1].children if self.open_items else self.roots).append(item)
+        self.open_items.append(item)
+
+    def markdown_heading(self, token: _AnyToken, inline: _AnyToken) -> None:
+        level = int(token.tag[1:])
+        heading = _plain(_pieces(inline.children or []))
+        if level == 1 and self.title is None:
+            self.close_headings(level)
+            self.title = heading  # names the deck, so it is not part of any context
+            self.heading_path = tuple(text for _, text in self.headings)
+        else:
+            self.open_heading(level, heading)
+
+    def html_block(self, token: _AnyToken, *, item_opened: bool) -> None:
+        if not self.open_items:
+            match = _HTML_HEADING.match(token.content)
+            if match:  # `<h3>Storage</h3>` names the context as `### Storage` does (`<h1>` never:
+                # only `#` headings name a deck or cut a chunk)
+                self.open_heading(int(match.group(1)), _plain(_pieces(_inline_tokens(match.group(2)))))
+        elif item_opened:
+            pieces = _pieces(_inline_tokens(token.content.rstrip("\n"))) if _typed_block(token.content) else []
+            if pieces:  # `* <bucket-name>` alone: a tag only in form
+                _add_paragraph(self.open_items[-1], pieces)
+
+    def code_answer(self, code: str) -> None:
+        """A fenced block right after an item's only line of text answers it (`* **Query**:`)."""
+        item = self.open_items[-1]
+        if item.has_text and not item.extra_lines and not item.children and item.code is None:
+            item.code = code
+
+    def close_headings(self, level: int) -> None:
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+
+    def open_heading(self, level: int, heading: str) -> None:
+        self.close_headings(level)
+        self.headings.append((level, heading))
+        self.heading_path = tuple(text for _, text in self.headings)
 
 
 _DEEPEST_LEVEL = MAX_NESTING - 1
