@@ -29,6 +29,7 @@ from mlsflash.model import Direction, strip_invisible
 from mlsflash.notes import outline as outline_tokens
 from mlsflash.notes.drafts import CardDraft, ParsedNotes, ParseOptions, ParseWarning
 from mlsflash.notes.identity import merge_repeats
+from mlsflash.notes.words import STOP_LABELS
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -55,19 +56,6 @@ CONNECTIVES = frozenset({
     "meanwhile", "still", "yet", "which", "who", "whose", "whom", "whether", "unlike",
 })
 CONNECTIVE_PHRASES = ("different from", "compared to", "compared with", "such as", "as well as", "in contrast")
-# Labels that open a remark, not a term: `Note: ...`, `Example: ...` (after a plain term, any separator).
-STOP_LABELS = frozenset({
-    "note", "notes", "nb", "n.b", "example", "examples", "e.g", "eg", "i.e", "ie", "ex", "for example",
-    "tip", "tips", "exam tip", "hint", "warning", "caution", "careful", "important", "remember", "source",
-    "sources", "see", "see also", "also", "summary", "in summary", "in short", "overview", "conclusion",
-    "answer", "question", "q", "a", "todo", "to do", "fixme", "update", "edit", "ps", "p.s", "reference",
-    "references", "ref", "link", "links", "docs", "documentation", "url", "key point", "key points",
-    "takeaway", "key takeaway", "side note", "reminder", "result", "results", "why", "how",
-    "tl;dr", "tldr", "fyi", "heads up", "fun fact", "important note", "note to self", "caveat", "caveats",
-    # a course's logistics and aids: `midterm: Oct 14`, `Practical: weigh the cylinders`, `mnemonic: PMAT`
-    "midterm", "final", "finals", "deadline", "due", "quiz", "homework", "hw", "assignment", "lecture",
-    "office hours", "practical", "lab", "reading", "mnemonic",
-})
 # With `--prose` only: a plain term before a verb never starts with an article or a quantifier
 # (`The data is ...`, `Each job has ...` are sentences about something, not definitions).
 PROSE_STOP_WORDS = frozenset({

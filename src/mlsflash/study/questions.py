@@ -26,7 +26,7 @@ from functools import cached_property, lru_cache
 from typing import Hashable, Iterable, Iterator, Sequence
 
 from mlsflash.model import normalize
-from mlsflash.notes.parser import STOP_LABELS
+from mlsflash.notes.words import STOP_LABELS
 
 OPTION_WIDTH = 160  # every option is shortened to one line of at most this many characters
 CHOICES = 4
