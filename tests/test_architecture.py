@@ -15,7 +15,8 @@ STORAGE = PACKAGE / "storage"
 # A string that holds a statement, a fragment of one or a pragma, as the code writes SQL.
 SQL = re.compile(r"\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|PRAGMA)\b")
 CORE = (
-    "notes.outline", "notes.parser", "notes.drafts", "notes.identity", "notes.textsearch", "model", "states",
+    "notes.outline", "notes.parser", "notes.words", "notes.drafts", "notes.identity", "notes.textsearch", "model",
+    "states",
     "scheduling.sm2", "scheduling.memory", "scheduling.scheduler", "scheduling.pacing", "study.questions",
     "study.bank", "study.bank_quiz", "study.prediction", "study.feedback", "clock", "errors",
 )
