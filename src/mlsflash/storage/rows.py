@@ -20,3 +20,10 @@ def rows_as(result: Result, row_type: type[T]) -> Iterator[T]:
 
 def all_as(result: Result, row_type: type[T]) -> list[T]:
     return list(rows_as(result, row_type))
+
+
+def all_made(result: Result, make: Callable[[Any, tuple[Any, ...]], T]) -> list[T]:
+    """Every row of `result` as `make(cursor, values)` builds it (converting columns on the way:
+    dates, JSON), each row made once."""
+    result.row_factory = make
+    return result.fetchall()

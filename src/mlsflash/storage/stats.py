@@ -24,12 +24,13 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from mlsflash.storage import predicates
+from mlsflash.storage.rows import all_made
 
 if TYPE_CHECKING:
-    from mlsflash.storage.db import Connection, Result
+    from mlsflash.storage.db import Connection
 
 T = TypeVar("T")
 
@@ -150,14 +151,6 @@ class HardCard(NamedTuple):
     recall: float | None  # predicted today; None without a memory state
 
 
-def _made(result: Result, row: Callable[[Any, tuple[Any, ...]], T]) -> list[T]:
-    """Every row of `result` as `row(cursor, values)` makes it, in place of the generic named
-    row: a query may return hundreds of rows (one per deck and topic, or per study day), each
-    made once."""
-    result.row_factory = row
-    return result.fetchall()
-
-
 def last_card_rowid(connection: Connection) -> int:
     return connection.execute("SELECT coalesce(max(rowid), 0) FROM cards").scalar()
 
@@ -196,7 +189,7 @@ def forecast(connection: Connection, scope: Scope) -> dict[date, int]:
         """,
         scope.params,
     )
-    return dict(_made(rows, lambda _, values: (date.fromisoformat(values[0]), values[1])))
+    return dict(all_made(rows, lambda _, values: (date.fromisoformat(values[0]), values[1])))
 
 
 def day_sums(connection: Connection, scope: Scope) -> DaySums:
@@ -227,7 +220,7 @@ def streaks(connection: Connection, scope: Scope) -> list[Run]:
         """,
         scope.params,
     )
-    return _made(rows, lambda _, values: Run(date.fromisoformat(values[0]), values[1]))
+    return all_made(rows, lambda _, values: Run(date.fromisoformat(values[0]), values[1]))
 
 
 def calendar(connection: Connection, scope: Scope) -> list[StudyDay]:
@@ -239,7 +232,7 @@ def calendar(connection: Connection, scope: Scope) -> list[StudyDay]:
         """,
         scope.params,
     )
-    return _made(rows, lambda _, values: StudyDay(date.fromisoformat(values[0]), values[1]))
+    return all_made(rows, lambda _, values: StudyDay(date.fromisoformat(values[0]), values[1]))
 
 
 def topic_groups(connection: Connection, scope: Scope) -> list[TopicGroup]:
@@ -267,7 +260,7 @@ def topic_groups(connection: Connection, scope: Scope) -> list[TopicGroup]:
         """,
         scope.params,
     )
-    return _made(rows, lambda _, values: TopicGroup._make(values))
+    return all_made(rows, lambda _, values: TopicGroup._make(values))
 
 
 def retention_groups(connection: Connection, scope: Scope) -> dict[tuple[int, str], Passes]:
@@ -280,7 +273,7 @@ def retention_groups(connection: Connection, scope: Scope) -> dict[tuple[int, st
         """,
         scope.params,
     )
-    return dict(_made(rows, lambda _, values: ((values[0], values[1]), Passes(values[2], values[3]))))
+    return dict(all_made(rows, lambda _, values: ((values[0], values[1]), Passes(values[2], values[3]))))
 
 
 # Probability of recall today of a scheduled card (FSRS-6 forgetting curve; the last answer
@@ -303,7 +296,7 @@ def recall_groups(connection: Connection, scope: Scope) -> dict[tuple[str, str],
         """,
         scope.params,
     )
-    return dict(_made(rows, lambda _, values: ((values[0], values[1]), RecallSum(values[2], values[3]))))
+    return dict(all_made(rows, lambda _, values: ((values[0], values[1]), RecallSum(values[2], values[3]))))
 
 
 # What a hardest-cards entry shows, whichever way the cards are ranked.
@@ -324,7 +317,7 @@ def hardest_by_easiness(connection: Connection, scope: Scope, limit: int) -> lis
         """,
         scope.params,
     )
-    return _made(rows, _hard_card)
+    return all_made(rows, _hard_card)
 
 
 def hardest_by_recall(connection: Connection, scope: Scope, limit: int) -> list[HardCard]:
@@ -341,7 +334,7 @@ def hardest_by_recall(connection: Connection, scope: Scope, limit: int) -> list[
         """,
         scope.params,
     )
-    return _made(rows, _hard_card)
+    return all_made(rows, _hard_card)
 
 
 def _hard_card(_: Any, values: tuple[Any, ...]) -> HardCard:
