@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -54,6 +55,15 @@ EQUIVALENT: dict[str, str] = {
        "more than the options: the 0.0 branch is unreachable" for n in (24, 32)},
     **{f"mlsflash.study.bank_quiz.x_cases_together__mutmut_{n}": "every drawn item is one of the bank's items: "
        "the default of order.get is never used" for n in (18, 20, 21)},
+    # memory
+    "mlsflash.scheduling.memory.x_interval_for__mutmut_8": "next_interval reads the rating only for a card without "
+    "stability, and interval_for always gives one",
+    "mlsflash.scheduling.memory.x_replay__mutmut_18": "the engine's batch of no items is an empty list too: the "
+    "guard only saves the call",
+    "mlsflash.scheduling.memory.x_training_items__mutmut_14": "a history's first answer is 0 days after itself, so "
+    "index 0 never passes `> 0`",
+    "mlsflash.scheduling.memory.x_fit__mutmut_6": "_engine(None) is built from DEFAULT_PARAMETERS, as "
+    "_engine(tuple(DEFAULT_PARAMETERS))",
     # pacing
     "mlsflash.scheduling.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
     "early return does",
@@ -97,8 +107,8 @@ def results() -> list[tuple[str, str]]:
 
 
 def module_of(name: str) -> str:
-    """`sm2` of `mlsflash.scheduling.sm2.x_<function>__mutmut_<n>`."""
-    return name.split(".x_", 1)[0].rsplit(".", 1)[-1]
+    """`sm2` of `mlsflash.scheduling.sm2.x_<function>__mutmut_<n>` (a method's is `.xǁ<class>ǁ<method>`)."""
+    return re.split(r"\.x[_ǁ]", name, maxsplit=1)[0].rsplit(".", 1)[-1]
 
 
 def table(rows: list[tuple[str, str]]) -> tuple[list[str], list[str], bool]:
