@@ -280,6 +280,22 @@ def test_a_generic_label_is_asked_only_with_its_context() -> None:
         assert {option.card_id for option in question.options if option.right} == {"r"}
 
 
+def test_a_bare_term_is_a_generic_label_or_a_short_lower_case_continuation() -> None:
+    assert questions.is_bare("Use cases")  # a generic label, whatever its case
+    assert questions.is_bare("provides") and questions.is_bare("runs on")  # one or two words, lower case
+    assert not questions.is_bare("used for training")  # three words say enough on their own
+    assert not questions.is_bare("Amazon S3") and not questions.is_bare("Kinesis")  # a name
+
+
+def test_a_reverse_card_is_read_as_its_bullet() -> None:
+    forward = QuestionCard.of_card("f", "Kinesis", "streams data", ("AWS", "Ingest"), "AWS › Ingest", 1, "Deck")
+    reverse = QuestionCard.of_card("r", "streams data", "Kinesis", ("AWS", "Ingest"), "AWS › Ingest", 1, "Deck",
+                                   reverse=True)
+    assert (forward.front, forward.back) == (reverse.front, reverse.back) == ("Kinesis", "streams data")
+    assert forward.bullet == reverse.bullet  # one bullet: a session asks about one direction only
+    assert (reverse.topic, reverse.domain, reverse.deck) == ("AWS › Ingest", 1, "Deck")
+
+
 def test_a_choose_two_asks_a_question_and_never_spells_its_answers_in_the_stem() -> None:
     items = "- Data Streams\n- Firehose\n- Video Analytics\n- Managed Flink"
     others = [card(f"o{n}", f"Storage tier {n}", f"- tier {n} a\n- tier {n} b\n- tier {n} c", ("AWS",))
