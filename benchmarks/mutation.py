@@ -64,6 +64,12 @@ EQUIVALENT: dict[str, str] = {
     "index 0 never passes `> 0`",
     "mlsflash.scheduling.memory.x_fit__mutmut_6": "_engine(None) is built from DEFAULT_PARAMETERS, as "
     "_engine(tuple(DEFAULT_PARAMETERS))",
+    # apkg
+    **{f"mlsflash.export.apkg.x_fields__mutmut_{n}": "the last part of rsplit('/') is the same whatever the most "
+       "splits" for n in (5, 15)},
+    "mlsflash.export.apkg.x_deck_id__mutmut_5": "int.from_bytes reads big-endian by default (Python 3.11 on)",
+    "mlsflash.export.apkg.x__model__mutmut_12": "genanki's sort_field_index defaults to 0",
+    "mlsflash.export.apkg.x_write__mutmut_3": "with --no-schedule every card is new: no due day counts from day zero",
     # pacing
     "mlsflash.scheduling.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
     "early return does",
@@ -71,6 +77,10 @@ EQUIVALENT: dict[str, str] = {
     "its share scores 0 or less, so it is never the max",
     **{f"mlsflash.scheduling.pacing.x_interleave__mutmut_{n}": "every domain of shares is a key of weights: the "
        "default of weights.get is never used" for n in (33, 35, 36)},
+    "mlsflash.scheduling.pacing.x_date_under_limit__mutmut_18": "reviews already due today or tomorrow are in every "
+    "later date's forecast: over the limit, the search finds no date either",
+    "mlsflash.scheduling.pacing.x_date_under_limit__mutmut_45": "date + timedelta(days=x) drops x's fraction, and "
+    "halving over floats ends on the same first day that keeps under the limit",
     "mlsflash.scheduling.pacing.x__new_cards__mutmut_64": "after day 0 the pace is counted from the exam cards left "
     "and on day 0 none are taken: the cap's exam_taken is 0 whenever it binds",
 }

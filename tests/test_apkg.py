@@ -272,6 +272,9 @@ def test_code_padded_in_double_backticks_loses_one_space_each_side() -> None:
     assert apkg.answer_html("`` XX ``") == "<pre><code>XX</code></pre>"
     assert apkg.answer_html("``   ``") == "<pre><code>   </code></pre>"  # only spaces: kept as they are
     assert apkg.answer_html("`` \t ``") == "<pre><code>\t</code></pre>"  # a tab is not a space
+    # Single backticks pad nothing (the parser wraps a line in them only when it holds none):
+    # the spaces are the code's, as in inline code.
+    assert apkg.answer_html("` a `") == "<pre><code> a </code></pre>"
 
 
 def test_anki_opens_a_small_deck_with_its_text_tags_and_schedule(
@@ -534,6 +537,30 @@ def test_the_package_counts_its_days_from_noon_utc_two_days_before_the_earliest_
     assert created == 1_578_484_800
     assert dues == [(2,)]  # 2020-01-10 is day zero + 2
     assert json.loads(conf)["rollover"] == 4
+
+
+def test_the_collection_is_built_in_a_hidden_folder_beside_the_package(monkeypatch, tmp_path: Path) -> None:
+    """genanki's temporary collection goes on the disk being written (a full disk is reported
+    for the package's folder) and goes away afterwards."""
+    import tempfile
+
+    from mlsflash.export import apkg
+
+    folders: list[Path] = []
+    carry = apkg.carry_schedule
+
+    def noting_the_folder(*args: Any) -> None:
+        folders.append(Path(tempfile.gettempdir()))
+        carry(*args)
+
+    monkeypatch.setattr(apkg, "carry_schedule", noting_the_folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    apkg.write(str(out / "cards.apkg"), [package_card()], today=date(2026, 12, 1), now=datetime(2026, 12, 1, 9),
+               with_schedule=True)
+    (folder,) = folders
+    assert folder.parent == out and folder.name.startswith(".mlsflash-apkg-")
+    assert [path.name for path in out.iterdir()] == ["cards.apkg"]
 
 
 def test_export_writes_through_a_link_and_refuses_a_pipe(run, letters: Path, tmp_path: Path) -> None:
