@@ -81,6 +81,8 @@ EQUIVALENT: dict[str, str] = {
     "later date's forecast: over the limit, the search finds no date either",
     "mlsflash.scheduling.pacing.x_date_under_limit__mutmut_45": "date + timedelta(days=x) drops x's fraction, and "
     "halving over floats ends on the same first day that keeps under the limit",
+    "mlsflash.scheduling.pacing.x_forecast__mutmut_6": "_forecast counts the days left again and reads only that "
+    "many days of the projections: one day more of them changes nothing",
     "mlsflash.scheduling.pacing.x__new_cards__mutmut_64": "after day 0 the pace is counted from the exam cards left "
     "and on day 0 none are taken: the cap's exam_taken is 0 whenever it binds",
 }

@@ -179,3 +179,22 @@ def test_a_later_exam_date_is_found_by_halving_and_none_when_today_alone_is_over
     assert pacing.date_under_limit(due_today, exam, limit) is not None  # exactly at the limit is within it
     tomorrow_heavy = workload({(day(1), 9, 100, 250): 10, (TODAY, 9, 100, 250): 1})
     assert pacing.date_under_limit(tomorrow_heavy, exam, limit) is None  # no date moves tomorrow's reviews
+
+
+def test_the_later_date_is_the_first_whose_forecast_keeps_under_the_limit_with_a_one_day_window():
+    # 21 exam cards, 7 minutes a day at most: the search follows the cards due on each tried
+    # exam day onto its window, as the forecast of that date does.
+    exam = pacing.ExamDate(day(8), final_days=1)
+    work = workload(exam_unseen_at_day_start=21, exam_unseen=21)
+    later = pacing.date_under_limit(work, exam, 7)
+    assert later is not None
+    assert max(load.minutes for load in pacing.forecast(work, pacing.ExamDate(later, 1))) <= 7
+    assert max(load.minutes for load in pacing.forecast(work, pacing.ExamDate(later - timedelta(days=1), 1))) > 7
+
+
+def test_a_domain_whose_part_is_all_its_cards_leaves_the_rest_to_the_others():
+    # Ten cards after this one, split 3:3:1 -> 4.29, 4.29, 1.43 -> 4, 4, 2. Domain 1 holds just
+    # 4 cards, so it keeps 4 and domains 2 and 3 split the other 6 by 3:1 -> 4.5, 1.5 -> 5, 1
+    # (the tie to the heavier). Domain 2 then lacks 2 of its part, domain 1 only 1: it gets the card.
+    shares = pacing.domain_shares(1, {1: 3, 2: 3, 3: 3}, {1: 1, 2: 3, 3: 0}, {1: 3, 2: 3, 3: 1})
+    assert shares == {1: 0, 2: 1, 3: 0}
