@@ -83,6 +83,17 @@ EQUIVALENT: dict[str, str] = {
     "halving over floats ends on the same first day that keeps under the limit",
     "mlsflash.scheduling.pacing.x_forecast__mutmut_6": "_forecast counts the days left again and reads only that "
     "many days of the projections: one day more of them changes nothing",
+    "mlsflash.scheduling.pacing.x_new_cards_needed__mutmut_2": "no card left needs 0 a day either way",
+    "mlsflash.scheduling.pacing.x_new_cards_needed__mutmut_12": "with one day left, ceil(unseen / 1) is unseen",
+    "mlsflash.scheduling.pacing.x__first_places__mutmut_25": "a card is an exam card or not: the next of each are "
+    "never the same index",
+    "mlsflash.scheduling.pacing.x__new_card_reviews__mutmut_10": "with n = 1 the next interval is 6 whatever the "
+    "interval, which is only read from n = 2",
+    "mlsflash.scheduling.pacing.x__project__mutmut_10": "the loop fills days 0..last only: the extra day stays 0 and "
+    "is cut or skipped",
+    "mlsflash.scheduling.pacing.x__project__mutmut_28": "with no failing, a lapse weighs 0 and is below _NEGLIGIBLE",
+    **{f"mlsflash.scheduling.pacing.x__project__mutmut_{n}": "a review past the last day is never read: the loop "
+       "stops at last" for n in (29, 69)},
     "mlsflash.scheduling.pacing.x__new_cards__mutmut_64": "after day 0 the pace is counted from the exam cards left "
     "and on day 0 none are taken: the cap's exam_taken is 0 whenever it binds",
 }
