@@ -260,3 +260,18 @@ def test_what_falls_due_on_the_exam_day_after_the_eve_goes_to_the_window():
     # too (75 answers), and go to day 3, the lighter window day.
     failing = workload({(day(4), 9, 100, 250): 100}, pass_rate=0.5)
     assert [load.reviews for load in pacing.forecast(failing, exam)][3:] == [75, 150]
+
+
+def test_the_days_places_go_to_the_first_notes_and_the_pace_adds_exam_cards_on_top():
+    # Notes: exam, exam, other, exam; 2 places a day; the window begins tomorrow, so today's
+    # pace is all 3 exam cards: the 2 places take the first two notes, the pace the third exam
+    # card, and the other card waits for tomorrow's places.
+    exam_first = workload(new_order=(True, True, False, True), exam_unseen_at_day_start=3, exam_unseen=3,
+                          other_unseen=1, new_per_day=2)
+    assert [load.new for load in pacing.forecast(exam_first, pacing.ExamDate(day(2), final_days=1))] == [3, 1]
+    # Notes: other, other, exam, other; three days before the window: a pace of 1 exam card a
+    # day, on top of the two other cards the places take; the last other card comes tomorrow.
+    other_first = workload(new_order=(False, False, True, False), exam_unseen_at_day_start=1, exam_unseen=1,
+                           other_unseen=3, new_per_day=2)
+    assert [load.new for load in pacing.forecast(other_first, pacing.ExamDate(day(5), final_days=2))] == [
+        3, 1, 0, 0, 0]
