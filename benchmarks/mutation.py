@@ -67,6 +67,9 @@ EQUIVALENT: dict[str, str] = {
     # apkg
     **{f"mlsflash.export.apkg.x_fields__mutmut_{n}": "the last part of rsplit('/') is the same whatever the most "
        "splits" for n in (5, 15)},
+    "mlsflash.export.apkg.x__escape__mutmut_2": "html.escape tests quote for truth: None is False",
+    "mlsflash.export.apkg.x_inline_html__mutmut_2": "a slice from None starts at 0, as one from 0",
+    "mlsflash.export.apkg.x__code_run__mutmut_4": "the first line is code, so the loop's first pass sets end",
     "mlsflash.export.apkg.x_deck_id__mutmut_5": "int.from_bytes reads big-endian by default (Python 3.11 on)",
     "mlsflash.export.apkg.x__model__mutmut_12": "genanki's sort_field_index defaults to 0",
     "mlsflash.export.apkg.x_write__mutmut_3": "with --no-schedule every card is new: no due day counts from day zero",

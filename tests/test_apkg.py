@@ -262,6 +262,19 @@ def test_deck_ids_and_note_guids_never_change_between_versions() -> None:
     assert apkg.guid("abc123") == "gVcHG=+%=w"
 
 
+def test_code_lines_between_other_lines_make_one_block_and_close_a_list() -> None:
+    from mlsflash.export import apkg
+
+    assert apkg.answer_html("intro\n`a = 1`\n\n`b = 2`\nafter") == (
+        "<div>intro</div><pre><code>a = 1\n\nb = 2</code></pre><div>after</div>"
+    )
+    assert apkg.answer_html("- one\n`x`\n- two\nafter") == (
+        "<ul><li>one</li></ul><pre><code>x</code></pre><ul><li>two</li></ul><div>after</div>"
+    )
+    # Quotes are text in a field (only <, > and & are HTML's).
+    assert apkg.inline_html('say "hi", it\'s') == 'say "hi", it\'s'
+
+
 def test_code_padded_in_double_backticks_loses_one_space_each_side() -> None:
     from mlsflash.export import apkg
 
