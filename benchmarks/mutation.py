@@ -73,6 +73,11 @@ EQUIVALENT: dict[str, str] = {
     "mlsflash.export.apkg.x_deck_id__mutmut_5": "int.from_bytes reads big-endian by default (Python 3.11 on)",
     "mlsflash.export.apkg.x__model__mutmut_12": "genanki's sort_field_index defaults to 0",
     "mlsflash.export.apkg.x_write__mutmut_3": "with --no-schedule every card is new: no due day counts from day zero",
+    # questions
+    "mlsflash.study.questions.xǁPoolǁnear__mutmut_3": "with no preferred card the first loop yields nothing: the "
+    "test only skips it",
+    "mlsflash.study.questions.x__group_keys__mutmut_2": "a one-entry context's (HEADING, ()) group is never looked "
+    "up: _nearer_groups asks for a heading only when there is one",
     # pacing
     "mlsflash.scheduling.pacing.x_domain_shares__mutmut_7": "allocate() of 0 or fewer gives every domain 0, as the "
     "early return does",
