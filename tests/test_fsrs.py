@@ -198,6 +198,11 @@ def test_the_interval_follows_the_learners_forgetting_curve():
     assert memory.interval_for(10.0, 0.8) == pytest.approx(33.16, abs=0.01)
 
 
+def test_the_forgetting_curves_decay_is_the_learners_last_parameter():
+    assert memory.decay(with_changes(w20=0.5)) == 0.5
+    assert memory.decay(None) == memory.DEFAULT_DECAY  # no fitted parameters: FSRS-6's default
+
+
 def test_a_card_known_only_by_its_sm2_schedule_gets_its_interval_as_stability():
     # SM-2 is taken to have aimed at 90 % recall, and stability is the days until recall is 90 %.
     assert memory.from_sm2(250, 10).stability == pytest.approx(10.0)
