@@ -76,6 +76,8 @@ EQUIVALENT: dict[str, str] = {
     # questions
     "mlsflash.study.questions.xǁPoolǁnear__mutmut_3": "with no preferred card the first loop yields nothing: the "
     "test only skips it",
+    "mlsflash.study.questions.xǁPoolǁnear__mutmut_20": "the last loop's additions to seen are never read: a pool "
+    "holds each card id once",
     "mlsflash.study.questions.x__group_keys__mutmut_2": "a one-entry context's (HEADING, ()) group is never looked "
     "up: _nearer_groups asks for a heading only when there is one",
     # pacing

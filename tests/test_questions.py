@@ -347,6 +347,22 @@ def test_a_card_the_learner_confused_with_this_one_is_offered_before_nearer_ones
         assert preferred is not None and "farlist" in {option.card_id for option in preferred.options}
 
 
+def test_a_definition_naming_its_term_is_no_term_question_and_a_term_question_shows_it_whole() -> None:
+    named = card("kds", "Kinesis Data Streams", "Kinesis Data Streams keep records for a day by default", MIGRATION)
+    # Other terms hold the same words, so the stem's words would not give the answer away: the
+    # definition itself does.
+    kin = [card("kdf", "Kinesis Data Firehose", "loads records into S3 in batches", MIGRATION),
+           card("kvs", "Kinesis Video Streams", "ingests camera feeds for analysis", MIGRATION)]
+    assert questions.build(named, Shape.TERM, [named, *kin, *HAND_MADE], random.Random(0)) is None
+    nothing = card("dots", "Placeholder", "…", MIGRATION)
+    assert questions.build(nothing, Shape.DEFINITION, [nothing, *HAND_MADE], random.Random(0)) is None
+    long_definition = "moves data " + "and keeps moving it across many accounts " * 6 + "in the end"
+    assert len(long_definition) > questions.OPTION_WIDTH
+    long = card("long", "Data mover", long_definition, MIGRATION)
+    question = questions.build(long, Shape.TERM, [long, *HAND_MADE], random.Random(0))
+    assert question is not None and question.stem == long_definition  # a stem is never cut
+
+
 def test_a_list_of_two_items_is_asked_as_choose_two() -> None:
     listed = QuestionCard("two", "Kinesis consumers", "- Lambda\n- KCL applications", ("AWS",), "AWS", 1, "D")
     assert questions.shapes_for(listed) == [Shape.CHOOSE_TWO]
