@@ -78,6 +78,8 @@ EQUIVALENT: dict[str, str] = {
     "test only skips it",
     "mlsflash.study.questions.xǁPoolǁnear__mutmut_20": "the last loop's additions to seen are never read: a pool "
     "holds each card id once",
+    "mlsflash.study.questions.x__choose_two__mutmut_75": "the length target is read only as len(): 'X' * n is as "
+    "long as 'x' * n",
     "mlsflash.study.questions.x__group_keys__mutmut_2": "a one-entry context's (HEADING, ()) group is never looked "
     "up: _nearer_groups asks for a heading only when there is one",
     # pacing
