@@ -218,6 +218,78 @@ def test_tags_and_deck_names_follow_ankis_rules() -> None:
     assert apkg.deck_id("Letters") == apkg.deck_id("Letters") != apkg.deck_id("Letters 2")
 
 
+def package_card(**changes: Any) -> Any:
+    from mlsflash.storage.catalog import PackageCard
+
+    values = dict(id="c1", deck="Letters", context='["Greek"]', front="Alpha", back="first", source_file="letters.md",
+                  source_line=3, status="active", repetitions=0, easiness=250, interval=0, due=None, lapses=0,
+                  leech=False, updated_at="2026-11-20T09:00:00", bundled=False)
+    return PackageCard(**{**values, **changes})
+
+
+def test_the_source_field_names_the_file_without_its_folders() -> None:
+    from mlsflash.export import apkg
+
+    for source_file in ("letters.md", "notes/greek/letters.md", r"C:\Users\me\notes\letters.md"):
+        assert apkg.fields(package_card(source_file=source_file), ["Greek"])[3] == "letters.md:3"
+
+
+def test_the_topic_tag_nests_the_first_two_context_entries_and_a_leech_is_tagged() -> None:
+    from mlsflash.export import apkg
+
+    context = ["Modeling", "XGBoost", "Hyperparameters"]
+    assert apkg.tags(package_card(), context, "AWS MLS") == ["AWS_MLS", "Modeling::XGBoost"]
+    assert apkg.tags(package_card(leech=True), context, "AWS MLS") == ["AWS_MLS", "Modeling::XGBoost", "leech"]
+
+
+def test_only_a_bundled_deck_with_both_names_goes_under_its_parent() -> None:
+    from mlsflash.export import apkg
+
+    # The first ": " parts parent from title; a name missing either half stays as it is.
+    assert apkg.anki_deck_name("AWS MLS Bundled: Modeling: Part 2", bundled=True) == "AWS MLS Bundled::Modeling: Part 2"
+    assert apkg.anki_deck_name("Modeling: ", bundled=True) == "Modeling: "
+    assert apkg.anki_deck_name(": Modeling", bundled=True) == ": Modeling"
+
+
+def test_deck_ids_and_note_guids_never_change_between_versions() -> None:
+    """Anki finds a re-exported deck by its id and a note by its GUID: the values packages
+    already exported carry (written in here once, 2026-12-08) must stay what they are, or a
+    re-export would land in a second deck as duplicate notes."""
+    from mlsflash.export import apkg
+
+    assert apkg.deck_id("Letters") == 1_848_854_753_500
+    assert 1 << 40 <= apkg.deck_id("AWS MLS Bundled::Modeling") < 1 << 41  # clear of Anki's own small ids
+    assert apkg.guid("abc123") == "gVcHG=+%=w"
+
+
+def test_code_lines_between_other_lines_make_one_block_and_close_a_list() -> None:
+    from mlsflash.export import apkg
+
+    assert apkg.answer_html("intro\n`a = 1`\n\n`b = 2`\nafter") == (
+        "<div>intro</div><pre><code>a = 1\n\nb = 2</code></pre><div>after</div>"
+    )
+    assert apkg.answer_html("- one\n`x`\n- two\nafter") == (
+        "<ul><li>one</li></ul><pre><code>x</code></pre><ul><li>two</li></ul><div>after</div>"
+    )
+    # Quotes are text in a field (only <, > and & are HTML's).
+    assert apkg.inline_html('say "hi", it\'s') == 'say "hi", it\'s'
+
+
+def test_code_padded_in_double_backticks_loses_one_space_each_side() -> None:
+    from mlsflash.export import apkg
+
+    # A fenced line holding a backtick is stored as ``x``, padded with a space when it starts
+    # or ends with one (as Markdown's code spans); the padding is not part of the code.
+    assert apkg.answer_html("`` `x` ``") == "<pre><code>`x`</code></pre>"
+    assert apkg.answer_html("  ``a`b``") == "<pre><code>  a`b</code></pre>"
+    assert apkg.answer_html("`` XX ``") == "<pre><code>XX</code></pre>"
+    assert apkg.answer_html("``   ``") == "<pre><code>   </code></pre>"  # only spaces: kept as they are
+    assert apkg.answer_html("`` \t ``") == "<pre><code>\t</code></pre>"  # a tab is not a space
+    # Single backticks pad nothing (the parser wraps a line in them only when it holds none):
+    # the spaces are the code's, as in inline code.
+    assert apkg.answer_html("` a `") == "<pre><code> a </code></pre>"
+
+
 def test_anki_opens_a_small_deck_with_its_text_tags_and_schedule(
     run, letters: Path, export, monkeypatch, tmp_path: Path
 ) -> None:
@@ -233,6 +305,12 @@ def test_anki_opens_a_small_deck_with_its_text_tags_and_schedule(
         notes = check_package(collection, records)
         beta = notes[ids["Beta"]]
         question, answer = beta.card.question(), beta.card.answer()
+        note_type = beta.card.note_type()
+        note_ids = collection.find_notes("")
+    # Anki's browser: "Added" (from the note id) is the export's time, MLSFLASH_NOW's here; the
+    # notes sort by their Front; the card type is named "Card".
+    assert {note_id // 1000 for note_id in note_ids} == {int(datetime(2026, 11, 21, 9).timestamp())}
+    assert (note_type["sortf"], [template["name"] for template in note_type["tmpls"]]) == (0, ["Card"])
     assert question.endswith('<div class="context">Greek</div>\n<div class="front"><b>Beta</b></div>')
     assert answer.startswith(question) and '<div class="back"><div>the second letter' in answer
     assert answer.endswith('<div class="source">letters.md:5</div>')
@@ -268,6 +346,7 @@ def test_no_schedule_makes_every_card_new_and_keeps_suspensions(
     assert notes[ids["Zulu"]].card.queue == QUEUE_TYPE_SUSPENDED
     in_note_order = sorted(notes.values(), key=lambda note: note.card.due)
     assert [note.fields["Id"] for note in in_note_order] == [record["id"] for record in export()]
+    assert [note.card.due for note in in_note_order] == list(range(1, len(notes) + 1))  # Anki's "New #1" on
 
 
 def test_retired_cards_are_left_out_and_one_deck_can_be_chosen(run, letters: Path, export, tmp_path: Path) -> None:
@@ -437,6 +516,64 @@ def test_day_zero_lies_before_today_the_system_date_and_every_due_date() -> None
     assert apkg.first_day([SimpleNamespace(due="2026-10-01")], date(2026, 12, 1), date(2026, 12, 1)) == date(
         2026, 9, 29
     )
+
+
+def test_the_package_counts_its_days_from_noon_utc_two_days_before_the_earliest_date(
+    monkeypatch, tmp_path: Path
+) -> None:
+    """Inside the package: its creation time (`crt`) is noon UTC on day zero, so its calendar
+    date is day zero in every time zone from UTC-11 to UTC+11, whatever the exporting machine's
+    zone; a review card's due day counts from it; the day starts at Anki's default hour, 4."""
+    import json
+    import sqlite3
+    import time
+    import zipfile
+
+    from mlsflash.export import apkg
+
+    monkeypatch.setenv("TZ", "America/New_York")  # the exporting machine's zone is not UTC
+    time.tzset()
+    try:
+        cards = [package_card(id="due", due="2020-01-10", interval=4, repetitions=2), package_card(id="new")]
+        target = tmp_path / "old.apkg"
+        apkg.write(str(target), cards, today=date(2020, 1, 12), now=datetime(2020, 1, 12, 9), with_schedule=True)
+    finally:
+        monkeypatch.undo()  # TZ as it was, and the process's zone with it
+        time.tzset()
+    with zipfile.ZipFile(target) as package:
+        (tmp_path / "collection.anki2").write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "collection.anki2") as collection:
+        created, conf = collection.execute("SELECT crt, conf FROM col").fetchone()
+        dues = collection.execute("SELECT due FROM cards WHERE type = 2").fetchall()
+    # Day zero: two days before the earliest of today (2020-01-12), the system's date and the
+    # due dates (2020-01-10), so 2020-01-08; 2020-01-08 12:00 UTC is 1,578,484,800.
+    assert created == 1_578_484_800
+    assert dues == [(2,)]  # 2020-01-10 is day zero + 2
+    assert json.loads(conf)["rollover"] == 4
+
+
+def test_the_collection_is_built_in_a_hidden_folder_beside_the_package(monkeypatch, tmp_path: Path) -> None:
+    """genanki's temporary collection goes on the disk being written (a full disk is reported
+    for the package's folder) and goes away afterwards."""
+    import tempfile
+
+    from mlsflash.export import apkg
+
+    folders: list[Path] = []
+    carry = apkg.carry_schedule
+
+    def noting_the_folder(*args: Any) -> None:
+        folders.append(Path(tempfile.gettempdir()))
+        carry(*args)
+
+    monkeypatch.setattr(apkg, "carry_schedule", noting_the_folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    apkg.write(str(out / "cards.apkg"), [package_card()], today=date(2026, 12, 1), now=datetime(2026, 12, 1, 9),
+               with_schedule=True)
+    (folder,) = folders
+    assert folder.parent == out and folder.name.startswith(".mlsflash-apkg-")
+    assert [path.name for path in out.iterdir()] == ["cards.apkg"]
 
 
 def test_export_writes_through_a_link_and_refuses_a_pipe(run, letters: Path, tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ fsrs-rs-python's own `next_states` with default parameters (golden values, see G
 from __future__ import annotations
 
 import json
+import math
+import random
 import sqlite3
 import subprocess
 import sys
@@ -169,6 +171,87 @@ def test_retrievability_matches_the_engine_forgetting_curve():
 def test_grade_mapping():
     assert [memory.rating(grade) for grade in range(6)] == [1, 1, 1, 2, 3, 4]
     assert [memory.whole_days(days) for days in (0.2, 1.49, 1.5, 2.5, 36.7)] == [1, 1, 2, 3, 37]
+
+
+def test_the_defaults_are_fsrs_6s_and_plain_floats():
+    defaults = memory.default_parameters()
+    assert len(defaults) == memory.PARAMETER_COUNT == 21
+    assert all(type(value) is float for value in defaults)  # stored as JSON, compared as numbers
+    # FSRS-6's published defaults: the first four are the initial stabilities after Again..Easy.
+    assert defaults[:4] == pytest.approx((0.212, 1.2931, 2.3065, 8.2956), abs=1e-4)
+    assert defaults[20] == pytest.approx(memory.DEFAULT_DECAY, abs=1e-7)
+
+
+def with_changes(**changes: float) -> memory.Parameters:
+    """The defaults with some parameters changed, by index: `w20=0.5`."""
+    values = list(memory.default_parameters())
+    for name, value in changes.items():
+        values[int(name[1:])] = value
+    return tuple(values)
+
+
+def test_the_interval_follows_the_learners_forgetting_curve():
+    # Decay 0.5: recall after t days is (1 + (0.9^-2 - 1) t/S)^-0.5, so it falls to 80 % after
+    # S (0.8^-2 - 1) / (0.9^-2 - 1) = 10 * 0.5625 / 0.234568 = 23.98 days for S = 10.
+    assert memory.interval_for(10.0, 0.8, with_changes(w20=0.5)) == pytest.approx(23.98, abs=0.01)
+    # The default decay, 0.1542: 10 * (0.8^-6.485 - 1) / (0.9^-6.485 - 1) = 10 * 3.2507 / 0.9804.
+    assert memory.interval_for(10.0, 0.8) == pytest.approx(33.16, abs=0.01)
+
+
+def test_the_forgetting_curves_decay_is_the_learners_last_parameter():
+    assert memory.decay(with_changes(w20=0.5)) == 0.5
+    assert memory.decay(None) == memory.DEFAULT_DECAY  # no fitted parameters: FSRS-6's default
+
+
+def test_a_card_known_only_by_its_sm2_schedule_gets_its_interval_as_stability():
+    # SM-2 is taken to have aimed at 90 % recall, and stability is the days until recall is 90 %.
+    assert memory.from_sm2(250, 10).stability == pytest.approx(10.0)
+    assert memory.from_sm2(250, 1).stability == pytest.approx(1.0)
+    assert memory.from_sm2(250, 0).stability == pytest.approx(1.0)  # an interval under a day counts as one
+
+
+def test_the_difficulty_from_an_sm2_schedule_uses_the_learners_parameters():
+    def fsrs_difficulty(parameters, easiness=2.5, stability=10.0, retention=0.9):
+        # fsrs-rs's inverse of its stability-after-success formula, for a Good answer
+        w8, w9, w10 = parameters[8:11]
+        return 11 - (easiness - 1) / (math.exp(w8) * stability ** -w9 * (math.exp((1 - retention) * w10) - 1))
+
+    learner = with_changes(w8=2.5)
+    assert memory.from_sm2(250, 10).difficulty == pytest.approx(fsrs_difficulty(memory.default_parameters()), abs=1e-4)
+    assert memory.from_sm2(250, 10, learner).difficulty == pytest.approx(fsrs_difficulty(learner), abs=1e-4)
+    assert fsrs_difficulty(learner) - fsrs_difficulty(memory.default_parameters()) > 1
+
+
+def test_training_items_are_the_answers_given_a_day_or_more_after_another():
+    history = [(4, 0), (3, 0), (4, 3), (1, 0), (4, 1)]  # a card answered on days 0, 0, 3, 3 and 4
+    items = memory.training_items([history])
+    # The answers on day 3 and day 4 are predicted, each from everything before it.
+    assert [len(item.reviews) for item in items] == [3, 5]
+    ratings = [(3, 0), (2, 0), (3, 3), (1, 0), (3, 1)]  # FSRS's ratings: Good, Hard, Good, Again, Good
+    expected = fsrs_rs_python.FSRSItem([fsrs_rs_python.FSRSReview(*review) for review in ratings])
+    assert repr(items[1]) == repr(expected)  # the engine's items show their reviews only in repr
+
+
+def test_fitted_parameters_give_a_same_day_answer_no_effect_on_stability():
+    # The log holds scheduled answers only (a re-drill is not one), so FSRS's short-term
+    # parameters (w17-w19) are not fitted: they are 0, and an answer on the day of the previous
+    # one leaves the stability as it was.
+    rng = random.Random(1)
+    histories = []
+    for _card in range(20):
+        history, days = [(4, 0)], 1
+        for _answer in range(6):
+            grade = 4 if rng.random() < 0.85 else 1
+            history.append((grade, days))
+            days = 1 if grade < 3 else days * 2
+        histories.append(history)
+    fitted = memory.fit(memory.training_items(histories))
+    assert fitted[17:20] == (0.0, 0.0, 0.0)
+    before = memory.Memory(stability=5.0, difficulty=5.0)
+    after, _interval = memory.step(before, 5, 0, 0.9, fitted)
+    assert after.stability == pytest.approx(5.0)
+    with_defaults, _interval = memory.step(before, 5, 0, 0.9)
+    assert with_defaults.stability > 5.5  # the default short-term parameters do raise it
 
 
 def test_stats_mean_recall_and_ranking_by_recall(run, monkeypatch, tmp_path):

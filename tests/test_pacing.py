@@ -179,3 +179,99 @@ def test_a_later_exam_date_is_found_by_halving_and_none_when_today_alone_is_over
     assert pacing.date_under_limit(due_today, exam, limit) is not None  # exactly at the limit is within it
     tomorrow_heavy = workload({(day(1), 9, 100, 250): 10, (TODAY, 9, 100, 250): 1})
     assert pacing.date_under_limit(tomorrow_heavy, exam, limit) is None  # no date moves tomorrow's reviews
+
+
+def test_the_later_date_is_the_first_whose_forecast_keeps_under_the_limit_with_a_one_day_window():
+    # 21 exam cards, 7 minutes a day at most: the search follows the cards due on each tried
+    # exam day onto its window, as the forecast of that date does.
+    exam = pacing.ExamDate(day(8), final_days=1)
+    work = workload(exam_unseen_at_day_start=21, exam_unseen=21)
+    later = pacing.date_under_limit(work, exam, 7)
+    assert later is not None
+    assert max(load.minutes for load in pacing.forecast(work, pacing.ExamDate(later, 1))) <= 7
+    assert max(load.minutes for load in pacing.forecast(work, pacing.ExamDate(later - timedelta(days=1), 1))) > 7
+
+
+def test_a_domain_whose_part_is_all_its_cards_leaves_the_rest_to_the_others():
+    # Ten cards after this one, split 3:3:1 -> 4.29, 4.29, 1.43 -> 4, 4, 2. Domain 1 holds just
+    # 4 cards, so it keeps 4 and domains 2 and 3 split the other 6 by 3:1 -> 4.5, 1.5 -> 5, 1
+    # (the tie to the heavier). Domain 2 then lacks 2 of its part, domain 1 only 1: it gets the card.
+    shares = pacing.domain_shares(1, {1: 3, 2: 3, 3: 3}, {1: 1, 2: 3, 3: 0}, {1: 3, 2: 3, 3: 1})
+    assert shares == {1: 0, 2: 1, 3: 0}
+
+
+def test_the_day_needs_one_new_card_for_a_single_one_left():
+    exam = pacing.ExamDate(day(20), final_days=7)
+    assert pacing.new_cards_needed(1, TODAY, exam) == 1
+    assert pacing.new_cards_needed(14, TODAY, exam) == 2  # 13 days before the window
+
+
+def test_inside_the_window_a_card_not_answered_today_can_go_on_today():
+    exam = pacing.ExamDate(day(3), final_days=5)  # the window began two days ago
+    assert pacing.window_days(TODAY, exam, reviewed_today=False) == [TODAY, day(1), day(2)]
+    assert pacing.window_days(TODAY, exam, reviewed_today=True) == [day(1), day(2)]
+
+
+def test_overdue_cards_all_count_today_and_cards_answered_together_come_back_together():
+    exam = pacing.ExamDate(day(30), final_days=7)
+    overdue = workload({(day(-3), 9, 100, 250): 2, (day(-1), 9, 100, 250): 3, (TODAY, 9, 100, 250): 1})
+    assert pacing.forecast(overdue, exam)[0].reviews == 6
+    # n = 1: back 6 days after a pass, whatever the interval was.
+    together = workload({(TODAY, 1, 1, 250): 2, (TODAY, 1, 3, 250): 3})
+    assert [load.reviews for load in pacing.forecast(together, exam)][:8] == [5, 0, 0, 0, 0, 0, 5, 0]
+
+
+def test_a_pass_is_back_after_sm2s_interval_with_the_cards_own_easiness():
+    exam = pacing.ExamDate(day(30), final_days=7)
+    # n = 2, I = 6, EF 1.30: back after ceil(6 * 1.3) = 8 days, then ceil(8 * 1.3) = 11.
+    hard = workload({(TODAY, 2, 6, 130): 1})
+    reviews = [load.reviews for load in pacing.forecast(hard, exam)]
+    assert [offset for offset, count in enumerate(reviews) if count] == [0, 8, 19]
+    # A new card answered Good today: back tomorrow (I = 1), then after 6 days.
+    one_new = workload(other_unseen=1, new_per_day=1)
+    assert [(load.reviews, load.new) for load in pacing.forecast(one_new, exam)][:8] == (
+        [(0, 1), (1, 0)] + [(0, 0)] * 5 + [(1, 0)])
+
+
+def test_failed_reviews_are_re_drilled_and_come_back_the_next_day_as_new_learning():
+    # 100 cards due today (n = 2, I = 6, EF 2.50), half of all reviews failed. A failed review
+    # counts twice (re-drilled the same day) and is back the next day with n = 0 and EF 0.54
+    # lower (at least 1.30); a passed one follows SM-2 (n = 0 -> 1 day, n = 1 -> 6 days).
+    # Day 0: 100 answered, 50 re-drilled: 150. Fail 50 -> day 1 (n 0, EF 1.96); pass 50 -> day 15.
+    # Day 1: 50 -> 75. Fail 25 -> day 2 (0, 1.42); pass 25 -> day 2 (n 1, 1.96).
+    # Day 2: 25 + 25 -> 75. Fails: 12.5 (0, 1.30), 12.5 (0, 1.42) -> day 3; passes: 12.5
+    #        (1, 1.42) -> day 3, 12.5 (2, 1.96) -> day 8.
+    # Day 3: 37.5 -> 56.25. Fails: 18.75 (0, 1.30) -> day 4; passes: 6.25 (1, 1.30) and
+    #        6.25 (1, 1.42) -> day 4, 6.25 (2, 1.42) -> day 9.
+    # Day 4: 31.25 -> 46.875, shown as 47.
+    exam = pacing.ExamDate(day(30), final_days=7)
+    work = workload({(TODAY, 2, 6, 250): 100}, pass_rate=0.5)
+    forecast = pacing.forecast(work, exam)
+    assert [load.reviews for load in forecast][:5] == [150, 75, 75, 56, 47]
+    assert forecast[0].minutes == 150  # a minute an answer
+
+
+def test_what_falls_due_on_the_exam_day_after_the_eve_goes_to_the_window():
+    exam = pacing.ExamDate(day(5), final_days=2)  # window: days 3 and 4
+    # 10 cards seen once (n = 0) due on day 4, passed: back on day 5, the exam day.
+    passed = workload({(day(4), 0, 0, 250): 10})
+    assert [load.reviews for load in pacing.forecast(passed, exam)][3:] == [10, 10]
+    # 100 cards due on day 4, half failed: the 50 failed are back on the exam day, re-drilled
+    # too (75 answers), and go to day 3, the lighter window day.
+    failing = workload({(day(4), 9, 100, 250): 100}, pass_rate=0.5)
+    assert [load.reviews for load in pacing.forecast(failing, exam)][3:] == [75, 150]
+
+
+def test_the_days_places_go_to_the_first_notes_and_the_pace_adds_exam_cards_on_top():
+    # Notes: exam, exam, other, exam; 2 places a day; the window begins tomorrow, so today's
+    # pace is all 3 exam cards: the 2 places take the first two notes, the pace the third exam
+    # card, and the other card waits for tomorrow's places.
+    exam_first = workload(new_order=(True, True, False, True), exam_unseen_at_day_start=3, exam_unseen=3,
+                          other_unseen=1, new_per_day=2)
+    assert [load.new for load in pacing.forecast(exam_first, pacing.ExamDate(day(2), final_days=1))] == [3, 1]
+    # Notes: other, other, exam, other; three days before the window: a pace of 1 exam card a
+    # day, on top of the two other cards the places take; the last other card comes tomorrow.
+    other_first = workload(new_order=(False, False, True, False), exam_unseen_at_day_start=1, exam_unseen=1,
+                           other_unseen=3, new_per_day=2)
+    assert [load.new for load in pacing.forecast(other_first, pacing.ExamDate(day(5), final_days=2))] == [
+        3, 1, 0, 0, 0]

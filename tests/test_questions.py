@@ -280,6 +280,98 @@ def test_a_generic_label_is_asked_only_with_its_context() -> None:
         assert {option.card_id for option in question.options if option.right} == {"r"}
 
 
+def test_a_bare_term_is_a_generic_label_or_a_short_lower_case_continuation() -> None:
+    assert questions.is_bare("Use cases")  # a generic label, whatever its case
+    assert questions.is_bare("provides") and questions.is_bare("runs on")  # one or two words, lower case
+    assert not questions.is_bare("used for training")  # three words say enough on their own
+    assert not questions.is_bare("Amazon S3") and not questions.is_bare("Kinesis")  # a name
+
+
+def test_a_reverse_card_is_read_as_its_bullet() -> None:
+    forward = QuestionCard.of_card("f", "Kinesis", "streams data", ("AWS", "Ingest"), "AWS › Ingest", 1, "Deck")
+    reverse = QuestionCard.of_card("r", "streams data", "Kinesis", ("AWS", "Ingest"), "AWS › Ingest", 1, "Deck",
+                                   reverse=True)
+    assert (forward.front, forward.back) == (reverse.front, reverse.back) == ("Kinesis", "streams data")
+    assert forward.bullet == reverse.bullet  # one bullet: a session asks about one direction only
+    assert (reverse.topic, reverse.domain, reverse.deck) == ("AWS › Ingest", 1, "Deck")
+
+
+def test_distractor_cards_come_nearest_first_each_once_with_its_level() -> None:
+    def q(card_id, context, topic="T1", domain=1, deck="D"):
+        return QuestionCard(card_id, f"term {card_id}", f"meaning {card_id}", context, topic, domain, deck)
+
+    asked = q("asked", ("S3", "Classes", "Glacier"))
+    sibling = q("sibling", ("S3", "Classes", "Glacier"))  # same parent bullet
+    cousin = q("cousin", ("S3", "Classes", "Standard"))  # same heading, another bullet
+    uncle = q("uncle", ("S3", "Classes"))  # a bullet beside the parent
+    topic_mate = q("topic", ("S3", "Pricing"))  # same deck and topic
+    domain_mate = q("domain", ("EC2",), topic="T2", deck="Other")
+    far = q("far", ("Misc",), topic="T3", domain=2, deck="Other")
+    pool = questions.Pool([far, domain_mate, topic_mate, uncle, cousin, sibling, asked])
+    Level = questions.Level
+    nearest_first = [(Level.PARENT, "sibling"), (Level.HEADING, "cousin"), (Level.HEADING, "uncle"),
+                     (Level.TOPIC, "topic"), (Level.DOMAIN, "domain"), (Level.POOL, "far")]
+    assert [(level, other.id) for level, other in pool.near(asked)] == nearest_first
+    assert [questions.level_of(asked, other) for other in (sibling, cousin, uncle, topic_mate, domain_mate, far)] == [
+        level for level, _ in nearest_first]
+    # A card the learner confused with this one comes first, at its own level, and only once.
+    assert [(level, other.id) for level, other in pool.near(asked, frozenset({"far"}))] == [
+        (Level.POOL, "far"), *nearest_first[:-1]]
+    # A one-entry context has no heading: a card without context is no nearer for it.
+    lone, bare = q("lone", ("S3",)), q("bare", (), topic="T9")
+    assert [(level, other.id) for level, other in questions.Pool([bare, lone]).near(lone)] == [(Level.DOMAIN, "bare")]
+
+
+def test_a_card_the_learner_confused_with_this_one_is_offered_before_nearer_ones() -> None:
+    def q(card_id, front, back, context, deck="D"):
+        return QuestionCard(card_id, front, back, context, "T1", 1, deck)
+
+    siblings = [q(f"s{n}", f"Engine {n}", f"runs workload kind {n} on shared hosts", ("Compute",)) for n in range(6)]
+    confused = q("far", "Snowball Edge", "carries petabytes to a region offline", ("Migration",), deck="Other")
+    asked = q("asked", "Fargate", "runs containers without managing servers", ("Compute",))
+    for seed in range(5):
+        plain = questions.build(asked, Shape.DEFINITION, [asked, *siblings, confused], random.Random(seed))
+        assert plain is not None and "far" not in {option.card_id for option in plain.options}
+        preferred = questions.build(asked, Shape.DEFINITION, [asked, *siblings, confused], random.Random(seed),
+                                    prefer=frozenset({"far"}))
+        assert preferred is not None and "far" in {option.card_id for option in preferred.options}
+    # The same for a list card's choose-two.
+    listed = q("list", "Fargate capacity providers", "- on-demand tasks\n- spot tasks", ("Compute",))
+    other_lists = [q(f"l{n}", f"Engine {n} sizes", f"- size {n}a\n- size {n}b", ("Compute",)) for n in range(4)]
+    far_list = q("farlist", "Snowball devices", "- Snowcone\n- Snowball Edge", ("Migration",), deck="Other")
+    pool = [listed, *other_lists, far_list]
+    for seed in range(5):
+        plain = questions.build(listed, Shape.CHOOSE_TWO, pool, random.Random(seed))
+        assert plain is not None and "farlist" not in {option.card_id for option in plain.options}
+        preferred = questions.build(listed, Shape.CHOOSE_TWO, pool, random.Random(seed), prefer=frozenset({"farlist"}))
+        assert preferred is not None and "farlist" in {option.card_id for option in preferred.options}
+
+
+def test_a_definition_naming_its_term_is_no_term_question_and_a_term_question_shows_it_whole() -> None:
+    named = card("kds", "Kinesis Data Streams", "Kinesis Data Streams keep records for a day by default", MIGRATION)
+    # Other terms hold the same words, so the stem's words would not give the answer away: the
+    # definition itself does.
+    kin = [card("kdf", "Kinesis Data Firehose", "loads records into S3 in batches", MIGRATION),
+           card("kvs", "Kinesis Video Streams", "ingests camera feeds for analysis", MIGRATION)]
+    assert questions.build(named, Shape.TERM, [named, *kin, *HAND_MADE], random.Random(0)) is None
+    nothing = card("dots", "Placeholder", "…", MIGRATION)
+    assert questions.build(nothing, Shape.DEFINITION, [nothing, *HAND_MADE], random.Random(0)) is None
+    long_definition = "moves data " + "and keeps moving it across many accounts " * 6 + "in the end"
+    assert len(long_definition) > questions.OPTION_WIDTH
+    long = card("long", "Data mover", long_definition, MIGRATION)
+    question = questions.build(long, Shape.TERM, [long, *HAND_MADE], random.Random(0))
+    assert question is not None and question.stem == long_definition  # a stem is never cut
+
+
+def test_a_list_of_two_items_is_asked_as_choose_two() -> None:
+    listed = QuestionCard("two", "Kinesis consumers", "- Lambda\n- KCL applications", ("AWS",), "AWS", 1, "D")
+    assert questions.shapes_for(listed) == [Shape.CHOOSE_TWO]
+    three = QuestionCard("three", "Kinesis sources", "- SDK\n- KPL\n- Agent", ("AWS",), "AWS", 1, "D")
+    assert questions.shapes_for(three) == [Shape.CHOOSE_TWO]
+    plain = QuestionCard("plain", "Kinesis", "streams data", ("AWS",), "AWS", 1, "D")
+    assert questions.shapes_for(plain) == [Shape.DEFINITION, Shape.TERM]
+
+
 def test_a_choose_two_asks_a_question_and_never_spells_its_answers_in_the_stem() -> None:
     items = "- Data Streams\n- Firehose\n- Video Analytics\n- Managed Flink"
     others = [card(f"o{n}", f"Storage tier {n}", f"- tier {n} a\n- tier {n} b\n- tier {n} c", ("AWS",))
