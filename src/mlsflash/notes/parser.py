@@ -176,7 +176,6 @@ _EXTENDED_PLAIN_SEPARATOR = re.compile(
     r"|[ \t]+=[ \t]+"  # `POSIX = Portable ...`; never `==`, `<=`, `=>` or `a=b`
     r"|(?<=\w)[-–—][ \t]+"  # `Elastic MapReduce- manages ...`: a dash glued to the term
 )
-_VERB = re.compile(r"[ \t]+(" + "|".join(VERBS) + r")[ \t]+(?=\S)")
 _DEFINING_VERB = re.compile(r"[ \t]+(" + "|".join((*VERBS, *DEFINING_VERBS)) + r")[ \t]+(?=\S)")
 _NUMBERING = re.compile(r"[\s#]*\d+[.)]?$")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
